@@ -1,0 +1,64 @@
+"""Request routing: each request kind names its argument Struct, the role it needs, and a handler.
+
+A handler returns its result directly (fast, in-memory work) or returns an awaitable (work
+that waits on storage or a thread pool); the wire layer treats the two alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import msgspec
+
+from hub_core.sessions import Role, Session
+
+# None: anyone; "any": any logged-in user; a role: only that role.
+Access = Role | Literal["any"] | None
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a handler knows about the request besides its arguments."""
+
+    session: Session | None
+    peer: bytes  # the ZeroMQ identity of the client connection
+
+    @property
+    def user(self) -> Session:
+        assert self.session is not None, "route declared no access rule"
+        return self.session
+
+
+Handler = Callable[[Context, Any], Any | Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class Route:
+    kind: str
+    access: Access
+    handler: Handler
+    decoder: msgspec.msgpack.Decoder[Any]
+
+
+class Routes:
+    """The table of request kinds the hub answers."""
+
+    def __init__(self) -> None:
+        self._routes: dict[str, Route] = {}
+
+    def add(self, kind: str, args: type[Any], access: Access, handler: Handler) -> None:
+        if kind in self._routes:
+            raise ValueError(f"request kind {kind!r} registered twice")
+        self._routes[kind] = Route(kind, access, handler, msgspec.msgpack.Decoder(args))
+
+    def get(self, kind: str) -> Route | None:
+        return self._routes.get(kind)
+
+    def kinds(self) -> list[str]:
+        return sorted(self._routes)
+
+
+class NoArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """For requests that take no arguments."""

@@ -1,0 +1,60 @@
+"""Reading ZeroMQ sockets from an asyncio selector loop without zmq.asyncio's per-message futures.
+
+ZeroMQ's file descriptor is edge-triggered: it signals "something changed", not "a
+message is waiting". So every wake-up drains the socket until EVENTS shows no input,
+and after sending (which can swallow the edge) the owner calls ``kick()`` to drain again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import zmq
+
+# Messages handled per wake-up before yielding, so one busy socket cannot starve the loop.
+_BATCH = 512
+
+OnMessage = Callable[[list[bytes]], None]
+
+
+class SocketReader:
+    """Calls ``on_message(frames)`` for every message arriving on ``sock``."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, sock: zmq.Socket[bytes], on_message: OnMessage):
+        self._loop = loop
+        self._sock = sock
+        self._on_message = on_message
+        self._fd = sock.getsockopt(zmq.FD)
+        self._scheduled = False
+        self._closed = False
+
+    def start(self) -> None:
+        self._loop.add_reader(self._fd, self._drain)
+        self.kick()
+
+    def kick(self) -> None:
+        """Schedules a drain; call after sending on the socket."""
+        if not self._scheduled and not self._closed:
+            self._scheduled = True
+            self._loop.call_soon(self._drain)
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._loop.remove_reader(self._fd)
+
+    def _drain(self) -> None:
+        self._scheduled = False
+        if self._closed:
+            return
+        sock = self._sock
+        for _ in range(_BATCH):
+            if not sock.getsockopt(zmq.EVENTS) & zmq.POLLIN:
+                return
+            try:
+                frames = sock.recv_multipart(zmq.NOBLOCK)
+            except zmq.Again:
+                return
+            self._on_message(frames)
+        self.kick()  # more may be waiting; continue after other callbacks had a turn

@@ -1,0 +1,71 @@
+"""The ``gamehub`` command: parses arguments, runs one command, maps failures to exit codes.
+
+Exit codes (DESIGN §9): 0 ok, 1 refused by the hub, 2 usage, 3 hub unreachable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Coroutine, Sequence
+from typing import Any
+
+from hub_core.cli import _accounts, _host
+from hub_core.cli._common import EXIT_REFUSED, EXIT_UNREACHABLE, EXIT_USAGE, UsageError
+from hub_core.errors import BadEndpoint, GameHubError, HubUnreachable
+from hub_core.hosting import new_selector_loop
+
+__all__ = ["main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gamehub", description="GameHub: a LAN game store and lobby. With no command, opens the app."
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in (_host, _accounts):
+        module.add_commands(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        return _open_app(parser)
+    try:
+        return _run(args.func(args))
+    except UsageError as exc:
+        print(f"gamehub: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BadEndpoint as exc:
+        print(f"gamehub: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except HubUnreachable as exc:
+        print(f"gamehub: {exc}", file=sys.stderr)
+        return EXIT_UNREACHABLE
+    except GameHubError as exc:
+        print(f"gamehub: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(coro: Coroutine[Any, Any, int]) -> int:
+    """Runs a command on a selector loop (ZeroMQ cannot use Windows' Proactor loop)."""
+    with asyncio.Runner(loop_factory=new_selector_loop) as runner:
+        return runner.run(coro)
+
+
+def _open_app(parser: argparse.ArgumentParser) -> int:
+    try:
+        from gamehub_qt.app import run_app  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        parser.print_help()
+        return 0
+    return int(run_app())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""Running a hub: in the foreground until a signal (``gamehub host``), or on its own thread.
+
+The app hosts through ``HubThread`` only: the hub gets its own selector loop on its own
+thread, which also works on Windows, where the app's Qt loop is a Proactor that ZeroMQ
+cannot watch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import signal
+import threading
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
+
+from hub_core.hub import Hub, HubConfig, HubEndpoints
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+def new_selector_loop() -> asyncio.AbstractEventLoop:
+    """A loop ZeroMQ's file descriptors can be watched on, on every OS."""
+    return asyncio.SelectorEventLoop()
+
+
+async def serve_until_stopped(config: HubConfig, on_ready: Callable[[HubEndpoints], None]) -> None:
+    """Runs a hub until SIGINT or SIGTERM, then stops it cleanly."""
+    hub = Hub(config)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):  # Windows: Ctrl+C raises KeyboardInterrupt
+            pass
+    endpoints = await hub.start()
+    try:
+        on_ready(endpoints)
+        await stop.wait()
+    finally:
+        await hub.stop()
+
+
+class HubThread:
+    """A hub on its own thread and event loop; ``start`` blocks until it listens."""
+
+    def __init__(self, config: HubConfig) -> None:
+        self.hub = Hub(config)
+        self._loop = new_selector_loop()
+        self._thread = threading.Thread(target=self._run, name="gamehub-hub", daemon=True)
+        self._started = False
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        return self._loop
+
+    def start(self, timeout: float = 15.0) -> HubEndpoints:
+        self._thread.start()
+        self._started = True
+        try:
+            return self.call(self.hub.start(), timeout)
+        except BaseException:
+            self._shutdown_loop()
+            raise
+
+    def stop(self, timeout: float = 15.0) -> None:
+        """Stops the hub and its thread; safe to call twice."""
+        if not self._started:
+            return
+        self._started = False
+        try:
+            self.call(self.hub.stop(), timeout)
+        finally:
+            self._shutdown_loop()
+
+    def call(self, coro: Coroutine[Any, Any, T], timeout: float | None = None) -> T:
+        """Runs ``coro`` on the hub's loop from another thread and waits for its result."""
+        future: concurrent.futures.Future[T] = asyncio.run_coroutine_threadsafe(coro, self._loop)
+        return future.result(timeout)
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._loop.run_forever()
+        self._loop.close()
+
+    def _shutdown_loop(self) -> None:
+        if self._loop.is_running():
+            self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)

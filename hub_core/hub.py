@@ -1,0 +1,159 @@
+"""The hub: accounts, storage, sockets and discovery put together, and its life cycle.
+
+``Hub`` runs on whatever asyncio loop starts it; ``run_hub`` serves it until a stop
+signal (``gamehub host``); ``HubThread`` runs it on its own thread and loop, which is how
+the desktop app hosts one, so a busy window never slows the hub and vice versa.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import logging
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hub_core import _api_accounts, protocol
+from hub_core._routes import Routes
+from hub_core._wire import Ports, WireServer
+from hub_core.accounts import Accounts
+from hub_core.keys import fingerprint, load_or_create_hub_keys
+from hub_core.passwords import DEFAULT_COST, HashCost
+from hub_core.paths import AppPaths, app_paths
+from hub_core.sessions import Sessions
+from hub_core.storage import Repository, open_repository
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PORT = 47800
+HUB_TOPIC = "hub"
+
+
+def default_host_label() -> str:
+    """Who hosts, as shown next to a hub's name: 'alice@classroom-pc'."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no user name in some containers
+        user = "someone"
+    return f"{user}@{socket.gethostname()}"
+
+
+@dataclass
+class HubConfig:
+    """How to run a hub; ``port`` 0 picks free ports."""
+
+    name: str = ""
+    data_dir: Path | None = None
+    bind: str = "0.0.0.0"
+    port: int = DEFAULT_PORT
+    discovery: bool = True
+    hash_cost: HashCost = field(default_factory=lambda: DEFAULT_COST)
+
+    def paths(self) -> AppPaths:
+        return app_paths(self.data_dir)
+
+
+@dataclass(frozen=True)
+class HubEndpoints:
+    """What a running hub tells the person who started it."""
+
+    name: str
+    host: str
+    bind: str
+    ports: Ports
+    public_key: str
+    data_dir: Path
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.public_key)
+
+    def endpoint(self, address: str | None = None) -> str:
+        """host:port for commands (the request socket)."""
+        return f"{address or self.bind}:{self.ports.req}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "host": self.host, "bind": self.bind,
+            "req_port": self.ports.req, "hello_port": self.ports.hello, "pub_port": self.ports.pub,
+            "key": self.public_key, "fingerprint": self.fingerprint, "data": str(self.data_dir),
+        }
+
+
+class Hub:
+    """One hub; ``start`` and ``stop`` run on the hub's own loop."""
+
+    def __init__(self, config: HubConfig) -> None:
+        self.config = config
+        self.paths = config.paths()
+        self.name = config.name or f"GameHub on {socket.gethostname()}"
+        self.host = default_host_label()
+        self.endpoints: HubEndpoints | None = None
+        self._announcer: Any = None
+        self._public_key = ""
+
+    async def start(self) -> HubEndpoints:
+        loop = asyncio.get_running_loop()
+        self.paths.ensure()
+        keys = await loop.run_in_executor(None, load_or_create_hub_keys, self.paths.hub)
+        self._public_key = keys.public.decode()
+        self.repo: Repository = await loop.run_in_executor(None, open_repository, self.paths.hub / "db")
+        self.sessions = Sessions()
+        routes = Routes()
+        self.wire = WireServer(
+            keys=keys, routes=routes, sessions=self.sessions, hello=self._hello,
+            bind=self.config.bind, port=self.config.port,
+        )
+        accounts = Accounts(repo=self.repo, sessions=self.sessions, publish=self.wire.publish,
+                            cost=self.config.hash_cost)
+        _api_accounts.add_routes(routes, accounts)
+        try:
+            ports = self.wire.start()
+        except BaseException:
+            self.repo.close()
+            raise
+        self.endpoints = HubEndpoints(
+            name=self.name, host=self.host, bind=self.config.bind, ports=ports,
+            public_key=keys.public.decode(), data_dir=self.paths.data,
+        )
+        if self.config.discovery:
+            await self._announce()
+        log.info("Hub %r listening on %s:%d", self.name, self.config.bind, ports.req)
+        return self.endpoints
+
+    async def stop(self) -> None:
+        """Tells members, unannounces, closes sockets, flushes storage; safe to call twice."""
+        if self.endpoints is None:
+            return
+        self.endpoints = None
+        self.wire.publish(HUB_TOPIC, "hub_stopping", {"name": self.name})
+        if self._announcer is not None:
+            await self._announcer.stop()
+        self.sessions.close_all()
+        await asyncio.sleep(0.05)  # let the stop event leave before the PUB socket closes
+        await self.wire.stop()
+        await asyncio.get_running_loop().run_in_executor(None, self.repo.close)
+        log.info("Hub %r stopped", self.name)
+
+    def _hello(self, ports: Ports) -> protocol.Hello:
+        return protocol.Hello(
+            protocol=protocol.PROTOCOL_VERSION, name=self.name, host=self.host,
+            key=self._public_key, req_port=ports.req, pub_port=ports.pub,
+        )
+
+    async def _announce(self) -> None:
+        from hub_core import discovery
+
+        assert self.endpoints is not None
+        address = self.config.bind
+        if address in ("0.0.0.0", "*", ""):
+            address = (discovery.local_addresses() or ["127.0.0.1"])[0]
+        ann = discovery.HubAnnouncement(
+            name=self.name, host=self.host, address=address,
+            req_port=self.endpoints.ports.req, pub_port=self.endpoints.ports.pub,
+            key=self.endpoints.public_key, protocol=protocol.PROTOCOL_VERSION,
+        )
+        self._announcer = discovery.Announcer(ann)
+        await self._announcer.start()

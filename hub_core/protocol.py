@@ -1,0 +1,119 @@
+"""The wire format: msgpack frames, typed with msgspec, shared by hub and client.
+
+A request is one ZeroMQ frame holding an ``Envelope``; its ``args`` are decoded a second
+time against the Struct registered for ``kind``. Decoding in two steps lets the hub answer
+a malformed request with the request's own id and a message that names the bad field.
+Every reply is one frame holding a ``Reply``; every event is two frames, topic and ``Event``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+PROTOCOL_VERSION = 1
+
+# A frame bigger than this is answered with ``too_large``; clients check it before sending.
+MAX_MESSAGE_BYTES = 4 * 1024 * 1024
+# ZeroMQ drops the connection of a peer that sends more than this (ZMQ_MAXMSGSIZE), so a
+# hostile peer cannot make the hub buffer gigabytes before the check above runs.
+HARD_MESSAGE_BYTES = 2 * MAX_MESSAGE_BYTES
+
+# Topic frames end with this byte, so a subscription to "session/player/bob" cannot also
+# match "session/player/bobby".
+TOPIC_END = b"\x00"
+
+
+class Envelope(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Outer shape of every request."""
+
+    v: int
+    id: int
+    kind: str
+    token: str = ""
+    args: msgspec.Raw = msgspec.Raw(b"\x80")  # an empty msgpack map
+
+
+class ErrorInfo(msgspec.Struct, frozen=True):
+    """A refused request: ``code`` is stable for programs, ``message`` is for people."""
+
+    code: str
+    message: str
+
+
+class Reply(msgspec.Struct, frozen=True):
+    """Answer to one request, matched by ``id``."""
+
+    id: int
+    ok: bool
+    result: Any = None
+    error: ErrorInfo | None = None
+
+
+class Event(msgspec.Struct, frozen=True):
+    """Something changed on the hub; ``seq`` counts up by one per topic."""
+
+    topic: str
+    seq: int
+    kind: str
+    data: Any = None
+
+
+class Hello(msgspec.Struct, frozen=True):
+    """What a hub tells anyone, unencrypted, so a hub entered by hand can be pinned."""
+
+    protocol: int
+    name: str
+    host: str
+    key: str  # the hub's CURVE public key, z85 text
+    req_port: int
+    pub_port: int
+
+
+_encoder = msgspec.msgpack.Encoder()
+_envelope_decoder = msgspec.msgpack.Decoder(Envelope)
+_reply_decoder = msgspec.msgpack.Decoder(Reply)
+_event_decoder = msgspec.msgpack.Decoder(Event)
+
+
+def encode(obj: Any) -> bytes:
+    return _encoder.encode(obj)
+
+
+def decode_envelope(frame: bytes) -> Envelope:
+    """Raises ``msgspec.DecodeError`` or ``msgspec.ValidationError`` on a bad frame."""
+    return _envelope_decoder.decode(frame)
+
+
+def decode_reply(frame: bytes) -> Reply:
+    return _reply_decoder.decode(frame)
+
+
+def decode_event(frame: bytes) -> Event:
+    return _event_decoder.decode(frame)
+
+
+def topic_frame(topic: str) -> bytes:
+    return topic.encode() + TOPIC_END
+
+
+def request_frame(req_id: int, kind: str, args: Any, token: str = "") -> bytes:
+    """Encodes a request; ``args`` is a Struct or a dict."""
+    return encode(
+        Envelope(v=PROTOCOL_VERSION, id=req_id, kind=kind, token=token, args=msgspec.Raw(encode(args)))
+    )
+
+
+def error_reply(req_id: int, code: str, message: str) -> bytes:
+    return encode(Reply(id=req_id, ok=False, error=ErrorInfo(code=code, message=message)))
+
+
+def ok_reply(req_id: int, result: Any) -> bytes:
+    return encode(Reply(id=req_id, ok=True, result=result))
+
+
+def describe_decode_error(exc: Exception) -> str:
+    """msgspec's message made into a sentence: 'Expected `str`, got `int` - at `$.user`'."""
+    text = str(exc).replace("$.", "").replace("$", "the request")
+    return f"Malformed request: {text}."
