@@ -148,7 +148,9 @@ class WireServer:
         self._seq[topic] = seq
         event = protocol.Event(topic=topic, seq=seq, kind=kind, data=data)
         try:
-            self._pub.send_multipart([protocol.topic_frame(topic), protocol.encode(event)], zmq.NOBLOCK)
+            self._pub.send_multipart(
+                [protocol.topic_frame(topic), protocol.encode(event)], zmq.NOBLOCK
+            )
         except zmq.Again:  # PUB drops rather than blocks; this is only a safety net
             log.warning("Dropped event %s on %s", kind, topic)
         return seq
@@ -167,7 +169,9 @@ class WireServer:
     def _on_request(self, frames: list[bytes]) -> None:
         peer = frames[0]
         if len(frames) != 2:
-            self._reply(peer, protocol.error_reply(0, Code.BAD_REQUEST, _frame_count_message(len(frames))))
+            self._reply(
+                peer, protocol.error_reply(0, Code.BAD_REQUEST, _frame_count_message(len(frames)))
+            )
             return
         frame = frames[1]
         try:
@@ -213,7 +217,9 @@ class WireServer:
             )
         route = self._routes.get(env.kind)
         if route is None:
-            raise RequestRefused(Code.UNKNOWN_KIND, f"The hub does not know the request {env.kind!r}.")
+            raise RequestRefused(
+                Code.UNKNOWN_KIND, f"The hub does not know the request {env.kind!r}."
+            )
         if len(self._tasks) >= MAX_IN_FLIGHT:
             raise RequestRefused(Code.BUSY, "The hub is too busy right now; try again in a moment.")
         try:

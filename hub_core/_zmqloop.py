@@ -21,11 +21,13 @@ OnMessage = Callable[[list[bytes]], None]
 class SocketReader:
     """Calls ``on_message(frames)`` for every message arriving on ``sock``."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, sock: zmq.Socket[bytes], on_message: OnMessage):
+    def __init__(
+        self, loop: asyncio.AbstractEventLoop, sock: zmq.Socket[bytes], on_message: OnMessage
+    ):
         self._loop = loop
         self._sock = sock
         self._on_message = on_message
-        self._fd = sock.getsockopt(zmq.FD)
+        self._fd: int = sock.getsockopt(zmq.FD)  # type: ignore[assignment]
         self._scheduled = False
         self._closed = False
 
@@ -50,7 +52,7 @@ class SocketReader:
             return
         sock = self._sock
         for _ in range(_BATCH):
-            if not sock.getsockopt(zmq.EVENTS) & zmq.POLLIN:
+            if not sock.getsockopt(zmq.EVENTS) & zmq.POLLIN:  # type: ignore[operator,arg-type]
                 return
             try:
                 frames = sock.recv_multipart(zmq.NOBLOCK)

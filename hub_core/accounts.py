@@ -16,7 +16,13 @@ from typing import Any
 from hub_core.codes import Code
 from hub_core.errors import RequestRefused
 from hub_core.names import name_key, name_problem, normalize_name
-from hub_core.passwords import DEFAULT_COST, HashCost, hash_password, password_problem, verify_password
+from hub_core.passwords import (
+    DEFAULT_COST,
+    HashCost,
+    hash_password,
+    password_problem,
+    verify_password,
+)
 from hub_core.sessions import Role, Session, Sessions, session_topic
 from hub_core.storage import KeyExists, Repository
 
@@ -24,13 +30,15 @@ log = logging.getLogger(__name__)
 
 TABLES: dict[Role, str] = {"developer": "developers", "player": "players"}
 
-Publish = Callable[[str, str, Any], None]
+Publish = Callable[[str, str, Any], object]
 
 
 class LoginThrottle:
     """Slows password guessing: after a few failures each try waits longer, up to a cap."""
 
-    def __init__(self, free_tries: int = 5, cap: float = 300.0, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self, free_tries: int = 5, cap: float = 300.0, clock: Callable[[], float] = time.monotonic
+    ):
         self._free = free_tries
         self._cap = cap
         self._clock = clock
@@ -79,7 +87,9 @@ class Accounts:
             raise RequestRefused(Code.PASSWORD_INVALID, problem)
         key = name_key(user)
         self._refuse_taken(role, key, user)
-        hashed = await asyncio.get_running_loop().run_in_executor(None, hash_password, password, self.cost)
+        hashed = await asyncio.get_running_loop().run_in_executor(
+            None, hash_password, password, self.cost
+        )
         doc: dict[str, Any] = {"name": user, "password": hashed, "created": time.time()}
         if role == "player":
             doc["played"] = {}
@@ -101,7 +111,9 @@ class Accounts:
         self.throttle.check(role, key)
         record = self.repo.get(TABLES[role], key)
         stored = record["password"] if record else self._dummy_hash
-        ok = await asyncio.get_running_loop().run_in_executor(None, verify_password, password, stored)
+        ok = await asyncio.get_running_loop().run_in_executor(
+            None, verify_password, password, stored
+        )
         if not (ok and record):
             self.throttle.failed(role, key)
             raise RequestRefused(Code.BAD_CREDENTIALS, f"Wrong {role} name or password.")

@@ -59,7 +59,9 @@ async def fetch_hello(address: HubAddress, *, timeout: float = HELLO_TIMEOUT) ->
     except TimeoutError:
         raise HubUnreachable(f"No hub answered at {address} within {timeout:g} s.") from None
     except (msgspec.DecodeError, msgspec.ValidationError):
-        raise HubUnreachable(f"Something at {address} answered, but it is not a GameHub hub.") from None
+        raise HubUnreachable(
+            f"Something at {address} answered, but it is not a GameHub hub."
+        ) from None
     finally:
         sock.close(linger=0)
 
@@ -183,7 +185,13 @@ class HubClient:
                 await self._sock.send(frame)
                 reply = await asyncio.wait_for(future, wait)
             except TimeoutError:
-                log.info("No reply to %s from %s (try %d of %d)", kind, self.address, attempt + 1, attempts)
+                log.info(
+                    "No reply to %s from %s (try %d of %d)",
+                    kind,
+                    self.address,
+                    attempt + 1,
+                    attempts,
+                )
                 await self._reset(generation)
                 continue
             finally:
@@ -225,7 +233,9 @@ class HubClient:
         args = {"role": role, "user": user, "password": password}
         await self.request("register", args, idempotent=False)
 
-    async def login(self, role: Role, user: str, password: str, *, watch: bool = True) -> SessionInfo:
+    async def login(
+        self, role: Role, user: str, password: str, *, watch: bool = True
+    ) -> SessionInfo:
         """Logs in; with ``watch``, a later login elsewhere ends this session and says so."""
         result = await self.request("login", {"role": role, "user": user, "password": password})
         self.session = msgspec.convert(result, SessionInfo)

@@ -31,7 +31,11 @@ def parse_endpoint(text: str) -> HubAddress:
     else:
         host, sep, port_text = text.rpartition(":")
     if not sep or not host:
-        raise BadEndpoint(f"{text!r} is not a hub address; write it as host:port, e.g. 192.168.1.20:47800.")
+        raise BadEndpoint(
+            f"{text!r} is not a hub address; write it as host:port, e.g. 192.168.1.20:47800."
+        )
     if not port_text.isdigit() or not 1 <= int(port_text) <= 65533:
-        raise BadEndpoint(f"{port_text!r} is not a valid port in {text!r}; use a number from 1 to 65533.")
+        raise BadEndpoint(
+            f"{port_text!r} is not a valid port in {text!r}; use a number from 1 to 65533."
+        )
     return HubAddress(host=host, port=int(port_text))

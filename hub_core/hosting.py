@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import logging
 import signal
 import threading
@@ -33,10 +34,9 @@ async def serve_until_stopped(config: HubConfig, on_ready: Callable[[HubEndpoint
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
+        # Windows has no add_signal_handler; there Ctrl+C raises KeyboardInterrupt instead.
+        with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
-        except (NotImplementedError, RuntimeError):  # Windows: Ctrl+C raises KeyboardInterrupt
-            pass
     endpoints = await hub.start()
     try:
         on_ready(endpoints)

@@ -76,9 +76,15 @@ class HubEndpoints:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "name": self.name, "host": self.host, "bind": self.bind,
-            "req_port": self.ports.req, "hello_port": self.ports.hello, "pub_port": self.ports.pub,
-            "key": self.public_key, "fingerprint": self.fingerprint, "data": str(self.data_dir),
+            "name": self.name,
+            "host": self.host,
+            "bind": self.bind,
+            "req_port": self.ports.req,
+            "hello_port": self.ports.hello,
+            "pub_port": self.ports.pub,
+            "key": self.public_key,
+            "fingerprint": self.fingerprint,
+            "data": str(self.data_dir),
         }
 
 
@@ -99,15 +105,25 @@ class Hub:
         self.paths.ensure()
         keys = await loop.run_in_executor(None, load_or_create_hub_keys, self.paths.hub)
         self._public_key = keys.public.decode()
-        self.repo: Repository = await loop.run_in_executor(None, open_repository, self.paths.hub / "db")
+        self.repo: Repository = await loop.run_in_executor(
+            None, open_repository, self.paths.hub / "db"
+        )
         self.sessions = Sessions()
         routes = Routes()
         self.wire = WireServer(
-            keys=keys, routes=routes, sessions=self.sessions, hello=self._hello,
-            bind=self.config.bind, port=self.config.port,
+            keys=keys,
+            routes=routes,
+            sessions=self.sessions,
+            hello=self._hello,
+            bind=self.config.bind,
+            port=self.config.port,
         )
-        accounts = Accounts(repo=self.repo, sessions=self.sessions, publish=self.wire.publish,
-                            cost=self.config.hash_cost)
+        accounts = Accounts(
+            repo=self.repo,
+            sessions=self.sessions,
+            publish=self.wire.publish,
+            cost=self.config.hash_cost,
+        )
         _api_accounts.add_routes(routes, accounts)
         try:
             ports = self.wire.start()
@@ -115,8 +131,12 @@ class Hub:
             self.repo.close()
             raise
         self.endpoints = HubEndpoints(
-            name=self.name, host=self.host, bind=self.config.bind, ports=ports,
-            public_key=keys.public.decode(), data_dir=self.paths.data,
+            name=self.name,
+            host=self.host,
+            bind=self.config.bind,
+            ports=ports,
+            public_key=keys.public.decode(),
+            data_dir=self.paths.data,
         )
         if self.config.discovery:
             await self._announce()
@@ -139,8 +159,12 @@ class Hub:
 
     def _hello(self, ports: Ports) -> protocol.Hello:
         return protocol.Hello(
-            protocol=protocol.PROTOCOL_VERSION, name=self.name, host=self.host,
-            key=self._public_key, req_port=ports.req, pub_port=ports.pub,
+            protocol=protocol.PROTOCOL_VERSION,
+            name=self.name,
+            host=self.host,
+            key=self._public_key,
+            req_port=ports.req,
+            pub_port=ports.pub,
         )
 
     async def _announce(self) -> None:
@@ -151,9 +175,13 @@ class Hub:
         if address in ("0.0.0.0", "*", ""):
             address = (discovery.local_addresses() or ["127.0.0.1"])[0]
         ann = discovery.HubAnnouncement(
-            name=self.name, host=self.host, address=address,
-            req_port=self.endpoints.ports.req, pub_port=self.endpoints.ports.pub,
-            key=self.endpoints.public_key, protocol=protocol.PROTOCOL_VERSION,
+            name=self.name,
+            host=self.host,
+            address=address,
+            req_port=self.endpoints.ports.req,
+            pub_port=self.endpoints.ports.pub,
+            key=self.endpoints.public_key,
+            protocol=protocol.PROTOCOL_VERSION,
         )
         self._announcer = discovery.Announcer(ann)
         await self._announcer.start()

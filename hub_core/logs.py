@@ -15,7 +15,9 @@ def setup_logging(log_dir: Path, *, file_name: str, verbose: bool = False) -> Pa
     path = log_dir / file_name
     root = logging.getLogger()
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    to_file = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    to_file = logging.handlers.RotatingFileHandler(
+        path, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+    )
     to_file.setFormatter(logging.Formatter(FORMAT))
     to_stderr = logging.StreamHandler()
     to_stderr.setLevel(logging.DEBUG if verbose else logging.WARNING)

@@ -52,8 +52,13 @@ def verify_password(password: str, stored: str) -> bool:
 
 def _derive(password: str, salt: bytes, cost: HashCost) -> bytes:
     return hashlib.scrypt(
-        password.encode("utf-8"), salt=salt, n=cost.n, r=cost.r, p=cost.p,
-        maxmem=256 * cost.r * cost.n + 1024 * 1024, dklen=32,
+        password.encode("utf-8"),
+        salt=salt,
+        n=cost.n,
+        r=cost.r,
+        p=cost.p,
+        maxmem=256 * cost.r * cost.n + 1024 * 1024,
+        dklen=32,
     )
 
 

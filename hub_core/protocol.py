@@ -101,7 +101,9 @@ def topic_frame(topic: str) -> bytes:
 def request_frame(req_id: int, kind: str, args: Any, token: str = "") -> bytes:
     """Encodes a request; ``args`` is a Struct or a dict."""
     return encode(
-        Envelope(v=PROTOCOL_VERSION, id=req_id, kind=kind, token=token, args=msgspec.Raw(encode(args)))
+        Envelope(
+            v=PROTOCOL_VERSION, id=req_id, kind=kind, token=token, args=msgspec.Raw(encode(args))
+        )
     )
 
 

@@ -58,7 +58,9 @@ def session_topic(role: Role, key: str) -> str:
 class Sessions:
     """Issues, checks and ends sessions; not thread-safe: used on the hub's loop only."""
 
-    def __init__(self, *, idle_timeout: float = 12 * 3600, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self, *, idle_timeout: float = 12 * 3600, clock: Callable[[], float] = time.monotonic
+    ):
         self._idle_timeout = idle_timeout
         self._clock = clock
         self._by_token: dict[str, Session] = {}

@@ -12,8 +12,8 @@ from collections.abc import Coroutine, Sequence
 from typing import Any
 
 from hub_core.cli import _accounts, _host
-from hub_core.cli._common import EXIT_REFUSED, EXIT_UNREACHABLE, EXIT_USAGE, UsageError
-from hub_core.errors import BadEndpoint, GameHubError, HubUnreachable
+from hub_core.cli._common import EXIT_REFUSED, EXIT_UNREACHABLE, EXIT_USAGE, UsageError, print_json
+from hub_core.errors import BadEndpoint, GameHubError, HubKeyChanged, HubUnreachable, RequestRefused
 from hub_core.hosting import new_selector_loop
 
 __all__ = ["main"]
@@ -21,7 +21,8 @@ __all__ = ["main"]
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="gamehub", description="GameHub: a LAN game store and lobby. With no command, opens the app."
+        prog="gamehub",
+        description="GameHub: a LAN game store and lobby. With no command, opens the app.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (_host, _accounts):
@@ -36,20 +37,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _open_app(parser)
     try:
         return _run(args.func(args))
-    except UsageError as exc:
-        print(f"gamehub: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except BadEndpoint as exc:
-        print(f"gamehub: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except HubUnreachable as exc:
-        print(f"gamehub: {exc}", file=sys.stderr)
-        return EXIT_UNREACHABLE
-    except GameHubError as exc:
-        print(f"gamehub: {exc}", file=sys.stderr)
-        return EXIT_REFUSED
+    except (UsageError, GameHubError) as exc:
+        exit_code, code = _classify(exc)
+        if getattr(args, "json", False):
+            print_json({"ok": False, "code": code, "message": str(exc)})
+        else:
+            print(f"gamehub: {exc}", file=sys.stderr)
+        return exit_code
     except KeyboardInterrupt:
         return 130
+
+
+def _classify(exc: Exception) -> tuple[int, str]:
+    """Exit code and stable error code for a failure (DESIGN §9)."""
+    if isinstance(exc, UsageError | BadEndpoint):
+        return EXIT_USAGE, "usage"
+    if isinstance(exc, HubUnreachable):
+        return EXIT_UNREACHABLE, "unreachable"
+    if isinstance(exc, RequestRefused):
+        return EXIT_REFUSED, exc.code
+    if isinstance(exc, HubKeyChanged):
+        return EXIT_REFUSED, "key_changed"
+    return EXIT_REFUSED, "error"
 
 
 def _run(coro: Coroutine[Any, Any, int]) -> int:

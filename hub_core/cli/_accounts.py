@@ -26,8 +26,11 @@ async def register(args: argparse.Namespace) -> int:
     password = read_password(confirm=True)
     async with await connect(args) as client:
         await client.register(args.role, args.user, password)
-    _say(args, {"ok": True, "user": args.user, "role": args.role},
-         f"Created the {args.role} account {args.user!r}.")
+    _say(
+        args,
+        {"ok": True, "user": args.user, "role": args.role},
+        f"Created the {args.role} account {args.user!r}.",
+    )
     return EXIT_OK
 
 
@@ -36,8 +39,11 @@ async def login(args: argparse.Namespace) -> int:
     async with await connect(args) as client:
         session = await client.login(args.role, args.user, password, watch=False)
         await client.logout()
-    _say(args, {"ok": True, "user": session.user, "role": session.role},
-         f"Logged in as {args.role} {session.user!r}: the name and password work.")
+    _say(
+        args,
+        {"ok": True, "user": session.user, "role": session.role},
+        f"Logged in as {args.role} {session.user!r}: the name and password work.",
+    )
     return EXIT_OK
 
 

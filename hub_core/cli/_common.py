@@ -26,7 +26,9 @@ class UsageError(Exception):
 
 
 def add_data_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", metavar="DIR", help="keep all files under DIR instead of the usual folders")
+    parser.add_argument(
+        "--data", metavar="DIR", help="keep all files under DIR instead of the usual folders"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
 
 
@@ -34,7 +36,8 @@ def add_hub_options(parser: argparse.ArgumentParser) -> None:
     add_data_option(parser)
     parser.add_argument("--hub", required=True, metavar="ENDPOINT", help="the hub's host:port")
     parser.add_argument(
-        "--trust-new-key", action="store_true",
+        "--trust-new-key",
+        action="store_true",
         help="accept the hub's key even if it differs from the one trusted before",
     )
 

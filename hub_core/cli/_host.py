@@ -13,21 +13,36 @@ from hub_core.logs import setup_logging
 
 
 def add_commands(commands: Any) -> None:
-    host = commands.add_parser("host", help="run a hub without a window", description="Run a hub "
-                               "without a window; Ctrl+C stops it cleanly.")
+    host = commands.add_parser(
+        "host",
+        help="run a hub without a window",
+        description="Run a hub without a window; Ctrl+C stops it cleanly.",
+    )
     add_data_option(host)
     host.add_argument("--name", default="", help="the hub's name as players see it")
-    host.add_argument("--bind", default="0.0.0.0", metavar="ADDR", help="address to listen on (all by default)")
-    host.add_argument("--port", type=int, default=DEFAULT_PORT, metavar="P",
-                      help=f"request port; P+1 and P+2 are used too (default {DEFAULT_PORT}; 0 = any free)")
-    host.add_argument("--no-discovery", action="store_true", help="do not announce the hub on the LAN")
+    host.add_argument(
+        "--bind", default="0.0.0.0", metavar="ADDR", help="address to listen on (all by default)"
+    )
+    host.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        metavar="P",
+        help=f"request port; P+1 and P+2 are used too (default {DEFAULT_PORT}; 0 = any free)",
+    )
+    host.add_argument(
+        "--no-discovery", action="store_true", help="do not announce the hub on the LAN"
+    )
     host.add_argument("--json", action="store_true", help="print the endpoints as one JSON line")
     host.set_defaults(func=run_host)
 
-    discover = commands.add_parser("discover", help="list hubs on the LAN", description="List hubs "
-                                   "announced on the LAN.")
+    discover = commands.add_parser(
+        "discover", help="list hubs on the LAN", description="List hubs announced on the LAN."
+    )
     add_data_option(discover)
-    discover.add_argument("--timeout", type=float, default=2.0, metavar="S", help="how long to listen")
+    discover.add_argument(
+        "--timeout", type=float, default=2.0, metavar="S", help="how long to listen"
+    )
     discover.add_argument("--json", action="store_true", help="print a JSON list")
     discover.set_defaults(func=run_discover)
 
@@ -35,8 +50,13 @@ def add_commands(commands: Any) -> None:
 async def run_host(args: argparse.Namespace) -> int:
     paths = paths_of(args).ensure()
     setup_logging(paths.logs, file_name="hub.log", verbose=args.verbose)
-    config = HubConfig(name=args.name, data_dir=paths.data, bind=args.bind, port=args.port,
-                       discovery=not args.no_discovery)
+    config = HubConfig(
+        name=args.name,
+        data_dir=paths.data,
+        bind=args.bind,
+        port=args.port,
+        discovery=not args.no_discovery,
+    )
     await serve_until_stopped(config, lambda ep: _print_endpoints(ep, as_json=args.json))
     print("Hub stopped.", flush=True)
     return EXIT_OK
@@ -70,12 +90,27 @@ async def run_discover(args: argparse.Namespace) -> int:
 
     hubs = await discover(args.timeout, probe=probe_hub)
     if args.json:
-        print_json([{"name": h.name, "host": h.host, "endpoint": h.endpoint, "addresses": list(h.addresses),
-                     "req_port": h.req_port, "pub_port": h.pub_port, "key": h.key,
-                     "protocol": h.protocol, "alive": h.alive} for h in hubs])
+        print_json(
+            [
+                {
+                    "name": h.name,
+                    "host": h.host,
+                    "endpoint": h.endpoint,
+                    "addresses": list(h.addresses),
+                    "req_port": h.req_port,
+                    "pub_port": h.pub_port,
+                    "key": h.key,
+                    "protocol": h.protocol,
+                    "alive": h.alive,
+                }
+                for h in hubs
+            ]
+        )
     elif not hubs:
-        print(f"No hubs found within {args.timeout:g} s. Enter a hub's host:port by hand if "
-              "your network blocks multicast.")
+        print(
+            f"No hubs found within {args.timeout:g} s. Enter a hub's host:port by hand if "
+            "your network blocks multicast."
+        )
     else:
         for h in hubs:
             state = "" if h.alive else "  (not answering)"

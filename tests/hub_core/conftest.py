@@ -19,7 +19,12 @@ FAST_HASH = HashCost(n=2**8, r=8, p=1)
 
 def hub_config(data_dir: Path, **changes: object) -> HubConfig:
     config = HubConfig(
-        name="Test hub", data_dir=data_dir, bind="127.0.0.1", port=0, discovery=False, hash_cost=FAST_HASH
+        name="Test hub",
+        data_dir=data_dir,
+        bind="127.0.0.1",
+        port=0,
+        discovery=False,
+        hash_cost=FAST_HASH,
     )
     for key, value in changes.items():
         setattr(config, key, value)

@@ -36,7 +36,9 @@ async def refused(coro: Awaitable[object]) -> RequestRefused:
         ("bob", "x" * 2000, "password_invalid", "at most 1024 characters"),
     ],
 )
-async def test_register_rules(client: HubClient, user: str, password: str, code: str, words: str) -> None:
+async def test_register_rules(
+    client: HubClient, user: str, password: str, code: str, words: str
+) -> None:
     err = await refused(client.register("player", user, password))
     assert err.code == code
     assert words in str(err)
@@ -60,7 +62,9 @@ async def test_concurrent_registrations_of_one_name_have_one_winner(client: HubC
         *(client.register("player", "racer", "secret") for _ in range(5)), return_exceptions=True
     )
     assert sum(r is None for r in results) == 1
-    assert all(isinstance(r, RequestRefused) and r.code == "name_taken" for r in results if r is not None)
+    assert all(
+        isinstance(r, RequestRefused) and r.code == "name_taken" for r in results if r is not None
+    )
 
 
 async def test_roles_are_separate_account_books(client: HubClient) -> None:
@@ -115,7 +119,9 @@ async def test_wrong_role_token_is_refused(client: HubClient) -> None:
 
     sessions = Sessions()
     session, _ = sessions.open("player", "frank", "frank")
-    with pytest.raises(RequestRefused, match="needs a developer login; you are logged in as a player"):
+    with pytest.raises(
+        RequestRefused, match="needs a developer login; you are logged in as a player"
+    ):
         sessions.check(session.token, "developer")
 
 
@@ -160,7 +166,9 @@ async def test_logout_ends_the_session(client: HubClient) -> None:
     assert "logged out" in str(err)
 
 
-async def test_restart_keeps_accounts_but_ends_sessions(data_dir: Path, known_hubs: KnownHubs) -> None:
+async def test_restart_keeps_accounts_but_ends_sessions(
+    data_dir: Path, known_hubs: KnownHubs
+) -> None:
     first = HubThread(hub_config(data_dir))
     port = first.start().ports.req
     endpoint = f"127.0.0.1:{port}"

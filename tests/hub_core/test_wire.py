@@ -47,12 +47,21 @@ MALFORMED = [
     ([envelope(v=99)], "protocol_version", "protocol version"),
     ([envelope(args=[1])], "bad_request", "Expected `object`"),
     ([envelope(args={"extra": 1})], "bad_request", "unknown field `extra`"),
-    ([envelope(kind="login", args={"role": "player", "user": 5, "password": "x"})], "bad_request",
-     "Expected `str`, got `int` - at `user`"),
-    ([envelope(kind="login", args={"role": "admin", "user": "a", "password": "x"})], "bad_request",
-     "at `role`"),
-    ([envelope(kind="login", args={"role": "player", "user": "a"})], "bad_request",
-     "missing required field `password`"),
+    (
+        [envelope(kind="login", args={"role": "player", "user": 5, "password": "x"})],
+        "bad_request",
+        "Expected `str`, got `int` - at `user`",
+    ),
+    (
+        [envelope(kind="login", args={"role": "admin", "user": "a", "password": "x"})],
+        "bad_request",
+        "at `role`",
+    ),
+    (
+        [envelope(kind="login", args={"role": "player", "user": "a"})],
+        "bad_request",
+        "missing required field `password`",
+    ),
     ([envelope(), b"second frame"], "bad_request", "exactly one frame"),
     ([b"", envelope()], "bad_request", "exactly one frame"),
     ([envelope(kind="whoami")], "not_logged_in", "log in"),
@@ -88,7 +97,9 @@ async def test_oversize_request_is_refused_with_its_size(raw: RawDealer, client:
     await client.request("ping")
 
 
-async def test_over_hard_limit_drops_only_that_connection(hub: HubThread, client: HubClient) -> None:
+async def test_over_hard_limit_drops_only_that_connection(
+    hub: HubThread, client: HubClient
+) -> None:
     raw = RawDealer(hub)
     try:
         raw.send(b"x" * (protocol.HARD_MESSAGE_BYTES + 1))
@@ -97,7 +108,9 @@ async def test_over_hard_limit_drops_only_that_connection(hub: HubThread, client
         raw.close()
 
 
-async def test_client_that_never_reads_does_not_stall_others(hub: HubThread, client: HubClient) -> None:
+async def test_client_that_never_reads_does_not_stall_others(
+    hub: HubThread, client: HubClient
+) -> None:
     lazy = RawDealer(hub, rcvhwm=1)
     try:
         frame = envelope(kind="ping")
@@ -108,12 +121,16 @@ async def test_client_that_never_reads_does_not_stall_others(hub: HubThread, cli
         lazy.close()
 
 
-async def test_slow_request_does_not_hold_up_fast_ones(data_dir: Path, known_hubs: KnownHubs) -> None:
+async def test_slow_request_does_not_hold_up_fast_ones(
+    data_dir: Path, known_hubs: KnownHubs
+) -> None:
     # Real password hashing (tens of ms, in the thread pool) while pings arrive.
     slow_hub = HubThread(hub_config(data_dir, hash_cost=DEFAULT_COST))
     endpoints = slow_hub.start()
     try:
-        async with await HubClient.connect(endpoints.endpoint("127.0.0.1"), known_hubs=known_hubs) as c:
+        async with await HubClient.connect(
+            endpoints.endpoint("127.0.0.1"), known_hubs=known_hubs
+        ) as c:
             order: list[str] = []
 
             async def run(name: str, coro: Awaitable[object]) -> None:
@@ -121,7 +138,10 @@ async def test_slow_request_does_not_hold_up_fast_ones(data_dir: Path, known_hub
                 order.append(name)
 
             await asyncio.gather(
-                *(run("register", c.register("player", f"slowpoke{i}", "secret")) for i in range(4)),
+                *(
+                    run("register", c.register("player", f"slowpoke{i}", "secret"))
+                    for i in range(4)
+                ),
                 *(run("ping", c.request("ping")) for _ in range(4)),
             )
             assert order[:4] == ["ping"] * 4

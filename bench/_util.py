@@ -1,0 +1,62 @@
+"""Shared bits for the benchmarks: a hub in a child process, percentiles, the JSON line."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0–100) by nearest rank; 0.0 for no values."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+class HubProcess:
+    """`gamehub host` on 127.0.0.1 in a child process, with its own temporary data folder."""
+
+    def __init__(self, *extra: str) -> None:
+        self._tmp = tempfile.TemporaryDirectory(prefix="gamehub-bench-")
+        args = [
+            sys.executable,
+            "-m",
+            "hub_core",
+            "host",
+            "--data",
+            self._tmp.name,
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--no-discovery",
+            "--json",
+            *extra,
+        ]
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        assert self.proc.stdout is not None
+        self.info: dict[str, Any] = json.loads(self.proc.stdout.readline())
+        self.endpoint = f"127.0.0.1:{self.info['req_port']}"
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.communicate(timeout=30)
+        self._tmp.cleanup()
+
+
+def report(figures: dict[str, Any]) -> None:
+    """Human lines, then the figures as one JSON object on the last line."""
+    for key, value in figures.items():
+        print(f"  {key}: {value}")
+    print(json.dumps(figures, sort_keys=True))
