@@ -22,3 +22,8 @@ class Code(StrEnum):
     THROTTLED = "throttled"  # too many failed logins; wait
     BUSY = "busy"  # hub is overloaded or shutting down
     INTERNAL = "internal"  # a bug on the hub; it was logged there
+    PACKAGE_INVALID = "package_invalid"  # manifest, paths, limits or version problems
+    NOT_AUTHOR = "not_author"  # the game belongs to another developer
+    NO_SUCH_GAME = "no_such_game"  # unknown game name
+    GAME_REMOVED = "game_removed"  # the game was removed from the store
+    TRANSFER = "transfer"  # a chunk out of order, unknown transfer, hash mismatch

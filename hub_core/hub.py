@@ -15,15 +15,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hub_core import _api_accounts, protocol
+from hub_core import _api_accounts, _api_packages, protocol
 from hub_core._routes import Routes
 from hub_core._wire import Ports, WireServer
 from hub_core.accounts import Accounts
+from hub_core.blobs import BlobStore
+from hub_core.catalog import Catalog
 from hub_core.keys import fingerprint, load_or_create_hub_keys
 from hub_core.passwords import DEFAULT_COST, HashCost
+from hub_core.packages import Limits
 from hub_core.paths import AppPaths, app_paths
 from hub_core.sessions import Sessions
 from hub_core.storage import Repository, open_repository
+from hub_core.uploads import Uploads
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +54,7 @@ class HubConfig:
     port: int = DEFAULT_PORT
     discovery: bool = True
     hash_cost: HashCost = field(default_factory=lambda: DEFAULT_COST)
+    limits: Limits = field(default_factory=Limits)
 
     def paths(self) -> AppPaths:
         return app_paths(self.data_dir)
@@ -125,6 +130,10 @@ class Hub:
             cost=self.config.hash_cost,
         )
         _api_accounts.add_routes(routes, accounts)
+        blobs = await loop.run_in_executor(None, BlobStore, self.paths.hub / "packages")
+        catalog = Catalog(self.repo)
+        uploads = Uploads(blobs, catalog, self.config.limits)
+        _api_packages.add_routes(routes, catalog, uploads, blobs, self.wire.publish)
         try:
             ports = self.wire.start()
         except BaseException:
