@@ -27,6 +27,10 @@ def version_key(name: str, version: str) -> str:
     return f"{name}@{version}"
 
 
+def display_name(game: dict[str, Any]) -> str:
+    return str(game["versions"][-1]["manifest"]["display_name"])
+
+
 def refuse_package(exc: PackageError) -> RequestRefused:
     return RequestRefused(Code.PACKAGE_INVALID, str(exc))
 
@@ -49,7 +53,7 @@ class Catalog:
         record = self.game(name)
         if record["status"] != "active":
             raise RequestRefused(
-                Code.GAME_REMOVED, f"{record['display_name']} was removed from the store by its developer."
+                Code.GAME_REMOVED, f"{display_name(record)} was removed from the store by its developer."
             )
         return record
 

@@ -126,6 +126,7 @@ class _Download:
         self.progress = progress
         self._done = 0
         self._total = 0
+        self._fetched = 0  # bytes that actually travelled (not resumed or reused)
 
     async def gather(self, index: list[FileEntry], current: Installed | None) -> int:
         """Makes every content of ``index`` present in ``blobs``; returns the bytes fetched."""
@@ -143,7 +144,7 @@ class _Download:
                 await self._fetch(digest, sizes[digest])
 
         await asyncio.gather(*(one(d) for d in todo))
-        return self._total
+        return self._fetched
 
     def _prepare(self) -> None:
         marker = self.root / "version"
@@ -196,6 +197,7 @@ class _Download:
     async def _write(self, f: Any, pending: asyncio.Future[Any]) -> None:
         data = (await pending)["data"]
         await asyncio.get_running_loop().run_in_executor(None, f.write, data)
+        self._fetched += len(data)
         self._report(len(data))
 
     def _report(self, count: int) -> None:

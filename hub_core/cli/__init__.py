@@ -11,7 +11,7 @@ import sys
 from collections.abc import Coroutine, Sequence
 from typing import Any
 
-from hub_core.cli import _accounts, _host
+from hub_core.cli import _accounts, _host, _store
 from hub_core.cli._common import EXIT_REFUSED, EXIT_UNREACHABLE, EXIT_USAGE, UsageError, print_json
 from hub_core.errors import BadEndpoint, GameHubError, HubKeyChanged, HubUnreachable, RequestRefused
 from hub_core.hosting import new_selector_loop
@@ -25,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="GameHub: a LAN game store and lobby. With no command, opens the app.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (_host, _accounts):
+    for module in (_host, _accounts, _store):
         module.add_commands(commands)
     return parser
 
