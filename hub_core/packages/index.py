@@ -1,0 +1,221 @@
+"""The file index of a package (path, size, sha256) and the limits every package must fit.
+
+The transfer layer sends the index first and then only the contents the other side
+lacks, so the index is checked on its own: before any byte of content is accepted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from hub_core.packages._errors import PackageError, Problems, shown
+from hub_core.packages.paths import path_problem
+
+HASH_CHUNK = 1024 * 1024
+MANIFEST = "manifest.json"
+SKIPPED_FOLDERS = frozenset({"__pycache__", "__MACOSX"})
+"""Build and OS clutter that is never part of a package: left out of scans and unzips."""
+SKIPPED_FILES = frozenset({".DS_Store", "Thumbs.db"})
+_HASH = re.compile(r"[0-9a-f]{64}")
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """One file of a package; ``hash`` is the sha256 hex digest of its content."""
+
+    path: str
+    size: int
+    hash: str
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How big a package may be; hubs and clients refuse anything larger."""
+
+    max_files: int = 50_000
+    max_total_bytes: int = 4 * 1024**3
+    max_file_bytes: int = 4 * 1024**3
+
+
+def human_bytes(size: int) -> str:
+    """'4.0 GiB': exact byte counts are hard to read in a message."""
+    value = float(size)
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if value < 1024 or unit == "GiB":
+            return f"{size:,} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    raise AssertionError("unreachable")
+
+
+def is_skipped(name: str, *, folder: bool) -> bool:
+    """True for __pycache__ / __MACOSX folders and *.pyc, .DS_Store, Thumbs.db files."""
+    if folder:
+        return name in SKIPPED_FOLDERS
+    return name in SKIPPED_FILES or name.endswith(".pyc")
+
+
+def hash_stream(
+    stream: BinaryIO, max_bytes: int | None = None, on_chunk: Callable[[int], None] | None = None
+) -> tuple[str, int]:
+    """sha256 and size of a stream read in chunks; stops once more than ``max_bytes`` came."""
+    digest = hashlib.sha256()
+    size = 0
+    while chunk := stream.read(HASH_CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
+        if on_chunk is not None:
+            on_chunk(len(chunk))
+        if max_bytes is not None and size > max_bytes:
+            break
+    return digest.hexdigest(), size
+
+
+def hash_file(path: Path) -> str:
+    """The sha256 hex of a file, read in chunks so a 4 GiB file needs no 4 GiB of memory."""
+    with open(path, "rb") as stream:
+        return hash_stream(stream)[0]
+
+
+def fold_path(path: str) -> str:
+    """The key under which Windows and macOS would store a path (case and form ignored)."""
+    return unicodedata.normalize("NFC", path).lower()
+
+
+def path_set_problems(paths: Iterable[str]) -> list[str]:
+    """Duplicates, case-only twins and file/folder clashes: paths that cannot coexist on disk."""
+    problems: list[str] = []
+    files: dict[str, str] = {}
+    for path in paths:
+        other = files.get(fold_path(path))
+        if other is None:
+            files[fold_path(path)] = path
+        elif other == path:
+            problems.append(f"{shown(path)} is listed twice.")
+        else:
+            problems.append(
+                f"{shown(other)} and {shown(path)} differ only in case; Windows and macOS "
+                "would store them as one file."
+            )
+    folders: dict[str, str] = {}
+    for path in files.values():
+        parts = path.split("/")
+        for i in range(1, len(parts)):
+            folders.setdefault(fold_path("/".join(parts[:i])), path)
+    for key, inside in folders.items():
+        if key in files:
+            problems.append(
+                f"{shown(files[key])} is both a file and a folder ({shown(inside)} is inside it)."
+            )
+    return problems
+
+
+def check_index(entries: Sequence[FileEntry], limits: Limits) -> None:
+    """Refuses an index that is unsafe or too big, listing every problem in one PackageError."""
+    problems = Problems()
+    if len(entries) > limits.max_files:
+        problems.add(f"The package has {len(entries):,} files; the limit is {limits.max_files:,}.")
+    total = 0
+    for entry in entries:
+        for problem in _entry_problems(entry, limits):
+            problems.add(problem)
+        if type(entry.size) is int and entry.size > 0:
+            total += entry.size
+    if total > limits.max_total_bytes:
+        problems.add(
+            f"The package holds {total:,} bytes ({human_bytes(total)}); the limit is "
+            f"{limits.max_total_bytes:,} bytes ({human_bytes(limits.max_total_bytes)})."
+        )
+    paths = [e.path for e in entries]
+    for problem in path_set_problems(paths):
+        problems.add(problem)
+    if MANIFEST not in paths:
+        problems.add("The package has no manifest.json at its root.")
+    problems.raise_if_any()
+
+
+def _entry_problems(entry: FileEntry, limits: Limits) -> list[str]:
+    """Problems of one entry on its own (index_from_wire has already checked the types)."""
+    found = [p for p in [path_problem(entry.path)] if p]
+    name = shown(entry.path)
+    if type(entry.size) is not int or entry.size < 0:
+        found.append(f"{name} has a bad size ({entry.size!r}); sizes are whole numbers from 0.")
+    elif entry.size > limits.max_file_bytes:
+        found.append(too_big(entry.path, entry.size, limits))
+    if not isinstance(entry.hash, str) or not _HASH.fullmatch(entry.hash):
+        found.append(f"{name} has a bad hash; a hash is 64 lowercase hex digits (sha256).")
+    return found
+
+
+def too_big(path: str, size: int, limits: Limits, *, more: str = "") -> str:
+    """The sentence for one file over the per-file limit."""
+    return (
+        f"{shown(path)} is {more}{size:,} bytes; the limit for one file is "
+        f"{limits.max_file_bytes:,} bytes ({human_bytes(limits.max_file_bytes)})."
+    )
+
+
+def index_to_wire(entries: Iterable[FileEntry]) -> list[list[Any]]:
+    """The index as plain lists, [[path, size, hash], ...], for msgspec/JSON."""
+    return [[e.path, e.size, e.hash] for e in entries]
+
+
+def index_from_wire(data: Any) -> list[FileEntry]:
+    """Reads an index sent by a stranger, checking shapes and types (not limits: check_index)."""
+    if not isinstance(data, list):
+        raise PackageError("The file index must be a list of [path, size, hash] entries.")
+    problems = Problems()
+    entries: list[FileEntry] = []
+    for number, item in enumerate(data, 1):
+        if (
+            isinstance(item, list | tuple)
+            and len(item) == 3
+            and isinstance(item[0], str)
+            and type(item[1]) is int
+            and isinstance(item[2], str)
+        ):
+            entries.append(FileEntry(item[0], item[1], item[2]))
+        else:
+            problems.add(
+                f"Entry {number:,} of the file index must be [path, size, hash] "
+                f"(got {shown(repr(item))})."
+            )
+    problems.raise_if_any()
+    return entries
+
+
+def scan_folder(
+    folder: Path, limits: Limits, *, progress: Progress | None = None
+) -> list[FileEntry]:
+    """Indexes a package folder, refusing links and stopping as soon as a limit is passed.
+
+    Skipped, never part of a package: ``__pycache__`` and ``__MACOSX`` folders, ``*.pyc``,
+    ``.DS_Store`` and ``Thumbs.db`` files. Empty folders are not in the index (it lists
+    files only). The result is sorted by path; ``progress(done_bytes, total_bytes)`` is
+    called as files are hashed.
+    """
+    root = Path(folder)
+    if not root.is_dir():
+        raise PackageError(f"{root} is not a folder.")
+    from hub_core.packages._walk import hash_regular, walk
+
+    found = walk(root, limits)
+    total = sum(size for _, size in found)
+    done = [0]
+
+    def advance(count: int) -> None:
+        done[0] += count
+        if progress is not None:
+            progress(min(done[0], total), total)
+
+    entries = [FileEntry(rel, size, hash_regular(root, rel, size, advance)) for rel, size in found]
+    entries.sort(key=lambda e: e.path)
+    check_index(entries, limits)
+    return entries
