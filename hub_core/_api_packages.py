@@ -8,11 +8,11 @@ from typing import Any
 import msgspec
 
 from hub_core._routes import Context, NoArgs, Routes
-from hub_core.blobs import BlobError, BlobStore
+from hub_core.blockstore import BlockError, BlockStore
 from hub_core.catalog import Catalog
 from hub_core.codes import Code
 from hub_core.errors import RequestRefused
-from hub_core.uploads import CHUNK_BYTES, Uploads
+from hub_core.uploads import Uploads
 
 STORE_TOPIC = "store"
 
@@ -27,10 +27,9 @@ class PublishBegin(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     index: list[list[Any]]
 
 
-class UploadChunk(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+class UploadBlock(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     transfer: str
     hash: str
-    offset: int
     data: bytes
 
 
@@ -38,13 +37,13 @@ class Transfer(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     transfer: str
 
 
-class FetchChunk(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+class BlockHash(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     hash: str
-    offset: int
-    length: int
 
 
-def add_routes(routes: Routes, catalog: Catalog, uploads: Uploads, blobs: BlobStore, publish: Any) -> None:
+def add_routes(
+    routes: Routes, catalog: Catalog, uploads: Uploads, blocks: BlockStore, publish: Any
+) -> None:
     """Registers the store's request kinds on ``routes``."""
 
     def version_hint(ctx: Context, args: GameName) -> dict[str, Any]:
@@ -53,8 +52,8 @@ def add_routes(routes: Routes, catalog: Catalog, uploads: Uploads, blobs: BlobSt
     async def publish_begin(ctx: Context, args: PublishBegin) -> dict[str, Any]:
         return await uploads.begin(ctx.user, args.version, args.manifest, args.index)
 
-    async def upload_chunk(ctx: Context, args: UploadChunk) -> dict[str, Any]:
-        return await uploads.chunk(ctx.user, args.transfer, args.hash, args.offset, args.data)
+    async def upload_block(ctx: Context, args: UploadBlock) -> dict[str, Any]:
+        return await uploads.block(ctx.user, args.transfer, args.hash, args.data)
 
     async def publish_commit(ctx: Context, args: Transfer) -> dict[str, Any]:
         result = await uploads.commit(ctx.user, args.transfer)
@@ -78,26 +77,28 @@ def add_routes(routes: Routes, catalog: Catalog, uploads: Uploads, blobs: BlobSt
     def install_begin(ctx: Context, args: GameName) -> dict[str, Any]:
         game = catalog.active_game(args.name)
         version = catalog.version(game["name"], game["latest"])
-        return {"name": game["name"], "version": version["version"], "manifest": version["manifest"],
-                "index": version["index"]}
+        return {
+            "name": game["name"],
+            "version": version["version"],
+            "manifest": version["manifest"],
+            "index": version["index"],
+        }
 
-    async def fetch_chunk(ctx: Context, args: FetchChunk) -> dict[str, Any]:
-        if args.offset < 0 or not 0 < args.length <= CHUNK_BYTES:
-            raise RequestRefused(Code.TRANSFER, f"A chunk must be 1 to {CHUNK_BYTES:,} bytes from a positive offset.")
+    async def fetch_block(ctx: Context, args: BlockHash) -> dict[str, Any]:
         loop = asyncio.get_running_loop()
         try:
-            data = await loop.run_in_executor(None, blobs.read, args.hash, args.offset, args.length)
-        except BlobError as exc:
+            data = await loop.run_in_executor(None, blocks.read, args.hash)
+        except BlockError as exc:
             raise RequestRefused(Code.TRANSFER, str(exc)) from None
         return {"data": data}
 
     routes.add("version_hint", GameName, "developer", version_hint)
     routes.add("publish_begin", PublishBegin, "developer", publish_begin)
-    routes.add("upload_chunk", UploadChunk, "developer", upload_chunk)
+    routes.add("upload_block", UploadBlock, "developer", upload_block)
     routes.add("publish_commit", Transfer, "developer", publish_commit)
     routes.add("unpublish", GameName, "developer", unpublish)
     routes.add("my_games", NoArgs, "developer", my_games)
     routes.add("list_games", NoArgs, "any", list_games)
     routes.add("game_details", GameName, "any", game_details)
     routes.add("install_begin", GameName, "player", install_begin)
-    routes.add("fetch_chunk", FetchChunk, "any", fetch_chunk)
+    routes.add("fetch_block", BlockHash, "any", fetch_block)

@@ -46,14 +46,17 @@ class Catalog:
     def game(self, name: str) -> dict[str, Any]:
         record = self.repo.get(GAMES, name)
         if record is None:
-            raise RequestRefused(Code.NO_SUCH_GAME, f"There is no game called {name!r} on this hub.")
+            raise RequestRefused(
+                Code.NO_SUCH_GAME, f"There is no game called {name!r} on this hub."
+            )
         return record
 
     def active_game(self, name: str) -> dict[str, Any]:
         record = self.game(name)
         if record["status"] != "active":
             raise RequestRefused(
-                Code.GAME_REMOVED, f"{display_name(record)} was removed from the store by its developer."
+                Code.GAME_REMOVED,
+                f"{display_name(record)} was removed from the store by its developer.",
             )
         return record
 
@@ -88,7 +91,9 @@ class Catalog:
 
     def store(self) -> list[dict[str, Any]]:
         games = [g for g in self.repo.all(GAMES).values() if g["status"] == "active"]
-        return sorted((self.summary(g) for g in games), key=lambda g: str(g["display_name"]).casefold())
+        return sorted(
+            (self.summary(g) for g in games), key=lambda g: str(g["display_name"]).casefold()
+        )
 
     def details_of(self, game: dict[str, Any]) -> dict[str, Any]:
         """Everything about a game: every version's manifest (newest first) and the reviews."""
@@ -109,7 +114,8 @@ class Catalog:
         if existing is not None and existing["author"] != developer.key:
             raise RequestRefused(
                 Code.NOT_AUTHOR,
-                f"The game {manifest.name!r} belongs to {existing['author_name']}; only they can update it.",
+                f"The game {manifest.name!r} belongs to {existing['author_name']}; "
+                "only they can update it.",
             )
         try:
             return check_newer(version, existing["latest"] if existing else None)
@@ -123,18 +129,37 @@ class Catalog:
         self.check_publish(developer, manifest, str(version))
         now = time.time()
         name = manifest.name
-        await self.repo.put(VERSIONS, version_key(name, str(version)), {
-            "game": name, "version": str(version), "manifest": manifest.to_dict(),
-            "index": index_to_wire(index), "bytes": sum(e.size for e in index), "uploaded": now,
-        })
+        await self.repo.put(
+            VERSIONS,
+            version_key(name, str(version)),
+            {
+                "game": name,
+                "version": str(version),
+                "manifest": manifest.to_dict(),
+                "index": index_to_wire(index),
+                "bytes": sum(e.size for e in index),
+                "uploaded": now,
+            },
+        )
         game = self.repo.get(GAMES, name) or {
-            "name": name, "author": developer.key, "author_name": developer.user, "created": now,
-            "avg_rating": None, "review_count": 0, "reviews": [], "versions": [],
+            "name": name,
+            "author": developer.key,
+            "author_name": developer.user,
+            "created": now,
+            "avg_rating": None,
+            "review_count": 0,
+            "reviews": [],
+            "versions": [],
         }
-        game["versions"].append({
-            "version": str(version), "uploaded": now, "manifest": manifest.to_dict(),
-            "files": len(index), "bytes": sum(e.size for e in index),
-        })
+        game["versions"].append(
+            {
+                "version": str(version),
+                "uploaded": now,
+                "manifest": manifest.to_dict(),
+                "files": len(index),
+                "bytes": sum(e.size for e in index),
+            }
+        )
         game.update(status="active", latest=str(version), updated=now)
         await self.repo.put(GAMES, name, game)
         return game
@@ -143,7 +168,8 @@ class Catalog:
         game = self.game(name)
         if game["author"] != developer.key:
             raise RequestRefused(
-                Code.NOT_AUTHOR, f"The game {name!r} belongs to {game['author_name']}; only they can remove it."
+                Code.NOT_AUTHOR,
+                f"The game {name!r} belongs to {game['author_name']}; only they can remove it.",
             )
         game.update(status="removed", updated=time.time())
         await self.repo.put(GAMES, name, game)

@@ -19,11 +19,11 @@ from hub_core import _api_accounts, _api_packages, protocol
 from hub_core._routes import Routes
 from hub_core._wire import Ports, WireServer
 from hub_core.accounts import Accounts
-from hub_core.blobs import BlobStore
+from hub_core.blockstore import BlockStore
 from hub_core.catalog import Catalog
 from hub_core.keys import fingerprint, load_or_create_hub_keys
-from hub_core.passwords import DEFAULT_COST, HashCost
 from hub_core.packages import Limits
+from hub_core.passwords import DEFAULT_COST, HashCost
 from hub_core.paths import AppPaths, app_paths
 from hub_core.sessions import Sessions
 from hub_core.storage import Repository, open_repository
@@ -130,10 +130,10 @@ class Hub:
             cost=self.config.hash_cost,
         )
         _api_accounts.add_routes(routes, accounts)
-        blobs = await loop.run_in_executor(None, BlobStore, self.paths.hub / "packages")
+        blocks = await loop.run_in_executor(None, BlockStore, self.paths.hub / "blocks")
         catalog = Catalog(self.repo)
-        uploads = Uploads(blobs, catalog, self.config.limits)
-        _api_packages.add_routes(routes, catalog, uploads, blobs, self.wire.publish)
+        uploads = Uploads(blocks, catalog, self.config.limits)
+        _api_packages.add_routes(routes, catalog, uploads, blocks, self.wire.publish)
         try:
             ports = self.wire.start()
         except BaseException:

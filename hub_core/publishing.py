@@ -1,9 +1,10 @@
 """Publishing from the developer's side: check locally, send only what the hub lacks, commit.
 
 Everything that can be refused is checked before a byte is sent: the manifest, every
-path, the limits. Then the hub says which contents it lacks (resuming half-sent ones),
-and those go in 1 MiB chunks with a few in flight, so the link stays busy without the
-hub or this process holding more than a window of chunks in memory.
+path, the limits. Then the hub says which blocks (1 MiB pieces of files, by hash) it
+lacks, and only those go, a few in flight at once, so the link stays busy without the
+hub or this process holding more than a window of blocks in memory. A publish that was
+interrupted resumes: the blocks that arrived are already on the hub.
 """
 
 from __future__ import annotations
@@ -12,20 +13,26 @@ import asyncio
 import contextlib
 import tempfile
 import zipfile
-from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from hub_core.client import HubClient
-from hub_core.packages import FileEntry, Limits, Manifest, extract_zip, index_to_wire, load_package
-from hub_core.uploads import CHUNK_BYTES
+from hub_core.errors import GameHubError
+from hub_core.packages import (
+    BLOCK_BYTES,
+    FileEntry,
+    Limits,
+    Manifest,
+    extract_zip,
+    index_to_wire,
+    load_package,
+)
 
-# Chunks in flight per file, and files sent at once.
-WINDOW = 4
-PARALLEL_FILES = 4
-CHUNK_TIMEOUT = 30.0
+# Blocks in flight at once: enough to keep the link busy, few enough to bound memory.
+WINDOW = 8
+BLOCK_TIMEOUT = 30.0
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes total)
 
@@ -38,7 +45,9 @@ class PublishResult:
     sent_bytes: int  # what actually travelled (only missing contents)
 
 
-def prepare(source: Path, limits: Limits, scratch: Path, progress: Progress | None = None) -> tuple[Path, Manifest, list[FileEntry]]:
+def prepare(
+    source: Path, limits: Limits, scratch: Path, progress: Progress | None = None
+) -> tuple[Path, Manifest, list[FileEntry]]:
     """A checked package from a folder or a zip (unpacked safely into ``scratch``)."""
     folder = source
     if source.is_file() and (source.suffix.lower() == ".zip" or zipfile.is_zipfile(source)):
@@ -65,71 +74,96 @@ async def publish(
         if version is None:
             hint = await client.request("version_hint", {"name": manifest.name})
             version = str(hint["suggested"])
-        begun = await client.request("publish_begin", {
-            "version": version, "manifest": manifest.to_dict(), "index": index_to_wire(index),
-        })
-        missing = [(str(h), int(size), int(have)) for h, size, have in begun["missing"]]
+        begun = await client.request(
+            "publish_begin",
+            {
+                "version": version,
+                "manifest": manifest.to_dict(),
+                "index": index_to_wire(index),
+            },
+        )
+        missing = [str(h) for h in begun["missing"]]
         sent = await _send_all(client, begun["transfer"], folder, index, missing, progress)
-        result = await client.request("publish_commit", {"transfer": begun["transfer"]}, idempotent=False)
+        result = await client.request(
+            "publish_commit", {"transfer": begun["transfer"]}, idempotent=False
+        )
     total = sum(e.size for e in index)
-    return PublishResult(name=result["name"], version=result["version"], total_bytes=total, sent_bytes=sent)
+    return PublishResult(
+        name=result["name"], version=result["version"], total_bytes=total, sent_bytes=sent
+    )
+
+
+@dataclass(frozen=True)
+class BlockSource:
+    """Where a block's bytes are in a local package folder."""
+
+    path: Path
+    offset: int
+    length: int
+
+    def read(self) -> bytes:
+        with self.path.open("rb") as f:
+            f.seek(self.offset)
+            data = f.read(self.length)
+        if len(data) != self.length:
+            raise GameHubError(f"{self.path} changed while it was being sent; publish again.")
+        return data
+
+
+def block_sources(folder: Path, index: list[FileEntry]) -> dict[str, BlockSource]:
+    """For each block hash, the first place in the package that holds it."""
+    sources: dict[str, BlockSource] = {}
+    for entry in index:
+        for number, digest in enumerate(entry.blocks):
+            offset = number * BLOCK_BYTES
+            length = min(BLOCK_BYTES, entry.size - offset)
+            sources.setdefault(digest, BlockSource(folder / entry.path, offset, length))
+    return sources
+
+
+async def run_window(
+    jobs: list[Any], worker: Callable[[Any], Awaitable[None]], width: int = WINDOW
+) -> None:
+    """Runs ``worker`` over ``jobs`` with at most ``width`` at once; the first failure stops all."""
+    queue = iter(jobs)
+
+    async def lane() -> None:
+        for job in queue:
+            await worker(job)
+
+    lanes = [asyncio.ensure_future(lane()) for _ in range(min(width, len(jobs)))]
+    try:
+        await asyncio.gather(*lanes)
+    finally:
+        await cancel_all(lanes)
 
 
 async def _send_all(
-    client: HubClient, transfer: str, folder: Path, index: list[FileEntry],
-    missing: list[tuple[str, int, int]], progress: Progress | None,
+    client: HubClient,
+    transfer: str,
+    folder: Path,
+    index: list[FileEntry],
+    missing: list[str],
+    progress: Progress | None,
 ) -> int:
-    path_of = {e.hash: folder / e.path for e in index}
-    total = sum(size - have for _, size, have in missing)
+    sources = block_sources(folder, index)
+    jobs = sorted(missing, key=lambda d: (str(sources[d].path), sources[d].offset))
+    total = sum(sources[d].length for d in jobs)
     done = [0]
+    loop = asyncio.get_running_loop()
 
-    def advance(count: int) -> None:
-        done[0] += count
+    async def send(digest: str) -> None:
+        data = await loop.run_in_executor(None, sources[digest].read)
+        args = {"transfer": transfer, "hash": digest, "data": data}
+        await client.request("upload_block", args, timeout=BLOCK_TIMEOUT)
+        done[0] += len(data)
         if progress is not None:
             progress(done[0], total)
 
-    gate = asyncio.Semaphore(PARALLEL_FILES)
-
-    async def one(digest: str, size: int, have: int) -> None:
-        async with gate:
-            await _send_file(client, transfer, path_of[digest], digest, size, have, advance)
-
-    advance(0)
-    await asyncio.gather(*(one(*m) for m in missing))
+    if progress is not None:
+        progress(0, total)
+    await run_window(jobs, send)
     return total
-
-
-async def _send_file(
-    client: HubClient, transfer: str, path: Path, digest: str, size: int, have: int,
-    advance: Callable[[int], None],
-) -> None:
-    """Sends one file from byte ``have`` on, keeping up to WINDOW chunks in flight."""
-    loop = asyncio.get_running_loop()
-    in_flight: deque[tuple[asyncio.Future[Any], int]] = deque()
-    try:
-        with path.open("rb") as f:
-            f.seek(have)
-            offset = have
-            while offset < size:
-                data = await loop.run_in_executor(None, f.read, min(CHUNK_BYTES, size - offset))
-                if not data:
-                    raise OSError(f"{path} became shorter while it was being sent.")
-                args = {"transfer": transfer, "hash": digest, "offset": offset, "data": data}
-                request = client.request("upload_chunk", args, timeout=CHUNK_TIMEOUT)
-                in_flight.append((asyncio.ensure_future(request), len(data)))
-                offset += len(data)
-                if len(in_flight) >= WINDOW:
-                    await _settle(in_flight, advance)
-        while in_flight:
-            await _settle(in_flight, advance)
-    finally:
-        await cancel_all(pending for pending, _ in in_flight)
-
-
-async def _settle(in_flight: deque[tuple[asyncio.Future[Any], int]], advance: Callable[[int], None]) -> None:
-    pending, size = in_flight.popleft()
-    await pending
-    advance(size)
 
 
 async def cancel_all(futures: Iterable[asyncio.Future[Any]]) -> None:

@@ -1,32 +1,42 @@
-"""Publishing on the hub side: announce → receive only the missing contents → commit.
+"""Publishing on the hub side: announce → receive only the missing blocks → commit.
 
-    announced  : the index and manifest checked; the hub has listed what it lacks
-    receiving  : chunks arrive in order per file; each file is hashed as it grows
-    committed  : every hash checked, the version recorded; the upload is forgotten
+    announced  : index and manifest checked; the hub has listed the blocks it lacks
+    receiving  : blocks arrive in any order; each is checked against its hash as it lands
+    committed  : every file's hash checked over its blocks, the version recorded
 
 An upload lives in memory only. If it is interrupted, the developer runs publish again:
-the finished files are already in the blob store and half-received ones resume at the
-byte where they stopped, so nothing is sent twice.
+the blocks that arrived are in the block store, so only the rest are sent.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import secrets
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from hub_core.blobs import BlobError, BlobStore
+from hub_core.blockstore import BlockError, BlockStore
 from hub_core.catalog import Catalog, refuse_package
 from hub_core.codes import Code
 from hub_core.errors import RequestRefused
-from hub_core.packages import FileEntry, Limits, Manifest, PackageError, Version, check_index, parse_manifest
-from hub_core.packages.index import index_from_wire
+from hub_core.packages import (
+    BLOCK_BYTES,
+    FileEntry,
+    Limits,
+    Manifest,
+    PackageError,
+    Version,
+    block_problem,
+    check_index,
+    index_from_wire,
+    parse_manifest,
+)
+from hub_core.packages._errors import Problems
 from hub_core.sessions import Session
 
-CHUNK_BYTES = 1024 * 1024
-# Uploads idle this long are forgotten (their received bytes stay and can resume).
+# Uploads idle this long are forgotten (their blocks stay and count on the next try).
 IDLE_SECONDS = 3600.0
 MAX_UPLOADS_PER_DEVELOPER = 4
 
@@ -40,117 +50,142 @@ class Upload:
     manifest: Manifest
     version: Version
     index: list[FileEntry]
-    sizes: dict[str, int]  # hash -> size, for the contents still to receive
+    needed: set[str]  # block hashes still to receive
     touched: float = field(default_factory=time.monotonic)
 
-    def paths_of(self, digest: str) -> str:
-        names = [e.path for e in self.index if e.hash == digest]
+    def paths_of(self, block: str) -> str:
+        names = [e.path for e in self.index if block in e.blocks]
         return ", ".join(repr(n) for n in names[:3]) + (" …" if len(names) > 3 else "")
+
+
+def check_blocks(entries: list[FileEntry]) -> None:
+    problems = Problems()
+    for entry in entries:
+        problem = block_problem(entry)
+        if problem:
+            problems.add(problem)
+    problems.raise_if_any()
 
 
 class Uploads:
     """The hub's uploads in progress; methods run on the hub's loop."""
 
-    def __init__(self, blobs: BlobStore, catalog: Catalog, limits: Limits) -> None:
-        self._blobs = blobs
+    def __init__(self, blocks: BlockStore, catalog: Catalog, limits: Limits) -> None:
+        self._blocks = blocks
         self._catalog = catalog
         self._limits = limits
         self._uploads: dict[str, Upload] = {}
-        self._locks: dict[str, asyncio.Lock] = {}
 
-    async def begin(self, developer: Session, version: str, manifest: dict[str, Any], index: Any) -> dict[str, Any]:
+    async def begin(
+        self, developer: Session, version: str, manifest: dict[str, Any], index: Any
+    ) -> dict[str, Any]:
         """Checks everything that can be checked before any content arrives."""
         self._forget_idle()
         try:
             entries = index_from_wire(index)
             check_index(entries, self._limits)
+            check_blocks(entries)
             parsed = parse_manifest(manifest, files={e.path for e in entries})
         except PackageError as exc:
             raise refuse_package(exc) from None
         checked = self._catalog.check_publish(developer, parsed, version)
         self._check_quota(developer)
-        missing = await self._run(self._missing, entries)
+        wanted = {b for e in entries for b in e.blocks}
+        missing = await _run(lambda: sorted(b for b in wanted if not self._blocks.has(b)))
         upload = Upload(
-            id=secrets.token_urlsafe(12), developer=developer.key, manifest=parsed, version=checked,
-            index=entries, sizes={digest: size for digest, size, _ in missing},
+            id=secrets.token_urlsafe(12),
+            developer=developer.key,
+            manifest=parsed,
+            version=checked,
+            index=entries,
+            needed=set(missing),
         )
         self._uploads[upload.id] = upload
-        return {"transfer": upload.id, "name": parsed.name, "version": str(checked),
-                "missing": [list(m) for m in missing]}
+        return {
+            "transfer": upload.id,
+            "name": parsed.name,
+            "version": str(checked),
+            "missing": missing,
+        }
 
-    async def chunk(self, developer: Session, transfer: str, digest: str, offset: int, data: bytes) -> dict[str, Any]:
+    async def block(
+        self, developer: Session, transfer: str, digest: str, data: bytes
+    ) -> dict[str, Any]:
         upload = self._upload(developer, transfer)
-        size = upload.sizes.get(digest)
-        if size is None:
-            raise RequestRefused(Code.TRANSFER, f"This upload does not include a file with hash {digest[:12]}….")
-        if offset < 0 or offset + len(data) > size or len(data) > CHUNK_BYTES:
-            raise RequestRefused(Code.TRANSFER, f"A chunk for {upload.paths_of(digest)} lies outside the file.")
-        async with self._locks.setdefault(digest, asyncio.Lock()):
-            try:
-                received = await self._run(self._blobs.append, digest, offset, data)
-                if received == size:
-                    await self._run(self._blobs.finish, digest, size)
-            except BlobError as exc:
-                raise RequestRefused(Code.TRANSFER, f"{exc} (file {upload.paths_of(digest)})") from None
-        if received == size:
-            self._locks.pop(digest, None)
+        if digest not in upload.needed:
+            if any(digest in e.blocks for e in upload.index):
+                return {"stored": True}  # a retry of a block that already arrived
+            raise RequestRefused(
+                Code.TRANSFER, f"This upload has no block with hash {digest[:12]}…."
+            )
+        if len(data) > BLOCK_BYTES:
+            raise RequestRefused(Code.TRANSFER, f"A block may hold at most {BLOCK_BYTES:,} bytes.")
+        try:
+            await _run(self._blocks.put, digest, data)
+        except BlockError as exc:
+            raise RequestRefused(Code.TRANSFER, f"{exc} (file {upload.paths_of(digest)})") from None
+        upload.needed.discard(digest)
         upload.touched = time.monotonic()
-        return {"received": received, "done": received == size}
+        return {"stored": True}
 
     async def commit(self, developer: Session, transfer: str) -> dict[str, Any]:
         upload = self._upload(developer, transfer)
-        lacking = [d for d in upload.sizes if not await self._run(self._blobs.has, d)]
-        if lacking:
+        if upload.needed:
+            example = upload.paths_of(next(iter(upload.needed)))
             raise RequestRefused(
-                Code.TRANSFER, f"{len(lacking)} file(s) have not arrived yet, e.g. {upload.paths_of(lacking[0])}."
+                Code.TRANSFER,
+                f"{len(upload.needed):,} block(s) have not arrived yet, e.g. of {example}.",
             )
-        await self._check_manifest_file(upload)
-        game = await self._catalog.add_version(developer, upload.manifest, upload.version, upload.index)
-        del self._uploads[upload.id]
+        await _run(self._check_files, upload)
+        game = await self._catalog.add_version(
+            developer, upload.manifest, upload.version, upload.index
+        )
+        self._uploads.pop(upload.id, None)
         return {"name": game["name"], "version": str(upload.version)}
 
-    def _missing(self, entries: list[FileEntry]) -> list[tuple[str, int, int]]:
-        """(hash, size, bytes already received) for each distinct content the hub lacks."""
-        sizes = {e.hash: e.size for e in entries}
-        missing = []
-        for digest, size in sorted(sizes.items()):
-            if size == 0:
-                self._blobs.put_empty()
-            elif not self._blobs.has(digest):
-                missing.append((digest, size, min(self._blobs.received(digest), size)))
-        return missing
-
-    async def _check_manifest_file(self, upload: Upload) -> None:
-        """The manifest announced must be the manifest.json that was uploaded."""
-        entry = next(e for e in upload.index if e.path == "manifest.json")
-        raw = await self._run(self._blobs.read, entry.hash, 0, entry.size)
+    def _check_files(self, upload: Upload) -> None:
+        """Every file's hash and size over its blocks, and the manifest is manifest.json."""
+        for entry in upload.index:
+            digest, size = hashlib.sha256(), 0
+            for block in entry.blocks:
+                data = self._blocks.read(block)
+                digest.update(data)
+                size += len(data)
+            if size != entry.size or digest.hexdigest() != entry.hash:
+                raise RequestRefused(
+                    Code.TRANSFER,
+                    f"The blocks sent for {entry.path!r} do not add up to its announced hash.",
+                )
+        manifest = next(e for e in upload.index if e.path == "manifest.json")
+        raw = b"".join(self._blocks.read(b) for b in manifest.blocks)
         try:
             stored = parse_manifest(raw, files={e.path for e in upload.index})
         except PackageError as exc:
             raise refuse_package(exc) from None
         if stored.to_dict() != upload.manifest.to_dict():
-            raise RequestRefused(Code.PACKAGE_INVALID, "The manifest sent differs from the package's manifest.json.")
+            raise RequestRefused(
+                Code.PACKAGE_INVALID, "The manifest sent differs from the package's manifest.json."
+            )
 
     def _upload(self, developer: Session, transfer: str) -> Upload:
         upload = self._uploads.get(transfer)
         if upload is None or upload.developer != developer.key:
             raise RequestRefused(
-                Code.TRANSFER, "That upload is unknown or has expired; start the publish again (it resumes)."
+                Code.TRANSFER,
+                "That upload is unknown or has expired; start the publish again (it resumes).",
             )
         return upload
 
     def _check_quota(self, developer: Session) -> None:
         mine = [u for u in self._uploads.values() if u.developer == developer.key]
         if len(mine) >= MAX_UPLOADS_PER_DEVELOPER:
-            oldest = min(mine, key=lambda u: u.touched)
-            del self._uploads[oldest.id]
+            del self._uploads[min(mine, key=lambda u: u.touched).id]
 
     def _forget_idle(self) -> None:
         now = time.monotonic()
         for key in [k for k, u in self._uploads.items() if now - u.touched > IDLE_SECONDS]:
             del self._uploads[key]
 
-    @staticmethod
-    async def _run(func: Any, *args: Any) -> Any:
-        return await asyncio.get_running_loop().run_in_executor(None, func, *args)
 
+async def _run(func: Any, *args: Any) -> Any:
+    return await asyncio.get_running_loop().run_in_executor(None, func, *args)

@@ -1,4 +1,4 @@
-"""Progress for long transfers: a live bar with rate and ETA on a terminal, plain lines otherwise."""
+"""Progress of long transfers: a bar with rate and ETA on a terminal, plain lines otherwise."""
 
 from __future__ import annotations
 
@@ -36,7 +36,10 @@ class ProgressPrinter:
             step = 100 if total <= 0 else done * 10 // total * 10
             if step > self._last_step:
                 self._last_step = step
-                print(f"{self.label}: {step}% ({human_bytes(done)} of {human_bytes(total)})", file=self.stream)
+                print(
+                    f"{self.label}: {step}% ({human_bytes(done)} of {human_bytes(total)})",
+                    file=self.stream,
+                )
 
     def _draw(self, done: int, total: int, now: float) -> None:
         fraction = 1.0 if total <= 0 else min(1.0, done / total)
@@ -45,8 +48,9 @@ class ProgressPrinter:
         rate = done / elapsed
         eta = (total - done) / rate if rate > 0 else 0.0
         bar = "#" * filled + "." * (_WIDTH - filled)
-        text = (f"\r{self.label} [{bar}] {fraction:4.0%} {human_bytes(int(rate))}/s "
-                f"ETA {eta:4.0f} s ")
+        text = (
+            f"\r{self.label} [{bar}] {fraction:4.0%} {human_bytes(int(rate))}/s ETA {eta:4.0f} s "
+        )
         self.stream.write(text)
         self.stream.flush()
         self._drawn = True

@@ -6,7 +6,14 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from hub_core.cli._common import EXIT_OK, add_hub_options, connect, paths_of, print_json, read_password
+from hub_core.cli._common import (
+    EXIT_OK,
+    add_hub_options,
+    connect,
+    paths_of,
+    print_json,
+    read_password,
+)
 from hub_core.cli._progress import ProgressPrinter
 from hub_core.client import HubClient
 from hub_core.installs import install, repair
@@ -28,7 +35,9 @@ def add_commands(commands: Any) -> None:
 
     p = _command(commands, "install", "install or update a game (player)", run_install)
     p.add_argument("name", help="the game's name")
-    p.add_argument("--repair", action="store_true", help="re-check the installed files and fetch broken ones")
+    p.add_argument(
+        "--repair", action="store_true", help="re-check the installed files and fetch broken ones"
+    )
 
 
 def _command(commands: Any, name: str, helptext: str, func: Any) -> argparse.ArgumentParser:
@@ -59,11 +68,20 @@ async def run_publish(args: argparse.Namespace) -> int:
         finally:
             bar.finish()
     if args.json:
-        print_json({"ok": True, "name": result.name, "version": result.version,
-                    "total_bytes": result.total_bytes, "sent_bytes": result.sent_bytes})
+        print_json(
+            {
+                "ok": True,
+                "name": result.name,
+                "version": result.version,
+                "total_bytes": result.total_bytes,
+                "sent_bytes": result.sent_bytes,
+            }
+        )
     else:
-        print(f"Published {result.name} {result.version} ({human_bytes(result.total_bytes)}; "
-              f"sent {human_bytes(result.sent_bytes)}, the rest was already on the hub).")
+        print(
+            f"Published {result.name} {result.version} ({human_bytes(result.total_bytes)}; "
+            f"sent {human_bytes(result.sent_bytes)}, the rest was already on the hub)."
+        )
     return EXIT_OK
 
 
@@ -73,8 +91,10 @@ async def run_unpublish(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"ok": True, "name": args.name, "status": "removed"})
     else:
-        print(f"Removed {args.name} from the store. Players who installed it keep it; "
-              "publishing it again brings it back.")
+        print(
+            f"Removed {args.name} from the store. Players who installed it keep it; "
+            "publishing it again brings it back."
+        )
     return EXIT_OK
 
 
@@ -88,10 +108,14 @@ async def run_games(args: argparse.Namespace) -> int:
     if not games:
         print("No games yet." if args.role == "developer" else "The store is empty.")
     for g in games:
-        rating = f"{g['avg_rating']:.1f}★ ({g['review_count']})" if g.get("avg_rating") else "no reviews"
+        rating = (
+            f"{g['avg_rating']:.1f}★ ({g['review_count']})" if g.get("avg_rating") else "no reviews"
+        )
         state = "" if g["status"] == "active" else f"  [{g['status']}]"
-        print(f"{g['name']:<16} {g['display_name']:<28} {g['latest']:<9} {g['type']:<3} "
-              f"{g['min_players']}-{g['max_players']} players  by {g['author']}  {rating}{state}")
+        print(
+            f"{g['name']:<16} {g['display_name']:<28} {g['latest']:<9} {g['type']:<3} "
+            f"{g['min_players']}-{g['max_players']} players  by {g['author']}  {rating}{state}"
+        )
         print(f"{'':16} {g['description'][:70]}")
     return EXIT_OK
 
@@ -111,14 +135,24 @@ async def run_install(args: argparse.Namespace) -> int:
     if args.repair:
         _say_repaired(args, fixed)
     elif args.json:
-        print_json({"ok": True, "name": result.name, "version": result.version, "previous": result.previous,
-                    "fetched_bytes": result.fetched_bytes, "total_bytes": result.total_bytes})
+        print_json(
+            {
+                "ok": True,
+                "name": result.name,
+                "version": result.version,
+                "previous": result.previous,
+                "fetched_bytes": result.fetched_bytes,
+                "total_bytes": result.total_bytes,
+            }
+        )
     elif result.up_to_date:
         print(f"{result.name} {result.version} is already installed and up to date.")
     else:
         verb = "Updated" if result.previous else "Installed"
-        print(f"{verb} {result.name} {result.version} (fetched {human_bytes(result.fetched_bytes)} "
-              f"of {human_bytes(result.total_bytes)}).")
+        print(
+            f"{verb} {result.name} {result.version} (fetched {human_bytes(result.fetched_bytes)} "
+            f"of {human_bytes(result.total_bytes)})."
+        )
     return EXIT_OK
 
 

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from hub_core.packages._errors import PackageError
 from hub_core.packages.index import (
+    BLOCK_BYTES,
     HASH_CHUNK,
     FileEntry,
     Limits,
+    block_count,
+    block_problem,
     check_index,
     hash_file,
     index_from_wire,
@@ -30,6 +33,7 @@ from hub_core.packages.versions import Version, check_newer, version_hint
 from hub_core.packages.zips import extract_zip
 
 __all__ = [
+    "BLOCK_BYTES",
     "HASH_CHUNK",
     "REQUIRED_KEYS",
     "FileEntry",
@@ -37,6 +41,8 @@ __all__ = [
     "Manifest",
     "PackageError",
     "Version",
+    "block_count",
+    "block_problem",
     "check_index",
     "check_newer",
     "extract_zip",

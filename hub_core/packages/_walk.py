@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from hub_core.packages._errors import PackageError, Problems, shown
-from hub_core.packages.index import Limits, hash_stream, human_bytes, is_skipped, too_big
+from hub_core.packages.index import Limits, hash_blocks, human_bytes, is_skipped, too_big
 
 _REPARSE_POINT = 0x400  # FILE_ATTRIBUTE_REPARSE_POINT: junctions and symlinks on Windows
 
@@ -109,16 +109,18 @@ def _check_running(rel: str, size: int, count: int, total: int, limits: Limits) 
         )
 
 
-def hash_regular(root: Path, rel: str, size: int, advance: Callable[[int], None]) -> str:
+def hash_regular(
+    root: Path, rel: str, size: int, advance: Callable[[int], None]
+) -> tuple[str, tuple[str, ...]]:
     """Hashes without following a link that replaced the file after the walk saw it."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     try:
         with os.fdopen(os.open(root / rel, flags), "rb") as stream:
             if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
                 raise PackageError(f"{shown(rel)} is not a regular file.")
-            digest, read = hash_stream(stream, size, advance)
+            digest, read, blocks = hash_blocks(stream, size, advance)
     except OSError as exc:
         raise PackageError(f"{shown(rel)} could not be read ({exc.strerror}).") from exc
     if read != size:
         raise PackageError(f"{shown(rel)} changed while it was being read; try again.")
-    return digest
+    return digest, blocks

@@ -29,11 +29,35 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class FileEntry:
-    """One file of a package; ``hash`` is the sha256 hex digest of its content."""
+    """One file of a package; ``hash`` is the sha256 hex digest of its content.
+
+    ``blocks`` are the sha256 digests of its consecutive BLOCK_BYTES pieces: transfers
+    move blocks, so a change inside a large file costs only the blocks it touched.
+    """
 
     path: str
     size: int
     hash: str
+    blocks: tuple[str, ...] = ()
+
+
+BLOCK_BYTES = HASH_CHUNK
+
+
+def block_count(size: int) -> int:
+    return -(-size // BLOCK_BYTES)
+
+
+def block_problem(entry: FileEntry) -> str | None:
+    """Why an entry's block list cannot be right for its size, or None."""
+    if len(entry.blocks) != block_count(entry.size):
+        return (
+            f"{shown(entry.path)} lists {len(entry.blocks):,} blocks; a file of "
+            f"{entry.size:,} bytes has {block_count(entry.size):,}."
+        )
+    if not all(isinstance(b, str) and _HASH.fullmatch(b) for b in entry.blocks):
+        return f"{shown(entry.path)} has a block hash that is not 64 lowercase hex digits."
+    return None
 
 
 @dataclass(frozen=True)
@@ -76,6 +100,35 @@ def hash_stream(
         if max_bytes is not None and size > max_bytes:
             break
     return digest.hexdigest(), size
+
+
+def hash_blocks(
+    stream: BinaryIO, max_bytes: int | None = None, on_chunk: Callable[[int], None] | None = None
+) -> tuple[str, int, tuple[str, ...]]:
+    """Like hash_stream, and also the sha256 of every BLOCK_BYTES piece."""
+    digest = hashlib.sha256()
+    blocks: list[str] = []
+    size = 0
+    while block := _read_full(stream, BLOCK_BYTES):
+        digest.update(block)
+        blocks.append(hashlib.sha256(block).hexdigest())
+        size += len(block)
+        if on_chunk is not None:
+            on_chunk(len(block))
+        if max_bytes is not None and size > max_bytes:
+            break
+    return digest.hexdigest(), size, tuple(blocks)
+
+
+def _read_full(stream: BinaryIO, count: int) -> bytes:
+    """Reads ``count`` bytes unless the stream ends first (pipes may return less per read)."""
+    data = stream.read(count)
+    while data and len(data) < count:
+        more = stream.read(count - len(data))
+        if not more:
+            break
+        data += more
+    return data
 
 
 def hash_file(path: Path) -> str:
@@ -163,8 +216,8 @@ def too_big(path: str, size: int, limits: Limits, *, more: str = "") -> str:
 
 
 def index_to_wire(entries: Iterable[FileEntry]) -> list[list[Any]]:
-    """The index as plain lists, [[path, size, hash], ...], for msgspec/JSON."""
-    return [[e.path, e.size, e.hash] for e in entries]
+    """The index as plain lists, [[path, size, hash, [block hashes]], ...], for msgspec/JSON."""
+    return [[e.path, e.size, e.hash, list(e.blocks)] for e in entries]
 
 
 def index_from_wire(data: Any) -> list[FileEntry]:
@@ -176,19 +229,25 @@ def index_from_wire(data: Any) -> list[FileEntry]:
     for number, item in enumerate(data, 1):
         if (
             isinstance(item, list | tuple)
-            and len(item) == 3
+            and len(item) in (3, 4)
             and isinstance(item[0], str)
             and type(item[1]) is int
             and isinstance(item[2], str)
+            and (len(item) == 3 or _str_list(item[3]))
         ):
-            entries.append(FileEntry(item[0], item[1], item[2]))
+            blocks = tuple(item[3]) if len(item) == 4 else ()
+            entries.append(FileEntry(item[0], item[1], item[2], blocks))
         else:
             problems.add(
-                f"Entry {number:,} of the file index must be [path, size, hash] "
+                f"Entry {number:,} of the file index must be [path, size, hash, blocks] "
                 f"(got {shown(repr(item))})."
             )
     problems.raise_if_any()
     return entries
+
+
+def _str_list(value: Any) -> bool:
+    return isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
 
 
 def scan_folder(
@@ -215,7 +274,7 @@ def scan_folder(
         if progress is not None:
             progress(min(done[0], total), total)
 
-    entries = [FileEntry(rel, size, hash_regular(root, rel, size, advance)) for rel, size in found]
+    entries = [FileEntry(rel, size, *hash_regular(root, rel, size, advance)) for rel, size in found]
     entries.sort(key=lambda e: e.path)
     check_index(entries, limits)
     return entries

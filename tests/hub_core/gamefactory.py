@@ -8,13 +8,19 @@ from pathlib import Path
 from typing import Any
 
 
-def make_game(folder: Path, name: str = "rps", *, files: dict[str, bytes] | None = None,
-              **manifest: Any) -> Path:
+def make_game(
+    folder: Path, name: str = "rps", *, files: dict[str, bytes] | None = None, **manifest: Any
+) -> Path:
     """A valid package in ``folder``: manifest, both entry scripts, and any extra files."""
     folder.mkdir(parents=True, exist_ok=True)
     data = {
-        "name": name, "display_name": name.upper(), "type": "CLI", "max_players": 2,
-        "entry_server": "server.py", "entry_client": "client.py", "description": f"The {name} game.",
+        "name": name,
+        "display_name": name.upper(),
+        "type": "CLI",
+        "max_players": 2,
+        "entry_server": "server.py",
+        "entry_client": "client.py",
+        "description": f"The {name} game.",
     } | manifest
     (folder / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
     (folder / "server.py").write_text("print('server')\n", encoding="utf-8")

@@ -18,7 +18,10 @@ LOOPBACK_ONLY = dict(os.environ, GAMEHUB_MDNS_INTERFACES="127.0.0.1")
 def discover(data: Path, timeout: float = 2.0) -> list[dict[str, object]]:
     result = subprocess.run(
         [*GAMEHUB, "discover", "--timeout", str(timeout), "--json", "--data", str(data)],
-        capture_output=True, text=True, env=LOOPBACK_ONLY, timeout=60,
+        capture_output=True,
+        text=True,
+        env=LOOPBACK_ONLY,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     return list(json.loads(result.stdout))
@@ -27,9 +30,22 @@ def discover(data: Path, timeout: float = 2.0) -> list[dict[str, object]]:
 @pytest.mark.mdns
 def test_discover_finds_a_running_hub_and_forgets_a_stopped_one(tmp_path: Path) -> None:
     host = subprocess.Popen(
-        [*GAMEHUB, "host", "--data", str(tmp_path / "hub"), "--bind", "127.0.0.1", "--port", "0",
-         "--name", "Lab hub", "--json"],
-        stdout=subprocess.PIPE, text=True, env=LOOPBACK_ONLY,
+        [
+            *GAMEHUB,
+            "host",
+            "--data",
+            str(tmp_path / "hub"),
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--name",
+            "Lab hub",
+            "--json",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=LOOPBACK_ONLY,
     )
     try:
         assert host.stdout is not None
@@ -51,7 +67,10 @@ def test_discover_finds_a_running_hub_and_forgets_a_stopped_one(tmp_path: Path) 
 def test_discover_with_no_hubs_says_so(tmp_path: Path) -> None:
     result = subprocess.run(
         [*GAMEHUB, "discover", "--timeout", "0.5", "--data", str(tmp_path)],
-        capture_output=True, text=True, env=LOOPBACK_ONLY, timeout=60,
+        capture_output=True,
+        text=True,
+        env=LOOPBACK_ONLY,
+        timeout=60,
     )
     assert result.returncode == 0
     assert "No hubs found" in result.stdout

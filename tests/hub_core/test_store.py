@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -40,7 +40,9 @@ def games_root(tmp_path: Path) -> Path:
     return tmp_path / "installed"
 
 
-async def test_publish_then_browse_and_details(dev: HubClient, player: HubClient, tmp_path: Path) -> None:
+async def test_publish_then_browse_and_details(
+    dev: HubClient, player: HubClient, tmp_path: Path
+) -> None:
     result = await publish(dev, make_game(tmp_path / "g", description="Rock, paper, scissors."))
     assert (result.name, result.version) == ("rps", "1.0.0")
     [game] = await player.request("list_games")
@@ -55,7 +57,11 @@ async def test_publish_then_browse_and_details(dev: HubClient, player: HubClient
 
 async def test_version_hint_and_update_sends_only_changes(dev: HubClient, tmp_path: Path) -> None:
     assert await dev.request("version_hint", {"name": "rps"}) == {
-        "exists": False, "latest": None, "versions": [], "suggested": "1.0.0"}
+        "exists": False,
+        "latest": None,
+        "versions": [],
+        "suggested": "1.0.0",
+    }
     game = make_game(tmp_path / "g", files={"big.bin": random_bytes(2_500_000)})
     first = await publish(dev, game)
     (game / "server.py").write_text("print('server v2')\n")
@@ -64,20 +70,27 @@ async def test_version_hint_and_update_sends_only_changes(dev: HubClient, tmp_pa
     assert second.sent_bytes < 100
     assert first.sent_bytes > 2_500_000
     hint = await dev.request("version_hint", {"name": "rps"})
-    assert hint == {"exists": True, "latest": "1.0.1", "versions": ["1.0.0", "1.0.1"], "suggested": "1.0.2"}
+    assert hint == {
+        "exists": True,
+        "latest": "1.0.1",
+        "versions": ["1.0.0", "1.0.1"],
+        "suggested": "1.0.2",
+    }
 
 
 async def test_version_must_grow(dev: HubClient, tmp_path: Path) -> None:
     game = make_game(tmp_path / "g")
     await publish(dev, game, version="1.2.0")
     for version in ("1.2.0", "1.1.9", "0.9.0"):
-        with pytest.raises(RequestRefused, match="is not greater than the latest, 1.2.0"):
+        with pytest.raises(RequestRefused, match=r"is not greater than the latest, 1\.2\.0"):
             await publish(dev, game, version=version)
-    with pytest.raises(RequestRefused, match="must look like major.minor.patch"):
+    with pytest.raises(RequestRefused, match=r"must look like major\.minor\.patch"):
         await publish(dev, game, version="2.0")
 
 
-async def test_only_the_author_may_update_or_remove(dev: HubClient, make_client: MakeClient, tmp_path: Path) -> None:
+async def test_only_the_author_may_update_or_remove(
+    dev: HubClient, make_client: MakeClient, tmp_path: Path
+) -> None:
     await publish(dev, make_game(tmp_path / "g"))
     other = await make_client()
     await other.register("developer", "mallory", "secret")
@@ -113,7 +126,10 @@ async def test_install_update_and_up_to_date(
     first = await install(player, "rps", games_root)
     assert first.previous is None and first.fetched_bytes == first.total_bytes
     installed = read_installed(games_root, "rps")
-    assert installed is not None and (installed.folder / "assets" / "big.bin").stat().st_size == 3_000_000
+    assert (
+        installed is not None
+        and (installed.folder / "assets" / "big.bin").stat().st_size == 3_000_000
+    )
     again = await install(player, "rps", games_root)
     assert again.up_to_date
     (game / "client.py").write_text("print('new client')\n")
@@ -127,7 +143,9 @@ async def test_install_update_and_up_to_date(
     assert sorted(p.name for p in (games_root / "rps").iterdir()) == ["install.json", "v1.0.1"]
 
 
-async def test_verify_and_repair(dev: HubClient, player: HubClient, tmp_path: Path, games_root: Path) -> None:
+async def test_verify_and_repair(
+    dev: HubClient, player: HubClient, tmp_path: Path, games_root: Path
+) -> None:
     await publish(dev, make_game(tmp_path / "g", files={"data/level.txt": b"level one"}))
     await install(player, "rps", games_root)
     installed = read_installed(games_root, "rps")
@@ -148,7 +166,9 @@ async def test_cancelled_install_leaves_previous_version(
     await install(player, "rps", games_root)
     (game / "big.bin").write_bytes(random_bytes(20_000_000))
     await publish(dev, game)
-    task = asyncio.ensure_future(install(player, "rps", games_root, progress=lambda d, t: d > 2_000_000 and task.cancel()))
+    task = asyncio.ensure_future(
+        install(player, "rps", games_root, progress=lambda d, t: d > 2_000_000 and task.cancel())
+    )
     with pytest.raises(asyncio.CancelledError):
         await task
     installed = read_installed(games_root, "rps")
@@ -159,9 +179,13 @@ async def test_cancelled_install_leaves_previous_version(
     assert resumed.fetched_bytes < 20_000_000
 
 
-async def test_interrupted_publish_resumes(dev: HubClient, player: HubClient, tmp_path: Path) -> None:
+async def test_interrupted_publish_resumes(
+    dev: HubClient, player: HubClient, tmp_path: Path
+) -> None:
     game = make_game(tmp_path / "g", files={"big.bin": random_bytes(12_000_000)})
-    task = asyncio.ensure_future(publish(dev, game, progress=lambda d, t: d > 4_000_000 and task.cancel()))
+    task = asyncio.ensure_future(
+        publish(dev, game, progress=lambda d, t: d > 4_000_000 and task.cancel())
+    )
     with pytest.raises(asyncio.CancelledError):
         await task
     assert await player.request("list_games") == []  # nothing half-published
@@ -195,46 +219,88 @@ async def test_local_manifest_problems_stop_before_sending(dev: HubClient, tmp_p
 async def test_zip_package_publishes(dev: HubClient, tmp_path: Path) -> None:
     import shutil
 
-    game = make_game(tmp_path / "rps")
+    make_game(tmp_path / "rps")
     archive = shutil.make_archive(str(tmp_path / "rps"), "zip", root_dir=tmp_path, base_dir="rps")
     result = await publish(dev, Path(archive))
     assert result.name == "rps"
 
 
-async def test_hub_refuses_content_not_matching_hash(dev: HubClient, tmp_path: Path) -> None:
+async def test_hub_refuses_bad_index_and_blocks(dev: HubClient, tmp_path: Path) -> None:
     game = make_game(tmp_path / "g")
-    index = [["manifest.json", 0, "0" * 64]]
     manifest = json.loads((game / "manifest.json").read_text())
-    with pytest.raises(RequestRefused) as info:
-        await dev.request("publish_begin", {"version": "1.0.0", "manifest": manifest, "index": index})
+    begin = {"version": "1.0.0", "manifest": manifest}
+    with pytest.raises(RequestRefused, match=r"server\.py") as info:
+        await dev.request("publish_begin", begin | {"index": [["manifest.json", 0, "0" * 64, []]]})
     assert info.value.code == "package_invalid"
+    with pytest.raises(RequestRefused, match="lists 0 blocks; a file of 10 bytes has 1"):
+        await dev.request("publish_begin", begin | {"index": [["manifest.json", 10, "0" * 64, []]]})
     server = b"print('server')\n"
-    entries = [["client.py", len(server), "a" * 64], ["manifest.json", 10, "b" * 64], ["server.py", len(server), "c" * 64]]
-    begun = await dev.request("publish_begin", {"version": "1.0.0", "manifest": manifest, "index": entries})
+    entries = [
+        ["client.py", len(server), "a" * 64, ["a" * 64]],
+        ["manifest.json", 10, "b" * 64, ["b" * 64]],
+        ["server.py", len(server), "c" * 64, ["c" * 64]],
+    ]
+    begun = await dev.request("publish_begin", begin | {"index": entries})
+    transfer = begun["transfer"]
     with pytest.raises(RequestRefused, match="does not match its announced hash") as info:
-        await dev.request("upload_chunk", {"transfer": begun["transfer"], "hash": "a" * 64, "offset": 0, "data": server})
+        await dev.request("upload_block", {"transfer": transfer, "hash": "a" * 64, "data": server})
     assert info.value.code == "transfer"
-    with pytest.raises(RequestRefused, match="out of order"):
-        await dev.request("upload_chunk", {"transfer": begun["transfer"], "hash": "c" * 64, "offset": 5, "data": b"x"})
+    with pytest.raises(RequestRefused, match="has no block with hash dddd"):
+        await dev.request("upload_block", {"transfer": transfer, "hash": "d" * 64, "data": b"x"})
     with pytest.raises(RequestRefused, match="unknown or has expired"):
-        await dev.request("upload_chunk", {"transfer": "nope", "hash": "c" * 64, "offset": 0, "data": b"x"})
+        await dev.request("upload_block", {"transfer": "nope", "hash": "c" * 64, "data": b"x"})
     with pytest.raises(RequestRefused, match="have not arrived yet"):
+        await dev.request("publish_commit", {"transfer": transfer})
+    assert await dev.request("my_games") == []
+
+
+async def test_blocks_that_do_not_add_up_are_refused_at_commit(
+    dev: HubClient, tmp_path: Path
+) -> None:
+    import hashlib
+
+    game = make_game(tmp_path / "g")
+    manifest_bytes = (game / "manifest.json").read_bytes()
+    script = b"print('x')\n"
+
+    def sha(data: bytes) -> str:
+        return hashlib.sha256(data).hexdigest()
+
+    entries = [
+        ["client.py", len(script), "e" * 64, [sha(script)]],  # whole-file hash is a lie
+        ["manifest.json", len(manifest_bytes), sha(manifest_bytes), [sha(manifest_bytes)]],
+        ["server.py", len(script), sha(script), [sha(script)]],
+    ]
+    manifest = json.loads(manifest_bytes)
+    begun = await dev.request(
+        "publish_begin", {"version": "1.0.0", "manifest": manifest, "index": entries}
+    )
+    for data in (script, manifest_bytes):
+        await dev.request(
+            "upload_block", {"transfer": begun["transfer"], "hash": sha(data), "data": data}
+        )
+    with pytest.raises(RequestRefused, match=r"'client\.py' do not add up to its announced hash"):
         await dev.request("publish_commit", {"transfer": begun["transfer"]})
+    assert await dev.request("my_games") == []
 
 
-async def test_removed_unknown_and_bad_chunk_requests(player: HubClient) -> None:
-    with pytest.raises(RequestRefused, match="has no file with hash"):
-        await player.request("fetch_chunk", {"hash": "d" * 64, "offset": 0, "length": 10})
+async def test_bad_block_requests(player: HubClient) -> None:
+    with pytest.raises(RequestRefused, match="has no block with hash"):
+        await player.request("fetch_block", {"hash": "d" * 64})
     with pytest.raises(RequestRefused, match="not a SHA-256"):
-        await player.request("fetch_chunk", {"hash": "../../etc/passwd", "offset": 0, "length": 10})
-    with pytest.raises(RequestRefused, match="1 to"):
-        await player.request("fetch_chunk", {"hash": "d" * 64, "offset": 0, "length": 10**9})
+        await player.request("fetch_block", {"hash": "../../etc/passwd"})
 
 
 async def test_hub_offering_hostile_index_is_refused(player: HubClient, games_root: Path) -> None:
     from hub_core.installs import _check_offer
     from hub_core.packages import Limits
 
-    offer = {"index": [["../evil.py", 1, "a" * 64], ["manifest.json", 1, "b" * 64]], "manifest": {}}
+    offer = {
+        "index": [
+            ["../evil.py", 1, "a" * 64, ["a" * 64]],
+            ["manifest.json", 1, "b" * 64, ["b" * 64]],
+        ],
+        "manifest": {},
+    }
     with pytest.raises(GameHubError, match="fails the checks"):
         _check_offer(offer, Limits())

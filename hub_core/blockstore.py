@@ -1,0 +1,72 @@
+"""Package contents on the hub, as blocks of at most 1 MiB named by their SHA-256.
+
+Files are cut into fixed blocks, so a version that changes one file, or one megabyte
+inside a large file, adds only the blocks that changed, and identical blocks across
+games and versions are stored once. A block is written to a temporary name, fsynced
+and renamed, so a reader never sees half of one. This is the package-store seam of
+DESIGN §10: an S3-style object store could stand behind the same four methods.
+
+Every method does blocking file I/O: the hub calls them in its thread pool.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from hub_core.errors import GameHubError
+
+
+class BlockError(GameHubError):
+    """A package block could not be stored or read."""
+
+
+def is_digest(text: str) -> bool:
+    return len(text) == 64 and all(c in "0123456789abcdef" for c in text)
+
+
+class BlockStore:
+    """Content-addressed blocks under ``root``; safe to use from several threads."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+        for leftover in root.glob("*/*.tmp"):  # a crash mid-write; the block will be sent again
+            leftover.unlink(missing_ok=True)
+
+    def path(self, digest: str) -> Path:
+        if not is_digest(digest):
+            raise BlockError(f"{digest[:70]!r} is not a SHA-256 content hash.")
+        return self.root / digest[:2] / digest[2:]
+
+    def has(self, digest: str) -> bool:
+        return self.path(digest).is_file()
+
+    def put(self, digest: str, data: bytes) -> None:
+        """Stores a block after checking that ``data`` really has hash ``digest``."""
+        target = self.path(digest)
+        if hashlib.sha256(data).hexdigest() != digest:
+            raise BlockError(
+                f"The content sent for block {digest[:12]}… does not match its announced hash."
+            )
+        if target.exists():
+            return
+        target.parent.mkdir(exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(temp, target)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+
+    def read(self, digest: str) -> bytes:
+        try:
+            return self.path(digest).read_bytes()
+        except FileNotFoundError:
+            raise BlockError(f"The hub has no block with hash {digest[:12]}….") from None
