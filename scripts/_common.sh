@@ -33,9 +33,13 @@ ensure_apt_packages() {
         fi
     fi
     echo "Installing system packages: ${missing[*]}" >&2
-    $sudo apt-get update -qq >&2 || true
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 ||
-        echo "Note: could not install ${missing[*]}; some tests may skip." >&2
+    local log
+    log="$(mktemp -t gamehub-apt.XXXXXX)"
+    $sudo apt-get update -qq >"$log" 2>&1 || true
+    if ! DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+        "${missing[@]}" >>"$log" 2>&1; then
+        echo "Note: could not install ${missing[*]} (see $log); some tests may skip." >&2
+    fi
 }
 
 ensure_venv() {

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from hub_core.packages._errors import PackageError, Problems, shown
 from hub_core.packages.paths import path_problem
@@ -109,7 +109,7 @@ def hash_blocks(
     digest = hashlib.sha256()
     blocks: list[str] = []
     size = 0
-    while block := _read_full(stream, BLOCK_BYTES):
+    while block := read_full(stream, BLOCK_BYTES):
         digest.update(block)
         blocks.append(hashlib.sha256(block).hexdigest())
         size += len(block)
@@ -120,7 +120,7 @@ def hash_blocks(
     return digest.hexdigest(), size, tuple(blocks)
 
 
-def _read_full(stream: BinaryIO, count: int) -> bytes:
+def read_full(stream: IO[bytes], count: int) -> bytes:
     """Reads ``count`` bytes unless the stream ends first (pipes may return less per read)."""
     data = stream.read(count)
     while data and len(data) < count:

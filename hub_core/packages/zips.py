@@ -22,7 +22,14 @@ from typing import IO
 from hub_core.packages._errors import PackageError, shown
 from hub_core.packages._manifest_json import read_manifest
 from hub_core.packages._zipplan import BOMB_MIN_BYTES, BOMB_RATIO, Planned, bomb, plan_entries
-from hub_core.packages.index import HASH_CHUNK, FileEntry, Limits, check_index, too_big
+from hub_core.packages.index import (
+    BLOCK_BYTES,
+    FileEntry,
+    Limits,
+    check_index,
+    read_full,
+    too_big,
+)
 from hub_core.packages.manifest import parse_manifest
 
 _UNREADABLE = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, ValueError)
@@ -91,22 +98,24 @@ def _extract_all(
                 f"the limit is {limits.max_files:,}."
             )
         target.parent.mkdir(parents=True, exist_ok=True)
-        digest, size = _extract_one(archive, item, target, limits, limits.max_total_bytes - total)
+        digest, size, blocks = _extract_one(
+            archive, item, target, limits, limits.max_total_bytes - total
+        )
         total += size
-        entries.append(FileEntry(item.path, size, digest))
+        entries.append(FileEntry(item.path, size, digest, blocks))
     entries.sort(key=lambda e: e.path)
     return entries
 
 
 def _extract_one(
     archive: zipfile.ZipFile, item: Planned, target: Path, limits: Limits, budget: int
-) -> tuple[str, int]:
+) -> tuple[str, int, tuple[str, ...]]:
     """Streams one entry to disk; the zipfile errors become one sentence naming the entry."""
     name = shown(item.info.orig_filename)
     try:
         with archive.open(item.info) as src, open(target, "xb") as dst:
             compressed = item.info.compress_size
-            digest, size = copy_counted(
+            copied = copy_counted(
                 src, dst, item.path, compressed=compressed, limits=limits, budget=budget
             )
     except NotImplementedError:
@@ -125,18 +134,20 @@ def _extract_one(
         raise PackageError(
             f"The zip archive is damaged: {name} could not be unpacked ({exc})."
         ) from None
-    if size != item.info.file_size:
+    if copied[1] != item.info.file_size:
         raise PackageError(f"The zip archive is damaged: {name} is not the size its header says.")
-    return digest, size
+    return copied
 
 
 def copy_counted(
     src: IO[bytes], dst: IO[bytes], path: str, *, compressed: int, limits: Limits, budget: int
-) -> tuple[str, int]:
-    """Copies and hashes, stopping at the first chunk past a limit, whatever headers said."""
+) -> tuple[str, int, tuple[str, ...]]:
+    """Copies and hashes (whole and per block), stopping at the first chunk past a limit,
+    whatever the headers said."""
     digest = hashlib.sha256()
+    blocks: list[str] = []
     size = 0
-    while chunk := src.read(HASH_CHUNK):
+    while chunk := read_full(src, BLOCK_BYTES):
         size += len(chunk)
         if size > limits.max_file_bytes:
             raise PackageError(too_big(path, size, limits, more="at least "))
@@ -148,5 +159,6 @@ def copy_counted(
         if size > BOMB_MIN_BYTES and size > BOMB_RATIO * max(compressed, 1):
             raise PackageError(bomb(path, size, compressed))
         digest.update(chunk)
+        blocks.append(hashlib.sha256(chunk).hexdigest())
         dst.write(chunk)
-    return digest.hexdigest(), size
+    return digest.hexdigest(), size, tuple(blocks)

@@ -358,7 +358,10 @@ _INDEXES: dict[str, tuple[Any, str]] = {
         [*_GOOD_INDEX, ["big.bin", 3 * 1024**2, _GOOD_HASH]],
         "the limit for one file",
     ),
-    "index_bad_shape": ([*_GOOD_INDEX, ["a.txt", "1", _GOOD_HASH]], "must be [path, size, hash]"),
+    "index_bad_shape": (
+        [*_GOOD_INDEX, ["a.txt", "1", _GOOD_HASH]],
+        "must be [path, size, hash, blocks]",
+    ),
     "index_not_a_list": ({"manifest.json": 1}, "must be a list"),
 }
 HOSTILE_INDEXES: dict[str, Any] = {name: index for name, (index, _) in _INDEXES.items()}

@@ -107,9 +107,12 @@ def test_long_lists_are_cut() -> None:
 def test_wire_round_trip() -> None:
     entries = [*BASE, FileEntry("a/b.txt", 5, H)]
     wire = index_to_wire(entries)
-    assert wire == [["manifest.json", 10, H], ["a/b.txt", 5, H]]
+    assert wire == [["manifest.json", 10, H, []], ["a/b.txt", 5, H, []]]
     assert index_from_wire(wire) == entries
     assert index_from_wire([tuple(item) for item in wire]) == entries
+    with_blocks = [FileEntry("a.bin", 5, H, (H,))]
+    assert index_from_wire(index_to_wire(with_blocks)) == with_blocks
+    assert index_from_wire([["a.bin", 5, H]]) == [FileEntry("a.bin", 5, H)]
 
 
 @pytest.mark.parametrize(
@@ -117,7 +120,7 @@ def test_wire_round_trip() -> None:
     [
         ({"a": 1}, "The file index must be a list of [path, size, hash] entries."),
         (None, "must be a list"),
-        ([["a", 1]], "Entry 1 of the file index must be [path, size, hash]"),
+        ([["a", 1]], "Entry 1 of the file index must be [path, size, hash, blocks]"),
         ([["a", 1, H], ["b", "1", H]], "Entry 2 of"),
         ([["a", 1.0, H]], "Entry 1 of"),
         ([["a", True, H]], "Entry 1 of"),

@@ -146,7 +146,9 @@ def test_copy_counts_real_bytes(limits: Limits, budget: int, compressed: int, wo
 
 def test_copy_counted_copies_and_hashes() -> None:
     src, dst = io.BytesIO(b"abc" * MIB), io.BytesIO()
-    digest, size = copy_counted(src, dst, "x", compressed=3 * MIB, limits=Limits(), budget=10 * MIB)
+    digest, size, _ = copy_counted(
+        src, dst, "x", compressed=3 * MIB, limits=Limits(), budget=10 * MIB
+    )
     assert (size, dst.getvalue()) == (3 * MIB, b"abc" * MIB)
     assert digest == __import__("hashlib").sha256(b"abc" * MIB).hexdigest()
 

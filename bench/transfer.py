@@ -1,0 +1,190 @@
+"""Publish and install a 100 MB game, as 1 file and as 1,000 files, against a raw TCP copy.
+
+In the same run: a raw TCP copy of the same bytes over loopback (file → socket → file,
+in two processes), MB/s of each transfer and its ratio to raw, the peak memory growth
+of the hub and of the client, and an update where 1 MB inside the 100 MB changed.
+
+    python bench/transfer.py --json [--mb 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing
+import os
+import shutil
+import socket
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from _util import HubProcess, report  # type: ignore[import-not-found]
+
+from hub_core.client import HubClient
+from hub_core.installs import install
+from hub_core.publishing import publish
+
+MB = 1_000_000
+PASSWORD = "bench-password"
+
+
+def write_random(path: Path, size: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as f:
+        for start in range(0, size, MB):
+            f.write(os.urandom(min(MB, size - start)))
+
+
+def make_game(folder: Path, name: str, total: int, files: int) -> Path:
+    folder.mkdir(parents=True)
+    manifest = {
+        "name": name,
+        "display_name": name,
+        "type": "CLI",
+        "max_players": 2,
+        "entry_server": "server.py",
+        "entry_client": "client.py",
+        "description": "bench",
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    (folder / "server.py").write_text("pass\n")
+    (folder / "client.py").write_text("pass\n")
+    for n in range(files):
+        write_random(folder / "data" / f"part{n:04d}.bin", total // files)
+    return folder
+
+
+# -- memory --------------------------------------------------------------------------
+
+
+def reset_peak(pid: int | str = "self") -> int:
+    """Resets the peak RSS of a process (Linux) and returns its current RSS in bytes."""
+    Path(f"/proc/{pid}/clear_refs").write_text("5")
+    return _status_kib(pid, "VmRSS") * 1024
+
+
+def peak(pid: int | str = "self") -> int:
+    return _status_kib(pid, "VmHWM") * 1024
+
+
+def _status_kib(pid: int | str, key: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+    raise KeyError(key)
+
+
+# -- raw baseline --------------------------------------------------------------------
+
+
+def _raw_receiver(port_queue: Any, target: str) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port_queue.put(server.getsockname()[1])
+        conn, _ = server.accept()
+        with conn, open(target, "wb") as f:
+            buf = bytearray(MB)
+            view = memoryview(buf)
+            while n := conn.recv_into(view):
+                f.write(view[:n])
+            f.flush()
+            os.fsync(f.fileno())
+            conn.sendall(b"k")
+
+
+def raw_copy(source: Path, target: Path) -> float:
+    """Seconds to copy a file through a loopback TCP socket into another process's file."""
+    mp = multiprocessing.get_context("spawn")
+    queue = mp.Queue()
+    proc = mp.Process(target=_raw_receiver, args=(queue, str(target)))
+    proc.start()
+    port = queue.get(timeout=30)
+    start = time.perf_counter()
+    with socket.create_connection(("127.0.0.1", port)) as conn, source.open("rb") as f:
+        while chunk := f.read(MB):
+            conn.sendall(chunk)
+        conn.shutdown(socket.SHUT_WR)
+        conn.recv(1)
+    elapsed = time.perf_counter() - start
+    proc.join(30)
+    return elapsed
+
+
+# -- GameHub -------------------------------------------------------------------------
+
+
+async def logged_in(endpoint: str, role: str, user: str) -> HubClient:
+    client = await HubClient.connect(endpoint, timeout=30)
+    await client.register(role, user, PASSWORD)  # type: ignore[arg-type]
+    await client.login(role, user, PASSWORD, watch=False)  # type: ignore[arg-type]
+    return client
+
+
+async def run_hub_side(
+    hub: HubProcess, games: dict[str, Path], work: Path, size: int
+) -> dict[str, Any]:
+    dev = await logged_in(hub.endpoint, "developer", "benchdev")
+    player = await logged_in(hub.endpoint, "player", "benchplayer")
+    hub_pid = hub.proc.pid
+    figures: dict[str, Any] = {}
+    hub_growth = client_growth = 0
+    for label, folder in games.items():
+        hub_base, client_base = reset_peak(hub_pid), reset_peak()
+        start = time.perf_counter()
+        await publish(dev, folder)
+        figures[f"publish_mb_s_{label}"] = round(size / MB / (time.perf_counter() - start), 1)
+        start = time.perf_counter()
+        await install(player, folder.name, work / "installed")
+        figures[f"install_mb_s_{label}"] = round(size / MB / (time.perf_counter() - start), 1)
+        hub_growth = max(hub_growth, peak(hub_pid) - hub_base)
+        client_growth = max(client_growth, peak() - client_base)
+    figures["hub_rss_growth_mib"] = round(hub_growth / 2**20, 1)
+    figures["client_rss_growth_mib"] = round(client_growth / 2**20, 1)
+
+    one = games["1file"] / "data" / "part0000.bin"
+    with one.open("r+b") as f:  # 1 MB changed in the middle of the 100 MB file
+        f.seek(size // 2)
+        f.write(os.urandom(MB))
+    update = await publish(dev, games["1file"])
+    fetched = await install(player, games["1file"].name, work / "installed")
+    figures["update_sent_mb"] = round(update.sent_bytes / MB, 2)
+    figures["update_fetched_mb"] = round(fetched.fetched_bytes / MB, 2)
+    await dev.close()
+    await player.close()
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--json", action="store_true", help="end with one JSON line (always printed)"
+    )
+    parser.add_argument("--mb", type=int, default=100, help="game size in MB")
+    args = parser.parse_args()
+    size = args.mb * MB
+    with tempfile.TemporaryDirectory(prefix="gamehub-transfer-") as tmp:
+        work = Path(tmp)
+        print(f"transfer benchmark: {args.mb} MB game")
+        games = {
+            "1file": make_game(work / "games" / "onefile", "onefile", size, 1),
+            "1000files": make_game(work / "games" / "manyfiles", "manyfiles", size, 1000),
+        }
+        elapsed = raw_copy(games["1file"] / "data" / "part0000.bin", work / "raw-copy.bin")
+        figures: dict[str, Any] = {"raw_mb_s": round(size / MB / elapsed, 1)}
+        hub = HubProcess()
+        try:
+            figures |= asyncio.run(run_hub_side(hub, games, work, size))
+        finally:
+            hub.stop()
+        shutil.rmtree(work / "installed", ignore_errors=True)
+    rates = [v for k, v in figures.items() if k.startswith(("publish_mb_s", "install_mb_s"))]
+    figures["ratio_min"] = round(min(rates) / figures["raw_mb_s"], 3)
+    figures["original_20mb_upload_s"] = 43.2
+    figures["original_hub_peak_mib"] = 198
+    report(figures)
+
+
+if __name__ == "__main__":
+    main()
