@@ -111,10 +111,10 @@ async def install(
     if current is not None and current.version == offer["version"]:
         return InstallResult(name, offer["version"], previous, 0, total)
     folder = game_folder(games_root, name)
-    download = _Download(client, folder / ".download", offer["version"], progress)
+    build = _Build(client, folder / ".download", offer["version"], progress)
     local = block_sources(current.folder, current.index) if current else {}
-    fetched = await download.gather(index, local)
-    await _run(_swap_in, folder, offer["version"], manifest, index, download)
+    fetched = await build.run(index, local)
+    await _run(_swap_in, folder, offer["version"], manifest, index, build)
     return InstallResult(name, offer["version"], previous, fetched, total)
 
 
@@ -130,112 +130,132 @@ def _check_offer(offer: dict[str, Any], limits: Limits) -> tuple[Manifest, list[
     return manifest, index
 
 
-class _Download:
-    """The blocks of one version: reused from local files when intact, else fetched."""
+@dataclass(frozen=True)
+class _Spot:
+    """A place in the tree being built where one block belongs."""
+
+    path: Path
+    offset: int
+    length: int
+
+
+class _Build:
+    """A version's files, built in ``root/tree`` from intact local blocks and fetched ones.
+
+    Blocks are written straight to their place in the files, so an install writes each
+    byte once. Running it again after an interruption keeps every block already in place.
+    """
 
     def __init__(
         self, client: HubClient, root: Path, version: str, progress: Progress | None
     ) -> None:
         self.client = client
         self.root = root
-        self.blocks = root / "blocks"
+        self.tree = root / "tree"
         self.version = version
         self.progress = progress
-        self.local: dict[str, BlockSource] = {}
 
-    async def gather(self, index: list[FileEntry], local: dict[str, BlockSource]) -> int:
-        """Makes every block of ``index`` available; returns the bytes fetched from the hub."""
-        await _run(self._prepare)
-        sizes = {b: _block_size(e, n) for e in index for n, b in enumerate(e.blocks)}
-        todo = await _run(self._sort_out, sizes, local)
-        total = sum(sizes[b] for b in todo)
+    async def run(self, index: list[FileEntry], local: dict[str, BlockSource]) -> int:
+        """Builds every file of ``index``; returns the bytes fetched from the hub."""
+        todo: dict[str, list[_Spot]] = await _run(self._plan, index, local)
+        total = sum(spots[0].length for spots in todo.values())
         done = [0]
 
         async def fetch(digest: str) -> None:
             reply = await self.client.request(
                 "fetch_block", {"hash": digest}, timeout=BLOCK_TIMEOUT
             )
-            await _run(self._keep, digest, reply["data"])
+            await _run(_place, digest, reply["data"], todo[digest])
             done[0] += len(reply["data"])
             if self.progress is not None:
                 self.progress(done[0], total)
 
         if self.progress is not None:
             self.progress(0, total)
-        await run_window(todo, fetch)
+        await run_window(sorted(todo), fetch)
+        await _run(self._check, index)
         return total
 
-    def _prepare(self) -> None:
+    def _plan(
+        self, index: list[FileEntry], local: dict[str, BlockSource]
+    ) -> dict[str, list[_Spot]]:
+        """Fills what it can from local blocks; returns the blocks to fetch and their places."""
         marker = self.root / "version"
         if marker.exists() and marker.read_text(encoding="utf-8") != self.version:
             shutil.rmtree(self.root)  # a download of another version: start afresh
-        self.blocks.mkdir(parents=True, exist_ok=True)
+        self.tree.mkdir(parents=True, exist_ok=True)
         marker.write_text(self.version, encoding="utf-8")
-
-    def _sort_out(self, sizes: dict[str, int], local: dict[str, BlockSource]) -> list[str]:
-        """Blocks already downloaded or intact in local files need no fetching."""
-        todo = []
-        for digest in sorted(sizes):
-            if (self.blocks / digest).exists():
-                continue
-            source = local.get(digest)
-            if source is not None and _intact(source, digest):
-                self.local[digest] = source
-            else:
-                todo.append(digest)
+        todo: dict[str, list[_Spot]] = {}
+        for entry in index:
+            path = self.tree / entry.path
+            resumed = _open_sized(path, entry.size)
+            for number, digest in enumerate(entry.blocks):
+                spot = _Spot(path, number * BLOCK_BYTES, _block_size(entry, number))
+                here = BlockSource(path, spot.offset, spot.length)
+                if resumed and _intact_data(here, digest) is not None:
+                    continue
+                data = _intact_data(local.get(digest), digest)
+                if data is not None:
+                    _write_at(spot, data)
+                else:
+                    todo.setdefault(digest, []).append(spot)
         return todo
 
-    def _keep(self, digest: str, data: bytes) -> None:
-        if hashlib.sha256(data).hexdigest() != digest:
-            raise GameHubError(
-                f"The hub sent a block that does not match its hash ({digest[:12]}…)."
-            )
-        temp = self.blocks / f"{digest}.tmp"
-        temp.write_bytes(data)
-        os.replace(temp, self.blocks / digest)
+    def _check(self, index: list[FileEntry]) -> None:
+        for entry in index:
+            if hash_file(self.tree / entry.path) != entry.hash:
+                raise GameHubError(
+                    f"{entry.path} did not match its hash after download; run the install again."
+                )
 
-    def read(self, digest: str) -> bytes:
-        source = self.local.get(digest)
-        return source.read() if source is not None else (self.blocks / digest).read_bytes()
 
-    def write_file(self, entry: FileEntry, path: Path) -> None:
-        """Writes one file from its blocks and checks the whole file's hash."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        digest = hashlib.sha256()
-        with path.open("wb") as f:
-            for block in entry.blocks:
-                data = self.read(block)
-                digest.update(data)
-                f.write(data)
-        if digest.hexdigest() != entry.hash:
-            raise GameHubError(
-                f"{entry.path} did not match its hash after download; run the install again."
-            )
+def _open_sized(path: Path, size: int) -> bool:
+    """Makes ``path`` a file of ``size`` bytes; True if it was already there (a resume)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    existed = path.is_file()
+    with path.open("r+b" if existed else "wb") as f:
+        f.truncate(size)
+    return existed
+
+
+def _write_at(spot: _Spot, data: bytes) -> None:
+    fd = os.open(spot.path, os.O_WRONLY | getattr(os, "O_BINARY", 0))
+    try:
+        os.pwrite(fd, data, spot.offset)
+    finally:
+        os.close(fd)
+
+
+def _place(digest: str, data: bytes, spots: list[_Spot]) -> None:
+    if hashlib.sha256(data).hexdigest() != digest:
+        raise GameHubError(f"The hub sent a block that does not match its hash ({digest[:12]}…).")
+    for spot in spots:
+        _write_at(spot, data)
 
 
 def _block_size(entry: FileEntry, number: int) -> int:
     return min(BLOCK_BYTES, entry.size - number * BLOCK_BYTES)
 
 
-def _intact(source: BlockSource, digest: str) -> bool:
+def _intact_data(source: BlockSource | None, digest: str) -> bytes | None:
+    """A local block's bytes if they are still what the hash says, else None."""
+    if source is None:
+        return None
     try:
-        return hashlib.sha256(source.read()).hexdigest() == digest
-    except (OSError, GameHubError):
-        return False
+        data = source.read()
+    except (OSError, GameHubError):  # the file is gone or shorter now
+        return None
+    return data if hashlib.sha256(data).hexdigest() == digest else None
 
 
 def _swap_in(
-    folder: Path, version: str, manifest: Manifest, index: list[FileEntry], download: _Download
+    folder: Path, version: str, manifest: Manifest, index: list[FileEntry], build: _Build
 ) -> None:
-    """Builds the version's tree from verified blocks and makes it the installed one."""
-    tree = download.root / "tree"
-    shutil.rmtree(tree, ignore_errors=True)
-    for entry in index:
-        download.write_file(entry, tree / entry.path)
+    """Makes the built, verified tree the installed version."""
     final = folder / f"v{version}"
     if final.exists():
         final.rename(folder / f".old-v{version}")
-    tree.rename(final)
+    build.tree.rename(final)
     record = {
         "name": manifest.name,
         "version": version,
@@ -292,20 +312,15 @@ async def repair(
     if not bad or installed is None:
         return []
     wanted = [e for e in installed.index if e.path in set(bad)]
-    download = _Download(
-        client, game_folder(games_root, name) / ".download", installed.version, progress
-    )
-    await download.gather(wanted, block_sources(installed.folder, installed.index))
-    await _run(_put_back, installed, wanted, download)
+    build = _Build(client, game_folder(games_root, name) / ".repair", installed.version, progress)
+    await build.run(wanted, block_sources(installed.folder, installed.index))
+    await _run(_put_back, installed, wanted, build)
     return bad
 
 
-def _put_back(installed: Installed, entries: list[FileEntry], download: _Download) -> None:
-    temps = []
+def _put_back(installed: Installed, entries: list[FileEntry], build: _Build) -> None:
     for entry in entries:
-        temp = installed.folder / f"{entry.path}.repair"
-        download.write_file(entry, temp)
-        temps.append((temp, installed.folder / entry.path))
-    for temp, path in temps:
-        os.replace(temp, path)
-    shutil.rmtree(download.root, ignore_errors=True)
+        target = installed.folder / entry.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(build.tree / entry.path, target)
+    shutil.rmtree(build.root, ignore_errors=True)

@@ -31,7 +31,7 @@ from hub_core.packages import (
 )
 
 # Blocks in flight at once: enough to keep the link busy, few enough to bound memory.
-WINDOW = 8
+WINDOW = 16
 BLOCK_TIMEOUT = 30.0
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes total)
