@@ -12,7 +12,7 @@ from hub_core.blockstore import BlockError, BlockStore
 from hub_core.catalog import Catalog
 from hub_core.codes import Code
 from hub_core.errors import RequestRefused
-from hub_core.uploads import Uploads
+from hub_core.uploads import BATCH_BYTES, MAX_BATCH, Uploads
 
 STORE_TOPIC = "store"
 
@@ -27,18 +27,17 @@ class PublishBegin(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     index: list[list[Any]]
 
 
-class UploadBlock(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+class UploadBlocks(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     transfer: str
-    hash: str
-    data: bytes
+    blocks: list[tuple[str, bytes]]
 
 
 class Transfer(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     transfer: str
 
 
-class BlockHash(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    hash: str
+class BlockHashes(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    hashes: list[str]
 
 
 def add_routes(
@@ -52,8 +51,8 @@ def add_routes(
     async def publish_begin(ctx: Context, args: PublishBegin) -> dict[str, Any]:
         return await uploads.begin(ctx.user, args.version, args.manifest, args.index)
 
-    async def upload_block(ctx: Context, args: UploadBlock) -> dict[str, Any]:
-        return await uploads.block(ctx.user, args.transfer, args.hash, args.data)
+    async def upload_blocks(ctx: Context, args: UploadBlocks) -> dict[str, Any]:
+        return await uploads.blocks(ctx.user, args.transfer, args.blocks)
 
     async def publish_commit(ctx: Context, args: Transfer) -> dict[str, Any]:
         result = await uploads.commit(ctx.user, args.transfer)
@@ -84,21 +83,33 @@ def add_routes(
             "index": version["index"],
         }
 
-    async def fetch_block(ctx: Context, args: BlockHash) -> dict[str, Any]:
+    async def fetch_blocks(ctx: Context, args: BlockHashes) -> dict[str, Any]:
+        if len(args.hashes) > MAX_BATCH:
+            raise RequestRefused(Code.TRANSFER, f"Ask for at most {MAX_BATCH} blocks at once.")
         loop = asyncio.get_running_loop()
         try:
-            data = await loop.run_in_executor(None, blocks.read, args.hash)
+            found = await loop.run_in_executor(None, read_batch, args.hashes)
         except BlockError as exc:
             raise RequestRefused(Code.TRANSFER, str(exc)) from None
-        return {"data": data}
+        return {"blocks": found}
+
+    def read_batch(hashes: list[str]) -> list[bytes]:
+        found: list[bytes] = []
+        total = 0
+        for digest in hashes:
+            found.append(blocks.read(digest))
+            total += len(found[-1])
+            if total > BATCH_BYTES and len(found) > 1:
+                raise BlockError(f"Ask for at most {BATCH_BYTES:,} bytes of blocks at once.")
+        return found
 
     routes.add("version_hint", GameName, "developer", version_hint)
     routes.add("publish_begin", PublishBegin, "developer", publish_begin)
-    routes.add("upload_block", UploadBlock, "developer", upload_block)
+    routes.add("upload_blocks", UploadBlocks, "developer", upload_blocks)
     routes.add("publish_commit", Transfer, "developer", publish_commit)
     routes.add("unpublish", GameName, "developer", unpublish)
     routes.add("my_games", NoArgs, "developer", my_games)
     routes.add("list_games", NoArgs, "any", list_games)
     routes.add("game_details", GameName, "any", game_details)
     routes.add("install_begin", GameName, "player", install_begin)
-    routes.add("fetch_block", BlockHash, "any", fetch_block)
+    routes.add("fetch_blocks", BlockHashes, "any", fetch_blocks)

@@ -22,6 +22,10 @@ from hub_core.errors import GameHubError
 class BlockError(GameHubError):
     """A package block could not be stored or read."""
 
+    def __init__(self, message: str, digest: str = "") -> None:
+        super().__init__(message)
+        self.digest = digest
+
 
 def is_digest(text: str) -> bool:
     return len(text) == 64 and all(c in "0123456789abcdef" for c in text)
@@ -49,7 +53,8 @@ class BlockStore:
         target = self.path(digest)
         if hashlib.sha256(data).hexdigest() != digest:
             raise BlockError(
-                f"The content sent for block {digest[:12]}… does not match its announced hash."
+                f"The content sent for block {digest[:12]}… does not match its announced hash.",
+                digest,
             )
         if target.exists():
             return
@@ -65,8 +70,12 @@ class BlockStore:
             Path(temp).unlink(missing_ok=True)
             raise
 
+    def put_many(self, items: list[tuple[str, bytes]]) -> None:
+        for digest, data in items:
+            self.put(digest, data)
+
     def read(self, digest: str) -> bytes:
         try:
             return self.path(digest).read_bytes()
         except FileNotFoundError:
-            raise BlockError(f"The hub has no block with hash {digest[:12]}….") from None
+            raise BlockError(f"The hub has no block with hash {digest[:12]}….", digest) from None

@@ -37,7 +37,14 @@ from hub_core.packages import (
     parse_manifest,
 )
 from hub_core.packages.index import index_from_wire, index_to_wire
-from hub_core.publishing import BLOCK_TIMEOUT, BlockSource, Progress, block_sources, run_window
+from hub_core.publishing import (
+    BLOCK_TIMEOUT,
+    BlockSource,
+    Progress,
+    batches,
+    block_sources,
+    run_window,
+)
 from hub_core.uploads import check_blocks
 
 INSTALL_FILE = "install.json"
@@ -161,18 +168,20 @@ class _Build:
         total = sum(spots[0].length for spots in todo.values())
         done = [0]
 
-        async def fetch(digest: str) -> None:
-            reply = await self.client.request(
-                "fetch_block", {"hash": digest}, timeout=BLOCK_TIMEOUT
-            )
-            await _run(_place, digest, reply["data"], todo[digest])
-            done[0] += len(reply["data"])
+        async def fetch(batch: list[str]) -> None:
+            args = {"hashes": batch}
+            reply = await self.client.request("fetch_blocks", args, timeout=BLOCK_TIMEOUT)
+            found: list[bytes] = reply["blocks"]
+            if len(found) != len(batch):
+                raise GameHubError("The hub answered with the wrong number of blocks.")
+            await _run(_place_all, list(zip(batch, found, strict=True)), todo)
+            done[0] += sum(len(data) for data in found)
             if self.progress is not None:
                 self.progress(done[0], total)
 
         if self.progress is not None:
             self.progress(0, total)
-        await run_window(sorted(todo), fetch)
+        await run_window(batches(sorted(todo), lambda d: todo[d][0].length), fetch)
         await _run(self._check, index)
         return total
 
@@ -224,6 +233,11 @@ def _write_at(spot: _Spot, data: bytes) -> None:
         os.pwrite(fd, data, spot.offset)
     finally:
         os.close(fd)
+
+
+def _place_all(blocks: Iterable[tuple[str, bytes]], todo: dict[str, list[_Spot]]) -> None:
+    for digest, data in blocks:
+        _place(digest, data, todo[digest])
 
 
 def _place(digest: str, data: bytes, spots: list[_Spot]) -> None:

@@ -29,9 +29,10 @@ from hub_core.packages import (
     index_to_wire,
     load_package,
 )
+from hub_core.uploads import BATCH_BYTES, MAX_BATCH
 
-# Blocks in flight at once: enough to keep the link busy, few enough to bound memory.
-WINDOW = 16
+# Requests in flight at once: enough to keep the link busy, few enough to bound memory.
+WINDOW = 8
 BLOCK_TIMEOUT = 30.0
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes total)
@@ -152,18 +153,33 @@ async def _send_all(
     done = [0]
     loop = asyncio.get_running_loop()
 
-    async def send(digest: str) -> None:
-        data = await loop.run_in_executor(None, sources[digest].read)
-        args = {"transfer": transfer, "hash": digest, "data": data}
-        await client.request("upload_block", args, timeout=BLOCK_TIMEOUT)
-        done[0] += len(data)
+    async def send(batch: list[str]) -> None:
+        read = [sources[d].read for d in batch]
+        data = await loop.run_in_executor(None, lambda: [r() for r in read])
+        args = {"transfer": transfer, "blocks": list(zip(batch, data, strict=True))}
+        await client.request("upload_blocks", args, timeout=BLOCK_TIMEOUT)
+        done[0] += sum(len(d) for d in data)
         if progress is not None:
             progress(done[0], total)
 
     if progress is not None:
         progress(0, total)
-    await run_window(jobs, send)
+    await run_window(batches(jobs, lambda d: sources[d].length), send)
     return total
+
+
+def batches(digests: list[str], size_of: Callable[[str], int]) -> list[list[str]]:
+    """Groups blocks into requests of at most BATCH_BYTES (small files travel together)."""
+    groups: list[list[str]] = []
+    room = 0
+    for digest in digests:
+        size = size_of(digest)
+        if not groups or size > room or len(groups[-1]) >= MAX_BATCH:
+            groups.append([])
+            room = BATCH_BYTES
+        groups[-1].append(digest)
+        room -= size
+    return groups
 
 
 async def cancel_all(futures: Iterable[asyncio.Future[Any]]) -> None:

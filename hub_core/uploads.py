@@ -36,6 +36,10 @@ from hub_core.packages import (
 from hub_core.packages._errors import Problems
 from hub_core.sessions import Session
 
+# One request carries at most this many bytes of blocks, and this many blocks: small
+# files travel many to a message instead of one request each.
+BATCH_BYTES = 4 * 1024 * 1024
+MAX_BATCH = 1024
 # Uploads idle this long are forgotten (their blocks stay and count on the next try).
 IDLE_SECONDS = 3600.0
 MAX_UPLOADS_PER_DEVELOPER = 4
@@ -108,25 +112,34 @@ class Uploads:
             "missing": missing,
         }
 
-    async def block(
-        self, developer: Session, transfer: str, digest: str, data: bytes
+    async def blocks(
+        self, developer: Session, transfer: str, items: list[tuple[str, bytes]]
     ) -> dict[str, Any]:
+        """Stores a batch of blocks; a block sent twice (a retry) is fine."""
         upload = self._upload(developer, transfer)
-        if digest not in upload.needed:
-            if any(digest in e.blocks for e in upload.index):
-                return {"stored": True}  # a retry of a block that already arrived
+        if sum(len(data) for _, data in items) > BATCH_BYTES or len(items) > MAX_BATCH:
             raise RequestRefused(
-                Code.TRANSFER, f"This upload has no block with hash {digest[:12]}…."
+                Code.TRANSFER,
+                f"One request may carry at most {MAX_BATCH} blocks and {BATCH_BYTES:,} bytes.",
             )
-        if len(data) > BLOCK_BYTES:
-            raise RequestRefused(Code.TRANSFER, f"A block may hold at most {BLOCK_BYTES:,} bytes.")
+        for digest, data in items:
+            if digest not in upload.needed and not any(digest in e.blocks for e in upload.index):
+                raise RequestRefused(
+                    Code.TRANSFER, f"This upload has no block with hash {digest[:12]}…."
+                )
+            if len(data) > BLOCK_BYTES:
+                raise RequestRefused(
+                    Code.TRANSFER, f"A block may hold at most {BLOCK_BYTES:,} bytes."
+                )
+        fresh = [(d, data) for d, data in items if d in upload.needed]
         try:
-            await _run(self._blocks.put, digest, data)
+            await _run(self._blocks.put_many, fresh)
         except BlockError as exc:
-            raise RequestRefused(Code.TRANSFER, f"{exc} (file {upload.paths_of(digest)})") from None
-        upload.needed.discard(digest)
+            where = upload.paths_of(exc.digest)
+            raise RequestRefused(Code.TRANSFER, f"{exc} (file {where})") from None
+        upload.needed.difference_update(d for d, _ in fresh)
         upload.touched = time.monotonic()
-        return {"stored": True}
+        return {"stored": len(items)}
 
     async def commit(self, developer: Session, transfer: str) -> dict[str, Any]:
         upload = self._upload(developer, transfer)

@@ -243,12 +243,12 @@ async def test_hub_refuses_bad_index_and_blocks(dev: HubClient, tmp_path: Path) 
     begun = await dev.request("publish_begin", begin | {"index": entries})
     transfer = begun["transfer"]
     with pytest.raises(RequestRefused, match="does not match its announced hash") as info:
-        await dev.request("upload_block", {"transfer": transfer, "hash": "a" * 64, "data": server})
+        await dev.request("upload_blocks", {"transfer": transfer, "blocks": [("a" * 64, server)]})
     assert info.value.code == "transfer"
     with pytest.raises(RequestRefused, match="has no block with hash dddd"):
-        await dev.request("upload_block", {"transfer": transfer, "hash": "d" * 64, "data": b"x"})
+        await dev.request("upload_blocks", {"transfer": transfer, "blocks": [("d" * 64, b"x")]})
     with pytest.raises(RequestRefused, match="unknown or has expired"):
-        await dev.request("upload_block", {"transfer": "nope", "hash": "c" * 64, "data": b"x"})
+        await dev.request("upload_blocks", {"transfer": "nope", "blocks": [("c" * 64, b"x")]})
     with pytest.raises(RequestRefused, match="have not arrived yet"):
         await dev.request("publish_commit", {"transfer": transfer})
     assert await dev.request("my_games") == []
@@ -277,7 +277,7 @@ async def test_blocks_that_do_not_add_up_are_refused_at_commit(
     )
     for data in (script, manifest_bytes):
         await dev.request(
-            "upload_block", {"transfer": begun["transfer"], "hash": sha(data), "data": data}
+            "upload_blocks", {"transfer": begun["transfer"], "blocks": [(sha(data), data)]}
         )
     with pytest.raises(RequestRefused, match=r"'client\.py' do not add up to its announced hash"):
         await dev.request("publish_commit", {"transfer": begun["transfer"]})
@@ -286,9 +286,9 @@ async def test_blocks_that_do_not_add_up_are_refused_at_commit(
 
 async def test_bad_block_requests(player: HubClient) -> None:
     with pytest.raises(RequestRefused, match="has no block with hash"):
-        await player.request("fetch_block", {"hash": "d" * 64})
+        await player.request("fetch_blocks", {"hashes": ["d" * 64]})
     with pytest.raises(RequestRefused, match="not a SHA-256"):
-        await player.request("fetch_block", {"hash": "../../etc/passwd"})
+        await player.request("fetch_blocks", {"hashes": ["../../etc/passwd"]})
 
 
 async def test_hub_offering_hostile_index_is_refused(player: HubClient, games_root: Path) -> None:
