@@ -32,7 +32,7 @@ from hub_core.packages import (
 from hub_core.uploads import BATCH_BYTES, MAX_BATCH
 
 # Requests in flight at once: enough to keep the link busy, few enough to bound memory.
-WINDOW = 8
+WINDOW = 6
 BLOCK_TIMEOUT = 30.0
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes total)

@@ -38,8 +38,10 @@ from hub_core.sessions import Session
 
 # One request carries at most this many bytes of blocks, and this many blocks: small
 # files travel many to a message instead of one request each.
-BATCH_BYTES = 4 * 1024 * 1024
+BATCH_BYTES = 2 * 1024 * 1024
 MAX_BATCH = 1024
+# Received blocks are flushed to disk in the background of the upload every this many bytes.
+SYNC_EVERY_BYTES = 16 * 1024 * 1024
 # Uploads idle this long are forgotten (their blocks stay and count on the next try).
 IDLE_SECONDS = 3600.0
 MAX_UPLOADS_PER_DEVELOPER = 4
@@ -55,6 +57,8 @@ class Upload:
     version: Version
     index: list[FileEntry]
     needed: set[str]  # block hashes still to receive
+    unsynced: list[str] = field(default_factory=list)  # stored but maybe not on disk yet
+    unsynced_bytes: int = 0
     touched: float = field(default_factory=time.monotonic)
 
     def paths_of(self, block: str) -> str:
@@ -138,6 +142,12 @@ class Uploads:
             where = upload.paths_of(exc.digest)
             raise RequestRefused(Code.TRANSFER, f"{exc} (file {where})") from None
         upload.needed.difference_update(d for d, _ in fresh)
+        upload.unsynced.extend(d for d, _ in fresh)
+        upload.unsynced_bytes += sum(len(data) for _, data in fresh)
+        if upload.unsynced_bytes >= SYNC_EVERY_BYTES:
+            # Flushing as the upload goes overlaps disk writes with the transfer.
+            pending, upload.unsynced, upload.unsynced_bytes = upload.unsynced, [], 0
+            await _run(self._blocks.sync, pending)
         upload.touched = time.monotonic()
         return {"stored": len(items)}
 
@@ -150,6 +160,7 @@ class Uploads:
                 f"{len(upload.needed):,} block(s) have not arrived yet, e.g. of {example}.",
             )
         await _run(self._check_files, upload)
+        await _run(self._blocks.sync, upload.unsynced)
         game = await self._catalog.add_version(
             developer, upload.manifest, upload.version, upload.index
         )
