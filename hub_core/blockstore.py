@@ -1,6 +1,6 @@
-"""Package contents on the hub, as blocks of at most 1 MiB named by their SHA-256.
+"""Package contents on the hub, as blocks of at most 512 KiB named by their SHA-256.
 
-Files are cut into fixed blocks, so a version that changes one file, or one megabyte
+Files are cut into fixed blocks, so a version that changes one file, or one block
 inside a large file, adds only the blocks that changed, and identical blocks across
 games and versions are stored once. A block is written to a temporary name, fsynced
 and renamed, so a reader never sees half of one. This is the package-store seam of

@@ -8,7 +8,7 @@
 Until the swap, the installed version is untouched, so a failed or cancelled install
 changes nothing a player can see; running it again resumes with the blocks already
 fetched. An update reuses every intact block of the installed version and fetches only
-the rest, so changing 1 MiB inside a 100 MB file costs about 1 MiB.
+the rest, so changing 1 MB inside a 100 MB file costs about 1.5 MB.
 """
 
 from __future__ import annotations

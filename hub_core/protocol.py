@@ -16,7 +16,7 @@ PROTOCOL_VERSION = 1
 
 # A frame bigger than this is answered with ``too_large``; clients check it before sending.
 # Sized for the largest file index a package within the limits can have (50,000 files);
-# contents travel in 1 MiB blocks, far below it.
+# contents travel in 512 KiB blocks, far below it.
 MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 # ZeroMQ drops the connection of a peer that sends more than this (ZMQ_MAXMSGSIZE), so a
 # hostile peer cannot make the hub buffer gigabytes before the check above runs.

@@ -41,7 +41,7 @@ class FileEntry:
     blocks: tuple[str, ...] = ()
 
 
-BLOCK_BYTES = HASH_CHUNK
+BLOCK_BYTES = 512 * 1024
 
 
 def block_count(size: int) -> int:
