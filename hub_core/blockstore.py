@@ -98,7 +98,6 @@ class BlockStore:
             raise BlockError(f"The hub has no block with hash {digest[:12]}….", digest) from None
 
 
-
 def _fsync_path(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
