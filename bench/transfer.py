@@ -1,7 +1,7 @@
 """Publish and install a 100 MB game, as 1 file and as 1,000 files, against a raw TCP copy.
 
 In the same run: a raw TCP copy of the same bytes over loopback (file → socket → file,
-in two processes), MB/s of each transfer and its ratio to raw, the peak memory growth
+fsynced, in two processes; the median of five), MB/s of each transfer and its ratio to raw, the peak memory growth
 of the hub and of the client, and an update where 1 MB inside the 100 MB changed.
 
     python bench/transfer.py --json [--mb 100]
@@ -101,6 +101,7 @@ def raw_copy(source: Path, target: Path) -> float:
     proc = mp.Process(target=_raw_receiver, args=(queue, str(target)))
     proc.start()
     port = queue.get(timeout=30)
+    os.sync()  # pending write-back from earlier steps would otherwise land in this timing
     start = time.perf_counter()
     with socket.create_connection(("127.0.0.1", port)) as conn, source.open("rb") as f:
         while chunk := f.read(MB):
@@ -132,9 +133,11 @@ async def run_hub_side(
     hub_growth = client_growth = 0
     for label, folder in games.items():
         hub_base, client_base = reset_peak(hub_pid), reset_peak()
+        os.sync()
         start = time.perf_counter()
         await publish(dev, folder)
         figures[f"publish_mb_s_{label}"] = round(size / MB / (time.perf_counter() - start), 1)
+        os.sync()
         start = time.perf_counter()
         await install(player, folder.name, work / "installed")
         figures[f"install_mb_s_{label}"] = round(size / MB / (time.perf_counter() - start), 1)

@@ -11,14 +11,13 @@ Every method does blocking file I/O: the hub calls them in its thread pool.
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import os
-import sys
 import tempfile
 from pathlib import Path
 
 from hub_core.errors import GameHubError
+from hub_core.fsync import fsync_path, syncfs
 
 
 class BlockError(GameHubError):
@@ -83,39 +82,16 @@ class BlockStore:
 
     def sync(self, digests: list[str]) -> None:
         """Makes the named blocks durable (one file-system sync where the OS offers it)."""
-        if _syncfs(self.root):
+        if syncfs(self.root):
             return
         for digest in digests:
-            _fsync_path(self.path(digest))
+            fsync_path(self.path(digest))
         if os.name != "nt":  # Windows cannot open a folder to sync it; NTFS journals renames
             for folder in {self.path(d).parent for d in digests}:
-                _fsync_path(folder)
+                fsync_path(folder)
 
     def read(self, digest: str) -> bytes:
         try:
             return self.path(digest).read_bytes()
         except FileNotFoundError:
             raise BlockError(f"The hub has no block with hash {digest[:12]}….", digest) from None
-
-
-def _fsync_path(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _syncfs(folder: Path) -> bool:
-    """Linux's syncfs(2): flushes the whole file system holding ``folder`` in one call."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        fd = os.open(folder, os.O_RDONLY)
-    except (OSError, AttributeError):
-        return False
-    try:
-        return bool(libc.syncfs(fd) == 0)
-    finally:
-        os.close(fd)

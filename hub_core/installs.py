@@ -25,6 +25,7 @@ from typing import Any
 
 from hub_core.client import HubClient
 from hub_core.errors import GameHubError
+from hub_core.fsync import sync_tree
 from hub_core.keys import write_private_file
 from hub_core.packages import (
     BLOCK_BYTES,
@@ -211,11 +212,13 @@ class _Build:
         return todo
 
     def _check(self, index: list[FileEntry]) -> None:
+        """Every file's hash, then everything on disk before it may be swapped in."""
         for entry in index:
             if hash_file(self.tree / entry.path) != entry.hash:
                 raise GameHubError(
                     f"{entry.path} did not match its hash after download; run the install again."
                 )
+        sync_tree(self.tree, (self.tree / e.path for e in index))
 
 
 def _open_sized(path: Path, size: int) -> bool:
