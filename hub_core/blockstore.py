@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 from hub_core.errors import GameHubError
-from hub_core.fsync import fsync_path, syncfs
+from hub_core.fsync import fsync_dir, fsync_path, syncfs
 
 
 class BlockError(GameHubError):
@@ -86,9 +86,8 @@ class BlockStore:
             return
         for digest in digests:
             fsync_path(self.path(digest))
-        if os.name != "nt":  # Windows cannot open a folder to sync it; NTFS journals renames
-            for folder in {self.path(d).parent for d in digests}:
-                fsync_path(folder)
+        for folder in {self.path(d).parent for d in digests}:
+            fsync_dir(folder)
 
     def read(self, digest: str) -> bytes:
         try:

@@ -17,6 +17,15 @@ def fsync_path(path: Path) -> None:
         os.close(fd)
 
 
+def fsync_dir(path: Path) -> None:
+    """Makes renames and new entries in ``path`` durable.
+
+    Windows cannot open a folder for fsync; NTFS journals renames itself, so it is skipped.
+    """
+    if os.name != "nt":
+        fsync_path(path)
+
+
 def syncfs(folder: Path) -> bool:
     """Linux's syncfs(2): flushes the whole file system holding ``folder`` in one call.
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO
 
 from hub_core.errors import StorageError
+from hub_core.fsync import fsync_dir
 from hub_core.storage._layout import TEMP_SUFFIX
 
 log = logging.getLogger(__name__)
@@ -36,20 +37,6 @@ def write_atomic(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-
-
-def fsync_dir(path: Path) -> None:
-    """Makes renames and new entries in ``path`` durable.
-
-    Windows cannot open a folder for fsync; NTFS journals renames itself, so it is skipped.
-    """
-    if os.name == "nt":
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def make_dir(path: Path) -> None:
