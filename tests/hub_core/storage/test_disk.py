@@ -7,7 +7,7 @@ import errno
 import json
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,18 +17,6 @@ from hub_core.storage import Repository, StorageError, open_repository
 from hub_core.storage._layout import shard_of
 
 Replace = Callable[[Any, Any], None]
-
-
-@pytest.fixture
-def root(tmp_path: Path) -> Path:
-    return tmp_path / "db"
-
-
-@pytest.fixture
-def repo(root: Path) -> Iterator[Repository]:
-    repository = open_repository(root)
-    yield repository
-    repository.close()
 
 
 def shard_path(root: Path, table: str, key: str) -> Path:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,18 +16,6 @@ from tinydb.table import Document, Table
 
 from hub_core.storage import KeyExists, Repository, StorageError, open_repository
 from hub_core.storage._layout import shard_of
-
-
-@pytest.fixture
-def root(tmp_path: Path) -> Path:
-    return tmp_path / "db"
-
-
-@pytest.fixture
-def repo(root: Path) -> Iterator[Repository]:
-    repository = open_repository(root)
-    yield repository
-    repository.close()
 
 
 def reopened(repo: Repository) -> Repository:
