@@ -1,8 +1,9 @@
 """Publish and install a 100 MB game, as 1 file and as 1,000 files, against a raw TCP copy.
 
 In the same run: a raw TCP copy of the same bytes over loopback (file → socket → file,
-fsynced, in two processes; the median of five), MB/s of each transfer and its ratio to raw, the peak memory growth
-of the hub and of the client, and an update where 1 MB inside the 100 MB changed.
+fsynced, in two processes; the median of five), MB/s of each transfer and its ratio to
+raw, the peak memory growth of the hub and of the client, and an update where 1 MB
+inside the 100 MB changed.
 
     python bench/transfer.py --json [--mb 100]
 """

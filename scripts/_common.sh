@@ -59,8 +59,12 @@ ensure_venv() {
     want="$(sha256sum "$ROOT/pyproject.toml" | cut -d' ' -f1)"
     if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
         echo "Installing GameHub ${extras:+with [$extras] }into $VENV" >&2
-        "$VENV/bin/python" -m pip install -q --upgrade pip >&2
-        "$VENV/bin/python" -m pip install -q -e "$spec" >&2
+        # (the filter drops pip's notes about package index folders missing on some machines)
+        "$VENV/bin/python" -m pip install -q --upgrade pip 2> >(grep -v "^WARNING: Location" >&2) >&2 || true
+        if ! "$VENV/bin/python" -m pip install -q -e "$spec" 2> >(grep -v "^WARNING: Location" >&2) >&2; then
+            echo "Installing GameHub into $VENV failed; see the messages above." >&2
+            return 1
+        fi
         echo "$want" >"$stamp"
     fi
 }
