@@ -27,3 +27,12 @@ class Code(StrEnum):
     NO_SUCH_GAME = "no_such_game"  # unknown game name
     GAME_REMOVED = "game_removed"  # the game was removed from the store
     TRANSFER = "transfer"  # a chunk out of order, unknown transfer, hash mismatch
+    NO_SUCH_ROOM = "no_such_room"  # unknown or closed room
+    ROOM_FULL = "room_full"  # no seat left
+    ROOM_BUSY = "room_busy"  # the room is not waiting (start proposed or game running)
+    NOT_IN_ROOM = "not_in_room"  # the player is not a member of that room
+    NOT_OWNER = "not_owner"  # only the owner may do this
+    NOT_READY = "not_ready"  # not enough players, or someone is not ready
+    NO_PROPOSAL = "no_proposal"  # accept/decline with no start proposed
+    GAME_START_FAILED = "game_start_failed"  # the game server did not start
+    NOT_PLAYED = "not_played"  # reviewing a game one has not played
