@@ -36,6 +36,11 @@ class Transfer(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     transfer: str
 
 
+class InstallWhat(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    name: str
+    version: str | None = None  # a room's version; the latest if not given
+
+
 class BlockHashes(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     hashes: list[str]
 
@@ -73,9 +78,9 @@ def add_routes(
     def game_details(ctx: Context, args: GameName) -> dict[str, Any]:
         return catalog.details_of(catalog.active_game(args.name))
 
-    def install_begin(ctx: Context, args: GameName) -> dict[str, Any]:
+    def install_begin(ctx: Context, args: InstallWhat) -> dict[str, Any]:
         game = catalog.active_game(args.name)
-        version = catalog.version(game["name"], game["latest"])
+        version = catalog.version(game["name"], args.version or game["latest"])
         return {
             "name": game["name"],
             "version": version["version"],
@@ -111,5 +116,5 @@ def add_routes(
     routes.add("my_games", NoArgs, "developer", my_games)
     routes.add("list_games", NoArgs, "any", list_games)
     routes.add("game_details", GameName, "any", game_details)
-    routes.add("install_begin", GameName, "player", install_begin)
+    routes.add("install_begin", InstallWhat, "player", install_begin)
     routes.add("fetch_blocks", BlockHashes, "any", fetch_blocks)

@@ -71,6 +71,7 @@ class Accounts:
     publish: Publish
     cost: HashCost = DEFAULT_COST
     throttle: LoginThrottle | None = None
+    on_logout: Callable[[Session], object] | None = None
 
     def __post_init__(self) -> None:
         self.throttle = self.throttle or LoginThrottle()
@@ -127,6 +128,8 @@ class Accounts:
     def logout(self, session: Session) -> None:
         self.sessions.close(session.token)
         self._tell_ended(session, "logout")
+        if self.on_logout is not None:
+            self.on_logout(session)
 
     def _tell_ended(self, session: Session, reason: str) -> None:
         data = {"session_id": session.session_id, "reason": reason}

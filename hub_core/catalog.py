@@ -174,3 +174,62 @@ class Catalog:
         game.update(status="removed", updated=time.time())
         await self.repo.put(GAMES, name, game)
         return game
+
+
+MAX_REVIEW_TEXT = 2000
+
+
+def review_problem(rating: int, text: str) -> str | None:
+    if not 1 <= rating <= 5:
+        return f"A rating is 1 to 5 stars (got {rating})."
+    if len(text) > MAX_REVIEW_TEXT:
+        return (
+            f"A review may have at most {MAX_REVIEW_TEXT:,} characters "
+            f"(this one has {len(text):,})."
+        )
+    return None
+
+
+async def add_review(
+    catalog: Catalog, player: Session, played: int, name: str, rating: int, text: str
+) -> dict[str, Any]:
+    """One review per player and game, replaced by a later one; only after playing."""
+    game = catalog.game(name)
+    if played <= 0:
+        raise RequestRefused(
+            Code.NOT_PLAYED, f"You can review {display_name(game)} after you have played it."
+        )
+    problem = review_problem(rating, text)
+    if problem:
+        raise RequestRefused(Code.BAD_REQUEST, problem)
+    review = {
+        "player": player.user,
+        "key": player.key,
+        "rating": rating,
+        "text": text.strip(),
+        "time": time.time(),
+        "version": game["latest"],
+    }
+    reviews = [r for r in game.get("reviews", []) if r.get("key") != player.key]
+    reviews.insert(0, review)  # newest first
+    game["reviews"] = reviews
+    game["review_count"] = len(reviews)
+    game["avg_rating"] = round(sum(r["rating"] for r in reviews) / len(reviews), 2)
+    await catalog.repo.put(GAMES, name, game)
+    return {
+        "name": name,
+        "avg_rating": game["avg_rating"],
+        "review_count": len(reviews),
+        "review": review,
+    }
+
+
+def reviews_by(catalog: Catalog, player: Session) -> list[dict[str, Any]]:
+    """A player's own reviews, newest first, with the game they are about."""
+    found = [
+        {"game": g["name"], "display_name": display_name(g)} | r
+        for g in catalog.repo.all(GAMES).values()
+        for r in g.get("reviews", [])
+        if r.get("key") == player.key
+    ]
+    return sorted(found, key=lambda r: -float(r["time"]))

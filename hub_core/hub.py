@@ -15,18 +15,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hub_core import _api_accounts, _api_packages, protocol
+from hub_core import _api_accounts, _api_packages, _api_rooms, protocol
 from hub_core._routes import Routes
 from hub_core._wire import Ports, WireServer
 from hub_core.accounts import Accounts
 from hub_core.blockstore import BlockStore
 from hub_core.catalog import Catalog
-from hub_core.keys import fingerprint, load_or_create_hub_keys
+from hub_core.gameprocs import ProcessLimits, kill_orphans
+from hub_core.keys import KeyPair, fingerprint, load_or_create_hub_keys
+from hub_core.lobby import Lobby, LobbyConfig
+from hub_core.lobby_callback import LobbyCallback
 from hub_core.packages import Limits
 from hub_core.passwords import DEFAULT_COST, HashCost
 from hub_core.paths import AppPaths, app_paths
-from hub_core.sessions import Sessions
+from hub_core.sessions import Session, Sessions
 from hub_core.storage import Repository, open_repository
+from hub_core.unpacked import Unpacked
 from hub_core.uploads import Uploads
 
 log = logging.getLogger(__name__)
@@ -55,6 +59,8 @@ class HubConfig:
     discovery: bool = True
     hash_cost: HashCost = field(default_factory=lambda: DEFAULT_COST)
     limits: Limits = field(default_factory=Limits)
+    process_limits: ProcessLimits = field(default_factory=ProcessLimits)
+    ready_timeout: float = 10.0
 
     def paths(self) -> AppPaths:
         return app_paths(self.data_dir)
@@ -103,16 +109,34 @@ class Hub:
         self.host = default_host_label()
         self.endpoints: HubEndpoints | None = None
         self._announcer: Any = None
+        self._background: set[asyncio.Task[None]] = set()
         self._public_key = ""
 
     async def start(self) -> HubEndpoints:
-        loop = asyncio.get_running_loop()
         self.paths.ensure()
-        keys = await loop.run_in_executor(None, load_or_create_hub_keys, self.paths.hub)
+        keys = await _run(load_or_create_hub_keys, self.paths.hub)
         self._public_key = keys.public.decode()
-        self.repo: Repository = await loop.run_in_executor(
-            None, open_repository, self.paths.hub / "db"
+        self.repo: Repository = await _run(open_repository, self.paths.hub / "db")
+        try:
+            ports = await self._serve(keys)
+        except BaseException:
+            await _run(self.repo.close)
+            raise
+        self.endpoints = HubEndpoints(
+            name=self.name,
+            host=self.host,
+            bind=self.config.bind,
+            ports=ports,
+            public_key=self._public_key,
+            data_dir=self.paths.data,
         )
+        if self.config.discovery:
+            await self._announce()
+        log.info("Hub %r listening on %s:%d", self.name, self.config.bind, ports.req)
+        return self.endpoints
+
+    async def _serve(self, keys: KeyPair) -> Ports:
+        """Builds the services, routes their requests, and opens the sockets."""
         self.sessions = Sessions()
         routes = Routes()
         self.wire = WireServer(
@@ -128,42 +152,61 @@ class Hub:
             sessions=self.sessions,
             publish=self.wire.publish,
             cost=self.config.hash_cost,
+            on_logout=self._on_logout,
         )
-        _api_accounts.add_routes(routes, accounts)
-        blocks = await loop.run_in_executor(None, BlockStore, self.paths.hub / "blocks")
+        blocks = await _run(BlockStore, self.paths.hub / "blocks")
         catalog = Catalog(self.repo)
         uploads = Uploads(blocks, catalog, self.config.limits)
-        _api_packages.add_routes(routes, catalog, uploads, blocks, self.wire.publish)
-        try:
-            ports = self.wire.start()
-        except BaseException:
-            self.repo.close()
-            raise
-        self.endpoints = HubEndpoints(
-            name=self.name,
-            host=self.host,
-            bind=self.config.bind,
-            ports=ports,
-            public_key=keys.public.decode(),
-            data_dir=self.paths.data,
+        self.lobby = Lobby(
+            config=LobbyConfig(
+                bind_host=self.config.bind,
+                state_dir=self.paths.hub / "servers",
+                log_dir=self.paths.logs / "rooms",
+                limits=self.config.process_limits,
+                ready_timeout=self.config.ready_timeout,
+            ),
+            catalog=catalog,
+            repo=self.repo,
+            unpacked=Unpacked(self.paths.hub / "unpacked", blocks),
+            publish=self.wire.publish,
+            topic_seq=self.wire.topic_seq,
         )
-        if self.config.discovery:
-            await self._announce()
-        log.info("Hub %r listening on %s:%d", self.name, self.config.bind, ports.req)
-        return self.endpoints
+        _api_accounts.add_routes(routes, accounts)
+        _api_packages.add_routes(routes, catalog, uploads, blocks, self.wire.publish)
+        _api_rooms.add_routes(routes, self.lobby, catalog, self.wire.publish)
+        killed = await _run(kill_orphans, self.paths.hub / "servers")
+        if killed:
+            log.warning("Stopped %d game server(s) left over from a crash", killed)
+        self.callback = LobbyCallback(self.lobby.on_finished, host="127.0.0.1")
+        self.lobby.lobby_port = await self.callback.start()
+        ports = self.wire.start()
+        self._reaper = asyncio.ensure_future(self.lobby.reap())
+        return ports
+
+    def _on_logout(self, session: Session) -> None:
+        if session.role == "player":
+            task = asyncio.ensure_future(self.lobby.player_gone(session.key))
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
 
     async def stop(self) -> None:
-        """Tells members, unannounces, closes sockets, flushes storage; safe to call twice."""
+        """Closes rooms, tells members, unannounces, closes sockets, flushes storage.
+
+        Safe to call twice.
+        """
         if self.endpoints is None:
             return
         self.endpoints = None
+        self._reaper.cancel()
+        await self.lobby.stop()
+        await self.callback.stop()
         self.wire.publish(HUB_TOPIC, "hub_stopping", {"name": self.name})
         if self._announcer is not None:
             await self._announcer.stop()
         self.sessions.close_all()
         await asyncio.sleep(0.05)  # let the stop event leave before the PUB socket closes
         await self.wire.stop()
-        await asyncio.get_running_loop().run_in_executor(None, self.repo.close)
+        await _run(self.repo.close)
         log.info("Hub %r stopped", self.name)
 
     def _hello(self, ports: Ports) -> protocol.Hello:
@@ -194,3 +237,7 @@ class Hub:
         )
         self._announcer = discovery.Announcer(ann)
         await self._announcer.start()
+
+
+async def _run(func: Any, *args: Any) -> Any:
+    return await asyncio.get_running_loop().run_in_executor(None, func, *args)

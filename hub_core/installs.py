@@ -109,9 +109,11 @@ async def install(
     *,
     limits: Limits | None = None,
     progress: Progress | None = None,
+    version: str | None = None,
 ) -> InstallResult:
-    """Installs or updates ``name`` to the hub's latest version."""
-    offer = await client.request("install_begin", {"name": name})
+    """Installs or updates ``name`` to the hub's latest version, or to ``version`` (a room's)."""
+    args = {"name": name} | ({"version": version} if version else {})
+    offer = await client.request("install_begin", args)
     manifest, index = _check_offer(offer, limits or Limits())
     current = read_installed(games_root, name)
     previous = current.version if current else None

@@ -81,8 +81,11 @@ class Room:
             raise RequestRefused(Code.ROOM_BUSY, "Ready can change only while the room is waiting.")
         (self.ready.add if ready else self.ready.discard)(key)
 
-    def propose(self, key: str) -> None:
-        """The owner asks to start: enough players, every one of them ready."""
+    def propose(self, key: str) -> bool:
+        """The owner asks to start: enough players, every one of them ready.
+
+        Returns True if that started the match (a room of one needs no one's consent).
+        """
         self._must_be_member(key)
         if key != self.owner:
             raise RequestRefused(Code.NOT_OWNER, "Only the room's owner can start the game.")
@@ -99,17 +102,18 @@ class Room:
             )
         self.state = RoomState.PROPOSED
         self.accepted = {key}
-        self._start_if_all_accepted()
+        return self._start_if_all_accepted()
 
-    def respond(self, key: str, accept: bool) -> None:
+    def respond(self, key: str, accept: bool) -> bool:
+        """A guest accepts or declines; returns True if that started the match."""
         self._must_be_member(key)
         if self.state is not RoomState.PROPOSED:
             raise RequestRefused(Code.NO_PROPOSAL, "No start has been proposed in this room.")
         if not accept:
             self._back_to_waiting()
-            return
+            return False
         self.accepted.add(key)
-        self._start_if_all_accepted()
+        return self._start_if_all_accepted()
 
     def finished(self, kick_all: bool, results: Any) -> None:
         """The game server reported the end of a match."""
@@ -152,11 +156,13 @@ class Room:
 
     # -- helpers ---------------------------------------------------------------------
 
-    def _start_if_all_accepted(self) -> None:
-        if set(self.players) <= self.accepted:
-            self.state = RoomState.IN_GAME
-            self.accepted = set()
-            self.matches += 1
+    def _start_if_all_accepted(self) -> bool:
+        if not set(self.players) <= self.accepted:
+            return False
+        self.state = RoomState.IN_GAME
+        self.accepted = set()
+        self.matches += 1
+        return True
 
     def _back_to_waiting(self) -> None:
         self.state = RoomState.WAITING

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import runpy
 import sys
 from collections.abc import Coroutine, Sequence
 from typing import Any
 
-from hub_core.cli import _accounts, _host, _store
+from hub_core.cli import _accounts, _host, _play, _store
 from hub_core.cli._common import EXIT_REFUSED, EXIT_UNREACHABLE, EXIT_USAGE, UsageError, print_json
 from hub_core.errors import BadEndpoint, GameHubError, HubKeyChanged, HubUnreachable, RequestRefused
 from hub_core.hosting import new_selector_loop
@@ -25,12 +27,15 @@ def build_parser() -> argparse.ArgumentParser:
         description="GameHub: a LAN game store and lobby. With no command, opens the app.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (_host, _accounts, _store):
+    for module in (_host, _accounts, _store, _play):
         module.add_commands(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == [RUN_SCRIPT]:
+        return run_script(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -46,6 +51,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exit_code
     except KeyboardInterrupt:
         return 130
+
+
+RUN_SCRIPT = "run-script"
+
+
+def run_script(argv: list[str]) -> int:
+    """The hidden `gamehub run-script PATH [ARGS]`: runs a game's Python script.
+
+    In a PyInstaller build there is no separate Python; the GameHub executable itself
+    runs game servers and clients this way (see gameprocs.game_command).
+    """
+    if not argv:
+        print("usage: gamehub run-script PATH [ARGS...]", file=sys.stderr)
+        return EXIT_USAGE
+    script = os.path.abspath(argv[0])
+    sys.argv = [script, *argv[1:]]
+    sys.path.insert(0, os.path.dirname(script))
+    try:
+        runpy.run_path(script, run_name="__main__")
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return 0
 
 
 def _classify(exc: Exception) -> tuple[int, str]:

@@ -49,7 +49,7 @@ def _command(commands: Any, name: str, helptext: str, func: Any) -> argparse.Arg
     return parser
 
 
-async def _logged_in(args: argparse.Namespace, role: Role) -> HubClient:
+async def logged_in(args: argparse.Namespace, role: Role) -> HubClient:
     password = read_password()
     client = await connect(args)
     try:
@@ -61,7 +61,7 @@ async def _logged_in(args: argparse.Namespace, role: Role) -> HubClient:
 
 
 async def run_publish(args: argparse.Namespace) -> int:
-    async with await _logged_in(args, "developer") as client:
+    async with await logged_in(args, "developer") as client:
         bar = ProgressPrinter("Uploading", quiet=args.json)
         try:
             result = await publish(client, Path(args.source), version=args.version, progress=bar)
@@ -86,7 +86,7 @@ async def run_publish(args: argparse.Namespace) -> int:
 
 
 async def run_unpublish(args: argparse.Namespace) -> int:
-    async with await _logged_in(args, "developer") as client:
+    async with await logged_in(args, "developer") as client:
         await client.request("unpublish", {"name": args.name}, idempotent=True)
     if args.json:
         print_json({"ok": True, "name": args.name, "status": "removed"})
@@ -99,7 +99,7 @@ async def run_unpublish(args: argparse.Namespace) -> int:
 
 
 async def run_games(args: argparse.Namespace) -> int:
-    async with await _logged_in(args, args.role) as client:
+    async with await logged_in(args, args.role) as client:
         kind = "my_games" if args.role == "developer" else "list_games"
         games = await client.request(kind)
     if args.json:
@@ -121,7 +121,7 @@ async def run_games(args: argparse.Namespace) -> int:
 
 
 async def run_install(args: argparse.Namespace) -> int:
-    async with await _logged_in(args, "player") as client:
+    async with await logged_in(args, "player") as client:
         assert client.session is not None
         games_root = paths_of(args).client / "games" / client.session.key
         bar = ProgressPrinter("Repairing" if args.repair else "Downloading", quiet=args.json)

@@ -34,3 +34,44 @@ def make_game(
 
 def random_bytes(size: int) -> bytes:
     return os.urandom(size)
+
+
+# A game server for lobby tests: listens on GAME_PORT; a client line "finish" or "close"
+# reports game_finished (kick_all false / true) to the lobby; "die" exits with code 7.
+TEST_SERVER = r"""
+import json, os, socket, sys
+srv = socket.create_server((os.environ["GAME_HOST"], int(os.environ["GAME_PORT"])))
+def report(kick_all):
+    host = os.environ.get("LOBBY_CONNECT_HOST") or os.environ["LOBBY_HOST"]
+    with socket.create_connection((host, int(os.environ["LOBBY_PORT"]))) as s:
+        line = {"kind": "game_finished", "room_id": os.environ["ROOM_ID"], "kick_all": kick_all,
+                "results": {"winner": "ann"}}
+        s.sendall((json.dumps(line) + "\n").encode())
+        return s.makefile().readline()
+while True:
+    conn, _ = srv.accept()
+    with conn:
+        line = conn.makefile().readline().strip()
+        if line == "die":
+            print("dying on request", flush=True)
+            sys.exit(7)
+        if line in ("finish", "close"):
+            conn.sendall(report(line == "close").encode())
+"""
+
+TEST_CLIENT = r"""
+import os, socket
+with socket.create_connection((os.environ["GAME_HOST"], int(os.environ["GAME_PORT"]))) as s:
+    s.sendall(b"finish\n")
+    print("client got", s.makefile().readline().strip(), os.environ["PLAYER_NAME"], flush=True)
+"""
+
+
+def make_server_game(
+    folder: Path, name: str = "pong", *, server: str = TEST_SERVER, **manifest: Any
+) -> Path:
+    """A package whose server follows the test protocol above."""
+    make_game(folder, name, **manifest)
+    (folder / "server.py").write_text(server, encoding="utf-8")
+    (folder / "client.py").write_text(TEST_CLIENT, encoding="utf-8")
+    return folder
