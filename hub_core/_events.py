@@ -13,7 +13,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import msgspec
 import zmq
 import zmq.asyncio
 
@@ -85,7 +84,7 @@ class EventStream:
                 continue
             try:
                 event = protocol.decode_event(frames[1])
-            except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+            except protocol.DECODE_ERRORS as exc:
                 log.warning("Ignoring a malformed event: %s", exc)
                 continue
             sub = self._subs.get(event.topic)

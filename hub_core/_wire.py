@@ -176,7 +176,7 @@ class WireServer:
         frame = frames[1]
         try:
             env = protocol.decode_envelope(frame)
-        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        except protocol.DECODE_ERRORS as exc:
             message = protocol.describe_decode_error(exc)
             self._reply(peer, protocol.error_reply(_guess_id(frame), Code.BAD_REQUEST, message))
             return
@@ -224,7 +224,7 @@ class WireServer:
             raise RequestRefused(Code.BUSY, "The hub is too busy right now; try again in a moment.")
         try:
             args = route.decoder.decode(env.args)
-        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        except protocol.DECODE_ERRORS as exc:
             raise RequestRefused(Code.BAD_REQUEST, protocol.describe_decode_error(exc)) from None
         session = None
         if route.access is not None:
@@ -275,7 +275,7 @@ def _guess_id(frame: bytes) -> int:
     """The request id of a frame that failed validation, if one can be read, else 0."""
     try:
         data = msgspec.msgpack.decode(frame)
-    except (msgspec.DecodeError, ValueError):
+    except (*protocol.DECODE_ERRORS, ValueError):
         return 0
     req_id = data.get("id") if isinstance(data, dict) else None
     return req_id if isinstance(req_id, int) and not isinstance(req_id, bool) else 0

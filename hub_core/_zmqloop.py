@@ -8,9 +8,12 @@ and after sending (which can swallow the edge) the owner calls ``kick()`` to dra
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 
 import zmq
+
+log = logging.getLogger(__name__)
 
 # Messages handled per wake-up before yielding, so one busy socket cannot starve the loop.
 _BATCH = 512
@@ -58,5 +61,8 @@ class SocketReader:
                 frames = sock.recv_multipart(zmq.NOBLOCK)
             except zmq.Again:
                 return
-            self._on_message(frames)
+            try:
+                self._on_message(frames)
+            except Exception:  # one bad message must never stop the socket being read
+                log.exception("Handling a message failed")
         self.kick()  # more may be waiting; continue after other callbacks had a turn

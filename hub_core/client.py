@@ -58,7 +58,7 @@ async def fetch_hello(address: HubAddress, *, timeout: float = HELLO_TIMEOUT) ->
         return msgspec.msgpack.decode(frame, type=protocol.Hello)
     except TimeoutError:
         raise HubUnreachable(f"No hub answered at {address} within {timeout:g} s.") from None
-    except (msgspec.DecodeError, msgspec.ValidationError):
+    except protocol.DECODE_ERRORS:
         raise HubUnreachable(
             f"Something at {address} answered, but it is not a GameHub hub."
         ) from None
@@ -218,7 +218,7 @@ class HubClient:
             frame = await sock.recv()
             try:
                 reply = protocol.decode_reply(frame)
-            except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+            except protocol.DECODE_ERRORS as exc:
                 log.warning("Ignoring a malformed reply from %s: %s", self.address, exc)
                 continue
             future = self._pending.get(reply.id)

@@ -73,6 +73,10 @@ class Hello(msgspec.Struct, frozen=True):
     pub_port: int
 
 
+# What decoding a stranger's frame can raise: msgspec's errors, and UnicodeDecodeError
+# for a string that is not valid UTF-8.
+DECODE_ERRORS = (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError)
+
 _encoder = msgspec.msgpack.Encoder()
 _envelope_decoder = msgspec.msgpack.Decoder(Envelope)
 _reply_decoder = msgspec.msgpack.Decoder(Reply)

@@ -38,6 +38,7 @@ MALFORMED = [
     ([b"\xc1not msgpack"], "bad_request", "Malformed request"),
     ([b'{"kind": "ping"}'], "bad_request", "Malformed request"),
     ([enc(5)], "bad_request", "Expected `object`"),
+    ([b"\x81\xa4kind\xa1\xb3"], "bad_request", "Malformed request"),  # not UTF-8
     ([enc([1, 2, 3])], "bad_request", "Expected `object`"),
     ([envelope(kind=...)], "bad_request", "missing required field `kind`"),
     ([envelope(id="seven")], "bad_request", "Expected `int`, got `str` - at `id`"),
