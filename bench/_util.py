@@ -41,6 +41,7 @@ class HubProcess:
             "--port",
             "0",
             "--no-discovery",
+            "--no-samples",
             "--json",
             *extra,
         ]

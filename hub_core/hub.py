@@ -28,6 +28,7 @@ from hub_core.lobby_callback import LobbyCallback
 from hub_core.packages import Limits
 from hub_core.passwords import DEFAULT_COST, HashCost
 from hub_core.paths import AppPaths, app_paths
+from hub_core.samples import publish_samples
 from hub_core.sessions import Session, Sessions
 from hub_core.storage import Repository, open_repository
 from hub_core.unpacked import Unpacked
@@ -61,6 +62,7 @@ class HubConfig:
     limits: Limits = field(default_factory=Limits)
     process_limits: ProcessLimits = field(default_factory=ProcessLimits)
     ready_timeout: float = 10.0
+    samples: bool = True  # publish the sample games on a hub whose store is empty
 
     def paths(self) -> AppPaths:
         return app_paths(self.data_dir)
@@ -174,6 +176,8 @@ class Hub:
         _api_accounts.add_routes(routes, accounts)
         _api_packages.add_routes(routes, catalog, uploads, blocks, self.wire.publish)
         _api_rooms.add_routes(routes, self.lobby, catalog, self.wire.publish)
+        if self.config.samples:
+            await publish_samples(catalog, blocks)
         killed = await _run(kill_orphans, self.paths.hub / "servers")
         if killed:
             log.warning("Stopped %d game server(s) left over from a crash", killed)

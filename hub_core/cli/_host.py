@@ -33,6 +33,9 @@ def add_commands(commands: Any) -> None:
     host.add_argument(
         "--no-discovery", action="store_true", help="do not announce the hub on the LAN"
     )
+    host.add_argument(
+        "--no-samples", action="store_true", help="do not publish the sample games on a new hub"
+    )
     host.add_argument("--json", action="store_true", help="print the endpoints as one JSON line")
     host.set_defaults(func=run_host)
 
@@ -56,6 +59,7 @@ async def run_host(args: argparse.Namespace) -> int:
         bind=args.bind,
         port=args.port,
         discovery=not args.no_discovery,
+        samples=not args.no_samples,
     )
     await serve_until_stopped(config, lambda ep: _print_endpoints(ep, as_json=args.json))
     print("Hub stopped.", flush=True)

@@ -25,6 +25,7 @@ def hub_config(data_dir: Path, **changes: object) -> HubConfig:
         port=0,
         discovery=False,
         hash_cost=FAST_HASH,
+        samples=False,
     )
     for key, value in changes.items():
         setattr(config, key, value)

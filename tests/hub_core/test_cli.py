@@ -54,7 +54,7 @@ class HostProcess:
 
 @pytest.fixture
 def host(data_dir: Path) -> Iterator[HostProcess]:
-    proc = HostProcess(data_dir, "--no-discovery")
+    proc = HostProcess(data_dir, "--no-discovery", "--no-samples")
     yield proc
     if proc.proc.poll() is None:
         proc.stop()
@@ -94,6 +94,7 @@ def test_host_human_output(data_dir: Path) -> None:
         "--port",
         str(free_port()),
         "--no-discovery",
+        "--no-samples",
         "--name",
         "Room 101",
     ]
@@ -205,7 +206,7 @@ def test_sigterm_stops_cleanly_and_keeps_data(
     code, out = host.stop(signal.SIGTERM)
     assert code == 0
     assert "Hub stopped." in out
-    again = HostProcess(data_dir, "--no-discovery")
+    again = HostProcess(data_dir, "--no-discovery", "--no-samples")
     try:
         assert again.info["key"] == host.info["key"]
         result = gamehub(
