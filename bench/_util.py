@@ -27,8 +27,9 @@ def percentile(values: list[float], q: float) -> float:
 class HubProcess:
     """`gamehub host` on 127.0.0.1 in a child process, with its own temporary data folder."""
 
-    def __init__(self, *extra: str) -> None:
+    def __init__(self, *extra: str, samples: bool = False) -> None:
         self._tmp = tempfile.TemporaryDirectory(prefix="gamehub-bench-")
+        self.data = Path(self._tmp.name)
         args = [
             sys.executable,
             "-m",
@@ -41,10 +42,11 @@ class HubProcess:
             "--port",
             "0",
             "--no-discovery",
-            "--no-samples",
             "--json",
             *extra,
         ]
+        if not samples:
+            args.append("--no-samples")
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True, cwd=ROOT)
         assert self.proc.stdout is not None
         self.info: dict[str, Any] = json.loads(self.proc.stdout.readline())
