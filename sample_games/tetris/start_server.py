@@ -1,0 +1,11 @@
+"""Tetris server: two players; relays boards and garbage; the last one standing wins."""
+
+import contextlib
+
+from tetris_match import TetrisMatch
+
+from hub_core import sdk
+
+if __name__ == "__main__":
+    with contextlib.suppress(KeyboardInterrupt):
+        sdk.serve_matches(TetrisMatch, min_players=2, max_players=2)
