@@ -19,7 +19,10 @@ from hub_core.packages.paths import path_problem
 
 HASH_CHUNK = 1024 * 1024
 MANIFEST = "manifest.json"
-SKIPPED_FOLDERS = frozenset({"__pycache__", "__MACOSX"})
+SKIPPED_FOLDERS = frozenset(
+    {"__pycache__", "__MACOSX", ".git", ".hg", ".svn"}
+    | {".mypy_cache", ".pytest_cache", ".ruff_cache"}
+)
 """Build and OS clutter that is never part of a package: left out of scans and unzips."""
 SKIPPED_FILES = frozenset({".DS_Store", "Thumbs.db"})
 _HASH = re.compile(r"[0-9a-f]{64}")
@@ -80,7 +83,7 @@ def human_bytes(size: int) -> str:
 
 
 def is_skipped(name: str, *, folder: bool) -> bool:
-    """True for __pycache__ / __MACOSX folders and *.pyc, .DS_Store, Thumbs.db files."""
+    """True for cache and version-control folders and *.pyc, .DS_Store, Thumbs.db files."""
     if folder:
         return name in SKIPPED_FOLDERS
     return name in SKIPPED_FILES or name.endswith(".pyc")
@@ -255,10 +258,10 @@ def scan_folder(
 ) -> list[FileEntry]:
     """Indexes a package folder, refusing links and stopping as soon as a limit is passed.
 
-    Skipped, never part of a package: ``__pycache__`` and ``__MACOSX`` folders, ``*.pyc``,
-    ``.DS_Store`` and ``Thumbs.db`` files. Empty folders are not in the index (it lists
-    files only). The result is sorted by path; ``progress(done_bytes, total_bytes)`` is
-    called as files are hashed.
+    Skipped, never part of a package: cache and version-control folders
+    (SKIPPED_FOLDERS), ``*.pyc``, ``.DS_Store`` and ``Thumbs.db`` files. Empty folders
+    are not in the index (it lists files only). The result is sorted by path;
+    ``progress(done_bytes, total_bytes)`` is called as files are hashed.
     """
     root = Path(folder)
     if not root.is_dir():
