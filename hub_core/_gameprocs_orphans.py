@@ -1,0 +1,112 @@
+"""Orphan records: which game servers a hub left running when it died, and killing them.
+
+A server runs in its own session, so it outlives a hub killed with SIGKILL or a power
+cut of the hub's process alone. Each running server has a record
+``<state_dir>/<room_id>.json``; a hub that starts reads the records left behind and
+kills the groups that are provably still the same processes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import signal
+import time
+from pathlib import Path
+from typing import Any
+
+from hub_core._gameprocs_os import HAS_PROC, boot_id, kill_group, proc_cmdline, proc_stat
+
+log = logging.getLogger("hub_core.gameprocs")
+
+
+def write_record(state_dir: Path, room_id: str, pid: int, port: int, cmdline: list[str]) -> Path:
+    """Writes the record atomically (temp file, rename): a crash never leaves half of one."""
+    state_dir.mkdir(parents=True, exist_ok=True)
+    record: dict[str, Any] = {
+        "pid": pid,
+        "pgid": pid,  # the server leads its own session and process group
+        "port": port,
+        "started": time.time(),
+        "cmdline": cmdline,
+    }
+    stat = proc_stat(pid) if HAS_PROC else None
+    if stat is not None:  # makes a match exact even if pid and cmdline repeat
+        record["start_ticks"] = stat[3]
+        record["boot_id"] = boot_id()
+    path = state_dir / f"{room_id}.json"
+    temp = path.with_name(f".{path.name}.tmp")
+    temp.write_text(json.dumps(record), encoding="utf-8")
+    os.replace(temp, path)
+    return path
+
+
+def remove_record(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
+
+
+def kill_orphans(state_dir: Path) -> int:
+    """Kills the process group of every record that still matches; deletes every record."""
+    if not state_dir.is_dir():
+        return 0
+    killed = 0
+    for path in sorted(state_dir.iterdir()):
+        if path.suffix == ".json" and _kill_if_ours(path):
+            killed += 1
+        if path.suffix in (".json", ".tmp"):
+            remove_record(path)
+    return killed
+
+
+def _kill_if_ours(path: Path) -> bool:
+    record = _read(path)
+    if record is None:
+        log.warning("Ignoring the unreadable server record %s", path.name)
+        return False
+    if not HAS_PROC:
+        # Without /proc nothing proves the pid is still the game's: killing could hit
+        # an unrelated program that reused it, so leftovers are reported, not killed.
+        log.warning("Cannot check whether game server %s still runs; not killing it", path.stem)
+        return False
+    if not _still_ours(record):
+        return False
+    if kill_group(record["pgid"], signal.SIGKILL):
+        log.warning(
+            "Killed game server %s (pid %d) left over from an earlier run", path.stem, record["pid"]
+        )
+        return True
+    return False
+
+
+def _read(path: Path) -> dict[str, Any] | None:
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict):
+        return None
+    ints = all(isinstance(record.get(k), int) and record[k] > 1 for k in ("pid", "pgid"))
+    cmdline = record.get("cmdline")
+    if not ints or not isinstance(cmdline, list) or not all(isinstance(a, str) for a in cmdline):
+        return None
+    return record
+
+
+def _still_ours(record: dict[str, Any]) -> bool:
+    """The pid still runs the recorded command, leads the recorded group, since the same boot.
+
+    The leader must be alive: if it died, its group's id could in principle belong to
+    an unrelated daemon by now, and killing by a guess is worse than a leftover.
+    """
+    pid = record["pid"]
+    stat = proc_stat(pid)
+    if stat is None or stat[0] in ("Z", "X") or stat[1] != record["pgid"]:
+        return False
+    if proc_cmdline(pid) != record["cmdline"]:
+        return False
+    if "start_ticks" in record and record["start_ticks"] != stat[3]:
+        return False
+    return record.get("boot_id") in (None, boot_id())

@@ -1,0 +1,145 @@
+"""Starting a game server's process: its entry, port, environment, limits and log.
+
+Every failure here is a GameStartError whose message names what went wrong.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import shlex
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from hub_core import _gameprocs_os as osx
+from hub_core._gameprocs_types import GameStartError, ProcessLimits, ServerSpec
+
+log = logging.getLogger("hub_core.gameprocs")
+
+NOTE = "[gamehub]"  # the hub's own lines in a room's log start with this
+_PRIVATE_ENV = ("GAMEHUB_PASSWORD",)  # a stranger's game never sees the user's password
+
+
+def game_command(script: Path) -> list[str]:
+    """How to run a game's Python script with the Python that runs GameHub.
+
+    A PyInstaller build has no separate Python: the GameHub executable runs the script
+    itself through its hidden ``run-script`` sub-command (hub_core.cli.RUN_SCRIPT).
+    """
+    if getattr(sys, "frozen", False):
+        return [sys.executable, "run-script", str(script)]
+    return [sys.executable, "-u", str(script)]
+
+
+def entry_script(spec: ServerSpec) -> Path:
+    """The server script, refused if it lies outside the package (a stranger's manifest)."""
+    entry = Path(spec.entry)
+    if not spec.entry or entry.is_absolute() or ".." in entry.parts:
+        raise GameStartError(f"The game's server entry {spec.entry!r} is not inside its package.")
+    root = spec.package_dir.resolve()
+    script = (root / entry).resolve()
+    if not script.is_relative_to(root):
+        raise GameStartError(f"The game's server entry {spec.entry!r} leads outside its package.")
+    if not script.is_file():
+        raise GameStartError(
+            f"The game's server entry {spec.entry!r} is missing from {spec.package_dir}."
+        )
+    return script
+
+
+def free_port(host: str) -> int:
+    """A port that was free on ``host`` a moment ago, for GAME_PORT."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host or None, 0, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+        with socket.socket(family, kind, proto) as sock:
+            sock.bind(address)
+            return int(sock.getsockname()[1])
+    except OSError as exc:
+        raise GameStartError(
+            f"No port is free for the game server on {host}: {exc.strerror or exc}."
+        ) from None
+
+
+def environment(spec: ServerSpec, port: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _PRIVATE_ENV}
+    env.update(
+        GAME_HOST=spec.bind_host,
+        GAME_PORT=str(port),
+        ROOM_ID=spec.room_id,
+        GAME_NAME=spec.game,
+        GAME_VERSION=spec.version,
+        GAME_PLAYERS=",".join(spec.players),
+        LOBBY_HOST=spec.lobby_host,
+        LOBBY_CONNECT_HOST=spec.lobby_connect_host,
+        LOBBY_PORT=str(spec.lobby_port),
+        # Some games of the original system read the port under this name.
+        LOBBY_CONNECT_PORT=str(spec.lobby_port),
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def rlimit_plan(limits: ProcessLimits) -> list[osx.Rlimit]:
+    if not osx.POSIX:
+        log.info("Resource limits are not applied to game servers on this system")
+        return []
+    return osx.rlimit_plan(
+        limits.memory_mb,
+        limits.cpu_seconds,
+        limits.processes,
+        limits.file_size_mb,
+        limits.open_files,
+    )
+
+
+async def spawn(
+    spec: ServerSpec, command: list[str], env: dict[str, str], plan: list[osx.Rlimit]
+) -> tuple[asyncio.subprocess.Process, int]:
+    """Starts the child with its output appended to the log; returns it and where it begins."""
+    with _open_log(spec.log_path) as log_file:
+        started = time.strftime("%Y-%m-%d %H:%M:%S")
+        log_file.write(
+            f"{NOTE} {started} Starting {spec.game} {spec.version} for room {spec.room_id}:"
+            f" {shlex.join(command)}\n".encode()
+        )
+        log_file.flush()
+        # The child shares this file position, so where its output begins is known only now.
+        offset = log_file.tell()
+        try:
+            proc = await asyncio.create_subprocess_exec(
+                *command,
+                cwd=spec.package_dir,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                **_session_options(plan),
+            )
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise GameStartError(f"The game server failed to start: {exc}.") from None
+        return proc, offset
+
+
+def _open_log(path: Path) -> BinaryIO:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path.open("ab")
+    except OSError as exc:
+        raise GameStartError(
+            f"The game server's log {path} cannot be written: {exc.strerror or exc}."
+        ) from None
+
+
+def _session_options(plan: list[osx.Rlimit]) -> dict[str, Any]:
+    """Its own process group, so stopping it stops everything it started."""
+    if sys.platform == "win32":
+        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+    # preexec_fn runs between fork and exec in a threaded hub; it only calls setrlimit.
+    return {"start_new_session": True, "preexec_fn": osx.limiter(plan)}
