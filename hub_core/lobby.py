@@ -222,7 +222,7 @@ class Lobby:
         ended = await server.wait()
         room = self.rooms.get(room_id)
         if room is not None and room.state is not RoomState.CLOSED:
-            room.close(f"The game server stopped. {ended.describe()}")
+            room.close(ended.describe())
             await self._after(room)
 
     async def stop(self) -> None:

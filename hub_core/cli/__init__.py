@@ -66,6 +66,9 @@ def run_script(argv: list[str]) -> int:
         print("usage: gamehub run-script PATH [ARGS...]", file=sys.stderr)
         return EXIT_USAGE
     script = os.path.abspath(argv[0])
+    for stream in (sys.stdout, sys.stderr):  # a frozen build may ignore PYTHONUNBUFFERED
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(line_buffering=True)
     sys.argv = [script, *argv[1:]]
     sys.path.insert(0, os.path.dirname(script))
     try:

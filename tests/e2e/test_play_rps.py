@@ -20,9 +20,11 @@ from typing import Any
 import pytest
 
 from hub_core.client import HubClient
+from hub_core.errors import RequestRefused
 from hub_core.hosting import HubThread
 from hub_core.installs import install, read_installed
 from hub_core.playing import RoomWatch, start_game_client
+from hub_core.publishing import publish
 from hub_core.samples import samples_folder
 from tests.hub_core.conftest import hub_config
 
@@ -31,8 +33,8 @@ pytestmark = pytest.mark.skipif(SAMPLES is None, reason="sample_games/ is missin
 
 
 @pytest.fixture
-async def hub_with_samples(tmp_path: Path) -> AsyncIterator[str]:
-    thread = HubThread(hub_config(tmp_path / "hub", samples=True))
+async def hub_endpoint(tmp_path: Path) -> AsyncIterator[str]:
+    thread = HubThread(hub_config(tmp_path / "hub"))
     endpoint = thread.start().endpoint("127.0.0.1")
     yield endpoint
     thread.stop()
@@ -52,11 +54,14 @@ async def next_state(changes: asyncio.Queue[dict[str, Any]], state: str) -> dict
         return room
 
 
-async def test_two_players_play_rps_and_review_it(hub_with_samples: str, tmp_path: Path) -> None:
-    ann = await logged_in(hub_with_samples, "player", "ann")
-    bob = await logged_in(hub_with_samples, "player", "bob")
+async def test_two_players_play_rps_and_review_it(hub_endpoint: str, tmp_path: Path) -> None:
+    dev = await logged_in(hub_endpoint, "developer", "dana")
+    assert SAMPLES is not None
+    await publish(dev, SAMPLES / "rps")
+    ann = await logged_in(hub_endpoint, "player", "ann")
+    bob = await logged_in(hub_endpoint, "player", "bob")
     try:
-        assert {g["name"] for g in await ann.request("list_games")} >= {"rps", "tetris"}
+        assert [g["name"] for g in await ann.request("list_games")] == ["rps"]
         room = (await ann.request("create_room", {"name": "rps"}))["room"]
         await bob.request("join_room", {"room": room["id"]})
         changes: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
@@ -89,11 +94,13 @@ async def test_two_players_play_rps_and_review_it(hub_with_samples: str, tmp_pat
         await bob.request("review", {"name": "rps", "rating": 3, "text": "I lost."})
         details = await bob.request("game_details", {"name": "rps"})
         assert (details["avg_rating"], details["review_count"]) == (4.0, 2)
+        [mine] = await dev.request("my_games")  # the developer sees both reviews
+        assert [(r["player"], r["rating"]) for r in mine["reviews"]] == [("bob", 3), ("ann", 5)]
         await ann.request("leave_room", {"room": room["id"]})
         await bob.request("leave_room", {"room": room["id"]})
     finally:
-        await ann.close()
-        await bob.close()
+        for client in (ann, bob, dev):
+            await client.close()
 
 
 def test_gamehub_play_from_two_terminals(tmp_path: Path) -> None:
@@ -182,3 +189,18 @@ def test_gamehub_play_from_two_terminals(tmp_path: Path) -> None:
     finally:
         host.send_signal(signal.SIGTERM)
         host.communicate(timeout=30)
+
+
+async def test_new_hub_offers_the_sample_games(tmp_path: Path) -> None:
+    thread = HubThread(hub_config(tmp_path / "hub", samples=True))
+    endpoint = thread.start().endpoint("127.0.0.1")
+    try:
+        ann = await logged_in(endpoint, "player", "ann")
+        games = {g["name"]: g for g in await ann.request("list_games")}
+        assert set(games) == {"rps", "tetris", "dots"}
+        assert {g["author"] for g in games.values()} == {"GameHub"}
+        with pytest.raises(RequestRefused, match="Wrong developer name or password"):
+            await ann.login("developer", "GameHub", "")
+        await ann.close()
+    finally:
+        thread.stop()
