@@ -47,7 +47,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 PROBE_FIRST = 0.002  # the first ready probe is retried after 2 ms, then twice as long...
-PROBE_MAX = 0.025  # ...but never more than 25 ms apart: a slow poll would delay every room
+PROBE_MAX = 0.005  # ...but never more than 5 ms apart: a slow poll would delay every room
 PROBE_CONNECT_TIMEOUT = 1.0
 WATCH_INTERVAL = 0.5  # how often the process-count watchdog counts a server's group
 LAST_LINES = 10
