@@ -158,7 +158,9 @@ async def fan_out(endpoint: str, owner: HubClient, members: int = 50, events: in
     for n in range(events):
         arrived.clear()
         sent[0] = time.perf_counter()
-        await owner.request("set_ready", {"room": room["id"], "ready": n % 2 == 0})
+        await owner.request(
+            "set_ready", {"room": room["id"], "ready": n % 2 == 0, "installed": "1.0.0"}
+        )
         await asyncio.wait_for(arrived.wait(), 10)
     for w in watchers:
         await w.close()
@@ -181,8 +183,8 @@ async def cycle_pair(a: HubClient, b: HubClient, until: float, ops: list[int]) -
     await b.request("join_room", {"room": rid})
     ops[0] += 2
     while time.perf_counter() < until:
-        await a.request("set_ready", {"room": rid, "ready": True})
-        await b.request("set_ready", {"room": rid, "ready": True})
+        await a.request("set_ready", {"room": rid, "ready": True, "installed": "1.0.0"})
+        await b.request("set_ready", {"room": rid, "ready": True, "installed": "1.0.0"})
         await a.request("propose_start", {"room": rid})
         await b.request("respond_start", {"room": rid, "accept": True})
         await asyncio.to_thread(finish, room["server_port"])

@@ -24,6 +24,7 @@ class RoomId(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 class Ready(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     room: str
     ready: bool
+    installed: str | None = None  # the version this player has installed
 
 
 class Respond(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -59,7 +60,7 @@ def add_routes(routes: Routes, lobby: Lobby, catalog: Catalog, publish: Any) -> 
         return await lobby.leave(ctx.user, args.room)
 
     async def set_ready(ctx: Context, args: Ready) -> dict[str, Any]:
-        return await lobby.ready(ctx.user, args.room, args.ready)
+        return await lobby.ready(ctx.user, args.room, args.ready, args.installed)
 
     async def propose_start(ctx: Context, args: RoomId) -> dict[str, Any]:
         return await lobby.propose(ctx.user, args.room)

@@ -170,8 +170,17 @@ class Lobby:
         await self._after(room)
         return {}
 
-    async def ready(self, player: Session, room_id: str, ready: bool) -> dict[str, Any]:
+    async def ready(
+        self, player: Session, room_id: str, ready: bool, installed: str | None
+    ) -> dict[str, Any]:
+        """Ready means "I have this room's exact version installed"; the app says which it has."""
         room = self._room(room_id)
+        if ready and installed != room.version:
+            have = f"you have {installed}" if installed else "it is not installed"
+            raise RequestRefused(
+                Code.NOT_READY,
+                f"Install {room.display_name} {room.version} before getting ready ({have}).",
+            )
         room.set_ready(player.key, ready)
         self._beat(player.key)
         await self._after(room)

@@ -99,7 +99,8 @@ async def _play(client: HubClient, args: argparse.Namespace, room: dict[str, Any
     watch = RoomWatch(client, room["id"], changes.put_nowait)
     await watch.start()
     try:
-        await client.request("set_ready", {"room": room["id"], "ready": True})
+        ready = {"room": room["id"], "ready": True, "installed": installed.version}
+        await client.request("set_ready", ready)
         return await _follow(client, installed, changes, say)
     finally:
         watch.stop()

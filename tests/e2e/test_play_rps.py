@@ -72,7 +72,8 @@ async def test_two_players_play_rps_and_review_it(hub_endpoint: str, tmp_path: P
             root = tmp_path / name / "games"
             await install(client, "rps", root, version=room["version"])
             installed[name] = read_installed(root, "rps")
-            await client.request("set_ready", {"room": room["id"], "ready": True})
+            ready = {"room": room["id"], "ready": True, "installed": installed[name].version}
+            await client.request("set_ready", ready)
         await ann.request("propose_start", {"room": room["id"]})
         await bob.request("respond_start", {"room": room["id"], "accept": True})
         started = await next_state(changes, "in_game")

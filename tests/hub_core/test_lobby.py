@@ -96,7 +96,7 @@ async def watch(watchers: list[Watcher], client: HubClient, room_id: str) -> Wat
 
 async def start_match(ann: HubClient, bob: HubClient, room_id: str) -> None:
     for c in (ann, bob):
-        await c.request("set_ready", {"room": room_id, "ready": True})
+        await c.request("set_ready", {"room": room_id, "ready": True, "installed": "1.0.0"})
     await ann.request("propose_start", {"room": room_id})
     await bob.request("respond_start", {"room": room_id, "accept": True})
 
@@ -187,7 +187,7 @@ async def test_decline_returns_to_waiting(ann: HubClient, bob: HubClient, pong: 
     room = (await ann.request("create_room", {"name": pong}))["room"]["id"]
     await bob.request("join_room", {"room": room})
     for c in (ann, bob):
-        await c.request("set_ready", {"room": room, "ready": True})
+        await c.request("set_ready", {"room": room, "ready": True, "installed": "1.0.0"})
     await ann.request("propose_start", {"room": room})
     after = await bob.request("respond_start", {"room": room, "accept": False})
     assert after["room"]["state"] == "waiting"
@@ -299,3 +299,30 @@ async def test_hub_stop_closes_rooms_and_stops_servers(
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", room["server_port"]), timeout=2).close()
     assert not list((data_dir / "hub" / "servers").glob("*.json"))
+
+
+async def test_ready_needs_the_rooms_version_installed(ann: HubClient, pong: str) -> None:
+    room = (await ann.request("create_room", {"name": pong}))["room"]["id"]
+    for installed, words in ((None, "it is not installed"), ("0.9.0", "you have 0.9.0")):
+        args = {"room": room, "ready": True} | ({"installed": installed} if installed else {})
+        with pytest.raises(
+            RequestRefused, match=f"Install PONG 1.0.0 before getting ready \\({words}"
+        ) as info:
+            await ann.request("set_ready", args)
+        assert info.value.code == "not_ready"
+    assert (await ann.request("room_get", {"room": room}))["room"]["ready"] == []
+    await ann.request("set_ready", {"room": room, "ready": False})  # un-ready needs nothing
+
+
+async def test_app_restart_within_the_grace_time_keeps_the_seat(
+    ann: HubClient, bob: HubClient, make_client: MakeClient, pong: str
+) -> None:
+    room = (await ann.request("create_room", {"name": pong}))["room"]["id"]
+    await bob.request("join_room", {"room": room})
+    await bob.close()  # bob's app dies...
+    again = await make_client()  # ...and comes back, logging in anew
+    await again.login("player", "bob", "secret")
+    mine = await again.request("my_room")
+    assert mine is not None and mine["room"]["id"] == room
+    assert mine["room"]["players"] == ["ann", "bob"]
+    await again.request("heartbeat")
