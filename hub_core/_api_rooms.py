@@ -32,6 +32,11 @@ class Respond(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     accept: bool
 
 
+class Chat(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    room: str
+    text: str
+
+
 class Review(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     name: str
     rating: int
@@ -68,6 +73,9 @@ def add_routes(routes: Routes, lobby: Lobby, catalog: Catalog, publish: Any) -> 
     async def respond_start(ctx: Context, args: Respond) -> dict[str, Any]:
         return await lobby.respond(ctx.user, args.room, args.accept)
 
+    def room_chat(ctx: Context, args: Chat) -> dict[str, Any]:
+        return lobby.chat(ctx.user, args.room, args.text)
+
     def heartbeat(ctx: Context, _: NoArgs) -> dict[str, Any]:
         return lobby.heartbeat(ctx.user)
 
@@ -94,6 +102,7 @@ def add_routes(routes: Routes, lobby: Lobby, catalog: Catalog, publish: Any) -> 
     routes.add("set_ready", Ready, "player", set_ready)
     routes.add("propose_start", RoomId, "player", propose_start)
     routes.add("respond_start", Respond, "player", respond_start)
+    routes.add("room_chat", Chat, "player", room_chat)
     routes.add("heartbeat", NoArgs, "player", heartbeat)
     routes.add("review", Review, "player", review)
     routes.add("my_reviews", NoArgs, "player", my_reviews)

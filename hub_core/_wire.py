@@ -74,7 +74,6 @@ class WireServer:
         self._tasks: set[asyncio.Task[None]] = set()
         self._readers: list[SocketReader] = []
         self.ports = Ports(0, 0, 0)
-        self._hello_frame = b""
 
     # -- life cycle -------------------------------------------------------------------
 
@@ -85,7 +84,6 @@ class WireServer:
         self._hello_sock = self._socket(zmq.ROUTER, curve=False)
         self._pub = self._socket(zmq.PUB, curve=True)
         self.ports = self._bind_all()
-        self._hello_frame = protocol.encode(self._hello(self.ports))
         self._req_reader = SocketReader(loop, self._router, self._on_request)
         self._hello_reader = SocketReader(loop, self._hello_sock, self._on_hello)
         self._readers = [self._req_reader, self._hello_reader]
@@ -163,7 +161,7 @@ class WireServer:
 
     def _on_hello(self, frames: list[bytes]) -> None:
         if len(frames) >= 2:
-            self._send(self._hello_sock, frames[0], self._hello_frame)
+            self._send(self._hello_sock, frames[0], protocol.encode(self._hello(self.ports)))
             self._hello_reader.kick()
 
     def _on_request(self, frames: list[bytes]) -> None:

@@ -221,6 +221,7 @@ class Hub:
             key=self._public_key,
             req_port=ports.req,
             pub_port=ports.pub,
+            online=len(self.sessions.online("player")),
         )
 
     async def _announce(self) -> None:

@@ -33,6 +33,7 @@ ROOMS_TOPIC = "rooms"
 # A player whose app sends no heartbeat for this long leaves their room.
 HEARTBEAT_TIMEOUT = 8.0
 REAP_INTERVAL = 1.0
+MAX_CHAT = 500
 PLAYERS = "players"
 
 Publish = Callable[[str, str, Any], int]
@@ -199,6 +200,19 @@ class Lobby:
             await self._record_played(room)
         await self._after(room)
         return self.get(room_id)
+
+    def chat(self, player: Session, room_id: str, text: str) -> dict[str, Any]:
+        """A line of chat to everyone in the room (on the room's topic, kind "chat")."""
+        room = self._room(room_id)
+        if player.key not in room.players:
+            raise RequestRefused(Code.NOT_IN_ROOM, "You are not in this room.")
+        text = " ".join(text.split())[:MAX_CHAT]
+        if not text:
+            raise RequestRefused(Code.BAD_REQUEST, "A chat message cannot be empty.")
+        line = {"from": player.user, "text": text, "time": time.time()}
+        self.publish(room_topic(room_id), "chat", line)
+        self._beat(player.key)
+        return line
 
     def heartbeat(self, player: Session) -> dict[str, Any]:
         self._beat(player.key)

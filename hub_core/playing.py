@@ -32,10 +32,13 @@ OnRoom = Callable[[dict[str, Any]], None]
 class RoomWatch:
     """Calls ``on_room(snapshot)`` with the room's state now and after every change."""
 
-    def __init__(self, client: HubClient, room_id: str, on_room: OnRoom) -> None:
+    def __init__(
+        self, client: HubClient, room_id: str, on_room: OnRoom, on_chat: OnRoom | None = None
+    ) -> None:
         self.client = client
         self.room_id = room_id
         self.on_room = on_room
+        self.on_chat = on_chat
         self.room: dict[str, Any] | None = None
         self._resync: asyncio.Task[None] | None = None
 
@@ -57,8 +60,12 @@ class RoomWatch:
             self._resync.cancel()
 
     def _on_event(self, event: protocol.Event) -> None:
-        if isinstance(event.data, dict):
+        if not isinstance(event.data, dict):
+            return
+        if event.kind == "room":
             self._show(event.data)
+        elif event.kind == "chat" and self.on_chat is not None:
+            self.on_chat(event.data)
 
     def _on_gap(self, topic: str, last: int, got: int) -> None:
         log.info("Missed room events %d..%d; fetching a fresh snapshot", last + 1, got - 1)

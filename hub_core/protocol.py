@@ -71,6 +71,7 @@ class Hello(msgspec.Struct, frozen=True):
     key: str  # the hub's CURVE public key, z85 text
     req_port: int
     pub_port: int
+    online: int = 0  # players logged in now, for hub lists
 
 
 # What decoding a stranger's frame can raise: msgspec's errors, and UnicodeDecodeError

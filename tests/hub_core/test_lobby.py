@@ -326,3 +326,31 @@ async def test_app_restart_within_the_grace_time_keeps_the_seat(
     assert mine is not None and mine["room"]["id"] == room
     assert mine["room"]["players"] == ["ann", "bob"]
     await again.request("heartbeat")
+
+
+async def test_room_chat_reaches_members(
+    ann: HubClient, bob: HubClient, make_client: MakeClient, pong: str
+) -> None:
+    room = (await ann.request("create_room", {"name": pong}))["room"]["id"]
+    await bob.request("join_room", {"room": room})
+    lines: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    watch = RoomWatch(bob, room, lambda _: None, lines.put_nowait)
+    await watch.start()
+    try:
+        await ann.request("room_chat", {"room": room, "text": "  ready   when you are  "})
+        line = await asyncio.wait_for(lines.get(), 5)
+        assert (line["from"], line["text"]) == ("ann", "ready when you are")
+        with pytest.raises(RequestRefused, match="cannot be empty"):
+            await ann.request("room_chat", {"room": room, "text": "   "})
+        cy = await player(make_client, "cy")
+        with pytest.raises(RequestRefused, match="not in this room"):
+            await cy.request("room_chat", {"room": room, "text": "hi"})
+    finally:
+        watch.stop()
+
+
+async def test_hello_counts_players_online(ann: HubClient, endpoint: str) -> None:
+    from hub_core.client import fetch_hello
+    from hub_core.endpoints import parse_endpoint
+
+    assert (await fetch_hello(parse_endpoint(endpoint))).online == 1
