@@ -1,0 +1,136 @@
+"""The app's link to the chosen hub for one role (the Player and Developer tabs each
+have one, as a hub keeps one session per role and user).
+
+Everything here runs on the network thread; the Qt side hears about it through the
+signals, which Qt delivers to the window's thread.
+
+    disconnected : no hub chosen, or the user left it
+    connecting   : asking the hub for its key and opening the encrypted link
+    connected    : requests work; events arrive
+    lost         : the hub stopped answering; retrying in the background
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from hub_core import protocol
+from hub_core.client import HubClient, SessionInfo
+from hub_core.errors import HubUnreachable
+from hub_core.keys import KnownHubs
+from hub_core.sessions import Role
+
+log = logging.getLogger(__name__)
+
+WATCH_SECONDS = 3.0
+
+
+class Connection(QObject):
+    """One role's client of the current hub; call the async methods through HubOp."""
+
+    state_changed = Signal(str)
+    session_changed = Signal(object)  # SessionInfo | None
+    hub_event = Signal(str, str, object)  # topic, kind, data
+    told = Signal(str)  # something the hub wants the user to know (logged out elsewhere)
+
+    def __init__(self, role: Role, known_hubs: KnownHubs) -> None:
+        super().__init__()
+        self.role = role
+        self.known_hubs = known_hubs
+        self.client: HubClient | None = None
+        self.state = "disconnected"
+        self._watch: asyncio.Task[None] | None = None
+
+    # -- hub -------------------------------------------------------------------------
+
+    async def join_hub(self, endpoint: str, *, retrust: bool = False) -> str:
+        """Connects (pinning the hub's key); returns the hub's name."""
+        await self.leave_hub()
+        self._set_state("connecting")
+        try:
+            client = await HubClient.connect(endpoint, known_hubs=self.known_hubs, retrust=retrust)
+        except Exception:
+            self._set_state("disconnected")
+            raise
+        client.on_session_ended = self._ended
+        self.client = client
+        client.subscribe("hub", self._forward)
+        self._watch = asyncio.ensure_future(self._keep_watch())
+        self._set_state("connected")
+        return client.hello.name
+
+    async def leave_hub(self) -> None:
+        if self._watch is not None:
+            self._watch.cancel()
+            self._watch = None
+        if self.client is not None:
+            with contextlib.suppress(Exception):
+                if self.client.session is not None:
+                    await self.client.request("logout", timeout=1)
+            await self.client.close()
+            self.client = None
+            self.session_changed.emit(None)
+        self._set_state("disconnected")
+
+    # -- session ---------------------------------------------------------------------
+
+    async def register(self, user: str, password: str) -> None:
+        await self._client().register(self.role, user, password)
+
+    async def login(self, user: str, password: str) -> SessionInfo:
+        session = await self._client().login(self.role, user, password)
+        self.session_changed.emit(session)
+        return session
+
+    async def logout(self) -> None:
+        await self._client().logout()
+        self.session_changed.emit(None)
+
+    # -- requests and events ---------------------------------------------------------
+
+    async def request(self, kind: str, args: Any = None, **options: Any) -> Any:
+        return await self._client().request(kind, args, **options)
+
+    def subscribe(self, topic: str) -> None:
+        """Forwards the topic's events to the ``hub_event`` signal (call on the net loop)."""
+        self._client().subscribe(topic, self._forward)
+
+    def unsubscribe(self, topic: str) -> None:
+        if self.client is not None:
+            self.client.unsubscribe(topic)
+
+    def _client(self) -> HubClient:
+        if self.client is None:
+            raise HubUnreachable("Choose a hub first.")
+        return self.client
+
+    def _forward(self, event: protocol.Event) -> None:
+        if event.topic == "hub" and event.kind == "hub_stopping":
+            self._set_state("lost")
+        self.hub_event.emit(event.topic, event.kind, event.data)
+
+    def _ended(self, why: str) -> None:
+        self.session_changed.emit(None)
+        self.told.emit(why)
+
+    async def _keep_watch(self) -> None:
+        """Pings the hub; a hub that stops answering is 'lost' until it answers again."""
+        while self.client is not None:
+            await asyncio.sleep(WATCH_SECONDS)
+            try:
+                await self.client.request("ping", timeout=WATCH_SECONDS)
+            except HubUnreachable:
+                self._set_state("lost")
+                continue
+            if self.state == "lost":
+                self._set_state("connected")
+
+    def _set_state(self, state: str) -> None:
+        if state != self.state:
+            self.state = state
+            self.state_changed.emit(state)

@@ -1,0 +1,65 @@
+"""What every screen shares: folders, settings, the network thread, messages, the two
+role connections to the chosen hub, and the hub this app hosts (if any).
+
+Screens get an ``AppContext`` and nothing global; tests build one around a tmp folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+
+from gamehub_qt.connection import Connection
+from gamehub_qt.message import Messages
+from gamehub_qt.netloop import NetLoop
+from gamehub_qt.ops import HubOp, OpRunner
+from hub_core.hosting import HubThread
+from hub_core.keys import KnownHubs
+from hub_core.paths import AppPaths, app_paths
+
+
+@dataclass
+class AppContext:
+    paths: AppPaths
+    settings: QSettings
+    net: NetLoop
+    messages: Messages
+    player: Connection
+    developer: Connection
+    hosting: HubThread | None = None
+    endpoint: str = ""  # host:port of the chosen hub, "" if none
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def create(cls, data_dir: str | Path | None = None) -> AppContext:
+        paths = app_paths(data_dir).ensure()
+        settings = QSettings(str(paths.data / "settings.ini"), QSettings.Format.IniFormat)
+        known = KnownHubs(paths.client / "known_hubs.json")
+        net = NetLoop()
+        messages = Messages()
+        HubOp.runner = OpRunner(net, messages)
+        return cls(
+            paths=paths,
+            settings=settings,
+            net=net,
+            messages=messages,
+            player=Connection("player", known),
+            developer=Connection("developer", known),
+        )
+
+    def games_root(self, player_key: str) -> Path:
+        """Where this player's installed games live."""
+        return self.paths.client / "games" / player_key
+
+    def shutdown(self) -> None:
+        """Leaves the hub, stops hosting, stops the network thread (the app is quitting)."""
+        for conn in (self.player, self.developer):
+            with contextlib.suppress(Exception):  # quitting anyway; the hub drops quiet clients
+                self.net.call(conn.leave_hub(), timeout=3)
+        if self.hosting is not None:
+            self.hosting.stop()
+            self.hosting = None
+        self.net.stop()

@@ -1,0 +1,43 @@
+"""The app's network thread: one selector event loop that all hub I/O runs on.
+
+ZeroMQ cannot watch sockets from Windows' Proactor loop, which is what qasync gives the
+Qt thread there; a thread of its own with a selector loop works on every OS, and a busy
+window never delays a heartbeat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import threading
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+from hub_core.hosting import new_selector_loop
+
+T = TypeVar("T")
+
+
+class NetLoop:
+    """Runs coroutines on the network thread; results come back as futures."""
+
+    def __init__(self) -> None:
+        self.loop = new_selector_loop()
+        self._thread = threading.Thread(target=self._run, name="gamehub-net", daemon=True)
+        self._thread.start()
+
+    def submit(self, coro: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop)
+
+    def call(self, coro: Coroutine[Any, Any, T], timeout: float | None = 30) -> T:
+        """Runs ``coro`` and waits for it (for shutdown and tests, never from a slot)."""
+        return self.submit(coro).result(timeout)
+
+    def stop(self) -> None:
+        if self.loop.is_running():
+            self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.loop.run_forever()

@@ -1,0 +1,112 @@
+"""Background operations for widgets: ``HubOp(parent, work).success(cb).failure(cb).run()``.
+
+``work`` is a coroutine function; it runs on the network thread. Its result or error
+comes back to the Qt thread by a queued signal, where the callbacks run. Failures go to
+the one message bridge unless the caller handles them, as plain sentences: GameHubError
+messages are written for people; anything else is a bug, logged with its traceback and
+reported without one.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
+
+from gamehub_qt.message import Messages
+from gamehub_qt.netloop import NetLoop
+from hub_core.errors import GameHubError
+
+log = logging.getLogger(__name__)
+
+Work = Callable[[], Coroutine[Any, Any, Any]]
+
+
+class _Bridge(QObject):
+    finished = Signal(object)  # the concurrent.futures.Future
+
+
+class OpRunner:
+    """What every HubOp needs: the network loop and the message bridge."""
+
+    def __init__(self, net: NetLoop, messages: Messages) -> None:
+        self.net = net
+        self.messages = messages
+        self._running: set[HubOp] = set()
+
+    def keep(self, op: HubOp) -> None:
+        self._running.add(op)
+
+    def forget(self, op: HubOp) -> None:
+        self._running.discard(op)
+
+
+class HubOp:
+    """One operation; configure with the chained methods, then ``run()``."""
+
+    runner: OpRunner | None = None  # set once by the app
+
+    def __init__(self, parent: QWidget | None, work: Work) -> None:
+        self.parent = parent
+        self.work = work
+        self._success: Callable[[Any], None] | None = None
+        self._failure: Callable[[Exception], None] | None = None
+        self._busy: Callable[[bool], None] | None = None
+        self._bridge = _Bridge()
+        self.future: concurrent.futures.Future[Any] | None = None
+
+    def success(self, callback: Callable[[Any], None]) -> HubOp:
+        self._success = callback
+        return self
+
+    def failure(self, callback: Callable[[Exception], None]) -> HubOp:
+        self._failure = callback
+        return self
+
+    def busy(self, callback: Callable[[bool], None]) -> HubOp:
+        """Called with True when the work starts and False when it ends (spinners, buttons)."""
+        self._busy = callback
+        return self
+
+    def run(self) -> HubOp:
+        runner = self._runner()
+        runner.keep(self)
+        if self._busy:
+            self._busy(True)
+        self._bridge.finished.connect(self._done)
+        self.future = runner.net.submit(self.work())
+        self.future.add_done_callback(self._bridge.finished.emit)
+        return self
+
+    def cancel(self) -> None:
+        if self.future is not None:
+            self.future.cancel()
+
+    def _done(self, future: concurrent.futures.Future[Any]) -> None:
+        runner = self._runner()
+        runner.forget(self)
+        if self._busy:
+            self._busy(False)
+        if future.cancelled():
+            return
+        error = future.exception()
+        if error is None:
+            if self._success:
+                self._success(future.result())
+            return
+        if not isinstance(error, GameHubError):
+            log.error("Operation failed", exc_info=error)
+            error = GameHubError(f"Something went wrong ({type(error).__name__}); it was logged.")
+        if self._failure is not None and isinstance(error, Exception):
+            self._failure(error)
+        else:
+            runner.messages.error(str(error))
+
+    def _runner(self) -> OpRunner:
+        if HubOp.runner is None:
+            raise RuntimeError("HubOp.runner is not set; the app sets it at start")
+        return HubOp.runner
