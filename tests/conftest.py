@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 IN_NETNS = os.environ.get("GAMEHUB_NETNS") == "1"
+# No display here or in CI: Qt would abort at start without this.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def free_port() -> int:
