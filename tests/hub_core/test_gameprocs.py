@@ -182,12 +182,12 @@ async def test_ready_waits_until_the_server_listens(start: Start) -> None:
     assert time.monotonic() - began >= 0.5
 
 
-def test_probes_start_at_2_ms_and_stay_under_25_ms() -> None:
+def test_probes_start_at_2_ms_and_stay_at_most_5_ms_apart() -> None:
     delays = gameprocs._probe_delays()
     schedule = [next(delays) for _ in range(8)]
     assert schedule[0] == 0.002
     assert schedule == sorted(schedule)
-    assert schedule[-1] == 0.025
+    assert schedule[-1] == 0.005  # a slow poll would delay every room's creation
 
 
 @pytest.mark.parametrize(
