@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -25,19 +26,33 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 def run_app(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    setup_logging(app_paths(args.data).logs, file_name="app.log")
+    log_path = setup_logging(app_paths(args.data).logs, file_name="app.log")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("GameHub")
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     context = AppContext.create(args.data)
+    from gamehub_qt import i18n
+    from gamehub_qt.crash import ExceptionHook
     from gamehub_qt.main_window import MainWindow
+    from gamehub_qt.style import apply_look
+
+    apply_look(app)  # type: ignore[arg-type]  # instance() is typed as QCoreApplication
+    i18n.install(i18n.chosen_language(context.settings))
+    hook = ExceptionHook(str(log_path)).install()
 
     window = MainWindow(context, start_hub=args.hub, start_hosting=args.host)
     window.show()
-    with loop:
-        closed = asyncio.Event()
-        app.aboutToQuit.connect(closed.set)
-        loop.run_until_complete(closed.wait())
-    context.shutdown()
+    # Ctrl+C in the terminal (or SIGTERM) closes the window as Ctrl+Q would: settings
+    # are saved and a hosted hub stops cleanly.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: window.close())
+    try:
+        with loop:
+            closed = asyncio.Event()
+            app.aboutToQuit.connect(closed.set)
+            loop.run_until_complete(closed.wait())
+    finally:
+        hook.uninstall()
+        context.shutdown()
     return 0

@@ -37,9 +37,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv[:1] == [RUN_SCRIPT]:
         return run_script(argv[1:])
     parser = build_parser()
+    if argv[:1] and argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+        return _open_app(parser, argv)  # `gamehub --host`, `gamehub --data DIR`: app options
     args = parser.parse_args(argv)
     if args.command is None:
-        return _open_app(parser)
+        return _open_app(parser, argv)
     try:
         return _run(args.func(args))
     except (UsageError, GameHubError) as exc:
@@ -97,13 +99,13 @@ def _run(coro: Coroutine[Any, Any, int]) -> int:
         return runner.run(coro)
 
 
-def _open_app(parser: argparse.ArgumentParser) -> int:
+def _open_app(parser: argparse.ArgumentParser, argv: list[str]) -> int:
     try:
         from gamehub_qt.app import run_app  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         parser.print_help()
         return 0
-    return int(run_app())
+    return int(run_app(argv))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1398 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_TW">
+<context>
+    <name>Banner</name>
+    <message>
+        <source>Dismiss this notice</source>
+        <translation>關閉這則通知</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>關閉</translation>
+    </message>
+</context>
+<context>
+    <name>Console</name>
+    <message>
+        <source>Type here and press Enter to send it</source>
+        <translation>在此輸入後按 Enter 送出</translation>
+    </message>
+</context>
+<context>
+    <name>ConsoleTab</name>
+    <message>
+        <source>Type here and press Enter to send it to the game</source>
+        <translation>在此輸入後按 Enter 傳給遊戲</translation>
+    </message>
+    <message>
+        <source>Starting the game…</source>
+        <translation>正在啟動遊戲…</translation>
+    </message>
+    <message>
+        <source>The game is running.</source>
+        <translation>遊戲執行中。</translation>
+    </message>
+    <message>
+        <source>The game ended.</source>
+        <translation>遊戲已結束。</translation>
+    </message>
+    <message>
+        <source>The game was stopped (signal {0}).</source>
+        <translation>遊戲被停止（訊號 {0}）。</translation>
+    </message>
+    <message>
+        <source>The game stopped with an error (exit code {0}).</source>
+        <translation>遊戲因錯誤而停止（結束碼 {0}）。</translation>
+    </message>
+    <message>
+        <source>Its last output:</source>
+        <translation>最後的輸出：</translation>
+    </message>
+    <message>
+        <source>The game could not start: {0}</source>
+        <translation>遊戲無法啟動：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>DeveloperTab</name>
+    <message>
+        <source>Log out</source>
+        <translation>登出</translation>
+    </message>
+    <message>
+        <source>Logged in as &lt;b&gt;%1&lt;/b&gt; (developer)</source>
+        <translation>已登入為 &lt;b&gt;%1&lt;/b&gt;（開發者）</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorReport</name>
+    <message>
+        <source>Show &amp;details</source>
+        <translation>顯示詳細資料(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Show what the program was doing, for a bug report</source>
+        <translation>顯示程式當時在做什麼，可用於回報錯誤</translation>
+    </message>
+    <message>
+        <source>&amp;Copy details</source>
+        <translation>複製詳細資料(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Copy the details to the clipboard</source>
+        <translation>將詳細資料複製到剪貼簿</translation>
+    </message>
+    <message>
+        <source>Something went wrong</source>
+        <translation>發生了問題</translation>
+    </message>
+    <message>
+        <source>GameHub ran into an unexpected problem. You can keep working; if something looks wrong, restart GameHub. The details were written to {0}.</source>
+        <translation>GameHub 遇到了意外的問題。您可以繼續使用；如果有地方看起來不對，請重新啟動 GameHub。詳細資料已寫入 {0}。</translation>
+    </message>
+    <message>
+        <source>This happened {0} times.</source>
+        <translation>這個問題已發生 {0} 次。</translation>
+    </message>
+    <message>
+        <source>Hide &amp;details</source>
+        <translation>隱藏詳細資料(&amp;D)</translation>
+    </message>
+</context>
+<context>
+    <name>GameDetails</name>
+    <message>
+        <source>Repair</source>
+        <translation>修復</translation>
+    </message>
+    <message>
+        <source>Quick play</source>
+        <translation>快速開始</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Published</source>
+        <translation>發佈時間</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Player</source>
+        <translation>玩家</translation>
+    </message>
+    <message>
+        <source>Rating</source>
+        <translation>評分</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>評論</translation>
+    </message>
+    <message>
+        <source>Versions</source>
+        <translation>版本紀錄</translation>
+    </message>
+    <message>
+        <source>Reviews</source>
+        <translation>評論</translation>
+    </message>
+    <message>
+        <source>Pick a game</source>
+        <translation>請選擇一款遊戲</translation>
+    </message>
+    <message>
+        <source>{0} game · {1} players · by {2} · version {3} · {4}</source>
+        <translation>{0} 遊戲 · {1} 位玩家 · 作者 {2} · 版本 {3} · {4}</translation>
+    </message>
+    <message>
+        <source>Install</source>
+        <translation>安裝</translation>
+    </message>
+    <message>
+        <source>Update</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <source>Installed</source>
+        <translation>已安裝</translation>
+    </message>
+</context>
+<context>
+    <name>HubBar</name>
+    <message>
+        <source>&amp;Hub:</source>
+        <translation>大廳(&amp;H)：</translation>
+    </message>
+    <message>
+        <source>Hubs on your network…</source>
+        <translation>網路上的大廳…</translation>
+    </message>
+    <message>
+        <source>Hubs found on your network; grey ones are announced but do not answer</source>
+        <translation>在您的網路上找到的大廳；灰色的已公告但沒有回應</translation>
+    </message>
+    <message>
+        <source>host:port</source>
+        <translation>主機:連接埠</translation>
+    </message>
+    <message>
+        <source>Type a hub&apos;s address, e.g. 192.168.1.20:47800, and press Enter</source>
+        <translation>輸入大廳的位址，例如 192.168.1.20:47800，然後按 Enter</translation>
+    </message>
+    <message>
+        <source>&amp;Connect</source>
+        <translation>連線(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Connect to the hub at the address typed</source>
+        <translation>連線到輸入位址的大廳</translation>
+    </message>
+    <message>
+        <source>Host a hub</source>
+        <translation>架設大廳</translation>
+    </message>
+    <message>
+        <source>Run a hub on this computer, with the sample games, for others to join</source>
+        <translation>在這台電腦上執行大廳（附範例遊戲），讓其他人加入</translation>
+    </message>
+    <message>
+        <source>&amp;Retry</source>
+        <translation>重試(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Connect to the hub again now</source>
+        <translation>立即重新連線到大廳</translation>
+    </message>
+    <message>
+        <source>Host a &amp;hub</source>
+        <translation>架設大廳(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Run a hub on this computer and connect to it</source>
+        <translation>在這台電腦上執行大廳並連線</translation>
+    </message>
+    <message>
+        <source>No hub was found on your network. Host one on this computer? It comes with three sample games, and others nearby will find it.</source>
+        <translation>在您的網路上找不到大廳。要在這台電腦上架設一個嗎？它附有三款範例遊戲，附近的人都能找到它。</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>未連線</translation>
+    </message>
+    <message>
+        <source>Connecting to {0}…</source>
+        <translation>正在連線到 {0}…</translation>
+    </message>
+    <message>
+        <source>Connected to {0}</source>
+        <translation>已連線到 {0}</translation>
+    </message>
+    <message>
+        <source>Lost {0}; retrying…</source>
+        <translation>與 {0} 的連線中斷；重試中…</translation>
+    </message>
+    <message>
+        <source>The hub {0} stopped answering. GameHub keeps trying; you can also retry now.</source>
+        <translation>大廳 {0} 沒有回應了。GameHub 會持續重試；您也可以立即重試。</translation>
+    </message>
+    <message>
+        <source>{0} at {1}
+Key fingerprint: {2}</source>
+        <translation>{0}（{1}）
+金鑰指紋：{2}</translation>
+    </message>
+    <message>
+        <source>Which hub this app uses, and whether it answers</source>
+        <translation>此程式使用的大廳，以及它是否有回應</translation>
+    </message>
+    <message>
+        <source>Could not host a hub: {0}</source>
+        <translation>無法架設大廳：{0}</translation>
+    </message>
+    <message>
+        <source>Hosting {0} at {1}</source>
+        <translation>正在架設 {0}，位址 {1}</translation>
+    </message>
+    <message>
+        <source>Others join at: {0}
+Key fingerprint: {1}</source>
+        <translation>其他人可從此加入：{0}
+金鑰指紋：{1}</translation>
+    </message>
+</context>
+<context>
+    <name>HubListModel</name>
+    <message>
+        <source>{name} — {host}</source>
+        <translation>{name} — {host}</translation>
+    </message>
+    <message>
+        <source>not answering</source>
+        <translation>沒有回應</translation>
+    </message>
+    <message>
+        <source>1 player online</source>
+        <translation>1 位玩家在線</translation>
+    </message>
+    <message>
+        <source>{0} players online</source>
+        <translation>{0} 位玩家在線</translation>
+    </message>
+    <message>
+        <source>Address: {0}</source>
+        <translation>位址：{0}</translation>
+    </message>
+    <message>
+        <source>Key fingerprint: {0}</source>
+        <translation>金鑰指紋：{0}</translation>
+    </message>
+    <message>
+        <source>This hub is announced but does not answer.</source>
+        <translation>這個大廳已公告，但沒有回應。</translation>
+    </message>
+</context>
+<context>
+    <name>HubTab</name>
+    <message>
+        <source>This hub</source>
+        <translation>這個大廳</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>名稱：</translation>
+    </message>
+    <message>
+        <source>Others join at:</source>
+        <translation>其他人從此加入：</translation>
+    </message>
+    <message>
+        <source>Key fingerprint:</source>
+        <translation>金鑰指紋：</translation>
+    </message>
+    <message>
+        <source>Data folder:</source>
+        <translation>資料夾：</translation>
+    </message>
+    <message>
+        <source>Players who are warned that the key changed can compare it with this</source>
+        <translation>收到「金鑰已變更」警告的玩家可以和這個指紋比對</translation>
+    </message>
+    <message>
+        <source>&amp;Open</source>
+        <translation>開啟(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Open the hub&apos;s data folder (database, logs, key)</source>
+        <translation>開啟大廳的資料夾（資料庫、記錄檔、金鑰）</translation>
+    </message>
+    <message>
+        <source>&amp;Stop hosting</source>
+        <translation>停止架設(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Stop the hub; everyone connected to it is told</source>
+        <translation>停止大廳；所有連線中的人都會收到通知</translation>
+    </message>
+    <message>
+        <source>Players online</source>
+        <translation>在線玩家</translation>
+    </message>
+    <message>
+        <source>Players logged in to this hub now</source>
+        <translation>目前登入這個大廳的玩家</translation>
+    </message>
+    <message>
+        <source>Rooms</source>
+        <translation>房間</translation>
+    </message>
+    <message>
+        <source>Room</source>
+        <translation>房間</translation>
+    </message>
+    <message>
+        <source>Game</source>
+        <translation>遊戲</translation>
+    </message>
+    <message>
+        <source>Players</source>
+        <translation>玩家</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>狀態</translation>
+    </message>
+    <message>
+        <source>Open rooms; choose one to follow its game server&apos;s log</source>
+        <translation>開放中的房間；選擇一個以追蹤其遊戲伺服器記錄</translation>
+    </message>
+    <message>
+        <source>Game server log</source>
+        <translation>遊戲伺服器記錄</translation>
+    </message>
+    <message>
+        <source>What the chosen room&apos;s game server prints</source>
+        <translation>所選房間的遊戲伺服器輸出</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <source>Starting</source>
+        <translation>即將開始</translation>
+    </message>
+    <message>
+        <source>Playing</source>
+        <translation>遊戲中</translation>
+    </message>
+    <message>
+        <source>{0} ({1}/{2})</source>
+        <translation>{0}（{1}/{2}）</translation>
+    </message>
+    <message>
+        <source>Choose a room to see its game server&apos;s output.</source>
+        <translation>選擇一個房間以查看其遊戲伺服器的輸出。</translation>
+    </message>
+    <message>
+        <source>Room {0}</source>
+        <translation>房間 {0}</translation>
+    </message>
+    <message>
+        <source>Room {0} (closed)</source>
+        <translation>房間 {0}（已關閉）</translation>
+    </message>
+</context>
+<context>
+    <name>InstallBar</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>{0} of {1}, {2:.1f} MB/s</source>
+        <translation>{0} / {1}，{2:.1f} MB/s</translation>
+    </message>
+</context>
+<context>
+    <name>Installer</name>
+    <message>
+        <source>Installing {0} {1}…</source>
+        <translation>正在安裝 {0} {1}…</translation>
+    </message>
+    <message>
+        <source>Installing {0}…</source>
+        <translation>正在安裝 {0}…</translation>
+    </message>
+    <message>
+        <source>Checking and repairing {0}…</source>
+        <translation>正在檢查並修復 {0}…</translation>
+    </message>
+    <message>
+        <source>Cancelled: {0} {1} stays installed.</source>
+        <translation>已取消：{0} {1} 仍保留安裝。</translation>
+    </message>
+    <message>
+        <source>Cancelled: {0} was not installed.</source>
+        <translation>已取消：未安裝 {0}。</translation>
+    </message>
+    <message>
+        <source>Wait for {0} to finish first.</source>
+        <translation>請先等待 {0} 完成。</translation>
+    </message>
+    <message>
+        <source>{0} {1} is installed.</source>
+        <translation>{0} {1} 已安裝。</translation>
+    </message>
+    <message>
+        <source>Installed {0} {1} ({2} fetched).</source>
+        <translation>已安裝 {0} {1}（下載了 {2}）。</translation>
+    </message>
+    <message>
+        <source>{0}: every file is intact.</source>
+        <translation>{0}：所有檔案都完好。</translation>
+    </message>
+    <message>
+        <source>{0}: repaired {1} file(s).</source>
+        <translation>{0}：已修復 {1} 個檔案。</translation>
+    </message>
+</context>
+<context>
+    <name>KeyChangedDialog</name>
+    <message>
+        <source>The hub&apos;s key has changed</source>
+        <translation>大廳的金鑰已變更</translation>
+    </message>
+    <message>
+        <source>The hub {0} at {1} shows a different key from the one it had when you first connected. If its host reinstalled GameHub or moved it to another computer, that is expected. If not, another computer may be pretending to be this hub, and it would see everything you send, passwords included.
+
+Ask the host which fingerprint their hub shows (in its Hub tab) and trust the new key only if it matches.</source>
+        <translation>位於 {1} 的大廳 {0} 出示的金鑰，與您第一次連線時不同。如果架設者重新安裝了 GameHub 或把它搬到另一台電腦，這是正常的。否則，可能有另一台電腦冒充這個大廳，它會看到您傳送的一切，包括密碼。
+
+請詢問架設者他們的大廳顯示的指紋（在「大廳」分頁中），只有在相符時才信任新金鑰。</translation>
+    </message>
+    <message>
+        <source>Hub:</source>
+        <translation>大廳：</translation>
+    </message>
+    <message>
+        <source>Key trusted before:</source>
+        <translation>先前信任的金鑰：</translation>
+    </message>
+    <message>
+        <source>Key it shows now:</source>
+        <translation>現在出示的金鑰：</translation>
+    </message>
+    <message>
+        <source>&amp;Trust the new key</source>
+        <translation>信任新金鑰(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Remember the new key and connect</source>
+        <translation>記住新金鑰並連線</translation>
+    </message>
+    <message>
+        <source>&amp;Don&apos;t connect</source>
+        <translation>不要連線(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Keep the old key and stay away from this hub</source>
+        <translation>保留舊金鑰，不連線到這個大廳</translation>
+    </message>
+</context>
+<context>
+    <name>LocalTestDialog</name>
+    <message>
+        <source>Reading manifest.json…</source>
+        <translation>正在讀取 manifest.json…</translation>
+    </message>
+    <message>
+        <source>%1 (%2) · %3 · up to %4 players</source>
+        <translation>%1（%2）· %3 · 最多 %4 位玩家</translation>
+    </message>
+    <message>
+        <source>Starting the game server…</source>
+        <translation>正在啟動遊戲伺服器…</translation>
+    </message>
+    <message>
+        <source>Server log</source>
+        <translation>伺服器記錄</translation>
+    </message>
+    <message numerus="yes">
+        <source>Running: the server listens on 127.0.0.1:%1, with %n client(s).</source>
+        <translation>
+            <numerusform>執行中：伺服器在 127.0.0.1:%1 接聽，共 %n 個用戶端。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Stopping the server and the clients…</source>
+        <translation>正在停止伺服器與用戶端…</translation>
+    </message>
+    <message>
+        <source>Stopped: the server and every client have ended.</source>
+        <translation>已停止：伺服器與所有用戶端都已結束。</translation>
+    </message>
+    <message>
+        <source>The client exited (%1).</source>
+        <translation>用戶端已結束（%1）。</translation>
+    </message>
+    <message>
+        <source>%1&apos;s client crashed (%2); its output is in its tab.</source>
+        <translation>%1 的用戶端當掉了（%2）；輸出在它的分頁中。</translation>
+    </message>
+    <message>
+        <source>The game reported its end. Results: %1</source>
+        <translation>遊戲回報已結束。結果：%1</translation>
+    </message>
+</context>
+<context>
+    <name>LocalTestUi</name>
+    <message>
+        <source>Test locally</source>
+        <translation>本機測試</translation>
+    </message>
+    <message>
+        <source>The game&apos;s folder (with manifest.json)</source>
+        <translation>遊戲的資料夾（含 manifest.json）</translation>
+    </message>
+    <message>
+        <source>Folder…</source>
+        <translation>資料夾…</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>開始</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Clients:</source>
+        <translation>用戶端：</translation>
+    </message>
+    <message>
+        <source>Choose the game&apos;s folder</source>
+        <translation>選擇遊戲的資料夾</translation>
+    </message>
+</context>
+<context>
+    <name>LoginPanel</name>
+    <message>
+        <source>Log in</source>
+        <translation>登入</translation>
+    </message>
+    <message>
+        <source>Create account</source>
+        <translation>建立帳號</translation>
+    </message>
+    <message>
+        <source>&lt;h2&gt;Developer account&lt;/h2&gt;</source>
+        <translation>&lt;h2&gt;開發者帳號&lt;/h2&gt;</translation>
+    </message>
+    <message>
+        <source>Log in to publish games and read what players say about them.</source>
+        <translation>登入以發佈遊戲，並閱讀玩家的評論。</translation>
+    </message>
+    <message>
+        <source>Developer name:</source>
+        <translation>開發者名稱：</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>密碼：</translation>
+    </message>
+    <message>
+        <source>Enter your developer name.</source>
+        <translation>請輸入您的開發者名稱。</translation>
+    </message>
+    <message>
+        <source>Enter your password.</source>
+        <translation>請輸入您的密碼。</translation>
+    </message>
+    <message>
+        <source>Logging in…</source>
+        <translation>登入中…</translation>
+    </message>
+    <message>
+        <source>Not connected to a hub: choose one first.</source>
+        <translation>尚未連線到大廳：請先選擇一個。</translation>
+    </message>
+    <message>
+        <source>Connecting to the hub…</source>
+        <translation>正在連線到大廳…</translation>
+    </message>
+    <message>
+        <source>The hub is not answering; retrying.</source>
+        <translation>大廳沒有回應；重試中。</translation>
+    </message>
+    <message>
+        <source>Remember me on this computer</source>
+        <translation>在這台電腦上記住我</translation>
+    </message>
+    <message>
+        <source>Log in to play</source>
+        <translation>登入以開始遊玩</translation>
+    </message>
+    <message>
+        <source>Player name</source>
+        <translation>玩家名稱</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密碼</translation>
+    </message>
+    <message>
+        <source>Choose a hub at the top of the window first.</source>
+        <translation>請先在視窗上方選擇一個大廳。</translation>
+    </message>
+    <message>
+        <source>The hub is not answering; GameHub keeps trying.</source>
+        <translation>大廳沒有回應；GameHub 會持續重試。</translation>
+    </message>
+    <message>
+        <source>Creating account…</source>
+        <translation>正在建立帳號…</translation>
+    </message>
+    <message>
+        <source>Enter your player name.</source>
+        <translation>請輸入您的玩家名稱。</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>&amp;File</source>
+        <translation>檔案(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>檢視(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>說明(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>設定(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Language and hosting</source>
+        <translation>語言與架設</translation>
+    </message>
+    <message>
+        <source>&amp;Open data folder</source>
+        <translation>開啟資料夾(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Open the folder with GameHub&apos;s files: games, hub data, logs</source>
+        <translation>開啟存放 GameHub 檔案的資料夾：遊戲、大廳資料、記錄檔</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>結束(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>Close GameHub</source>
+        <translation>關閉 GameHub</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>重新整理(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Look for hubs and reload (F5)</source>
+        <translation>尋找大廳並重新載入（F5）</translation>
+    </message>
+    <message>
+        <source>&amp;About GameHub</source>
+        <translation>關於 GameHub(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Version and credits</source>
+        <translation>版本與致謝</translation>
+    </message>
+    <message>
+        <source>&amp;Player</source>
+        <translation>玩家(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Developer</source>
+        <translation>開發者(&amp;D)</translation>
+    </message>
+    <message>
+        <source>H&amp;ub</source>
+        <translation>大廳(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Browse the store, install games and meet in rooms (Ctrl+1)</source>
+        <translation>瀏覽商店、安裝遊戲、在房間相聚（Ctrl+1）</translation>
+    </message>
+    <message>
+        <source>Publish and manage your games (Ctrl+2)</source>
+        <translation>發佈並管理您的遊戲（Ctrl+2）</translation>
+    </message>
+    <message>
+        <source>The hub this computer hosts (Ctrl+3)</source>
+        <translation>這台電腦架設的大廳（Ctrl+3）</translation>
+    </message>
+    <message>
+        <source>The {0} tab is not available in this build.</source>
+        <translation>此版本沒有「{0}」分頁。</translation>
+    </message>
+    <message>
+        <source>GameHub</source>
+        <translation>GameHub</translation>
+    </message>
+    <message>
+        <source>About GameHub</source>
+        <translation>關於 GameHub</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;GameHub&lt;/b&gt;&lt;br&gt;A LAN game store and lobby: host a hub, publish games, meet in rooms, play.&lt;br&gt;&lt;br&gt;Data folder: {0}</source>
+        <translation>&lt;b&gt;GameHub&lt;/b&gt;&lt;br&gt;區域網路上的遊戲商店與大廳：架設大廳、發佈遊戲、在房間相聚、一起玩。&lt;br&gt;&lt;br&gt;資料夾：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>ManifestForm</name>
+    <message>
+        <source>Name:</source>
+        <translation>名稱：</translation>
+    </message>
+    <message>
+        <source>Display name:</source>
+        <translation>顯示名稱：</translation>
+    </message>
+    <message>
+        <source>Type:</source>
+        <translation>類型：</translation>
+    </message>
+    <message>
+        <source>Players:</source>
+        <translation>玩家人數：</translation>
+    </message>
+    <message>
+        <source>Server entry:</source>
+        <translation>伺服器進入點：</translation>
+    </message>
+    <message>
+        <source>Client entry:</source>
+        <translation>用戶端進入點：</translation>
+    </message>
+    <message>
+        <source>Description:</source>
+        <translation>說明：</translation>
+    </message>
+    <message>
+        <source>%1 to %2</source>
+        <translation>%1 到 %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n 個檔案</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1, %2 in all</source>
+        <translation>%1，共 %2</translation>
+    </message>
+</context>
+<context>
+    <name>MyGamesPage</name>
+    <message>
+        <source>Game</source>
+        <translation>遊戲</translation>
+    </message>
+    <message>
+        <source>Installed</source>
+        <translation>已安裝</translation>
+    </message>
+    <message>
+        <source>In the store</source>
+        <translation>在商店中</translation>
+    </message>
+    <message>
+        <source>Update</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <source>Repair</source>
+        <translation>修復</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>開啟資料夾</translation>
+    </message>
+    <message>
+        <source>Rating</source>
+        <translation>評分</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>評論</translation>
+    </message>
+    <message>
+        <source>Edit review</source>
+        <translation>編輯評論</translation>
+    </message>
+    <message>
+        <source>Installed games</source>
+        <translation>已安裝的遊戲</translation>
+    </message>
+    <message>
+        <source>My reviews</source>
+        <translation>我的評論</translation>
+    </message>
+    <message>
+        <source>removed from the store</source>
+        <translation>已從商店移除</translation>
+    </message>
+    <message>
+        <source>update available: {0}</source>
+        <translation>有可用的更新：{0}</translation>
+    </message>
+    <message>
+        <source>up to date</source>
+        <translation>已是最新版本</translation>
+    </message>
+</context>
+<context>
+    <name>MyGamesPanel</name>
+    <message>
+        <source>Versions</source>
+        <translation>版本紀錄</translation>
+    </message>
+    <message>
+        <source>Reviews</source>
+        <translation>評論</translation>
+    </message>
+    <message>
+        <source>Publish new game…</source>
+        <translation>發佈新遊戲…</translation>
+    </message>
+    <message>
+        <source>Publish update…</source>
+        <translation>發佈更新…</translation>
+    </message>
+    <message>
+        <source>Remove…</source>
+        <translation>移除…</translation>
+    </message>
+    <message>
+        <source>Test locally…</source>
+        <translation>本機測試…</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>重新整理</translation>
+    </message>
+    <message>
+        <source>You have not published a game yet: Publish new game… starts here.</source>
+        <translation>您還沒有發佈過遊戲：從「發佈新遊戲…」開始。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Reviews (%n)</source>
+        <translation>
+            <numerusform>評論（%n）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Remove game</source>
+        <translation>移除遊戲</translation>
+    </message>
+    <message>
+        <source>Remove %1 from the store?</source>
+        <translation>要從商店移除 %1 嗎？</translation>
+    </message>
+    <message>
+        <source>Players who installed it keep it; it disappears from the store and from new rooms; publishing again brings it back.</source>
+        <translation>已安裝的玩家會保留它；它會從商店與新房間中消失；再次發佈即可恢復。</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>%1 was removed from the store.</source>
+        <translation>%1 已從商店移除。</translation>
+    </message>
+</context>
+<context>
+    <name>PlayController</name>
+    <message>
+        <source>Room: {0}</source>
+        <translation>房間：{0}</translation>
+    </message>
+    <message>
+        <source>The room closed: {0}</source>
+        <translation>房間已關閉：{0}</translation>
+    </message>
+    <message>
+        <source>{0} console</source>
+        <translation>{0} 主控台</translation>
+    </message>
+    <message>
+        <source>{0} log</source>
+        <translation>{0} 記錄</translation>
+    </message>
+    <message>
+        <source>The game client ended.</source>
+        <translation>遊戲用戶端已結束。</translation>
+    </message>
+    <message>
+        <source>You are still in the room.</source>
+        <translation>您仍在房間中。</translation>
+    </message>
+    <message>
+        <source>The game could not start: {0}</source>
+        <translation>遊戲無法啟動：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>PlayerTab</name>
+    <message>
+        <source>Store</source>
+        <translation>商店</translation>
+    </message>
+    <message>
+        <source>Rooms</source>
+        <translation>房間</translation>
+    </message>
+    <message>
+        <source>My games</source>
+        <translation>我的遊戲</translation>
+    </message>
+    <message>
+        <source>Log out</source>
+        <translation>登出</translation>
+    </message>
+    <message>
+        <source>Logged in as &lt;b&gt;{0}&lt;/b&gt;</source>
+        <translation>已登入為 &lt;b&gt;{0}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Logged out here; the hub did not confirm: {0}</source>
+        <translation>已在此登出；大廳沒有確認：{0}</translation>
+    </message>
+    <message>
+        <source>The hub is not answering; GameHub keeps trying.</source>
+        <translation>大廳沒有回應；GameHub 會持續重試。</translation>
+    </message>
+</context>
+<context>
+    <name>PublishDialog</name>
+    <message>
+        <source>Publish an update of %1</source>
+        <translation>發佈 %1 的更新</translation>
+    </message>
+    <message>
+        <source>Publish a new game</source>
+        <translation>發佈新遊戲</translation>
+    </message>
+    <message>
+        <source>Checking the package…</source>
+        <translation>正在檢查套件…</translation>
+    </message>
+    <message>
+        <source>Fix the problems shown; nothing is sent until then.</source>
+        <translation>請修正所列的問題；在此之前不會傳送任何東西。</translation>
+    </message>
+    <message>
+        <source>The package is fine. Asking the hub for the next version…</source>
+        <translation>套件沒有問題。正在向大廳詢問下一個版本…</translation>
+    </message>
+    <message>
+        <source>This package is %1, not %2: choose the folder of %2.</source>
+        <translation>這個套件是 %1，不是 %2：請選擇 %2 的資料夾。</translation>
+    </message>
+    <message>
+        <source>Latest on the hub: %1</source>
+        <translation>大廳上的最新版本：%1</translation>
+    </message>
+    <message>
+        <source>A new game on this hub.</source>
+        <translation>這個大廳上的新遊戲。</translation>
+    </message>
+    <message>
+        <source>Ready to publish.</source>
+        <translation>可以發佈了。</translation>
+    </message>
+    <message>
+        <source>Published %1; sent %2.</source>
+        <translation>已發佈 %1；傳送了 %2。</translation>
+    </message>
+    <message>
+        <source>Published %1; nothing needed sending, it was all on the hub already.</source>
+        <translation>已發佈 %1；不需傳送任何東西，大廳上都已經有了。</translation>
+    </message>
+    <message>
+        <source>Published %1; sent %2, the rest was already on the hub.</source>
+        <translation>已發佈 %1；傳送了 %2，其餘的大廳上已經有了。</translation>
+    </message>
+    <message>
+        <source>Publishing was cancelled. What was sent stays on the hub; publishing again resumes.</source>
+        <translation>已取消發佈。已傳送的部分會留在大廳上；再次發佈會從中斷處繼續。</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>關閉</translation>
+    </message>
+</context>
+<context>
+    <name>PublishDialogUi</name>
+    <message>
+        <source>A game folder or .zip (type, choose or drop it)</source>
+        <translation>遊戲資料夾或 .zip（輸入、選擇或拖放）</translation>
+    </message>
+    <message>
+        <source>Folder…</source>
+        <translation>資料夾…</translation>
+    </message>
+    <message>
+        <source>Zip…</source>
+        <translation>Zip…</translation>
+    </message>
+    <message>
+        <source>Check again</source>
+        <translation>重新檢查</translation>
+    </message>
+    <message>
+        <source>Publish</source>
+        <translation>發佈</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>manifest.json</source>
+        <translation>manifest.json</translation>
+    </message>
+    <message>
+        <source>Version:</source>
+        <translation>版本：</translation>
+    </message>
+    <message>
+        <source>Choose the game&apos;s folder</source>
+        <translation>選擇遊戲的資料夾</translation>
+    </message>
+    <message>
+        <source>Choose the game&apos;s zip</source>
+        <translation>選擇遊戲的 zip 檔</translation>
+    </message>
+    <message>
+        <source>Zip archives (*.zip)</source>
+        <translation>Zip 壓縮檔 (*.zip)</translation>
+    </message>
+</context>
+<context>
+    <name>PublishProgress</name>
+    <message>
+        <source>Checking the package and asking the hub what it lacks…</source>
+        <translation>正在檢查套件，並詢問大廳缺少哪些部分…</translation>
+    </message>
+    <message>
+        <source>%1 of %2 sent · %3 MB/s</source>
+        <translation>已傳送 %1 / %2 · %3 MB/s</translation>
+    </message>
+</context>
+<context>
+    <name>RatingDialog</name>
+    <message>
+        <source>Rate {0}</source>
+        <translation>為 {0} 評分</translation>
+    </message>
+    <message>
+        <source>What did you think? (optional)</source>
+        <translation>您覺得如何？（選填）</translation>
+    </message>
+    <message>
+        <source>Submit</source>
+        <translation>送出</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>稍後</translation>
+    </message>
+    <message>
+        <source>How did you like {0}?</source>
+        <translation>您喜歡 {0} 嗎？</translation>
+    </message>
+    <message>
+        <source>Pick 1 to 5 stars first.</source>
+        <translation>請先選擇 1 到 5 顆星。</translation>
+    </message>
+</context>
+<context>
+    <name>RoomPage</name>
+    <message>
+        <source>Ready</source>
+        <translation>準備好了</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>開始</translation>
+    </message>
+    <message>
+        <source>Leave room</source>
+        <translation>離開房間</translation>
+    </message>
+    <message>
+        <source>Say something to the room</source>
+        <translation>對房間裡的人說些什麼</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>送出</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>聊天</translation>
+    </message>
+    <message>
+        <source>{0} {1} — room {2}</source>
+        <translation>{0} {1} — 房間 {2}</translation>
+    </message>
+    <message>
+        <source>owner</source>
+        <translation>房主</translation>
+    </message>
+    <message>
+        <source>you</source>
+        <translation>你</translation>
+    </message>
+    <message>
+        <source>✓ ready</source>
+        <translation>✓ 已準備</translation>
+    </message>
+    <message>
+        <source>not ready</source>
+        <translation>未準備</translation>
+    </message>
+    <message>
+        <source>Waiting for players ({0} of {1}).</source>
+        <translation>等待玩家加入（{0} / {1}）。</translation>
+    </message>
+    <message>
+        <source>Waiting: the owner starts once everyone is ready ({0} of {1}).</source>
+        <translation>等待中：所有人準備好後由房主開始（{0} / {1}）。</translation>
+    </message>
+    <message>
+        <source>{0} proposed to start; waiting for everyone to accept.</source>
+        <translation>{0} 提議開始；等待所有人同意。</translation>
+    </message>
+    <message>
+        <source>Playing.</source>
+        <translation>遊戲中。</translation>
+    </message>
+    <message>
+        <source>The room closed: {0}</source>
+        <translation>房間已關閉：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>RoomsPage</name>
+    <message>
+        <source>Create room</source>
+        <translation>建立房間</translation>
+    </message>
+    <message>
+        <source>Quick play</source>
+        <translation>快速開始</translation>
+    </message>
+    <message>
+        <source>Join</source>
+        <translation>加入</translation>
+    </message>
+    <message>
+        <source>Game</source>
+        <translation>遊戲</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>房主</translation>
+    </message>
+    <message>
+        <source>Players</source>
+        <translation>玩家</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>狀態</translation>
+    </message>
+    <message>
+        <source>Room</source>
+        <translation>房間</translation>
+    </message>
+    <message>
+        <source>Waiting for players</source>
+        <translation>等待玩家</translation>
+    </message>
+    <message>
+        <source>Starting</source>
+        <translation>即將開始</translation>
+    </message>
+    <message>
+        <source>Playing</source>
+        <translation>遊戲中</translation>
+    </message>
+    <message>
+        <source>Starting a room…</source>
+        <translation>正在建立房間…</translation>
+    </message>
+    <message>
+        <source>Finding a room…</source>
+        <translation>正在尋找房間…</translation>
+    </message>
+    <message>
+        <source>Joining…</source>
+        <translation>正在加入…</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>設定</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>語言(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>System default ({0})</source>
+        <translation>系統預設（{0}）</translation>
+    </message>
+    <message>
+        <source>The language of GameHub&apos;s window</source>
+        <translation>GameHub 視窗使用的語言</translation>
+    </message>
+    <message>
+        <source>Hub &amp;name when hosting:</source>
+        <translation>架設時的大廳名稱(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>GameHub on this computer</source>
+        <translation>這台電腦上的 GameHub</translation>
+    </message>
+    <message>
+        <source>The name players see when your computer hosts a hub</source>
+        <translation>您的電腦架設大廳時，玩家看到的名稱</translation>
+    </message>
+    <message>
+        <source>&amp;Host a hub whenever GameHub starts</source>
+        <translation>每次啟動 GameHub 時都架設大廳(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Start hosting as soon as the window opens, so others can always join</source>
+        <translation>視窗一開啟就開始架設，讓其他人隨時能加入</translation>
+    </message>
+    <message>
+        <source>A new language applies at once; a few texts follow after a restart.</source>
+        <translation>新語言會立即套用；少數文字會在重新啟動後更新。</translation>
+    </message>
+</context>
+<context>
+    <name>StarPicker</name>
+    <message>
+        <source>{0} of 5 stars</source>
+        <translation>{0} / 5 顆星</translation>
+    </message>
+    <message>
+        <source>{0} stars</source>
+        <translation>{0} 顆星</translation>
+    </message>
+</context>
+<context>
+    <name>StartPrompt</name>
+    <message>
+        <source>Start {0}?</source>
+        <translation>開始 {0}？</translation>
+    </message>
+    <message>
+        <source>{0} wants to start {1}. Play now?</source>
+        <translation>{0} 想開始 {1}。現在就玩嗎？</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>開始玩</translation>
+    </message>
+    <message>
+        <source>Not now</source>
+        <translation>現在不要</translation>
+    </message>
+</context>
+<context>
+    <name>StoreList</name>
+    <message>
+        <source>Search games</source>
+        <translation>搜尋遊戲</translation>
+    </message>
+    <message>
+        <source>Sort by name</source>
+        <translation>依名稱排序</translation>
+    </message>
+    <message>
+        <source>Sort by rating</source>
+        <translation>依評分排序</translation>
+    </message>
+    <message>
+        <source>Sort by players</source>
+        <translation>依玩家人數排序</translation>
+    </message>
+    <message>
+        <source>Sort by last update</source>
+        <translation>依最後更新排序</translation>
+    </message>
+    <message>
+        <source>Game</source>
+        <translation>遊戲</translation>
+    </message>
+    <message>
+        <source>Rating</source>
+        <translation>評分</translation>
+    </message>
+    <message>
+        <source>Players</source>
+        <translation>玩家</translation>
+    </message>
+    <message>
+        <source>Updated</source>
+        <translation>更新時間</translation>
+    </message>
+    <message>
+        <source>Installed</source>
+        <translation>已安裝</translation>
+    </message>
+    <message>
+        <source>Update available ({0} → {1})</source>
+        <translation>有可用的更新（{0} → {1}）</translation>
+    </message>
+</context>
+<context>
+    <name>dialog</name>
+    <message>
+        <source>Thanks! Your review of {0} is in the store.</source>
+        <translation>謝謝！您對 {0} 的評論已刊登在商店中。</translation>
+    </message>
+</context>
+</TS>
