@@ -1,0 +1,69 @@
+"""The Developer tab's hub work, as coroutines for HubOp (they run on the network thread).
+
+Each one reads ``conn.client`` only there, because the network thread owns it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+
+from gamehub_qt.connection import Connection
+from hub_core.client import HubClient, SessionInfo
+from hub_core.errors import GameHubError
+from hub_core.publishing import Progress, PublishResult, publish
+
+STORE_TOPIC = "store"
+
+
+def _client(conn: Connection) -> HubClient:
+    client = conn.client
+    if client is None or client.session is None:
+        raise GameHubError(
+            QCoreApplication.translate("DeveloperOps", "Log in as a developer first.")
+        )
+    return client
+
+
+async def log_in(conn: Connection, user: str, password: str, *, create: bool) -> SessionInfo:
+    """Logs in (creating the account first when asked); then listens to the store."""
+    if create:
+        await conn.register(user, password)
+    session = await conn.login(user, password)
+    conn.subscribe(STORE_TOPIC)
+    return session
+
+
+async def log_out(conn: Connection) -> None:
+    conn.unsubscribe(STORE_TOPIC)
+    await conn.logout()
+
+
+async def my_games(conn: Connection) -> list[dict[str, Any]]:
+    _client(conn)
+    return list(await conn.request("my_games"))
+
+
+async def version_hint(conn: Connection, name: str) -> dict[str, Any]:
+    _client(conn)
+    return dict(await conn.request("version_hint", {"name": name}))
+
+
+async def unpublish(conn: Connection, name: str) -> dict[str, Any]:
+    _client(conn)
+    return dict(await conn.request("unpublish", {"name": name}))  # removing twice is harmless
+
+
+async def publish_package(
+    conn: Connection, source: Path, version: str, progress: Progress
+) -> PublishResult:
+    """Publishes; ``publish`` checks the package again first, so nothing broken is sent."""
+    return await publish(_client(conn), source, version=version, progress=progress)
+
+
+def session_of(conn: Connection) -> SessionInfo | None:
+    """The session now (a plain attribute read; the tab asks once, when it is built)."""
+    client = conn.client
+    return None if client is None else client.session

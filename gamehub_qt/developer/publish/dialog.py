@@ -1,0 +1,248 @@
+"""Publish a game: choose a folder or zip, see every problem at once, pick the version, send.
+
+The package is checked in a worker as soon as it is chosen (typed, picked or dropped);
+Publish stays disabled while anything is wrong, so a broken manifest never reaches the
+hub. The version starts as the hub's suggestion and is checked by the hub's own rule.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QWidget
+
+from gamehub_qt.context import AppContext
+from gamehub_qt.developer import ops
+from gamehub_qt.developer.guard import WidgetOp
+from gamehub_qt.developer.publish.checking import CheckResult, check_source
+from gamehub_qt.developer.publish.dialog_ui import PublishDialogUi
+from gamehub_qt.developer.widgets import ERROR_STYLE, format_bytes, set_error
+from gamehub_qt.ops import HubOp
+from hub_core.codes import Code
+from hub_core.errors import RequestRefused
+from hub_core.packages import PackageError, check_newer
+from hub_core.publishing import PublishResult
+
+SOURCES_KEY = "developer/sources/"
+CHECK_DELAY_MS = 400  # typing a path checks it once the typing pauses
+
+
+def remembered_source(context: AppContext, name: str) -> Path | None:
+    """Where the developer last published ``name`` from, if it is still there."""
+    value = context.settings.value(SOURCES_KEY + name)
+    path = Path(str(value)) if value else None
+    return path if path is not None and path.exists() else None
+
+
+class PublishDialog(PublishDialogUi):
+    """One publish; ``update`` names the game being updated ("" for a new game)."""
+
+    published = Signal(str)  # the game's name
+
+    def __init__(self, context: AppContext, *, update: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.update_of = update
+        self.check: CheckResult | None = None
+        self.hint: dict[str, Any] | None = None
+        self._generation = 0
+        self._op: HubOp | None = None
+        self._done = False
+        self._timer = QTimer(self, singleShot=True, interval=CHECK_DELAY_MS)
+        self._timer.timeout.connect(self.start_check)
+        self.source.textEdited.connect(lambda _: self._timer.start())
+        self.source.returnPressed.connect(self.start_check)
+        self.recheck_button.clicked.connect(self.start_check)
+        self.chose_path.connect(self.use_path)
+        self.version.textChanged.connect(lambda _: self._check_version())
+        self.publish_button.clicked.connect(self.publish)
+        self.cancel_button.clicked.connect(self.cancel_or_close)
+        self.retranslate()
+        remembered = remembered_source(context, update) if update else None
+        if remembered is not None:
+            self.use_path(str(remembered))
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self._update_buttons()
+        if self.update_of:
+            self.setWindowTitle(self.tr("Publish an update of %1").replace("%1", self.update_of))
+        else:
+            self.setWindowTitle(self.tr("Publish a new game"))
+
+    # -- checking ------------------------------------------------------------------------
+
+    def use_path(self, path: str) -> None:
+        self.source.setText(path)
+        self.start_check()
+
+    def start_check(self) -> None:
+        """Checks the chosen source in a worker; results of an older check are dropped."""
+        self._timer.stop()
+        self._generation += 1
+        generation, text = self._generation, self.source.text().strip()
+        self.check, self.hint, self._done = None, None, False
+        self.result_text.hide()
+        set_error(self.failure_text, "")
+        self.progress.hide()
+        self.form.show_result(None)
+        set_error(self.version_error, "")
+        self.version_note.setText("")
+        self._set_state(self.tr("Checking the package…") if text else "")
+        self._update_buttons()
+        if not text:
+            return
+        path = Path(text).expanduser()
+        WidgetOp(self, lambda: asyncio.to_thread(check_source, path)).success(
+            lambda result: self._checked(generation, result)
+        ).failure(lambda error: self._set_state(str(error), error=True)).run()
+
+    def _checked(self, generation: int, result: CheckResult) -> None:
+        if generation != self._generation:
+            return
+        self._expect_game(result)
+        self.check = result
+        self.form.show_result(result)
+        if not result.ok or result.manifest is None:
+            self._set_state(self.tr("Fix the problems shown; nothing is sent until then."), True)
+            self._update_buttons()
+            return
+        self._set_state(self.tr("The package is fine. Asking the hub for the next version…"))
+        conn, name = self.context.developer, result.manifest.name
+        WidgetOp(self, lambda: ops.version_hint(conn, name)).success(
+            lambda hint: self._hinted(generation, hint)
+        ).failure(lambda error: self._set_state(str(error), error=True)).run()
+
+    def _expect_game(self, result: CheckResult) -> None:
+        """An update must be of the game it was asked for (a wrong folder is easy to pick)."""
+        name = result.raw.get("name")
+        if not self.update_of or not result.raw or name == self.update_of:
+            return
+        text = self.tr("This package is %1, not %2: choose the folder of %2.")
+        text = text.replace("%1", repr(name)).replace("%2", repr(self.update_of))
+        result.field_problems.setdefault("name", []).append(text)
+        result.manifest = None
+
+    def _hinted(self, generation: int, hint: dict[str, Any]) -> None:
+        if generation != self._generation:
+            return
+        self.hint = hint
+        latest = hint.get("latest")
+        self.version_note.setText(
+            self.tr("Latest on the hub: %1").replace("%1", str(latest))
+            if latest
+            else self.tr("A new game on this hub.")
+        )
+        self._set_state(self.tr("Ready to publish."))
+        self.version.setText(str(hint["suggested"]))
+        self._check_version()
+
+    def _check_version(self) -> bool:
+        """The hub's rule, run here first: major.minor.patch, greater than the latest."""
+        if self.hint is None:
+            return False
+        try:
+            check_newer(self.version.text().strip(), self.hint.get("latest"))
+        except PackageError as exc:
+            set_error(self.version_error, str(exc))
+            self._update_buttons()
+            return False
+        set_error(self.version_error, "")
+        self._update_buttons()
+        return True
+
+    # -- publishing ----------------------------------------------------------------------
+
+    def publish(self) -> None:
+        if not self.publish_button.isEnabled() or self.check is None:
+            return
+        conn, source = self.context.developer, self.check.source
+        version = self.version.text().strip()
+        set_error(self.failure_text, "")
+        self.progress.start()
+        self._op = (
+            WidgetOp(self, lambda: ops.publish_package(conn, source, version, self.progress.report))
+            .success(self._published)
+            .failure(self._failed)
+            .busy(self._publishing)
+            .run()
+        )
+
+    def _publishing(self, busy: bool) -> None:
+        if not busy:
+            self._op = None
+        for widget in (self.source, self.recheck_button, self.version, *self.pick_buttons):
+            widget.setEnabled(not busy)
+        self._update_buttons()
+
+    def _published(self, result: PublishResult) -> None:
+        self._done = True
+        self.progress.finish()
+        what = f"{result.name} {result.version}"
+        if result.sent_bytes == 0:
+            text = self.tr("Published %1; nothing needed sending, it was all on the hub already.")
+        elif result.sent_bytes >= result.total_bytes:
+            text = self.tr("Published %1; sent %2.")
+        else:
+            text = self.tr("Published %1; sent %2, the rest was already on the hub.")
+        self.result_text.setText(
+            text.replace("%1", what).replace("%2", format_bytes(result.sent_bytes))
+        )
+        self.result_text.show()
+        self._set_state("")
+        if self.check is not None:
+            self.context.settings.setValue(SOURCES_KEY + result.name, str(self.check.source))
+        self._update_buttons()
+        self.published.emit(result.name)
+
+    def _failed(self, error: Exception) -> None:
+        self.progress.hide()
+        # The hub's version sentences (check_newer, Version.parse) all begin "Version ...";
+        # they belong next to the version field, where the developer fixes them.
+        refused = isinstance(error, RequestRefused) and error.code == Code.PACKAGE_INVALID
+        if refused and str(error).startswith("Version"):
+            set_error(self.version_error, str(error))
+        else:
+            set_error(self.failure_text, str(error))
+        self._update_buttons()
+
+    def cancel_or_close(self) -> None:
+        """Cancel stops a running upload (what arrived stays, so the next try resumes)."""
+        if self._op is None:
+            self.reject()
+            return
+        self._op.cancel()
+        self.progress.hide()
+        cancelled = self.tr(
+            "Publishing was cancelled. What was sent stays on the hub; publishing again resumes."
+        )
+        set_error(self.failure_text, cancelled)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._op is not None:
+            self._op.cancel()
+        super().closeEvent(event)
+
+    def reject(self) -> None:
+        if self._op is not None:
+            self._op.cancel()
+        super().reject()
+
+    # -- state ------------------------------------------------------------------------------
+
+    def _update_buttons(self) -> None:
+        ready = self.check is not None and self.check.ok and self.hint is not None
+        version_ok = ready and not self.version_error.text()
+        self.publish_button.setEnabled(bool(version_ok) and self._op is None and not self._done)
+        self.cancel_button.setText(
+            self.tr("Cancel") if self._op is not None or not self._done else self.tr("Close")
+        )
+
+    def _set_state(self, text: str, error: bool = False) -> None:
+        self.state_text.setText(text)
+        self.state_text.setStyleSheet(ERROR_STYLE if error else "")
+        self.state_text.setVisible(bool(text))
