@@ -122,6 +122,7 @@ class MyGamesPanel(QWidget):
         split.addWidget(top)
         split.addWidget(self.details)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)  # aligned with the header above
         layout.addLayout(bar)
         layout.addWidget(self.error)
         layout.addWidget(split, 1)
