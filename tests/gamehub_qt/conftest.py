@@ -49,9 +49,14 @@ def context(qapp: object, tmp_path: Path) -> Iterator[AppContext]:
 
 
 @pytest.fixture
-def connected(context: AppContext, endpoint: str) -> AppContext:
-    """The context with both role connections joined to the test hub."""
+def connected(context: AppContext, endpoint: str) -> Iterator[AppContext]:
+    """The context with both role connections joined to the test hub.
+
+    They leave it again before the hub stops, so no teardown waits on a stopped hub.
+    """
     for conn in (context.player, context.developer):
         context.net.call(conn.join_hub(endpoint))
     context.endpoint = endpoint
-    return context
+    yield context
+    for conn in (context.player, context.developer):
+        context.net.call(conn.leave_hub(), timeout=10)
