@@ -58,7 +58,9 @@ class Hosting(QObject):
     def start(self, name: str = "") -> None:
         if self.state != "off":
             return
-        config = dataclasses.replace(self.template, name=name, data_dir=self.context.paths.data)
+        config = dataclasses.replace(
+            self.template, name=name or self.template.name, data_dir=self.context.paths.data
+        )
         self._set_state("starting")
         HubOp(None, lambda: _start_hub(config)).success(self._on_started).failure(
             self._on_failed

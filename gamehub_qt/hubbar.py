@@ -53,6 +53,8 @@ class HubBar(QWidget):
         self._target = ""  # the endpoint being joined or last joined
         self._joining: HubOp | None = None
         self.key_dialog: KeyChangedDialog | None = None
+        if context.player.client is not None:  # a window opened on a joined context
+            self.hub_name, self._target = context.player.client.hello.name, context.endpoint
         self._build()
         self._wire()
         self.retranslate()
@@ -63,7 +65,7 @@ class HubBar(QWidget):
     def _build(self) -> None:
         self.found = QComboBox()
         self.found.setModel(self.model)
-        self.found.setMinimumContentsLength(28)
+        self.found.setMinimumContentsLength(24)
         self.found.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -73,6 +75,7 @@ class HubBar(QWidget):
         self.found_label.setBuddy(self.found)
         self.address = QLineEdit(text_value(self.context.settings, LAST_HUB))
         self.address.setClearButtonEnabled(True)
+        self.address.setMinimumWidth(150)
         self.address.setMaximumWidth(220)
         self.connect_button = QPushButton(icon("connect"), "")
         self.state_label = QLabel()
@@ -317,12 +320,10 @@ class HubBar(QWidget):
             self.hosting_info.hide()
             return
         shared = shared_endpoints(ep)
-        self.hosting_info.setText(
-            self.tr("Hosting {0} at {1}").format(ep.name, shared[0] if shared else "")
-        )
+        self.hosting_info.setText(self.tr("Hosting at {0}").format(shared[0]))
         self.hosting_info.setToolTip(
-            self.tr("Others join at: {0}\nKey fingerprint: {1}").format(
-                ", ".join(shared), ep.fingerprint
+            self.tr("You host {0}. Others join at: {1}\nKey fingerprint: {2}").format(
+                ep.name, ", ".join(shared), ep.fingerprint
             )
         )
         self.hosting_info.show()

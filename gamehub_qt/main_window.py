@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
         self._lay_out()
         self._make_actions()
         self._wire()
+        self._show_hub_tab(self.hosting.state == "on")
         self.retranslate()
         self.restore()
 

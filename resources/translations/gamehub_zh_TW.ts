@@ -2,6 +2,17 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_TW">
 <context>
+    <name></name>
+    <message>
+        <source>Not connected to a hub; choose a hub first.</source>
+        <translation>尚未連線到大廳；請先選擇一個大廳。</translation>
+    </message>
+    <message>
+        <source>The hub is not answering right now; try again in a moment.</source>
+        <translation>大廳目前沒有回應；請稍後再試。</translation>
+    </message>
+</context>
+<context>
     <name>Banner</name>
     <message>
         <source>Dismiss this notice</source>
@@ -52,6 +63,13 @@
     <message>
         <source>The game could not start: {0}</source>
         <translation>遊戲無法啟動：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>DeveloperOps</name>
+    <message>
+        <source>Log in as a developer first.</source>
+        <translation>請先以開發者身分登入。</translation>
     </message>
 </context>
 <context>
@@ -168,6 +186,13 @@
     </message>
 </context>
 <context>
+    <name>GameRunner</name>
+    <message>
+        <source>{0} is not installed.</source>
+        <translation>{0} 尚未安裝。</translation>
+    </message>
+</context>
+<context>
     <name>HubBar</name>
     <message>
         <source>&amp;Hub:</source>
@@ -260,14 +285,14 @@ Key fingerprint: {2}</source>
         <translation>無法架設大廳：{0}</translation>
     </message>
     <message>
-        <source>Hosting {0} at {1}</source>
-        <translation>正在架設 {0}，位址 {1}</translation>
+        <source>Hosting at {0}</source>
+        <translation>架設中，位址 {0}</translation>
     </message>
     <message>
-        <source>Others join at: {0}
-Key fingerprint: {1}</source>
-        <translation>其他人可從此加入：{0}
-金鑰指紋：{1}</translation>
+        <source>You host {0}. Others join at: {1}
+Key fingerprint: {2}</source>
+        <translation>您正在架設 {0}。其他人可從此加入：{1}
+金鑰指紋：{2}</translation>
     </message>
 </context>
 <context>
@@ -581,6 +606,10 @@ Ask the host which fingerprint their hub shows (in its Hub tab) and trust the ne
         <translation>用戶端：</translation>
     </message>
     <message>
+        <source>Server log</source>
+        <translation>伺服器記錄</translation>
+    </message>
+    <message>
         <source>Choose the game&apos;s folder</source>
         <translation>選擇遊戲的資料夾</translation>
     </message>
@@ -596,8 +625,8 @@ Ask the host which fingerprint their hub shows (in its Hub tab) and trust the ne
         <translation>建立帳號</translation>
     </message>
     <message>
-        <source>&lt;h2&gt;Developer account&lt;/h2&gt;</source>
-        <translation>&lt;h2&gt;開發者帳號&lt;/h2&gt;</translation>
+        <source>Developer account</source>
+        <translation>開發者帳號</translation>
     </message>
     <message>
         <source>Log in to publish games and read what players say about them.</source>
@@ -809,6 +838,89 @@ Ask the host which fingerprint their hub shows (in its Hub tab) and trust the ne
     </message>
 </context>
 <context>
+    <name>MyGames</name>
+    <message>
+        <source>Active</source>
+        <translation>上架中</translation>
+    </message>
+    <message>
+        <source>Removed</source>
+        <translation>已移除</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名稱</translation>
+    </message>
+    <message>
+        <source>Display name</source>
+        <translation>顯示名稱</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>狀態</translation>
+    </message>
+    <message>
+        <source>Latest version</source>
+        <translation>最新版本</translation>
+    </message>
+    <message>
+        <source>Versions</source>
+        <translation>版本紀錄</translation>
+    </message>
+    <message>
+        <source>Rating</source>
+        <translation>評分</translation>
+    </message>
+    <message>
+        <source>Reviews</source>
+        <translation>評論</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Published</source>
+        <translation>發佈時間</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>類型</translation>
+    </message>
+    <message>
+        <source>Players</source>
+        <translation>玩家</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>檔案</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Manifest</source>
+        <translation>說明檔</translation>
+    </message>
+    <message>
+        <source>Player</source>
+        <translation>玩家</translation>
+    </message>
+    <message>
+        <source>Stars</source>
+        <translation>星等</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>評論</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+</context>
+<context>
     <name>MyGamesPage</name>
     <message>
         <source>Game</source>
@@ -878,10 +990,6 @@ Ask the host which fingerprint their hub shows (in its Hub tab) and trust the ne
         <translation>版本紀錄</translation>
     </message>
     <message>
-        <source>Reviews</source>
-        <translation>評論</translation>
-    </message>
-    <message>
         <source>Publish new game…</source>
         <translation>發佈新遊戲…</translation>
     </message>
@@ -930,6 +1038,17 @@ Ask the host which fingerprint their hub shows (in its Hub tab) and trust the ne
     <message>
         <source>%1 was removed from the store.</source>
         <translation>%1 已從商店移除。</translation>
+    </message>
+</context>
+<context>
+    <name>PackageCheck</name>
+    <message>
+        <source>%1 does not exist.</source>
+        <translation>%1 不存在。</translation>
+    </message>
+    <message>
+        <source>%1 is neither a folder nor a zip file.</source>
+        <translation>%1 既不是資料夾也不是 zip 檔。</translation>
     </message>
 </context>
 <context>
@@ -1109,6 +1228,10 @@ Ask the host which fingerprint their hub shows (in its Hub tab) and trust the ne
     <message>
         <source>Checking the package and asking the hub what it lacks…</source>
         <translation>正在檢查套件，並詢問大廳缺少哪些部分…</translation>
+    </message>
+    <message>
+        <source>The hub already has every file; nothing to send.</source>
+        <translation>大廳已經有所有檔案；不需要傳送任何東西。</translation>
     </message>
     <message>
         <source>%1 of %2 sent · %3 MB/s</source>
