@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, Signal
 
 from gamehub_qt.context import AppContext
 from gamehub_qt.ops import HubOp
+from hub_core.discovery import local_addresses
 from hub_core.errors import GameHubError
 from hub_core.hosting import HubThread
 from hub_core.hub import DEFAULT_PORT, HubConfig, HubEndpoints
@@ -125,3 +126,10 @@ async def _start_hub(config: HubConfig) -> HubThread:
         hub = HubThread(dataclasses.replace(config, port=0))
         await loop.run_in_executor(None, hub.start)
     return hub
+
+
+def shared_endpoints(ep: HubEndpoints) -> list[str]:
+    """The addresses others can type to reach a hosted hub (LAN ones first)."""
+    if ep.bind not in ("0.0.0.0", "", "*"):
+        return [ep.endpoint()]
+    return [ep.endpoint(address) for address in local_addresses()] or [ep.endpoint("127.0.0.1")]

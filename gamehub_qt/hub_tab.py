@@ -1,15 +1,13 @@
 """The Hub tab, shown while this app hosts a hub: who is online, the rooms, and each
 room's game server log, plus the hub's address, key fingerprint and data folder.
 
-The hub's own objects belong to the hub's thread, so a snapshot is taken there; log
-files are read by the network thread's workers, a small tail at a time. A QTimer polls
-once a second while the tab is visible, and never starts a poll before the last ended.
+What it shows comes from ``hub_watch.poll_hub`` through a HubOp. A QTimer polls once a
+second while the tab is visible, and never starts a poll before the last one ended.
 """
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,63 +31,21 @@ from PySide6.QtWidgets import (
 )
 
 from gamehub_qt.context import AppContext
-from gamehub_qt.hosting import Hosting
-from gamehub_qt.hubbar import shared_endpoints
+from gamehub_qt.hosting import Hosting, shared_endpoints
+from gamehub_qt.hub_watch import HubView, poll_hub
 from gamehub_qt.ops import HubOp
 from gamehub_qt.style import icon
-from hub_core.hosting import HubThread
-from hub_core.hub import Hub
 
 POLL_MS = 1000
-TAIL_BYTES = 256 * 1024  # a new log view starts with at most this much of the file
 ROOM_ID = Qt.ItemDataRole.UserRole
-
-
-@dataclass(frozen=True)
-class HubView:
-    players: list[str]
-    rooms: list[dict[str, Any]]
-    log: str = ""  # new text of the chosen room's log
-    log_offset: int = 0  # where the next read starts
-    log_reset: bool = False  # the file was replaced: show ``log`` from scratch
 
 
 @dataclass
 class _LogFollow:
+    """Which room's log the tab shows, and where its next read starts."""
+
     room_id: str = ""
     offset: int = -1  # -1: not read yet (start with the tail)
-    pending: list[str] = field(default_factory=list)
-
-
-async def _snapshot(hub: Hub) -> tuple[list[str], list[dict[str, Any]]]:
-    """On the hub's loop, where its sessions and lobby live."""
-    players = sorted({s.user for s in hub.sessions.online("player")}, key=str.casefold)
-    return players, list(hub.lobby.list()["rooms"])
-
-
-def read_log(path: Path, offset: int) -> tuple[str, int, bool]:
-    """The text after ``offset`` (or the last TAIL_BYTES when offset is -1 or the file shrank)."""
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        return "", 0, offset > 0
-    reset = offset < 0 or size < offset
-    start = max(0, size - TAIL_BYTES) if reset else offset
-    with path.open("rb") as file:
-        file.seek(start)
-        data = file.read(size - start)
-    return data.decode("utf-8", errors="replace"), start + len(data), reset
-
-
-async def poll_hub(thread: HubThread, log_path: Path | None, offset: int) -> HubView:
-    """On the network thread: the hub's snapshot, then the log's new lines from a worker."""
-    future = asyncio.run_coroutine_threadsafe(_snapshot(thread.hub), thread.loop)
-    players, rooms = await asyncio.wait_for(asyncio.wrap_future(future), 5)
-    if log_path is None:
-        return HubView(players, rooms)
-    loop = asyncio.get_running_loop()
-    text, end, reset = await loop.run_in_executor(None, read_log, log_path, offset)
-    return HubView(players, rooms, text, end, reset)
 
 
 class HubTab(QWidget):

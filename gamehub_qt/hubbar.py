@@ -26,12 +26,11 @@ from PySide6.QtWidgets import (
 from gamehub_qt.banner import Banner
 from gamehub_qt.context import AppContext
 from gamehub_qt.discovery_model import ENDPOINT_ROLE, HubListModel
-from gamehub_qt.hosting import Hosting
+from gamehub_qt.hosting import Hosting, shared_endpoints
 from gamehub_qt.key_dialog import KeyChangedDialog
 from gamehub_qt.ops import HubOp
 from gamehub_qt.settings import HOSTING_NAME, LAST_HUB, text_value
 from gamehub_qt.style import icon, set_style_property
-from hub_core.discovery import local_addresses
 from hub_core.endpoints import parse_endpoint
 from hub_core.errors import BadEndpoint, HubKeyChanged
 from hub_core.hub import HubEndpoints
@@ -137,6 +136,8 @@ class HubBar(QWidget):
         self.lost.set_action("", "", self.retry)
         self.offer.set_action("", "", self._host_from_offer)
         self.model.rowsInserted.connect(lambda *_: self.offer.hide())
+        self.model.rowsInserted.connect(lambda *_: self._count_found())
+        self.model.rowsRemoved.connect(lambda *_: self._count_found())
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -145,7 +146,7 @@ class HubBar(QWidget):
 
     def retranslate(self) -> None:
         self.found_label.setText(self.tr("&Hub:"))
-        self.found.setPlaceholderText(self.tr("Hubs on your network…"))
+        self._count_found()
         self.found.setToolTip(
             self.tr("Hubs found on your network; grey ones are announced but do not answer")
         )
@@ -172,6 +173,17 @@ class HubBar(QWidget):
         self.model.retranslate()
         self._show_state(self.context.player.state)
         self._show_hosting(self.hosting.endpoints)
+
+    def _count_found(self) -> None:
+        """The list's prompt says how many hubs are around, so an empty list is no mystery."""
+        count = self.model.rowCount()
+        if count == 0:
+            text = self.tr("No hubs found on your network yet")
+        elif count == 1:
+            text = self.tr("1 hub on your network: choose it")
+        else:
+            text = self.tr("{0} hubs on your network: choose one").format(count)
+        self.found.setPlaceholderText(text)
 
     # -- joining ---------------------------------------------------------------------
 
@@ -327,10 +339,3 @@ class HubBar(QWidget):
             )
         )
         self.hosting_info.show()
-
-
-def shared_endpoints(ep: HubEndpoints) -> list[str]:
-    """The addresses others can type to reach a hosted hub (LAN ones first)."""
-    if ep.bind not in ("0.0.0.0", "", "*"):
-        return [ep.endpoint()]
-    return [ep.endpoint(address) for address in local_addresses()] or [ep.endpoint("127.0.0.1")]

@@ -146,7 +146,7 @@ class MainWindow(QMainWindow):
         self.context.messages.shown.connect(self._show_message)
         self.hosting.started.connect(lambda _: self._show_hub_tab(True))
         self.hosting.stopped.connect(lambda _: self._show_hub_tab(False))
-        self.hubbar.joined.connect(lambda _, name: self._set_title(name))
+        self.hubbar.joined.connect(lambda _, name: self._joined(name))
         self.context.player.state_changed.connect(self._state_changed)
 
     def changeEvent(self, event: QEvent) -> None:
@@ -196,6 +196,10 @@ class MainWindow(QMainWindow):
     def _set_title(self, hub_name: str) -> None:
         title = self.tr("GameHub")
         self.setWindowTitle(f"{title} — {hub_name}" if hub_name else title)
+
+    def _joined(self, hub_name: str) -> None:
+        self._set_title(hub_name)
+        self.error_banner.hide()  # whatever went wrong before, the hub answers now
 
     def _state_changed(self, state: str) -> None:
         if state == "disconnected":

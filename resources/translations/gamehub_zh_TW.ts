@@ -199,10 +199,6 @@
         <translation>大廳(&amp;H)：</translation>
     </message>
     <message>
-        <source>Hubs on your network…</source>
-        <translation>網路上的大廳…</translation>
-    </message>
-    <message>
         <source>Hubs found on your network; grey ones are announced but do not answer</source>
         <translation>在您的網路上找到的大廳；灰色的已公告但沒有回應</translation>
     </message>
@@ -249,6 +245,18 @@
     <message>
         <source>No hub was found on your network. Host one on this computer? It comes with three sample games, and others nearby will find it.</source>
         <translation>在您的網路上找不到大廳。要在這台電腦上架設一個嗎？它附有三款範例遊戲，附近的人都能找到它。</translation>
+    </message>
+    <message>
+        <source>No hubs found on your network yet</source>
+        <translation>網路上還沒有找到大廳</translation>
+    </message>
+    <message>
+        <source>1 hub on your network: choose it</source>
+        <translation>網路上有 1 個大廳：請選擇</translation>
+    </message>
+    <message>
+        <source>{0} hubs on your network: choose one</source>
+        <translation>網路上有 {0} 個大廳：請選擇一個</translation>
     </message>
     <message>
         <source>Not connected</source>

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from gamehub_qt import hub_tab
+from gamehub_qt import hub_watch
 from gamehub_qt.context import AppContext
-from gamehub_qt.hub_tab import read_log
+from gamehub_qt.hub_watch import read_log
 from gamehub_qt.main_window import MainWindow
 from tests.gamehub_qt.shell_helpers import WAIT_MS, new_window
 
@@ -78,7 +78,7 @@ def test_stop_button_stops_hosting(qtbot: QtBot, hosting: MainWindow) -> None:
 def test_log_reads_start_with_the_tail_then_follow(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(hub_tab, "TAIL_BYTES", 10)
+    monkeypatch.setattr(hub_watch, "TAIL_BYTES", 10)
     path = tmp_path / "room.log"
     assert read_log(path, -1) == ("", 0, False)
     path.write_text("0123456789abcdef")

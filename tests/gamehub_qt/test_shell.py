@@ -63,6 +63,7 @@ def test_typed_address_and_enter_join_both_roles(
 
 
 def test_text_that_is_not_an_address_is_explained(qtbot: QtBot, window: MainWindow) -> None:
+    assert window.hubbar.found.placeholderText() == "No hubs found on your network yet"
     window.hubbar.address.setText("my friend's computer")
     qtbot.mouseClick(window.hubbar.connect_button, Qt.MouseButton.LeftButton)
     assert "is not a hub address" in last_error(window.context)
@@ -70,12 +71,18 @@ def test_text_that_is_not_an_address_is_explained(qtbot: QtBot, window: MainWind
     assert window.context.player.state == "disconnected"
 
 
-def test_a_silent_address_is_reported_unreachable(qtbot: QtBot, window: MainWindow) -> None:
+def test_a_silent_address_is_reported_unreachable(
+    qtbot: QtBot, window: MainWindow, endpoint: str
+) -> None:
     port = free_port()
     window.hubbar.join(f"127.0.0.1:{port}")
     qtbot.waitUntil(lambda: bool(last_error(window.context)), timeout=WAIT_MS)
     assert last_error(window.context).startswith(f"No hub answered at 127.0.0.1:{port}")
     assert window.hubbar.state_label.text() == "Not connected"
+    assert window.error_banner.isVisibleTo(window)
+    window.hubbar.join(endpoint)  # a hub that answers clears the error
+    qtbot.waitUntil(lambda: joined(window.context, endpoint), timeout=WAIT_MS)
+    assert not window.error_banner.isVisibleTo(window)
 
 
 # -- a changed key ---------------------------------------------------------------------
@@ -338,3 +345,14 @@ def test_every_string_of_the_app_is_translated() -> None:
         if m.find("translation") is not None and m.find("translation").get("type") == "unfinished"  # type: ignore[union-attr]
     ]
     assert unfinished == []
+
+
+def test_gamehub_with_app_options_opens_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gamehub_qt.app
+    from hub_core import cli
+
+    opened: list[list[str]] = []
+    monkeypatch.setattr(gamehub_qt.app, "run_app", lambda argv: opened.append(argv) or 0)
+    assert cli.main(["--host", "--data", "somewhere"]) == 0
+    assert cli.main([]) == 0
+    assert opened == [["--host", "--data", "somewhere"], []]
