@@ -1,0 +1,105 @@
+"""Small helpers the Player tab's screens share: the logged-in client, stars, dates, sizes.
+
+Nothing here touches the network by itself; ``need_client`` is called inside coroutines
+that already run on the network thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QDateTime, QLocale
+
+from gamehub_qt.context import AppContext
+from hub_core.client import HubClient
+from hub_core.errors import HubUnreachable
+
+FULL_STAR = "★"
+EMPTY_STAR = "☆"
+
+
+def tr(text: str) -> str:
+    """Translates text said outside any widget (in the Player tab's context)."""
+    return QCoreApplication.translate("PlayerTab", text)
+
+
+def need_client(context: AppContext) -> HubClient:
+    """The player connection's client; a clear sentence at once if the hub link is down.
+
+    While the connection is 'lost' (the hub said it stops, or stopped answering pings),
+    failing fast beats making the user wait out a request's timeouts; the connection
+    keeps pinging and is 'connected' again as soon as the hub answers.
+    """
+    client = context.player.client
+    if client is None:
+        raise HubUnreachable(tr("Not connected to a hub; choose a hub first."))
+    if context.player.state == "lost":
+        raise HubUnreachable(tr("The hub is not answering right now; try again in a moment."))
+    return client
+
+
+def on_net(context: AppContext, step: Callable[[], None]) -> None:
+    """Runs a quick, non-blocking ``step`` on the network thread, if it still runs.
+
+    For clean-ups (unsubscribing, stopping a heartbeat) that may come while the app is
+    quitting: a step that never runs then creates no coroutine that is never awaited.
+    """
+    with contextlib.suppress(RuntimeError):  # the loop is closed: nothing left to clean
+        context.net.loop.call_soon_threadsafe(step)
+
+
+_background: set[asyncio.Task[Any]] = set()
+
+
+def spawn(coro: Coroutine[Any, Any, Any]) -> None:
+    """Starts ``coro`` on the running (network) loop and keeps it referenced until done."""
+    task = asyncio.ensure_future(coro)
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+
+
+def stars(rating: float | None) -> str:
+    """Five stars, filled to the nearest whole star (none filled: not rated yet)."""
+    filled = round(rating) if rating else 0
+    return FULL_STAR * filled + EMPTY_STAR * (5 - filled)
+
+
+def rating_text(rating: float | None, count: int) -> str:
+    """'★★★★☆ 4.2 (3)'; plain stars when nobody has rated the game yet."""
+    if not rating or not count:
+        return stars(None)
+    return f"{stars(rating)} {rating:.1f} ({count})"
+
+
+def when(timestamp: float | None) -> str:
+    """A date and time in the user's locale, short form."""
+    if not timestamp:
+        return ""
+    moment = QDateTime.fromSecsSinceEpoch(int(timestamp))
+    return QLocale().toString(moment, QLocale.FormatType.ShortFormat)
+
+
+def megabytes(count: float) -> str:
+    return tr("{0} MB").format(f"{count / 1e6:.1f}")
+
+
+def players_text(game: dict[str, Any]) -> str:
+    """'2' or '2–4', from a store summary or a room."""
+    low = int(game.get("min_players") or game.get("max_players") or 1)
+    high = int(game.get("max_players") or low)
+    return str(high) if low == high else f"{low}–{high}"
+
+
+class RateMeter:
+    """Bytes per second since ``start``; a transfer's speed as the user sees it."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+
+    def mb_per_s(self, done: int) -> float:
+        elapsed = max(time.monotonic() - self.started, 1e-3)
+        return done / elapsed / 1e6

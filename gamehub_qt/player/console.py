@@ -1,0 +1,100 @@
+"""The in-app console of a game client: its output as scrollback, and a line to type into.
+
+A CLI game plays here (Enter sends the line to the game's standard input); for a GUI
+game, which opens its own window, the same view only keeps the game's output as a log.
+When the client exits, the console says how, in a sentence; a crash quotes the last
+lines of output, since that is usually where the reason is.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFont, QFontDatabase, QTextCursor
+from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+
+from gamehub_qt.player.game_runner import GameRunner
+
+SCROLLBACK_LINES = 5000
+TAIL_LINES = 8
+
+
+class ConsoleTab(QWidget):
+    """Shows one game client's output; sends typed lines to it (CLI games)."""
+
+    def __init__(self, runner: GameRunner, interactive: bool, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.runner = runner
+        self.scrollback = QPlainTextEdit()
+        self.scrollback.setReadOnly(True)
+        self.scrollback.setMaximumBlockCount(SCROLLBACK_LINES)
+        self.scrollback.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.input = QLineEdit()
+        self.input.setPlaceholderText(self.tr("Type here and press Enter to send it to the game"))
+        self.input.setVisible(interactive)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.scrollback, 1)
+        layout.addWidget(self.input)
+        layout.addWidget(self.status)
+        self.input.returnPressed.connect(self.send_line)
+        runner.output.connect(self.append)
+        runner.exited.connect(self._exited)
+        runner.failed.connect(self._failed)
+        self.status.setText(self.tr("Starting the game…"))
+        runner.started.connect(self._started)
+
+    def _started(self) -> None:
+        self.status.setText(self.tr("The game is running."))
+
+    def text(self) -> str:
+        return self.scrollback.toPlainText()
+
+    def append(self, text: str) -> None:
+        """Adds output at the end, keeping the view at the bottom if it was there."""
+        bar = self.scrollback.verticalScrollBar()
+        at_bottom = bar.value() >= bar.maximum() - 2
+        cursor = self.scrollback.textCursor()
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertText(text)
+        if at_bottom:
+            bar.setValue(bar.maximum())
+
+    def send_line(self) -> None:
+        line = self.input.text()
+        self.input.clear()
+        if not self.runner.running:
+            return
+        self.append(line + "\n")  # a terminal echoes what is typed; so does this console
+        self.runner.send(line)
+
+    def tail(self) -> str:
+        lines = [line for line in self.text().splitlines() if line.strip()]
+        return "\n".join(lines[-TAIL_LINES:])
+
+    def _exited(self, code: int) -> None:
+        self.input.setEnabled(False)
+        if code == 0:
+            self._finish(self.tr("The game ended."), ok=True)
+        elif code < 0:
+            self._finish(self.tr("The game was stopped (signal {0}).").format(-code), ok=False)
+        else:
+            self._finish(self.crash_text(code), ok=False)
+
+    def crash_text(self, code: int) -> str:
+        """The sentence shown when the client exits with an error."""
+        text = self.tr("The game stopped with an error (exit code {0}).").format(code)
+        tail = self.tail()
+        if tail:
+            text += "\n" + self.tr("Its last output:") + "\n" + tail
+        return text
+
+    def _failed(self, why: str) -> None:
+        self.input.setEnabled(False)
+        self._finish(self.tr("The game could not start: {0}").format(why), ok=False)
+
+    def _finish(self, text: str, ok: bool) -> None:
+        self.status.setText(text)
+        self.status.setStyleSheet("" if ok else "color: #b3261e;")
+        bold = QFont(self.status.font())
+        bold.setBold(not ok)
+        self.status.setFont(bold)

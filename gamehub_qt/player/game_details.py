@@ -1,0 +1,189 @@
+"""The store's details pane: everything about one game, and what the player can do with it.
+
+The details (versions, reviews) are fetched when a game is picked and again when the
+store says that game changed, so a review posted from another window shows up here.
+The action button follows the local state: Install, Update, or a disabled Installed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gamehub_qt.player.common import megabytes, need_client, players_text, rating_text, stars, when
+from gamehub_qt.player.install_bar import InstallBar
+from gamehub_qt.player.installer import Installer
+from gamehub_qt.player.state import PlayerState
+
+
+class GameDetails(QWidget):
+    """Shows one game; ``play_requested(name)`` asks the rooms page for a quick game."""
+
+    play_requested = Signal(str)
+
+    def __init__(self, state: PlayerState, installer: Installer, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.state = state
+        self.installer = installer
+        self.name = ""
+        self.details: dict[str, Any] = {}
+        self.title = QLabel()
+        font = QFont()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.facts = QLabel()
+        self.description = QLabel()
+        self.description.setWordWrap(True)
+        self.action = QPushButton()
+        self.repair = QPushButton(self.tr("Repair"))
+        self.play = QPushButton(self.tr("Quick play"))
+        self.versions = _tree([self.tr("Version"), self.tr("Published"), self.tr("Size")])
+        self.reviews = _tree(
+            [
+                self.tr("Player"),
+                self.tr("Rating"),
+                self.tr("Version"),
+                self.tr("Date"),
+                self.tr("Review"),
+            ]
+        )
+        self.bar = InstallBar(installer)
+        self._layout()
+        self.action.clicked.connect(self._act)
+        self.repair.clicked.connect(lambda: self.installer.repair(self.name))
+        self.play.clicked.connect(lambda: self.play_requested.emit(self.name))
+        state.installed_changed.connect(self._update_buttons)
+        state.games_changed.connect(self._update_buttons)
+        state.store_event.connect(self._store_event)
+        installer.started.connect(self._update_buttons)
+        installer.ended.connect(self._update_buttons)
+        self.show_game("")
+
+    def _layout(self) -> None:
+        buttons = QHBoxLayout()
+        for button in (self.action, self.repair, self.play):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.facts)
+        layout.addWidget(self.description)
+        layout.addLayout(buttons)
+        layout.addWidget(self.bar)
+        layout.addWidget(QLabel(self.tr("Versions")))
+        layout.addWidget(self.versions, 1)
+        layout.addWidget(QLabel(self.tr("Reviews")))
+        layout.addWidget(self.reviews, 2)
+
+    # -- showing -----------------------------------------------------------------------
+
+    def show_game(self, name: str) -> None:
+        """Shows the store's summary at once, then the full details when they arrive."""
+        self.name = name
+        self.details = dict(self.state.games.get(name, {}))
+        self._fill()
+        if name:
+            self._fetch()
+
+    def _fetch(self) -> None:
+        name = self.name
+
+        async def work() -> dict[str, Any]:
+            details: dict[str, Any] = await need_client(self.state.context).request(
+                "game_details", {"name": name}
+            )
+            return details
+
+        self.state.op(self, work).success(lambda d: self._arrived(name, d)).run()
+
+    def _arrived(self, name: str, details: dict[str, Any]) -> None:
+        if name == self.name:
+            self.details = details
+            self._fill()
+
+    def _store_event(self, kind: str, data: object) -> None:
+        about = data.get("name") if isinstance(data, dict) else None
+        if self.name and about == self.name:
+            if kind == "game_removed":
+                self.show_game("")
+            else:
+                self._fetch()
+
+    def _fill(self) -> None:
+        game = self.details
+        for widget in (self.facts, self.description, self.action, self.repair, self.play):
+            widget.setVisible(bool(game))
+        self.title.setText(str(game.get("display_name", self.tr("Pick a game"))))
+        if game:
+            self.facts.setText(
+                self.tr("{0} game · {1} players · by {2} · version {3} · {4}").format(
+                    game["type"],
+                    players_text(game),
+                    game["author"],
+                    game["latest"],
+                    rating_text(game.get("avg_rating"), int(game.get("review_count") or 0)),
+                )
+            )
+            self.description.setText(str(game["description"]))
+        self._fill_versions(game.get("versions", []))
+        self._fill_reviews(game.get("reviews", []))
+        self._update_buttons()
+
+    def _fill_versions(self, versions: list[dict[str, Any]]) -> None:
+        self.versions.clear()
+        for v in versions:  # the hub sends them newest first
+            size = megabytes(float(v.get("bytes") or 0))
+            self.versions.addTopLevelItem(
+                QTreeWidgetItem([str(v["version"]), when(v.get("uploaded")), size])
+            )
+
+    def _fill_reviews(self, reviews: list[dict[str, Any]]) -> None:
+        self.reviews.clear()
+        for r in reviews:
+            row = [
+                str(r["player"]),
+                stars(r["rating"]),
+                str(r.get("version", "")),
+                when(r.get("time")),
+                str(r.get("text", "")),
+            ]
+            self.reviews.addTopLevelItem(QTreeWidgetItem(row))
+
+    # -- acting ------------------------------------------------------------------------
+
+    def _update_buttons(self) -> None:
+        local = self.state.local_state(self.name) if self.name else "none"
+        busy = self.installer.busy
+        label = {
+            "none": self.tr("Install"),
+            "update": self.tr("Update"),
+            "current": self.tr("Installed"),
+        }[local]
+        self.action.setText(label)
+        self.action.setEnabled(local != "current" and not busy)
+        self.repair.setVisible(bool(self.details) and local != "none")
+        self.repair.setEnabled(not busy)
+
+    def _act(self) -> None:
+        if self.name:
+            self.installer.install(self.name)
+
+
+def _tree(headers: list[str]) -> QTreeWidget:
+    tree = QTreeWidget()
+    tree.setHeaderLabels(headers)
+    tree.setRootIsDecorated(False)
+    tree.setAlternatingRowColors(True)
+    return tree

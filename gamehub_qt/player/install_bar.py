@@ -1,0 +1,73 @@
+"""A progress bar with speed and a Cancel button that follows the tab's Installer.
+
+Several screens show one (the store's details pane, the room page), all bound to the
+same Installer, so an install started in a room is visible and cancellable in the store
+too. The last result stays as a line of text until the next job starts.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+
+from gamehub_qt.player.common import RateMeter, megabytes
+from gamehub_qt.player.installer import Installer
+
+
+class InstallBar(QWidget):
+    """'Installing Rock Paper Scissors… [=====   ] 2.1 MB/s [Cancel]', then the result."""
+
+    def __init__(self, installer: Installer, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.installer = installer
+        self.what = QLabel()
+        self.bar = QProgressBar()
+        self.rate = QLabel()
+        self.cancel = QPushButton(self.tr("Cancel"))
+        self.result = QLabel()
+        self.result.setWordWrap(True)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.bar, 1)
+        row.addWidget(self.rate)
+        row.addWidget(self.cancel)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.what)
+        layout.addLayout(row)
+        layout.addWidget(self.result)
+        self._meter = RateMeter()
+        self._show_running(False)
+        self.result.hide()
+        self.cancel.clicked.connect(installer.cancel)
+        installer.started.connect(self._started)
+        installer.progress.connect(self._progress)
+        installer.ended.connect(self._ended)
+
+    def _show_running(self, running: bool) -> None:
+        for widget in (self.what, self.bar, self.rate, self.cancel):
+            widget.setVisible(running)
+
+    def _started(self, what: str) -> None:
+        self._meter = RateMeter()
+        self.what.setText(what)
+        self.bar.setRange(0, 0)  # busy until the first report says how much
+        self.rate.setText("")
+        self.result.hide()
+        self._show_running(True)
+
+    def _progress(self, done_b: int, total_b: int) -> None:
+        if total_b <= 0:
+            return
+        self.bar.setRange(0, 1000)
+        self.bar.setValue(int(1000 * done_b / total_b))
+        rate = self._meter.mb_per_s(done_b)
+        self.rate.setText(
+            self.tr("{0} of {1}, {2:.1f} MB/s").format(megabytes(done_b), megabytes(total_b), rate)
+        )
+
+    def _ended(self, text: str, ok: bool) -> None:
+        self._show_running(False)
+        self.result.setText(text)
+        self.result.setProperty("ok", ok)
+        self.result.setStyleSheet("" if ok else "color: #b3261e;")
+        self.result.show()

@@ -1,0 +1,200 @@
+"""What happens around a room: its page, the start question, the game client, the rating.
+
+Reacts to the room's snapshots as they change:
+
+    waiting  : after a match this player played, ask (non-modal) for a rating
+    proposed : a guest who has not answered gets the start question
+    in_game  : a new match: run the game client; a CLI game gets a console tab
+    closed   : the room page goes away and the player is told why
+
+It owns at most one room at a time, as the hub seats a player in one room at a time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QTabWidget, QWidget
+
+from gamehub_qt.player.console import ConsoleTab
+from gamehub_qt.player.game_runner import GameRunner
+from gamehub_qt.player.installer import Installer
+from gamehub_qt.player.prompts import RatingDialog, StartPrompt
+from gamehub_qt.player.reviews import ask_review
+from gamehub_qt.player.room_page import RoomPage
+from gamehub_qt.player.room_session import RoomSession
+from gamehub_qt.player.rooms_page import RoomsPage
+from gamehub_qt.player.state import PlayerState
+
+
+class PlayController(QObject):
+    """Enters and leaves rooms and runs their matches inside the Player tab's tabs."""
+
+    def __init__(
+        self, state: PlayerState, installer: Installer, tabs: QTabWidget, rooms: RoomsPage
+    ) -> None:
+        super().__init__()
+        self.state = state
+        self.installer = installer
+        self.tabs = tabs
+        self.rooms = rooms
+        self.session: RoomSession | None = None
+        self.page: RoomPage | None = None
+        self.runner: GameRunner | None = None
+        self.console: ConsoleTab | None = None
+        self.start_prompt: StartPrompt | None = None
+        self.rating: RatingDialog | None = None
+        self._launched = 0  # the match number this app last ran a client for
+        self._rated = 0
+        rooms.entered.connect(self.enter)
+        state.context.player.state_changed.connect(self._hub_state)
+
+    # -- entering and leaving ------------------------------------------------------------
+
+    def enter(self, room: dict[str, Any]) -> None:
+        """Shows the room's page and follows the room (after the hub seated us)."""
+        if self.session is not None:
+            return
+        self.session = RoomSession(self.state, room)
+        self.page = RoomPage(self.state, self.installer, self.session)
+        self._launched = self._rated = int(room.get("matches", 0))
+        self.session.room_changed.connect(self._on_room)
+        self.session.gone.connect(self.close_room)
+        self.page.leave_requested.connect(self.leave)
+        self.tabs.addTab(self.page, self.tr("Room: {0}").format(room["display_name"]))
+        self.tabs.setCurrentWidget(self.page)
+        self.rooms.set_in_room(True)
+        self.session.start()
+
+    def leave(self) -> None:
+        if self.session is not None:
+            self.session.leave(lambda: self.close_room(""))
+
+    def close_room(self, why: str) -> None:
+        """Takes down everything of the current room; ``why`` is told to the user if set."""
+        session, self.session = self.session, None
+        if session is None:
+            return
+        session.room_changed.disconnect(self._on_room)
+        session.gone.disconnect(self.close_room)
+        session.stop()
+        self._stop_game()
+        for widget in (self.page, self.console):
+            self._remove_tab(widget)
+        self.page = self.console = None
+        self._close_start_prompt()
+        self.rooms.set_in_room(False)
+        if why:
+            self.state.context.messages.info(why)
+
+    def end(self) -> None:
+        """The player logged out: nothing of theirs stays open."""
+        self.close_room("")
+        if self.rating is not None:
+            self.rating.close()
+            self.rating = None
+
+    # -- following the room --------------------------------------------------------------
+
+    def _hub_state(self, state: str) -> None:
+        """A silent hub may have lost the room: say so, and look again once it answers."""
+        if self.session is None or self.page is None:
+            return
+        if state == "lost":
+            self.page.show_problem(
+                self.tr("The hub is not answering. You can wait here or leave the room.")
+            )
+        elif state == "connected":
+            self.page.show_notice("")
+            self.session.refresh()
+
+    def _on_room(self, room: dict[str, Any]) -> None:
+        state, match = room["state"], int(room.get("matches", 0))
+        if state != "proposed":
+            self._close_start_prompt()
+        if state == "closed":
+            self.close_room(self.tr("The room closed: {0}").format(room.get("closed_reason", "")))
+        elif state == "proposed":
+            self._maybe_ask_start(room)
+        elif state == "in_game" and match > self._launched:
+            self._launched = match
+            self._launch(room)
+        elif state == "waiting" and self._launched > self._rated:
+            self._rated = self._launched
+            self._ask_rating(room)
+
+    def _maybe_ask_start(self, room: dict[str, Any]) -> None:
+        me = self.state.user
+        if room["owner"] == me or me in room["accepted"] or self.start_prompt is not None:
+            return
+        prompt = StartPrompt(str(room["owner"]), str(room["display_name"]), self.page)
+        prompt.answered.connect(self._answered)
+        self.start_prompt = prompt
+        prompt.show()
+
+    def _answered(self, accept: bool) -> None:
+        self.start_prompt = None
+        if self.session is not None:
+            self.session.respond(accept)
+
+    def _close_start_prompt(self) -> None:
+        prompt, self.start_prompt = self.start_prompt, None
+        if prompt is not None:
+            prompt.answered.disconnect(self._answered)
+            prompt.close()
+
+    # -- the game client -----------------------------------------------------------------
+
+    def _launch(self, room: dict[str, Any]) -> None:
+        """Runs the client for this match; its output goes to a console tab."""
+        self._stop_game()
+        self._remove_tab(self.console)
+        runner = GameRunner(self.state, room)
+        cli = str(room.get("type", "CLI")).upper() != "GUI"
+        console = ConsoleTab(runner, interactive=cli)
+        title = self.tr("{0} console") if cli else self.tr("{0} log")
+        self.tabs.addTab(console, title.format(room["display_name"]))
+        if cli:
+            self.tabs.setCurrentWidget(console)
+            console.input.setFocus()
+        runner.exited.connect(self._client_exited)
+        runner.failed.connect(self._client_failed)
+        self.runner, self.console = runner, console
+        runner.start()
+
+    def _client_exited(self, code: int) -> None:
+        if self.page is None or self.console is None:
+            return
+        if code == 0:
+            self.page.show_notice(self.tr("The game client ended."))
+        else:
+            text = self.console.crash_text(code)
+            self.page.show_problem(text + "\n" + self.tr("You are still in the room."))
+            self.state.context.messages.error(text.splitlines()[0])
+
+    def _client_failed(self, why: str) -> None:
+        if self.page is not None:
+            self.page.show_problem(self.tr("The game could not start: {0}").format(why))
+
+    def _stop_game(self) -> None:
+        if self.runner is not None:
+            self.runner.stop()
+            self.runner = None
+
+    # -- after the match -----------------------------------------------------------------
+
+    def _ask_rating(self, room: dict[str, Any]) -> None:
+        if self.rating is not None:
+            self.rating.close()
+        self.rating = ask_review(self.state, self.tabs, str(room["game"]))
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _remove_tab(self, widget: QWidget | None) -> None:
+        if widget is None:
+            return
+        index = self.tabs.indexOf(widget)
+        if index >= 0:
+            self.tabs.removeTab(index)
+        widget.deleteLater()

@@ -1,0 +1,124 @@
+"""Two non-modal questions: "the owner wants to start — play now?" and "rate this game".
+
+Non-modal on purpose: the room's chat and the game console stay usable while a question
+is open, and the room page closes the start question itself if the start is withdrawn.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gamehub_qt.player.common import EMPTY_STAR, FULL_STAR
+
+
+class StartPrompt(QDialog):
+    """Asks a guest to accept or decline a proposed start; ``answered(accept)``."""
+
+    answered = Signal(bool)
+
+    def __init__(self, owner: str, game: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModal(False)
+        self.setWindowTitle(self.tr("Start {0}?").format(game))
+        self.question = QLabel(self.tr("{0} wants to start {1}. Play now?").format(owner, game))
+        buttons = QDialogButtonBox()
+        self.accept_button = buttons.addButton(
+            self.tr("Play"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.decline_button = buttons.addButton(
+            self.tr("Not now"), QDialogButtonBox.ButtonRole.RejectRole
+        )
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.question)
+        layout.addWidget(buttons)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.accepted.connect(lambda: self.answered.emit(True))
+        self.rejected.connect(lambda: self.answered.emit(False))
+
+
+class StarPicker(QWidget):
+    """Five star buttons; ``rating`` is 0 until the user picks one."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rating = 0
+        self.group = QButtonGroup(self)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.buttons: list[QPushButton] = []
+        for stars in range(1, 6):
+            button = QPushButton(EMPTY_STAR)
+            button.setFlat(True)
+            button.setToolTip(self.tr("{0} of 5 stars").format(stars))
+            button.setAccessibleName(self.tr("{0} stars").format(stars))
+            self.group.addButton(button, stars)
+            self.buttons.append(button)
+            row.addWidget(button)
+        row.addStretch(1)
+        self.group.idClicked.connect(self.set_rating)
+
+    def set_rating(self, rating: int) -> None:
+        self.rating = rating
+        for number, button in enumerate(self.buttons, start=1):
+            button.setText(FULL_STAR if number <= rating else EMPTY_STAR)
+
+
+class RatingDialog(QDialog):
+    """Stars 1–5 and an optional text; ``submitted(name, rating, text)`` on Submit."""
+
+    submitted = Signal(str, int, str)
+
+    def __init__(
+        self, name: str, shown: str, rating: int = 0, text: str = "", parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.name = name
+        self.setModal(False)
+        self.setWindowTitle(self.tr("Rate {0}").format(shown))
+        self.stars = StarPicker()
+        self.stars.set_rating(rating)
+        self.text = QPlainTextEdit(text)
+        self.text.setPlaceholderText(self.tr("What did you think? (optional)"))
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b3261e;")
+        self.error.setWordWrap(True)
+        buttons = QDialogButtonBox()
+        self.submit_button = buttons.addButton(
+            self.tr("Submit"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        buttons.addButton(self.tr("Later"), QDialogButtonBox.ButtonRole.RejectRole)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("How did you like {0}?").format(shown)))
+        layout.addWidget(self.stars)
+        layout.addWidget(self.text)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        buttons.accepted.connect(self._submit)
+        buttons.rejected.connect(self.reject)
+
+    def _submit(self) -> None:
+        if not self.stars.rating:
+            self.error.setText(self.tr("Pick 1 to 5 stars first."))
+            return
+        self.submit_button.setEnabled(False)
+        self.submitted.emit(self.name, self.stars.rating, self.text.toPlainText().strip())
+
+    def done_ok(self) -> None:
+        """The hub kept the review: close."""
+        self.accept()
+
+    def failed(self, why: str) -> None:
+        self.submit_button.setEnabled(True)
+        self.error.setText(why)

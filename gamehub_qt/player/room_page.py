@@ -1,0 +1,188 @@
+"""The room page: who is here (seat order, owner, ready marks), Ready, Start, Leave, chat.
+
+Everything shown is redrawn from the room's latest snapshot, so the page is never ahead
+of or behind the hub. Ready first makes sure the room's exact version is installed
+(the hub only accepts "ready" with that version), installing it with a progress bar.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gamehub_qt.player.install_bar import InstallBar
+from gamehub_qt.player.installer import Installer
+from gamehub_qt.player.room_session import RoomSession
+from gamehub_qt.player.state import PlayerState
+from hub_core.installs import InstallResult
+
+
+class RoomPage(QWidget):
+    """One room's page; ``leave_requested`` when the user clicks Leave."""
+
+    leave_requested = Signal()
+
+    def __init__(
+        self,
+        state: PlayerState,
+        installer: Installer,
+        session: RoomSession,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.installer = installer
+        self.session = session
+        self.title = QLabel()
+        font = QFont()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        self.title.setFont(font)
+        self.status = QLabel()
+        self.players = QListWidget()
+        self.ready = QPushButton(self.tr("Ready"))
+        self.ready.setCheckable(True)
+        self.start = QPushButton(self.tr("Start"))
+        self.leave = QPushButton(self.tr("Leave room"))
+        self.bar = InstallBar(installer)
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.chat = QPlainTextEdit()
+        self.chat.setReadOnly(True)
+        self.say = QLineEdit()
+        self.say.setPlaceholderText(self.tr("Say something to the room"))
+        self.send = QPushButton(self.tr("Send"))
+        self._layout()
+        self.ready.clicked.connect(self._ready_clicked)
+        self.start.clicked.connect(session.propose_start)
+        self.leave.clicked.connect(self.leave_requested)
+        self.say.returnPressed.connect(self._send_chat)
+        self.send.clicked.connect(self._send_chat)
+        session.room_changed.connect(self.show_room)
+        session.chat_received.connect(self.add_chat)
+        session.failed.connect(self.show_problem)
+        installer.ended.connect(self._install_ended)
+        self.show_room(session.room)
+
+    def _layout(self) -> None:
+        buttons = QHBoxLayout()
+        for button in (self.ready, self.start):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.leave)
+        chat_row = QHBoxLayout()
+        chat_row.addWidget(self.say, 1)
+        chat_row.addWidget(self.send)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.status)
+        layout.addWidget(self.players, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.notice)
+        layout.addWidget(QLabel(self.tr("Chat")))
+        layout.addWidget(self.chat, 1)
+        layout.addLayout(chat_row)
+
+    # -- showing -----------------------------------------------------------------------
+
+    def show_room(self, room: dict[str, Any]) -> None:
+        me = self.state.user
+        self.title.setText(
+            self.tr("{0} {1} — room {2}").format(room["display_name"], room["version"], room["id"])
+        )
+        self.status.setText(self.status_text(room))
+        self.players.clear()
+        for seat, name in enumerate(room["players"], start=1):
+            self.players.addItem(self.player_line(seat, name, room))
+        waiting = room["state"] == "waiting"
+        self.ready.setChecked(me in room["ready"])
+        self.ready.setEnabled(waiting and not self.installer.busy)
+        self.start.setVisible(room["owner"] == me)
+        self.start.setEnabled(waiting and can_start(room))
+
+    def player_line(self, seat: int, name: str, room: dict[str, Any]) -> str:
+        marks = []
+        if name == room["owner"]:
+            marks.append(self.tr("owner"))
+        if name == self.state.user:
+            marks.append(self.tr("you"))
+        if name in room["ready"]:
+            marks.append(self.tr("✓ ready"))
+        elif room["state"] == "waiting":
+            marks.append(self.tr("not ready"))
+        return f"{seat}. {name}" + (f"  ({', '.join(marks)})" if marks else "")
+
+    def status_text(self, room: dict[str, Any]) -> str:
+        state, have, high = room["state"], len(room["players"]), room["max_players"]
+        if state == "waiting" and have < room["min_players"]:
+            return self.tr("Waiting for players ({0} of {1}).").format(have, high)
+        if state == "waiting":
+            return self.tr("Waiting: the owner starts once everyone is ready ({0} of {1}).").format(
+                len(room["ready"]), have
+            )
+        if state == "proposed":
+            return self.tr("{0} proposed to start; waiting for everyone to accept.").format(
+                room["owner"]
+            )
+        if state == "in_game":
+            return self.tr("Playing.")
+        return self.tr("The room closed: {0}").format(room.get("closed_reason", ""))
+
+    def add_chat(self, line: dict[str, Any]) -> None:
+        self.chat.appendPlainText(f"{line.get('from', '?')}: {line.get('text', '')}")
+
+    def show_problem(self, text: str) -> None:
+        self.notice.setStyleSheet("color: #b3261e;")
+        self.notice.setText(text)
+
+    def show_notice(self, text: str) -> None:
+        self.notice.setStyleSheet("")
+        self.notice.setText(text)
+
+    # -- acting ------------------------------------------------------------------------
+
+    def _ready_clicked(self, checked: bool) -> None:
+        """Ready means 'I have this room's version': install it first if needed."""
+        room = self.session.room
+        self.show_notice("")
+        if not checked:
+            self.session.set_ready(False, None)
+            return
+        have = self.state.installed.get(str(room["game"]))
+        if have is not None and have.version == room["version"]:
+            self.session.set_ready(True, have.version)
+            return
+        self.ready.setEnabled(False)
+        self.installer.install(str(room["game"]), str(room["version"]), then=self._installed)
+
+    def _installed(self, result: InstallResult) -> None:
+        if self.session.room["state"] == "waiting":
+            self.session.set_ready(True, result.version)
+
+    def _install_ended(self, _text: str, _ok: bool) -> None:
+        self.show_room(self.session.room)  # unticks Ready if the install failed
+
+    def _send_chat(self) -> None:
+        text = self.say.text().strip()
+        if text:
+            self.say.clear()
+            self.session.say(text)
+
+
+def can_start(room: dict[str, Any]) -> bool:
+    """Enough players, and every one of them ready (what the hub checks too)."""
+    players = room["players"]
+    return len(players) >= int(room["min_players"]) and set(room["ready"]) >= set(players)

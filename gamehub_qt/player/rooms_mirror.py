@@ -1,0 +1,125 @@
+"""The hub's open rooms, kept current: the "rooms" topic's events on top of a snapshot.
+
+As DESIGN §2 asks: subscribe, fetch a snapshot with its sequence number, apply only
+later events; a gap in the numbers (a dropped event) fetches a fresh snapshot. The
+subscription lives on the network thread; changes reach Qt through ``changed``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from gamehub_qt.player.common import need_client, on_net
+from gamehub_qt.player.state import PlayerState
+from hub_core import protocol
+from hub_core._events import Subscription
+from hub_core.client import HubClient
+from hub_core.errors import GameHubError, RequestRefused
+
+log = logging.getLogger(__name__)
+
+ROOMS_TOPIC = "rooms"
+SNAPSHOT_TRIES = 5
+
+
+class RoomsMirror(QObject):
+    """``rooms``: room id → room summary, in creation order; ``changed`` after each update."""
+
+    changed = Signal()
+    _snapshot = Signal(object)  # list of rooms (from the network thread)
+    _event = Signal(str, object)  # kind, room
+
+    def __init__(self, state: PlayerState) -> None:
+        super().__init__()
+        self.state = state
+        self.rooms: dict[str, dict[str, Any]] = {}
+        self._snapshot.connect(self._set_all)
+        self._event.connect(self._apply)
+        self._sub: Subscription | None = None
+        self._resync: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        """Subscribes and fetches the first snapshot (after login)."""
+        self.state.op(None, self._follow).run()
+
+    def stop(self) -> None:
+        """Forgets the rooms (logged out); the old client's subscription goes with it."""
+        self.rooms = {}
+        self.changed.emit()
+        client = self.state.context.player.client
+        if client is not None:
+            on_net(self.state.context, lambda: client.unsubscribe(ROOMS_TOPIC))
+
+    async def _follow(self) -> None:
+        client = need_client(self.state.context)
+        self._sub = client.subscribe(ROOMS_TOPIC, self._on_event, self._on_gap)
+        await asyncio.sleep(0.05)  # let the subscription reach the hub before the snapshot
+        await self._refresh(client)
+
+    async def _refresh(self, client: HubClient) -> None:
+        """Fetches the list until it is at least as new as the events already applied.
+
+        Replies and events travel on different sockets: an event published just after
+        the snapshot can arrive before it, and an older list would undo that event.
+        """
+        for _ in range(SNAPSHOT_TRIES):
+            reply = await client.request("list_rooms")
+            seq = int(reply["seq"])
+            if self._sub is None or self._sub.last_seq is None or self._sub.last_seq <= seq:
+                break
+        if self._sub is not None:
+            self._sub.expect(seq)
+        self._snapshot.emit(list(reply["rooms"]))
+
+    def _on_event(self, event: protocol.Event) -> None:
+        if isinstance(event.data, dict):
+            self._event.emit(event.kind, event.data)
+
+    def _on_gap(self, topic: str, last: int, got: int) -> None:
+        log.info("Missed %s events %d..%d; fetching a fresh list", topic, last + 1, got - 1)
+        client = self.state.context.player.client
+        if client is not None:
+            self._resync = asyncio.ensure_future(self._quiet_refresh(client))
+
+    async def _quiet_refresh(self, client: HubClient) -> None:
+        with contextlib.suppress(GameHubError):
+            await self._refresh(client)
+
+    # -- on the Qt thread ----------------------------------------------------------------
+
+    def _set_all(self, rooms: list[dict[str, Any]]) -> None:
+        if self.state.session is None:
+            return
+        self.rooms = {str(r["id"]): r for r in rooms}
+        self.changed.emit()
+
+    def _apply(self, kind: str, room: dict[str, Any]) -> None:
+        if self.state.session is None:
+            return  # a late event from before the logout
+        if kind == "room_removed" or room.get("state") == "closed":
+            self.rooms.pop(str(room["id"]), None)
+        elif kind == "room":
+            self.rooms[str(room["id"])] = room
+        self.changed.emit()
+
+
+async def quick_play(client: HubClient, name: str) -> dict[str, Any]:
+    """Joins an open waiting room of ``name`` with a free seat, else creates one."""
+    listed = (await client.request("list_rooms"))["rooms"]
+    for room in listed:
+        free = len(room["players"]) < int(room["max_players"])
+        if room["game"] == name and room["state"] == "waiting" and free:
+            with contextlib.suppress(RequestRefused):  # filled or started meanwhile: next one
+                return dict((await client.request("join_room", {"room": room["id"]}))["room"])
+    return await create_room(client, name)
+
+
+async def create_room(client: HubClient, name: str) -> dict[str, Any]:
+    """Creates a room (the hub starts the game's server first, so this takes a moment)."""
+    reply = await client.request("create_room", {"name": name}, idempotent=False, timeout=15)
+    return dict(reply["room"])

@@ -1,0 +1,194 @@
+"""The Rooms page: the hub's open rooms, live, and Create / Join / Quick play.
+
+Entering a room (by any of the three) emits ``entered(room)``; the room itself is shown
+by the room page. While the player is in a room the three actions are off: the hub
+seats a player in one room at a time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gamehub_qt.player.common import need_client
+from gamehub_qt.player.rooms_mirror import RoomsMirror, create_room, quick_play
+from gamehub_qt.player.state import PlayerState
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+class RoomsPage(QWidget):
+    """Lists rooms; ``entered(room)`` once the hub has seated this player in one."""
+
+    entered = Signal(object)
+
+    def __init__(self, state: PlayerState, mirror: RoomsMirror, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.state = state
+        self.mirror = mirror
+        self.in_room = False
+        self._busy = False
+        self.game = QComboBox()
+        self.create_button = QPushButton(self.tr("Create room"))
+        self.quick = QPushButton(self.tr("Quick play"))
+        self.join = QPushButton(self.tr("Join"))
+        self.table = QTreeWidget()
+        self.table.setHeaderLabels(
+            [
+                self.tr("Game"),
+                self.tr("Owner"),
+                self.tr("Players"),
+                self.tr("Status"),
+                self.tr("Room"),
+            ]
+        )
+        self.table.setRootIsDecorated(False)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self._layout()
+        self.create_button.clicked.connect(self.create_room)
+        self.quick.clicked.connect(lambda: self.quick_play(self.chosen_game()))
+        self.join.clicked.connect(self.join_selected)
+        self.table.itemDoubleClicked.connect(self.join_selected)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        mirror.changed.connect(self._fill_rooms)
+        state.games_changed.connect(self._fill_games)
+
+    def _layout(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("Game")))
+        top.addWidget(self.game, 1)
+        for button in (self.create_button, self.quick):
+            top.addWidget(button)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.notice, 1)
+        bottom.addWidget(self.join)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bottom)
+
+    # -- filling -----------------------------------------------------------------------
+
+    def chosen_game(self) -> str:
+        return str(self.game.currentData() or "")
+
+    def _fill_games(self) -> None:
+        keep = self.chosen_game()
+        self.game.clear()
+        for name, game in self.state.games.items():
+            self.game.addItem(str(game["display_name"]), name)
+        index = self.game.findData(keep)
+        self.game.setCurrentIndex(max(index, 0))
+        self._update_buttons()
+
+    def _fill_rooms(self) -> None:
+        keep = self.selected_room()
+        self.table.clear()
+        for room in self.mirror.rooms.values():
+            item = QTreeWidgetItem(
+                [
+                    str(room["display_name"]),
+                    str(room["owner"]),
+                    f"{len(room['players'])}/{room['max_players']}: {', '.join(room['players'])}",
+                    self.status_text(str(room["state"])),
+                    str(room["id"]),
+                ]
+            )
+            item.setData(0, ID_ROLE, room["id"])
+            self.table.addTopLevelItem(item)
+            item.setSelected(room["id"] == keep)
+        self._update_buttons()
+
+    def status_text(self, state: str) -> str:
+        return {
+            "waiting": self.tr("Waiting for players"),
+            "proposed": self.tr("Starting"),
+            "in_game": self.tr("Playing"),
+        }.get(state, state)
+
+    def selected_room(self) -> str:
+        items = self.table.selectedItems()
+        return str(items[0].data(0, ID_ROLE)) if items else ""
+
+    def set_in_room(self, in_room: bool) -> None:
+        self.in_room = in_room
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        free = not self.in_room and not self._busy
+        self.create_button.setEnabled(free and bool(self.chosen_game()))
+        self.quick.setEnabled(free and bool(self.chosen_game()))
+        room = self.mirror.rooms.get(self.selected_room())
+        joinable = (
+            room is not None
+            and room["state"] == "waiting"
+            and (len(room["players"]) < int(room["max_players"]))
+        )
+        self.join.setEnabled(free and joinable)
+
+    # -- acting ------------------------------------------------------------------------
+
+    def create_room(self) -> None:
+        name = self.chosen_game()
+
+        async def work() -> dict[str, Any]:
+            return await create_room(need_client(self.state.context), name)
+
+        self._run(self.tr("Starting a room…"), work)
+
+    def quick_play(self, name: str) -> None:
+        """Joins a waiting room of ``name`` with a free seat, or creates one."""
+        if not name:
+            return
+        if self.in_room:
+            self._failed(Exception(self.tr("Leave your room first.")))
+            return
+
+        async def work() -> dict[str, Any]:
+            return await quick_play(need_client(self.state.context), name)
+
+        self._run(self.tr("Finding a room…"), work)
+
+    def join_selected(self) -> None:
+        room_id = self.selected_room()
+        if not room_id or not self.join.isEnabled():
+            return
+
+        async def work() -> dict[str, Any]:
+            reply = await need_client(self.state.context).request("join_room", {"room": room_id})
+            return dict(reply["room"])
+
+        self._run(self.tr("Joining…"), work)
+
+    def _run(self, doing: str, work: Any) -> None:
+        self.notice.setStyleSheet("")
+        self.notice.setText(doing)
+        self.state.op(self, work).success(self._entered).failure(
+            self.state.guard(self._failed)
+        ).busy(self._set_busy).run()
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self._update_buttons()
+
+    def _entered(self, room: dict[str, Any]) -> None:
+        self.notice.setText("")
+        self.entered.emit(room)
+
+    def _failed(self, exc: Exception) -> None:
+        self.notice.setStyleSheet("color: #b3261e;")
+        self.notice.setText(str(exc))

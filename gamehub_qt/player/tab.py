@@ -1,0 +1,152 @@
+"""The Player tab: the login panel until a player logs in, then Store, Rooms and My games.
+
+The tab follows the player connection: a session appearing (login) shows the pages and
+starts following the store and the rooms; a session ending (Log out, the hub link
+dropped, or a login elsewhere, which the hub tells us about) takes everything down and
+shows the login panel again, with the reason.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedLayout,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gamehub_qt.context import AppContext
+from gamehub_qt.player.common import need_client
+from gamehub_qt.player.installer import Installer
+from gamehub_qt.player.login_panel import LoginPanel
+from gamehub_qt.player.my_games import MyGamesPage
+from gamehub_qt.player.play_controller import PlayController
+from gamehub_qt.player.rooms_mirror import RoomsMirror
+from gamehub_qt.player.rooms_page import RoomsPage
+from gamehub_qt.player.state import PlayerState
+from gamehub_qt.player.store_page import StorePage
+from hub_core.client import SessionInfo
+from hub_core.errors import GameHubError
+
+
+class PlayerTab(QWidget):
+    """Everything a player does: log in, browse and install, meet in rooms, play, review."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.state = PlayerState(context)
+        self.installer = Installer(self.state)
+        self.mirror = RoomsMirror(self.state)
+        self.login = LoginPanel(context)
+        self.store = StorePage(self.state, self.installer)
+        self.rooms = RoomsPage(self.state, self.mirror)
+        self.my_games = MyGamesPage(self.state, self.installer)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.store, self.tr("Store"))
+        self.tabs.addTab(self.rooms, self.tr("Rooms"))
+        self.tabs.addTab(self.my_games, self.tr("My games"))
+        self.play = PlayController(self.state, self.installer, self.tabs, self.rooms)
+        self.who = QLabel()
+        self.hub_note = QLabel()
+        self.hub_note.setStyleSheet("color: #b3261e;")
+        self.logout_button = QPushButton(self.tr("Log out"))
+        self.stack = QStackedLayout(self)
+        self.stack.addWidget(self.login)
+        self.stack.addWidget(self._main_page())
+        self.logout_button.clicked.connect(self.log_out)
+        self.store.details.play_requested.connect(self._quick_play)
+        context.player.session_changed.connect(self._session_changed)
+        context.player.told.connect(self.login.show_error)
+        context.player.state_changed.connect(self._hub_state)
+        self.state.session_lost.connect(self._session_lost)
+
+    def _main_page(self) -> QWidget:
+        header = QHBoxLayout()
+        header.addWidget(self.who)
+        header.addWidget(self.hub_note, 1)
+        header.addWidget(self.logout_button)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(header)
+        layout.addWidget(self.tabs, 1)
+        return page
+
+    @property
+    def logged_in(self) -> bool:
+        return self.state.session is not None
+
+    # -- session -----------------------------------------------------------------------
+
+    def _session_changed(self, session: SessionInfo | None) -> None:
+        if session is not None:
+            self._logged_in(session)
+        elif self.logged_in:
+            self._logged_out()
+
+    def _logged_in(self, session: SessionInfo) -> None:
+        self.state.begin(session)
+        self.mirror.start()
+        self.my_games.refresh_reviews()
+        self.who.setText(self.tr("Logged in as <b>{0}</b>").format(session.user))
+        self.tabs.setCurrentWidget(self.store)
+        self.stack.setCurrentIndex(1)
+        self._find_my_room()
+
+    def _logged_out(self) -> None:
+        self.play.end()
+        self.installer.cancel()
+        self.mirror.stop()
+        self.state.end()
+        self.stack.setCurrentIndex(0)
+
+    def _session_lost(self, why: str) -> None:
+        self._logged_out()
+        self.login.show_error(why)
+
+    def log_out(self) -> None:
+        """Logs out; if the hub does not answer, this app forgets the session anyway."""
+        client = self.context.player.client
+
+        async def work() -> None:
+            try:
+                await self.context.player.logout()
+            except GameHubError:
+                if client is not None:
+                    client.session = None
+                raise
+
+        self.state.op(self, work).failure(self._logout_failed).run()
+
+    def _logout_failed(self, exc: Exception) -> None:
+        self._logged_out()
+        self.login.show_error(self.tr("Logged out here; the hub did not confirm: {0}").format(exc))
+
+    def _find_my_room(self) -> None:
+        """A restarted app finds the player's seat again (the hub keeps it a few seconds)."""
+
+        async def work() -> dict[str, Any] | None:
+            mine: dict[str, Any] | None = await need_client(self.context).request("my_room")
+            return mine
+
+        self.state.op(self, work).success(self._rejoin).run()
+
+    def _rejoin(self, mine: dict[str, Any] | None) -> None:
+        if mine is not None and self.logged_in:
+            self.play.enter(mine["room"])
+
+    # -- the rest ----------------------------------------------------------------------
+
+    def _hub_state(self, state: str) -> None:
+        lost = self.tr("The hub is not answering; GameHub keeps trying.")
+        self.hub_note.setText(lost if state == "lost" else "")
+
+    def _quick_play(self, name: str) -> None:
+        self.tabs.setCurrentWidget(self.rooms)
+        self.rooms.quick_play(name)

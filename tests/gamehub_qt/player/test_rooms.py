@@ -1,0 +1,245 @@
+"""Rooms from two windows: create, join, chat, ready (installing), start, play rps, review.
+
+Two Player tabs in two app contexts, on a real hub with its real rps server, and real
+rps clients run by each tab and fed through each console's input line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from gamehub_qt.player import PlayerTab
+from gamehub_qt.player.prompts import RatingDialog
+from gamehub_qt.player.room_page import RoomPage
+from hub_core.hosting import HubThread
+from tests.gamehub_qt.player.conftest import Developer
+from tests.hub_core.gamefactory import make_server_game
+
+START = 20000  # a room starts its game server before it exists
+
+
+def page_of(tab: PlayerTab) -> RoomPage:
+    assert tab.play.page is not None
+    return tab.play.page
+
+
+def create_room(qtbot: QtBot, tab: PlayerTab, game: str) -> str:
+    tab.tabs.setCurrentWidget(tab.rooms)
+    tab.rooms.game.setCurrentIndex(tab.rooms.game.findData(game))
+    tab.rooms.create_button.click()
+    qtbot.waitUntil(lambda: tab.play.session is not None, timeout=START)
+    assert tab.tabs.currentWidget() is tab.play.page
+    assert tab.play.session is not None
+    return tab.play.session.room_id
+
+
+def join_room(qtbot: QtBot, tab: PlayerTab, room_id: str) -> None:
+    qtbot.waitUntil(lambda: room_id in tab.mirror.rooms, timeout=5000)
+    table = tab.rooms.table
+    for row in range(table.topLevelItemCount()):
+        table.topLevelItem(row).setSelected(table.topLevelItem(row).text(4) == room_id)
+    assert tab.rooms.join.isEnabled()
+    tab.rooms.join.click()
+    qtbot.waitUntil(lambda: tab.play.page is not None, timeout=5000)
+
+
+def type_into(tab: PlayerTab, *lines: str) -> None:
+    console = tab.play.console
+    assert console is not None
+    for line in lines:
+        console.input.setText(line)
+        console.input.returnPressed.emit()
+
+
+def ready_and_start(qtbot: QtBot, owner: PlayerTab, guest: PlayerTab) -> None:
+    """Both get ready (installing the room's version), the owner starts, the guest accepts."""
+    page_of(owner).ready.click()
+    page_of(guest).ready.click()
+    qtbot.waitUntil(page_of(owner).start.isEnabled, timeout=START)
+    assert "✓ ready" in page_of(guest).players.item(1).text()
+    assert "rps" in owner.state.installed and "rps" in guest.state.installed
+    page_of(owner).start.click()
+    qtbot.waitUntil(lambda: guest.play.start_prompt is not None, timeout=5000)
+    prompt = guest.play.start_prompt
+    assert prompt is not None and not prompt.isModal()
+    assert prompt.question.text() == "ann wants to start Rock Paper Scissors. Play now?"
+    prompt.accept_button.click()
+
+
+def play_to_the_end(qtbot: QtBot, ann: PlayerTab, bob: PlayerTab) -> None:
+    """Moves typed into both consoles; ann wins 2-0; both are back in the room."""
+    qtbot.waitUntil(lambda: bob.play.console is not None and ann.play.console is not None)
+    assert ann.tabs.currentWidget() is ann.play.console  # a CLI game plays in its console
+    type_into(ann, "r", "rock")
+    type_into(bob, "s", "scissors")
+    qtbot.waitUntil(
+        lambda: ann.play.rating is not None and bob.play.rating is not None, timeout=60000
+    )
+    assert ann.play.console is not None and bob.play.console is not None
+    qtbot.waitUntil(lambda: "The game ended." in ann.play.console.status.text(), timeout=10000)
+    assert "You win the match 2 to 0!" in ann.play.console.text()
+    assert "You lost the match 0 to 2." in bob.play.console.text()
+    assert page_of(ann).status.text().startswith("Waiting")
+
+
+def rate(qtbot: QtBot, dialog: RatingDialog | None, stars: int, text: str) -> None:
+    assert dialog is not None and not dialog.isModal()
+    dialog.stars.buttons[stars - 1].click()
+    dialog.text.setPlainText(text)
+    dialog.submit_button.click()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+
+
+def shown_reviews(qtbot: QtBot, tab: PlayerTab, count: int) -> list[tuple[str, str, str]]:
+    tab.tabs.setCurrentWidget(tab.store)
+    tab.store.list.select("rps")
+    reviews = tab.store.details.reviews
+    qtbot.waitUntil(lambda: reviews.topLevelItemCount() == count, timeout=5000)
+    items = [reviews.topLevelItem(i) for i in range(count)]
+    return [(r.text(0), r.text(1), r.text(4)) for r in items]
+
+
+def test_two_windows_play_rps_and_review_it(qtbot: QtBot, ann: PlayerTab, bob: PlayerTab) -> None:
+    room_id = create_room(qtbot, ann, "rps")
+    join_room(qtbot, bob, room_id)
+    qtbot.waitUntil(lambda: page_of(ann).players.count() == 2, timeout=5000)
+    assert page_of(ann).players.item(0).text().startswith("1. ann  (owner, you")
+    assert not page_of(bob).start.isVisible()  # only the owner starts
+    ready_and_start(qtbot, ann, bob)
+    play_to_the_end(qtbot, ann, bob)
+
+    rate(qtbot, ann.play.rating, 4, "Quick and fun.")
+    assert shown_reviews(qtbot, ann, 1) == [("ann", "★★★★☆", "Quick and fun.")]
+    mine = ann.my_games.mine  # My games lists it, and editing replaces it
+    qtbot.waitUntil(lambda: mine.topLevelItemCount() == 1, timeout=5000)
+    mine.topLevelItem(0).setSelected(True)
+    ann.my_games.edit.click()
+    edit = ann.my_games.findChild(RatingDialog)
+    assert edit is not None and edit.stars.rating == 4
+    rate(qtbot, edit, 2, "Changed my mind.")
+    qtbot.waitUntil(lambda: mine.topLevelItem(0).text(1) == "★★☆☆☆", timeout=5000)
+    assert shown_reviews(qtbot, ann, 1) == [("ann", "★★☆☆☆", "Changed my mind.")]
+
+    page_of(bob).leave.click()
+    qtbot.waitUntil(lambda: bob.play.page is None and bob.rooms.create_button.isEnabled())
+    qtbot.waitUntil(lambda: page_of(ann).players.count() == 1, timeout=5000)
+
+
+def test_chat_reaches_the_other_window(qtbot: QtBot, ann: PlayerTab, bob: PlayerTab) -> None:
+    room_id = create_room(qtbot, ann, "rps")
+    join_room(qtbot, bob, room_id)
+    page_of(bob).say.setText("hello ann")
+    page_of(bob).send.click()
+    qtbot.waitUntil(lambda: "bob: hello ann" in page_of(ann).chat.toPlainText(), timeout=5000)
+    qtbot.waitUntil(lambda: "bob: hello ann" in page_of(bob).chat.toPlainText(), timeout=5000)
+
+
+def test_quick_play_joins_a_waiting_room(qtbot: QtBot, ann: PlayerTab, bob: PlayerTab) -> None:
+    room_id = create_room(qtbot, ann, "rps")
+    qtbot.waitUntil(lambda: room_id in bob.mirror.rooms, timeout=5000)
+    bob.store.list.select("rps")
+    bob.store.details.play.click()  # Quick play from the store
+    qtbot.waitUntil(lambda: bob.play.session is not None, timeout=START)
+    assert bob.play.session is not None and bob.play.session.room_id == room_id
+
+
+CRASHING_CLIENT = r"""
+print("loading the level", flush=True)
+print("the level file is broken", flush=True)
+raise SystemExit(3)
+"""
+
+
+def test_a_crashing_client_is_explained_and_the_player_stays(
+    qtbot: QtBot, ann: PlayerTab, developer: Developer, tmp_path: Path
+) -> None:
+    folder = make_server_game(tmp_path / "solo", "solo", max_players=1, min_players=1)
+    (folder / "client.py").write_text(CRASHING_CLIENT, encoding="utf-8")
+    developer.publish(folder, "1.0.0")
+    qtbot.waitUntil(lambda: ann.rooms.game.findData("solo") >= 0, timeout=5000)
+    create_room(qtbot, ann, "solo")
+    page_of(ann).ready.click()
+    qtbot.waitUntil(page_of(ann).start.isEnabled, timeout=START)
+    page_of(ann).start.click()  # a room of one starts at once
+    qtbot.waitUntil(lambda: ann.play.console is not None, timeout=5000)
+    console = ann.play.console
+    assert console is not None
+    qtbot.waitUntil(lambda: "exit code 3" in console.status.text(), timeout=10000)
+    assert "the level file is broken" in console.status.text()
+    assert "You are still in the room." in page_of(ann).notice.text()
+    assert ann.play.session is not None
+
+
+@pytest.mark.slow
+def test_hub_gone_while_in_a_room_is_a_clear_message(
+    qtbot: QtBot, ann: PlayerTab, hub: HubThread
+) -> None:
+    """Whichever way the app learns it (the hub's last words, its silence, or a refused
+    session), the player is told in a sentence and can go on using the tab."""
+    create_room(qtbot, ann, "rps")
+    hub.stop()  # while ann waits in a room
+
+    def told() -> bool:
+        page = ann.play.page
+        return page is None or "not answering" in page.notice.text()
+
+    qtbot.waitUntil(told, timeout=20000)
+    if ann.play.page is not None:
+        ann.play.page.leave.click()  # leaving works without the hub
+        qtbot.waitUntil(lambda: ann.play.page is None, timeout=5000)
+    if not ann.logged_in:  # the hub refused the session as it went down
+        assert ann.login.error.text() == "The hub restarted; please log in again."
+        return
+    assert ann.rooms.create_button.isEnabled()  # the tab stays usable
+    ann.tabs.setCurrentWidget(ann.rooms)
+    ann.rooms.create_button.click()
+    qtbot.waitUntil(lambda: "answer" in ann.rooms.notice.text(), timeout=20000)
+    assert ann.rooms.create_button.isEnabled()
+    ann.store.list.search.setText("scissors")
+    assert ann.store.list.visible_names() == ["rps"]
+
+
+def test_a_declined_start_returns_the_room_to_waiting(
+    qtbot: QtBot, ann: PlayerTab, bob: PlayerTab
+) -> None:
+    room_id = create_room(qtbot, ann, "rps")
+    join_room(qtbot, bob, room_id)
+    page_of(ann).ready.click()
+    page_of(bob).ready.click()
+    qtbot.waitUntil(page_of(ann).start.isEnabled, timeout=START)
+    page_of(ann).start.click()
+    qtbot.waitUntil(lambda: bob.play.start_prompt is not None, timeout=5000)
+    assert bob.play.start_prompt is not None
+    qtbot.waitUntil(lambda: "proposed to start" in page_of(ann).status.text(), timeout=5000)
+    bob.play.start_prompt.decline_button.click()
+    qtbot.waitUntil(lambda: page_of(ann).status.text().startswith("Waiting"), timeout=5000)
+    assert bob.play.start_prompt is None
+    assert ann.play.console is None and bob.play.console is None
+
+
+GUI_CLIENT = r"""
+print("window opened", flush=True)
+"""
+
+
+def test_a_gui_game_keeps_its_output_as_a_log(
+    qtbot: QtBot, ann: PlayerTab, developer: Developer, tmp_path: Path
+) -> None:
+    folder = make_server_game(tmp_path / "win", "win", type="GUI", max_players=1, min_players=1)
+    (folder / "client.py").write_text(GUI_CLIENT, encoding="utf-8")
+    developer.publish(folder, "1.0.0")
+    qtbot.waitUntil(lambda: ann.rooms.game.findData("win") >= 0, timeout=5000)
+    create_room(qtbot, ann, "win")
+    page_of(ann).ready.click()
+    qtbot.waitUntil(page_of(ann).start.isEnabled, timeout=START)
+    page_of(ann).start.click()
+    qtbot.waitUntil(lambda: ann.play.console is not None, timeout=5000)
+    console = ann.play.console
+    assert console is not None and console.input.isHidden()
+    assert ann.tabs.tabText(ann.tabs.indexOf(console)) == "WIN log"
+    assert ann.tabs.currentWidget() is page_of(ann)  # the game has its own window
+    qtbot.waitUntil(lambda: "The game ended." in console.status.text(), timeout=10000)
+    assert "window opened" in console.text()

@@ -1,0 +1,159 @@
+"""The store page: search, sort, details, install with progress, cancel, repair, updates."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from gamehub_qt.player import PlayerTab
+from gamehub_qt.player import installer as installer_module
+from hub_core.installs import install, read_installed
+from tests.gamehub_qt.player.conftest import Developer
+from tests.hub_core.gamefactory import make_game, random_bytes
+
+
+def pick(qtbot: QtBot, tab: PlayerTab, name: str) -> None:
+    """Selects a game in the list and waits for its full details (versions arrive)."""
+    tab.store.list.select(name)
+    details = tab.store.details
+    qtbot.waitUntil(lambda: details.name == name and details.versions.topLevelItemCount() > 0)
+
+
+def test_search_filters_the_list(qtbot: QtBot, ann: PlayerTab) -> None:
+    games = ann.store.list
+    games.search.setText("scissors")
+    assert games.visible_names() == ["rps"]
+    games.search.setText("WINDOW")  # descriptions count too, in any case
+    assert "rps" not in games.visible_names()
+    games.search.setText("")
+    assert len(games.visible_names()) == 3
+
+
+def test_sort_by_players_puts_the_biggest_rooms_first(ann: PlayerTab) -> None:
+    games = ann.store.list
+    games.sort.setCurrentIndex(games.sort.findText("Sort by players"))
+    assert games.visible_names()[0] == "dots"  # up to 4 players
+    games.sort.setCurrentIndex(games.sort.findText("Sort by name"))
+    assert games.visible_names() == ["dots", "rps", "tetris"]
+
+
+def test_details_show_the_game(qtbot: QtBot, ann: PlayerTab) -> None:
+    pick(qtbot, ann, "rps")
+    details = ann.store.details
+    assert details.title.text() == "Rock Paper Scissors"
+    assert "CLI game" in details.facts.text() and "GameHub" in details.facts.text()
+    assert "Best of three" in details.description.text()
+    assert details.versions.topLevelItem(0).text(0) == "1.0.0"
+    assert details.action.text() == "Install"
+
+
+def test_install_shows_progress_then_installed(qtbot: QtBot, ann: PlayerTab) -> None:
+    pick(qtbot, ann, "rps")
+    details = ann.store.details
+    with qtbot.waitSignal(ann.installer.progress, timeout=10000):
+        details.action.click()
+    qtbot.waitUntil(lambda: details.action.text() == "Installed", timeout=10000)
+    assert not details.action.isEnabled()
+    assert details.repair.isVisible()
+    assert "Installed Rock Paper Scissors 1.0.0" in details.bar.result.text()
+    assert "MB/s" in details.bar.rate.text()
+    installed = read_installed(ann.state.games_root(), "rps")
+    assert installed is not None and installed.version == "1.0.0"
+    qtbot.waitUntil(lambda: ann.my_games.games.topLevelItemCount() == 1)
+
+
+def test_repair_fixes_a_corrupted_file(qtbot: QtBot, ann: PlayerTab) -> None:
+    root = ann.state.games_root()
+    client = ann.context.player.client
+    assert client is not None
+    ann.context.net.call(install(client, "rps", root))
+    ann.state.refresh_installed()
+    pick(qtbot, ann, "rps")
+    qtbot.waitUntil(ann.store.details.repair.isVisible)
+    installed = read_installed(root, "rps")
+    assert installed is not None
+    damaged = installed.folder / "rps_rules.py"
+    good = damaged.read_bytes()
+    damaged.write_bytes(b"# broken\n")
+    with qtbot.waitSignal(ann.installer.ended, timeout=10000) as ended:
+        ann.store.details.repair.click()
+    assert ended.args == ["Rock Paper Scissors: repaired 1 file(s).", True]
+    assert damaged.read_bytes() == good
+
+
+def slow_fetches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on, installs from the app hang on block requests, so a test can cancel one."""
+    real = installer_module.install
+
+    async def slowed(client: Any, *args: Any, **kwargs: Any) -> Any:
+        request = client.request
+
+        async def slow(kind: str, *more: Any, **options: Any) -> Any:
+            if kind == "fetch_blocks":
+                await asyncio.sleep(60)
+            return await request(kind, *more, **options)
+
+        client.request = slow
+        try:
+            return await real(client, *args, **kwargs)
+        finally:
+            del client.request
+
+    monkeypatch.setattr(installer_module, "install", slowed)
+
+
+def test_cancelled_install_leaves_nothing_installed(
+    qtbot: QtBot, ann: PlayerTab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slow_fetches(monkeypatch)
+    pick(qtbot, ann, "rps")
+    details = ann.store.details
+    with qtbot.waitSignal(ann.installer.progress, timeout=10000):
+        details.action.click()
+    assert details.bar.cancel.isVisible()
+    with qtbot.waitSignal(ann.installer.ended) as ended:
+        details.bar.cancel.click()
+    assert ended.args == ["Cancelled: Rock Paper Scissors was not installed.", False]
+    assert read_installed(ann.state.games_root(), "rps") is None
+    assert details.action.text() == "Install" and details.action.isEnabled()
+
+
+def big_game(folder: Path, version_byte: bytes) -> Path:
+    data = random_bytes(3 * 512 * 1024) + version_byte
+    return make_game(folder, "bigdemo", files={"data.bin": data}, description="A big demo.")
+
+
+def test_update_badge_and_cancelled_update_keeps_the_old_version(
+    qtbot: QtBot,
+    ann: PlayerTab,
+    developer: Developer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    developer.publish(big_game(tmp_path / "v1", b"1"), "1.0.0")
+    qtbot.waitUntil(lambda: "bigdemo" in ann.store.list.visible_names(), timeout=5000)
+    pick(qtbot, ann, "bigdemo")
+    details = ann.store.details
+    with qtbot.waitSignal(ann.installer.ended, timeout=20000):
+        details.action.click()
+
+    developer.publish(big_game(tmp_path / "v2", b"2"), "1.1.0")  # the store updates live
+    qtbot.waitUntil(lambda: details.action.text() == "Update", timeout=5000)
+    qtbot.waitUntil(lambda: details.versions.topLevelItemCount() == 2)
+    row = ann.store.list.visible_names().index("bigdemo")
+    badge = ann.store.list.proxy.index(row, 4).data()
+    assert badge == "Update available (1.0.0 → 1.1.0)"
+    assert details.versions.topLevelItem(0).text(0) == "1.1.0"  # newest first
+
+    slow_fetches(monkeypatch)
+    with qtbot.waitSignal(ann.installer.progress, timeout=10000):
+        details.action.click()
+    with qtbot.waitSignal(ann.installer.ended) as ended:
+        details.bar.cancel.click()
+    assert ended.args == ["Cancelled: BIGDEMO 1.0.0 stays installed.", False]
+    installed = read_installed(ann.state.games_root(), "bigdemo")
+    assert installed is not None and installed.version == "1.0.0"
