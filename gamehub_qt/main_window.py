@@ -313,7 +313,8 @@ class MainWindow(QMainWindow):
         settings = self.context.settings
         settings.setValue(GEOMETRY, self.saveGeometry())
         settings.setValue(WINDOW_STATE, self.saveState())
-        settings.setValue(CURRENT_TAB, min(self.tabs.currentIndex(), 1))
+        tab = self.tabs.currentIndex()
+        settings.setValue(CURRENT_TAB, tab if tab in (0, 1) else 0)  # no Hub tab until hosting
         for splitter in self.findChildren(QSplitter):
             if splitter.objectName():
                 settings.setValue(f"{SPLITTERS}/{splitter.objectName()}", splitter.saveState())

@@ -11,6 +11,14 @@
         <source>The hub is not answering right now; try again in a moment.</source>
         <translation>大廳目前沒有回應；請稍後再試。</translation>
     </message>
+    <message>
+        <source>{0} KB</source>
+        <translation>{0} KB</translation>
+    </message>
+    <message>
+        <source>{0} MB</source>
+        <translation>{0} MB</translation>
+    </message>
 </context>
 <context>
     <name>Banner</name>
@@ -1066,6 +1074,10 @@ Ask the host which fingerprint their hub shows (in its Hub tab) and trust the ne
         <translation>房間：{0}</translation>
     </message>
     <message>
+        <source>The hub is not answering. You can wait here or leave the room.</source>
+        <translation>大廳沒有回應。您可以在此等待，或離開房間。</translation>
+    </message>
+    <message>
         <source>The room closed: {0}</source>
         <translation>房間已關閉：{0}</translation>
     </message>
@@ -1304,6 +1316,10 @@ Ask the host which fingerprint their hub shows (in its Hub tab) and trust the ne
         <translation>{0} {1} — 房間 {2}</translation>
     </message>
     <message>
+        <source>Ready ✓</source>
+        <translation>已準備 ✓</translation>
+    </message>
+    <message>
         <source>owner</source>
         <translation>房主</translation>
     </message>
@@ -1320,8 +1336,8 @@ Ask the host which fingerprint their hub shows (in its Hub tab) and trust the ne
         <translation>未準備</translation>
     </message>
     <message>
-        <source>Waiting for players ({0} of {1}).</source>
-        <translation>等待玩家加入（{0} / {1}）。</translation>
+        <source>Waiting for players: {0} here, {1} needed to start (at most {2}).</source>
+        <translation>等待玩家：目前 {0} 位，需要 {1} 位才能開始（最多 {2} 位）。</translation>
     </message>
     <message>
         <source>Waiting: the owner starts once everyone is ready ({0} of {1}).</source>
@@ -1375,8 +1391,12 @@ Ask the host which fingerprint their hub shows (in its Hub tab) and trust the ne
         <translation>房間</translation>
     </message>
     <message>
-        <source>Waiting for players</source>
-        <translation>等待玩家</translation>
+        <source>Full</source>
+        <translation>已滿</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>可加入</translation>
     </message>
     <message>
         <source>Starting</source>
@@ -1387,8 +1407,16 @@ Ask the host which fingerprint their hub shows (in its Hub tab) and trust the ne
         <translation>遊戲中</translation>
     </message>
     <message>
+        <source>You are in a room; leave it to join another.</source>
+        <translation>您已在一個房間中；請先離開才能加入其他房間。</translation>
+    </message>
+    <message>
         <source>Starting a room…</source>
         <translation>正在建立房間…</translation>
+    </message>
+    <message>
+        <source>Leave your room first.</source>
+        <translation>請先離開您的房間。</translation>
     </message>
     <message>
         <source>Finding a room…</source>
