@@ -13,6 +13,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QDateTime, QLocale
+from PySide6.QtWidgets import QTreeWidget
 
 from gamehub_qt.context import AppContext
 from hub_core.client import HubClient
@@ -84,6 +85,9 @@ def when(timestamp: float | None) -> str:
 
 
 def megabytes(count: float) -> str:
+    """A size as people read it: '12 KB' for small things, '3.4 MB' for the rest."""
+    if count < 1e6:
+        return tr("{0} KB").format(f"{count / 1e3:.0f}")
     return tr("{0} MB").format(f"{count / 1e6:.1f}")
 
 
@@ -92,6 +96,12 @@ def players_text(game: dict[str, Any]) -> str:
     low = int(game.get("min_players") or game.get("max_players") or 1)
     high = int(game.get("max_players") or low)
     return str(high) if low == high else f"{low}–{high}"
+
+
+def fit_columns(tree: QTreeWidget) -> None:
+    """Sizes every column but the last (which stretches) to what it holds."""
+    for column in range(tree.columnCount() - 1):
+        tree.resizeColumnToContents(column)
 
 
 class RateMeter:

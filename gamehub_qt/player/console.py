@@ -64,7 +64,7 @@ class ConsoleTab(QWidget):
         self.input.clear()
         if not self.runner.running:
             return
-        self.append(line + "\n")  # a terminal echoes what is typed; so does this console
+        self.append(f"> {line}\n")  # echoed like a terminal, marked as the player's own
         self.runner.send(line)
 
     def tail(self) -> str:

@@ -21,7 +21,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gamehub_qt.player.common import megabytes, need_client, players_text, rating_text, stars, when
+from gamehub_qt.player.common import (
+    fit_columns,
+    megabytes,
+    need_client,
+    players_text,
+    rating_text,
+    stars,
+    when,
+)
 from gamehub_qt.player.install_bar import InstallBar
 from gamehub_qt.player.installer import Installer
 from gamehub_qt.player.state import PlayerState
@@ -148,6 +156,7 @@ class GameDetails(QWidget):
             self.versions.addTopLevelItem(
                 QTreeWidgetItem([str(v["version"]), when(v.get("uploaded")), size])
             )
+        fit_columns(self.versions)
 
     def _fill_reviews(self, reviews: list[dict[str, Any]]) -> None:
         self.reviews.clear()
@@ -160,6 +169,7 @@ class GameDetails(QWidget):
                 str(r.get("text", "")),
             ]
             self.reviews.addTopLevelItem(QTreeWidgetItem(row))
+        fit_columns(self.reviews)
 
     # -- acting ------------------------------------------------------------------------
 

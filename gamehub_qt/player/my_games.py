@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gamehub_qt.player.common import need_client, stars, when
+from gamehub_qt.player.common import fit_columns, need_client, stars, when
 from gamehub_qt.player.install_bar import InstallBar
 from gamehub_qt.player.installer import Installer
 from gamehub_qt.player.reviews import ask_review
@@ -96,6 +96,7 @@ class MyGamesPage(QWidget):
             item.setData(0, NAME_ROLE, name)
             self.games.addTopLevelItem(item)
             item.setSelected(name == keep)
+        fit_columns(self.games)
         self._update_buttons()
 
     def _open_folder(self) -> None:
@@ -133,6 +134,7 @@ class MyGamesPage(QWidget):
             )
             item.setData(0, NAME_ROLE, index)
             self.mine.addTopLevelItem(item)
+        fit_columns(self.mine)
         self._update_buttons()
 
     def _store_event(self, kind: str, data: object) -> None:

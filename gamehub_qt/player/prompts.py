@@ -7,6 +7,7 @@ is open, and the room page closes the start question itself if the start is with
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -58,9 +59,12 @@ class StarPicker(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         self.buttons: list[QPushButton] = []
+        big = QFont(self.font())
+        big.setPointSizeF(big.pointSizeF() * 1.8)
         for stars in range(1, 6):
             button = QPushButton(EMPTY_STAR)
             button.setFlat(True)
+            button.setFont(big)
             button.setToolTip(self.tr("{0} of 5 stars").format(stars))
             button.setAccessibleName(self.tr("{0} stars").format(stars))
             self.group.addButton(button, stars)

@@ -109,6 +109,7 @@ class RoomPage(QWidget):
             self.players.addItem(self.player_line(seat, name, room))
         waiting = room["state"] == "waiting"
         self.ready.setChecked(me in room["ready"])
+        self.ready.setText(self.tr("Ready ✓") if me in room["ready"] else self.tr("Ready"))
         self.ready.setEnabled(waiting and not self.installer.busy)
         self.start.setVisible(room["owner"] == me)
         self.start.setEnabled(waiting and can_start(room))
@@ -128,7 +129,9 @@ class RoomPage(QWidget):
     def status_text(self, room: dict[str, Any]) -> str:
         state, have, high = room["state"], len(room["players"]), room["max_players"]
         if state == "waiting" and have < room["min_players"]:
-            return self.tr("Waiting for players ({0} of {1}).").format(have, high)
+            return self.tr(
+                "Waiting for players: {0} here, {1} needed to start (at most {2})."
+            ).format(have, room["min_players"], high)
         if state == "waiting":
             return self.tr("Waiting: the owner starts once everyone is ready ({0} of {1}).").format(
                 len(room["ready"]), have

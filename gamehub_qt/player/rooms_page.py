@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gamehub_qt.player.common import need_client
+from gamehub_qt.player.common import fit_columns, need_client
 from gamehub_qt.player.rooms_mirror import RoomsMirror, create_room, quick_play
 from gamehub_qt.player.state import PlayerState
 
@@ -104,18 +104,22 @@ class RoomsPage(QWidget):
                     str(room["display_name"]),
                     str(room["owner"]),
                     f"{len(room['players'])}/{room['max_players']}: {', '.join(room['players'])}",
-                    self.status_text(str(room["state"])),
+                    self.status_text(room),
                     str(room["id"]),
                 ]
             )
             item.setData(0, ID_ROLE, room["id"])
             self.table.addTopLevelItem(item)
             item.setSelected(room["id"] == keep)
+        fit_columns(self.table)
         self._update_buttons()
 
-    def status_text(self, state: str) -> str:
+    def status_text(self, room: dict[str, Any]) -> str:
+        state = str(room["state"])
+        if state == "waiting" and len(room["players"]) >= int(room["max_players"]):
+            return self.tr("Full")
         return {
-            "waiting": self.tr("Waiting for players"),
+            "waiting": self.tr("Open"),
             "proposed": self.tr("Starting"),
             "in_game": self.tr("Playing"),
         }.get(state, state)
@@ -126,6 +130,10 @@ class RoomsPage(QWidget):
 
     def set_in_room(self, in_room: bool) -> None:
         self.in_room = in_room
+        self.notice.setStyleSheet("")
+        self.notice.setText(
+            self.tr("You are in a room; leave it to join another.") if in_room else ""
+        )
         self._update_buttons()
 
     def _update_buttons(self) -> None:

@@ -68,6 +68,7 @@ class PlayerTab(QWidget):
 
     def _main_page(self) -> QWidget:
         header = QHBoxLayout()
+        header.setContentsMargins(8, 4, 8, 0)
         header.addWidget(self.who)
         header.addWidget(self.hub_note, 1)
         header.addWidget(self.logout_button)
