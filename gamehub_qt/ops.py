@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from gamehub_qt.message import Messages
@@ -77,7 +77,9 @@ class HubOp:
         runner.keep(self)
         if self._busy:
             self._busy(True)
-        self._bridge.finished.connect(self._done)
+        # Queued even when the work is done before run() returns: callbacks never run
+        # inside run(), so callers may set up state after starting the operation.
+        self._bridge.finished.connect(self._done, Qt.ConnectionType.QueuedConnection)
         self.future = runner.net.submit(self.work())
         self.future.add_done_callback(self._bridge.finished.emit)
         return self
