@@ -208,7 +208,7 @@ class Hub:
         if self._announcer is not None:
             await self._announcer.stop()
         self.sessions.close_all()
-        await asyncio.sleep(0.05)  # let the stop event leave before the PUB socket closes
+        await asyncio.sleep(0.2)  # let the last events leave before the PUB socket closes
         await self.wire.stop()
         await _run(self.repo.close)
         log.info("Hub %r stopped", self.name)
