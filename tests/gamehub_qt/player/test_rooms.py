@@ -6,9 +6,11 @@ rps clients run by each tab and fed through each console's input line.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from gamehub_qt.player import PlayerTab
@@ -19,6 +21,14 @@ from tests.gamehub_qt.player.conftest import Developer
 from tests.hub_core.gamefactory import make_server_game
 
 START = 20000  # a room starts its game server before it exists
+# scripts/screenshots sets this to take the README's in-room and in-game pictures here.
+SHOTS = os.environ.get("GAMEHUB_SCREENSHOTS")
+
+
+def shoot(qtbot: QtBot, widget: QWidget, name: str) -> None:
+    if SHOTS:
+        qtbot.wait(300)  # let the last updates paint
+        widget.grab().save(str(Path(SHOTS) / f"{name}.png"))
 
 
 def page_of(tab: PlayerTab) -> RoomPage:
@@ -103,16 +113,23 @@ def shown_reviews(qtbot: QtBot, tab: PlayerTab, count: int) -> list[tuple[str, s
 
 
 def test_two_windows_play_rps_and_review_it(qtbot: QtBot, ann: PlayerTab, bob: PlayerTab) -> None:
+    for tab in (ann, bob):
+        tab.resize(1000, 640)
     room_id = create_room(qtbot, ann, "rps")
     join_room(qtbot, bob, room_id)
     qtbot.waitUntil(lambda: page_of(ann).players.count() == 2, timeout=5000)
+    shoot(qtbot, ann, "room")
     assert page_of(ann).players.item(0).text().startswith("1. ann  (owner, you")
     assert not page_of(bob).start.isVisible()  # only the owner starts
     ready_and_start(qtbot, ann, bob)
     play_to_the_end(qtbot, ann, bob)
+    shoot(qtbot, ann, "console")
+    if ann.play.rating is not None:
+        shoot(qtbot, ann.play.rating, "rating")
 
     rate(qtbot, ann.play.rating, 4, "Quick and fun.")
     assert shown_reviews(qtbot, ann, 1) == [("ann", "★★★★☆", "Quick and fun.")]
+    shoot(qtbot, ann, "reviews")
     mine = ann.my_games.mine  # My games lists it, and editing replaces it
     qtbot.waitUntil(lambda: mine.topLevelItemCount() == 1, timeout=5000)
     mine.topLevelItem(0).setSelected(True)
