@@ -135,6 +135,53 @@ def role_tabs(shots: Shots, window: MainWindow, tmp: Path) -> None:
     shots.save(window, "developer")
 
 
+def reviewed_game(shots: Shots, window: MainWindow, tmp: Path) -> None:
+    """Ada's game "ada_rps" gets played and reviewed by ann and bob; Ada sees the reviews."""
+    context = window.context
+    package = tmp / "ada_rps"
+    shutil.copytree(ROOT / "sample_games" / "rps", package)
+    manifest = json.loads((package / "manifest.json").read_text(encoding="utf-8"))
+    manifest.update(name="ada_rps", display_name="Rock Paper Scissors (Ada's)")
+    (package / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    command = [sys.executable, "-m", "hub_core", "publish", str(package), "--json"]
+    command += ["--hub", context.endpoint, "--user", "ada", "--data", str(tmp / "cli")]
+    env = dict(os.environ, GAMEHUB_PASSWORD=PASSWORD)
+    subprocess.run(command, check=True, env=env, cwd=ROOT, capture_output=True)
+    context.net.call(_play_and_review(context))
+    # The command line's login ended the window's developer session (one per user).
+    context.net.call(context.developer.login("ada", PASSWORD))
+    show_tab(window, 1)
+    panel = window.developer_tab.my_games  # type: ignore[attr-defined]
+    panel.refresh_button.click()
+    wait_until(lambda: (panel.game("ada_rps") or {}).get("review_count") == 2)
+    panel.select("ada_rps")
+    panel.details.setCurrentIndex(1)
+    shots.save(window, "developer-reviews")
+
+
+async def _play_and_review(context: AppContext) -> None:
+    """ann (the window's player) and bob start a match of ada_rps, then both review it."""
+    from hub_core.client import HubClient
+
+    ann = context.player
+    bob = await HubClient.connect(context.endpoint)
+    await bob.register("player", "bob", PASSWORD)
+    await bob.login("player", "bob", PASSWORD, watch=False)
+    room = (await ann.request("create_room", {"name": "ada_rps"}, timeout=30))["room"]
+    await bob.request("join_room", {"room": room["id"]})
+    for client in (ann, bob):
+        ready = {"room": room["id"], "ready": True, "installed": room["version"]}
+        await client.request("set_ready", ready)
+    await ann.request("propose_start", {"room": room["id"]})
+    await bob.request("respond_start", {"room": room["id"], "accept": True})
+    praise = "Our class plays it every break."
+    await ann.request("review", {"name": "ada_rps", "rating": 5, "text": praise})
+    await bob.request("review", {"name": "ada_rps", "rating": 4, "text": "Simple, quick, fair."})
+    for client in (ann, bob):
+        await client.request("leave_room", {"room": room["id"]})
+    await bob.close()
+
+
 def hub_tab(shots: Shots, window: MainWindow) -> None:
     """A room with its game server's log."""
     context = window.context
@@ -161,6 +208,7 @@ def session(out: Path, language: str, tmp: Path) -> None:
     try:
         host(shots, window)
         role_tabs(shots, window, tmp)
+        reviewed_game(shots, window, tmp)
         hub_tab(shots, window)
         settings(shots, window)
     finally:
