@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,6 +15,32 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+
+NETNS_SETUP = (
+    "ip link set lo up && ip link set lo multicast on && ip route add 224.0.0.0/4 dev lo"
+    ' && export GAMEHUB_NETNS=1 && exec "$@"'
+)
+
+
+def fail(message: str) -> None:
+    """Ends a benchmark that cannot run here with its one JSON line."""
+    print(json.dumps({"error": message}, sort_keys=True))
+    sys.exit(0)
+
+
+def reexec_in_netns(script: str) -> None:
+    """Runs ``script`` again inside a private network namespace whose loopback carries
+    multicast, so mDNS never reaches a real network (never returns)."""
+    if shutil.which("unshare") is None or shutil.which("ip") is None:
+        fail("needs unshare and ip (util-linux, iproute2) to make a private network namespace")
+    root = os.geteuid() == 0
+    prefix = ["unshare", "--net"] if root else ["unshare", "--user", "--map-root-user", "--net"]
+    if subprocess.run([*prefix, "true"], capture_output=True).returncode != 0:
+        fail("cannot create a private network namespace here (unshare refused)")
+    args = [*prefix, "--", "bash", "-c", NETNS_SETUP, "netns", sys.executable, script]
+    sys.stdout.flush()
+    os.execvp(args[0], [*args, *sys.argv[1:]])
 
 
 def percentile(values: list[float], q: float) -> float:

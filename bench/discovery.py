@@ -17,13 +17,13 @@ import argparse
 import asyncio
 import json
 import os
-import shutil
-import subprocess
 import sys
 import time
 import uuid
 from pathlib import Path
 from typing import Any
+
+from _util import fail, percentile, reexec_in_netns  # type: ignore[import-not-found]
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -32,45 +32,6 @@ if str(ROOT) not in sys.path:
 LO = ["127.0.0.1"]
 TRIALS = 5
 WAIT = 5.0
-NETNS_SETUP = (
-    "ip link set lo up && ip link set lo multicast on && ip route add 224.0.0.0/4 dev lo"
-    ' && export GAMEHUB_NETNS=1 && exec "$@"'
-)
-
-
-def _fail(message: str) -> None:
-    print(json.dumps({"error": message}, sort_keys=True))
-    sys.exit(0)
-
-
-def reexec_in_netns() -> None:
-    """Runs this script again inside a private network namespace (never returns)."""
-    if shutil.which("unshare") is None or shutil.which("ip") is None:
-        _fail("needs unshare and ip (util-linux, iproute2) to make a private network namespace")
-    root = os.geteuid() == 0
-    prefix = ["unshare", "--net"] if root else ["unshare", "--user", "--map-root-user", "--net"]
-    if subprocess.run([*prefix, "true"], capture_output=True).returncode != 0:
-        _fail("cannot create a private network namespace here (unshare refused)")
-    args = [
-        *prefix,
-        "--",
-        "bash",
-        "-c",
-        NETNS_SETUP,
-        "netns",
-        sys.executable,
-        str(Path(__file__).resolve()),
-        *sys.argv[1:],
-    ]
-    sys.stdout.flush()
-    os.execvp(args[0], args)
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Nearest rank, as in bench/_util.py."""
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))
-    return ordered[index]
 
 
 def announcement(tag: str) -> Any:
@@ -194,14 +155,14 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=TRIALS)
     args = parser.parse_args()
     if os.environ.get("GAMEHUB_NETNS") != "1":
-        reexec_in_netns()
+        reexec_in_netns(str(Path(__file__).resolve()))
     print(f"discovery benchmark: {args.trials} hubs announced on 127.0.0.1 in a private netns")
     from hub_core.errors import DiscoveryError
 
     try:
         figures = asyncio.run(run(max(1, args.trials)))
     except (OSError, TimeoutError, DiscoveryError) as exc:
-        _fail(f"discovery benchmark failed: {exc!r}")
+        fail(f"discovery benchmark failed: {exc!r}")
     for key, value in figures.items():
         print(f"  {key}: {value}")
     print(json.dumps(figures, sort_keys=True))

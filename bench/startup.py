@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import platform
-import shutil
 import statistics
 import subprocess
 import sys
@@ -29,16 +28,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from _util import reexec_in_netns  # type: ignore[import-not-found]
+
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 TRIALS = 5
 TARGET_S = 1.0
-NETNS_SETUP = (
-    "ip link set lo up && ip link set lo multicast on && ip route add 224.0.0.0/4 dev lo"
-    ' && export GAMEHUB_NETNS=1 && exec "$@"'
-)
 
 # Prints the monotonic time of the first paint of any QMainWindow, then closes it.
 _FIRST_PAINT = """
@@ -119,18 +116,6 @@ def measure(trials: int) -> dict[str, object]:
     }
 
 
-def reexec_in_netns() -> None:
-    """Runs this script again inside a private network namespace (never returns)."""
-    root = os.geteuid() == 0
-    prefix = ["unshare", "--net"] if root else ["unshare", "--user", "--map-root-user", "--net"]
-    if shutil.which("unshare") is None or subprocess.run([*prefix, "true"]).returncode != 0:
-        print(json.dumps({"error": "cannot create a private network namespace here"}))
-        sys.exit(0)
-    args = [*prefix, "--", "bash", "-c", NETNS_SETUP, "netns", sys.executable, __file__]
-    sys.stdout.flush()
-    os.execvp(args[0], [*args, *sys.argv[1:]])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
@@ -139,7 +124,7 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=TRIALS)
     args = parser.parse_args()
     if os.environ.get("GAMEHUB_NETNS") != "1":
-        reexec_in_netns()
+        reexec_in_netns(str(Path(__file__).resolve()))
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     figures = measure(args.trials)
     if not args.json:
