@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 import qasync
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from gamehub_qt.context import AppContext
@@ -47,6 +48,11 @@ def run_app(argv: Sequence[str] | None = None) -> int:
     # are saved and a hosted hub stops cleanly.
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: window.close())
+    # Python runs signal handlers only between bytecodes; while Qt waits in C for events,
+    # nothing would run them. A light timer wakes the interpreter to check.
+    wake = QTimer()
+    wake.timeout.connect(lambda: None)
+    wake.start(250)
     try:
         with loop:
             closed = asyncio.Event()
