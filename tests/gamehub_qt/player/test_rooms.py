@@ -7,9 +7,12 @@ rps clients run by each tab and fed through each console's input line.
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
@@ -64,18 +67,18 @@ def type_into(tab: PlayerTab, *lines: str) -> None:
         console.input.returnPressed.emit()
 
 
-def ready_and_start(qtbot: QtBot, owner: PlayerTab, guest: PlayerTab) -> None:
+def ready_and_start(qtbot: QtBot, owner: PlayerTab, guest: PlayerTab, game: str = "rps") -> None:
     """Both get ready (installing the room's version), the owner starts, the guest accepts."""
     page_of(owner).ready.click()
     page_of(guest).ready.click()
     qtbot.waitUntil(page_of(owner).start.isEnabled, timeout=START)
     assert "✓ ready" in page_of(guest).players.item(1).text()
-    assert "rps" in owner.state.installed and "rps" in guest.state.installed
+    assert game in owner.state.installed and game in guest.state.installed
     page_of(owner).start.click()
     qtbot.waitUntil(lambda: guest.play.start_prompt is not None, timeout=5000)
     prompt = guest.play.start_prompt
     assert prompt is not None and not prompt.isModal()
-    assert prompt.question.text() == "ann wants to start Rock Paper Scissors. Play now?"
+    assert prompt.question.text() == f"ann wants to start {owner.state.display_name(game)}. Play now?"
     prompt.accept_button.click()
 
 
@@ -235,6 +238,57 @@ def test_a_declined_start_returns_the_room_to_waiting(
     qtbot.waitUntil(lambda: page_of(ann).status.text().startswith("Waiting"), timeout=5000)
     assert bob.play.start_prompt is None
     assert ann.play.console is None and bob.play.console is None
+
+
+def shoot_game(qtbot: QtBot, player: str, others: list[str], width: int, height: int) -> None:
+    """The game's window (top left) beside the room: other processes' windows on Xvfb.
+
+    Both clients' windows open at (0, 0) with no window manager to arrange them, so the
+    other players' windows are moved off screen (xdotool) to keep the picture one player's.
+    """
+    if not SHOTS or QGuiApplication.platformName() != "xcb" or not shutil.which("xdotool"):
+        return
+    for name in [player, *others]:  # wait until every client has its window
+        subprocess.run(["xdotool", "search", "--sync", "--name", f"Tetris — {name}"], timeout=10)
+    for name in others:
+        command = ["xdotool", "search", "--name", f"Tetris — {name}", "windowmove", "3000", "0"]
+        subprocess.run(command, timeout=10)
+    qtbot.wait(500)  # a few pieces down
+    shot = QGuiApplication.primaryScreen().grabWindow(0, 0, 0, width, height)
+    shot.save(str(Path(SHOTS) / "tetris.png"))
+
+
+def test_two_windows_play_tetris_in_its_own_windows(
+    qtbot: QtBot, ann: PlayerTab, bob: PlayerTab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GAMEHUB_AUTOPLAY", "1")  # the clients' bots drop the pieces
+    for tab in (ann, bob):  # for the picture: the room beside the game's window at (0, 0)
+        tab.setGeometry(560, 0, 840, 640)
+    ann.raise_()
+    room_id = create_room(qtbot, ann, "tetris")
+    join_room(qtbot, bob, room_id)
+    qtbot.waitUntil(lambda: page_of(ann).players.count() == 2, timeout=5000)
+    page_of(bob).say.setText("Best of luck, ann!")
+    page_of(bob).send.click()
+    qtbot.waitUntil(lambda: "bob: Best of luck" in page_of(ann).chat.toPlainText(), timeout=5000)
+    ready_and_start(qtbot, ann, bob, "tetris")
+    qtbot.waitUntil(lambda: ann.play.console is not None, timeout=5000)
+    console = ann.play.console
+    assert console is not None and console.input.isHidden()  # the game has its own window
+    assert ann.tabs.currentWidget() is page_of(ann)
+    qtbot.waitUntil(lambda: page_of(ann).status.text().startswith("Playing"), timeout=5000)
+    shoot_game(qtbot, "ann", ["bob"], 1400, 640)
+    qtbot.waitUntil(
+        lambda: ann.play.rating is not None and bob.play.rating is not None, timeout=60000
+    )
+    qtbot.waitUntil(lambda: page_of(ann).status.text().startswith("Waiting"), timeout=10000)
+    rate(qtbot, ann.play.rating, 5, "The garbage lines make it.")
+    tab = ann
+    tab.tabs.setCurrentWidget(tab.store)
+    tab.store.list.select("tetris")
+    reviews = tab.store.details.reviews
+    qtbot.waitUntil(lambda: reviews.topLevelItemCount() == 1, timeout=5000)
+    assert reviews.topLevelItem(0).text(4) == "The garbage lines make it."
 
 
 GUI_CLIENT = r"""
