@@ -78,7 +78,8 @@ def ready_and_start(qtbot: QtBot, owner: PlayerTab, guest: PlayerTab, game: str 
     qtbot.waitUntil(lambda: guest.play.start_prompt is not None, timeout=5000)
     prompt = guest.play.start_prompt
     assert prompt is not None and not prompt.isModal()
-    assert prompt.question.text() == f"ann wants to start {owner.state.display_name(game)}. Play now?"
+    title = owner.state.display_name(game)
+    assert prompt.question.text() == f"ann wants to start {title}. Play now?"
     prompt.accept_button.click()
 
 
@@ -314,3 +315,20 @@ def test_a_gui_game_keeps_its_output_as_a_log(
     assert ann.tabs.currentWidget() is page_of(ann)  # the game has its own window
     qtbot.waitUntil(lambda: "The game ended." in console.status.text(), timeout=10000)
     assert "window opened" in console.text()
+
+
+def test_a_game_server_that_fails_to_start_is_explained_at_the_room_list(
+    qtbot: QtBot, ann: PlayerTab, developer: Developer, tmp_path: Path
+) -> None:
+    broken = "import sys\nsys.exit('This server needs a missing module.')\n"
+    folder = make_server_game(tmp_path / "broken", "broken", server=broken)
+    developer.publish(folder, "1.0.0")
+    qtbot.waitUntil(lambda: ann.rooms.game.findData("broken") >= 0, timeout=5000)
+    ann.tabs.setCurrentWidget(ann.rooms)
+    ann.rooms.game.setCurrentIndex(ann.rooms.game.findData("broken"))
+    ann.rooms.create_button.click()
+    notice = ann.rooms.notice
+    qtbot.waitUntil(lambda: "could not start" in notice.text(), timeout=START)
+    assert "This server needs a missing module." in notice.text()  # what the server said
+    assert ann.play.session is None and ann.tabs.currentWidget() is ann.rooms
+    assert ann.rooms.create_button.isEnabled()  # try again, or pick another game
