@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
@@ -21,6 +22,15 @@ NETNS_SETUP = (
     "ip link set lo up && ip link set lo multicast on && ip route add 224.0.0.0/4 dev lo"
     ' && export GAMEHUB_NETNS=1 && exec "$@"'
 )
+
+
+def arguments(description: str | None) -> argparse.ArgumentParser:
+    """Every benchmark's parser: ``--json`` (accepted; the JSON line is always printed)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument(
+        "--json", action="store_true", help="end with one JSON line (always printed)"
+    )
+    return parser
 
 
 def fail(message: str) -> None:

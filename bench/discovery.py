@@ -13,7 +13,6 @@ in a private network namespace whose loopback carries multicast, and binds to 12
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import os
@@ -23,7 +22,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from _util import fail, percentile, reexec_in_netns  # type: ignore[import-not-found]
+from _util import arguments, fail, percentile, reexec_in_netns  # type: ignore[import-not-found]
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -148,10 +147,7 @@ async def run(trials: int) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument(
-        "--json", action="store_true", help="end with one JSON line (always printed)"
-    )
+    parser = arguments(__doc__)
     parser.add_argument("--trials", type=int, default=TRIALS)
     args = parser.parse_args()
     if os.environ.get("GAMEHUB_NETNS") != "1":

@@ -14,7 +14,6 @@ install rate through the app and directly, and the app/direct rate ratio.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import tempfile
@@ -25,7 +24,7 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from _util import HubProcess, percentile, report  # type: ignore[import-not-found]
+from _util import HubProcess, arguments, percentile, report  # type: ignore[import-not-found]
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 from transfer import MB, PASSWORD, logged_in, make_game  # type: ignore[import-not-found]
@@ -132,10 +131,7 @@ def install_from_the_window(endpoint: str, work: Path, name: str) -> dict[str, A
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument(
-        "--json", action="store_true", help="end with one JSON line (always printed)"
-    )
+    parser = arguments(__doc__)
     parser.add_argument("--mb", type=int, default=100, help="game size in MB")
     args = parser.parse_args()
     size = args.mb * MB

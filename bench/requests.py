@@ -9,7 +9,6 @@ loop) gives the baseline, so the ratio holds on a noisy machine.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import multiprocessing
 import os
@@ -18,7 +17,7 @@ from typing import Any
 
 import zmq
 import zmq.asyncio
-from _util import HubProcess, percentile, report  # type: ignore[import-not-found]
+from _util import HubProcess, arguments, percentile, report  # type: ignore[import-not-found]
 
 from hub_core import protocol
 from hub_core.client import HubClient
@@ -140,10 +139,7 @@ def measure_echo(seconds: float) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument(
-        "--json", action="store_true", help="end with one JSON line (always printed)"
-    )
+    parser = arguments(__doc__)
     parser.add_argument("--seconds", type=float, default=10.0)
     args = parser.parse_args()
     print(f"requests benchmark: {args.seconds:g} s per measurement, {os.cpu_count()} cores")

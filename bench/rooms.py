@@ -14,7 +14,6 @@ subprocess and connecting to it, which is the floor for create_ms.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import os
@@ -26,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _util import HubProcess, percentile, report  # type: ignore[import-not-found]
+from _util import HubProcess, arguments, percentile, report  # type: ignore[import-not-found]
 
 from hub_core.client import HubClient
 from hub_core.lobby import room_topic
@@ -244,8 +243,7 @@ async def run(hub: HubProcess, seconds: float, tmp: Path) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--json", action="store_true", help="end with one JSON line (always)")
+    parser = arguments(__doc__)
     parser.add_argument("--seconds", type=float, default=60.0, help="length of the busy-lobby run")
     args = parser.parse_args()
     print(f"rooms benchmark: busy lobby for {args.seconds:g} s")

@@ -17,7 +17,6 @@ itself in a private network namespace and nothing reaches a real network.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import platform
@@ -28,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _util import reexec_in_netns  # type: ignore[import-not-found]
+from _util import arguments, reexec_in_netns  # type: ignore[import-not-found]
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -117,10 +116,7 @@ def measure(trials: int) -> dict[str, object]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument(
-        "--json", action="store_true", help="end with one JSON line (always printed)"
-    )
+    parser = arguments(__doc__)
     parser.add_argument("--trials", type=int, default=TRIALS)
     args = parser.parse_args()
     if os.environ.get("GAMEHUB_NETNS") != "1":

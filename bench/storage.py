@@ -10,7 +10,6 @@ fsync), so the ratio holds on a noisy machine.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import random
@@ -20,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _util import percentile, report  # type: ignore[import-not-found]
+from _util import arguments, percentile, report  # type: ignore[import-not-found]
 
 from hub_core.storage import Repository, open_repository
 
@@ -118,10 +117,7 @@ async def run(folder: Path, seconds: float) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument(
-        "--json", action="store_true", help="end with one JSON line (always printed)"
-    )
+    parser = arguments(__doc__)
     parser.add_argument("--seconds", type=float, default=3.0)
     args = parser.parse_args()
     print(f"storage benchmark: {args.seconds:g} s per measurement, {os.cpu_count()} cores")

@@ -10,7 +10,6 @@ inside the 100 MB changed.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import multiprocessing
@@ -22,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _util import HubProcess, report  # type: ignore[import-not-found]
+from _util import HubProcess, arguments, report  # type: ignore[import-not-found]
 
 from hub_core.client import HubClient
 from hub_core.installs import install
@@ -161,10 +160,7 @@ async def run_hub_side(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument(
-        "--json", action="store_true", help="end with one JSON line (always printed)"
-    )
+    parser = arguments(__doc__)
     parser.add_argument("--mb", type=int, default=100, help="game size in MB")
     args = parser.parse_args()
     size = args.mb * MB
