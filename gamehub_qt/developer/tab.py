@@ -22,9 +22,9 @@ from gamehub_qt.context import AppContext
 from gamehub_qt.developer import ops
 from gamehub_qt.developer.guard import WidgetOp
 from gamehub_qt.developer.localtest.dialog import LocalTestDialog
-from gamehub_qt.developer.login import LoginPanel
 from gamehub_qt.developer.my_games import MyGamesPanel
 from gamehub_qt.developer.publish.dialog import PublishDialog, remembered_source
+from gamehub_qt.login_form import DEVELOPER, LoginForm
 from hub_core.client import SessionInfo
 
 
@@ -34,7 +34,7 @@ class DeveloperTab(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.login = LoginPanel(context)
+        self.login = LoginForm(context, DEVELOPER)
         self.my_games = MyGamesPanel(context)
         self.who = QLabel()
         self.logout_button = QPushButton()
@@ -47,7 +47,6 @@ class DeveloperTab(QWidget):
         QVBoxLayout(self).addWidget(self.stack)
         conn = context.developer
         conn.session_changed.connect(self._on_session)
-        conn.told.connect(self.login.show_reason)
         self.logout_button.clicked.connect(self.log_out)
         self.my_games.publish_requested.connect(self.open_publish)
         self.my_games.test_requested.connect(self.open_local_test)

@@ -1,9 +1,9 @@
-"""The Player tab: the login panel until a player logs in, then Store, Rooms and My games.
+"""The Player tab: the login form until a player logs in, then Store, Rooms and My games.
 
 The tab follows the player connection: a session appearing (login) shows the pages and
 starts following the store and the rooms; a session ending (Log out, the hub link
 dropped, or a login elsewhere, which the hub tells us about) takes everything down and
-shows the login panel again, with the reason.
+shows the login form again, with the reason.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from gamehub_qt.context import AppContext
+from gamehub_qt.login_form import PLAYER, LoginForm
 from gamehub_qt.player.common import need_client
 from gamehub_qt.player.installer import Installer
-from gamehub_qt.player.login_panel import LoginPanel
 from gamehub_qt.player.my_games import MyGamesPage
 from gamehub_qt.player.play_controller import PlayController
 from gamehub_qt.player.rooms_mirror import RoomsMirror
@@ -43,7 +43,7 @@ class PlayerTab(QWidget):
         self.state = PlayerState(context)
         self.installer = Installer(self.state)
         self.mirror = RoomsMirror(self.state)
-        self.login = LoginPanel(context)
+        self.login = LoginForm(context, PLAYER)
         self.store = StorePage(self.state, self.installer)
         self.rooms = RoomsPage(self.state, self.mirror)
         self.my_games = MyGamesPage(self.state, self.installer)
@@ -62,7 +62,6 @@ class PlayerTab(QWidget):
         self.logout_button.clicked.connect(self.log_out)
         self.store.details.play_requested.connect(self._quick_play)
         context.player.session_changed.connect(self._session_changed)
-        context.player.told.connect(self.login.show_error)
         context.player.state_changed.connect(self._hub_state)
         self.state.session_lost.connect(self._session_lost)
 
@@ -106,10 +105,11 @@ class PlayerTab(QWidget):
         self.mirror.stop()
         self.state.end()
         self.stack.setCurrentIndex(0)
+        self.login.focus()
 
     def _session_lost(self, why: str) -> None:
         self._logged_out()
-        self.login.show_error(why)
+        self.login.show_reason(why)
 
     def log_out(self) -> None:
         """Logs out; if the hub does not answer, this app forgets the session anyway."""
@@ -127,7 +127,7 @@ class PlayerTab(QWidget):
 
     def _logout_failed(self, exc: Exception) -> None:
         self._logged_out()
-        self.login.show_error(self.tr("Logged out here; the hub did not confirm: {0}").format(exc))
+        self.login.show_reason(self.tr("Logged out here; the hub did not confirm: {0}").format(exc))
 
     def _find_my_room(self) -> None:
         """A restarted app finds the player's seat again (the hub keeps it a few seconds)."""

@@ -631,7 +631,7 @@ Ask the host which fingerprint their hub shows (in its Hub tab) and trust the ne
     </message>
 </context>
 <context>
-    <name>LoginPanel</name>
+    <name>LoginForm</name>
     <message>
         <source>Log in</source>
         <translation>登入</translation>
@@ -639,6 +639,10 @@ Ask the host which fingerprint their hub shows (in its Hub tab) and trust the ne
     <message>
         <source>Create account</source>
         <translation>建立帳號</translation>
+    </message>
+    <message>
+        <source>Player name:</source>
+        <translation>玩家名稱：</translation>
     </message>
     <message>
         <source>Developer account</source>
@@ -687,22 +691,6 @@ Ask the host which fingerprint their hub shows (in its Hub tab) and trust the ne
     <message>
         <source>Log in to play</source>
         <translation>登入以開始遊玩</translation>
-    </message>
-    <message>
-        <source>Player name</source>
-        <translation>玩家名稱</translation>
-    </message>
-    <message>
-        <source>Password</source>
-        <translation>密碼</translation>
-    </message>
-    <message>
-        <source>Choose a hub at the top of the window first.</source>
-        <translation>請先在視窗上方選擇一個大廳。</translation>
-    </message>
-    <message>
-        <source>The hub is not answering; GameHub keeps trying.</source>
-        <translation>大廳沒有回應；GameHub 會持續重試。</translation>
     </message>
     <message>
         <source>Creating account…</source>

@@ -18,7 +18,7 @@ LRELEASE = Path(sys.executable).with_name("pyside6-lrelease")
 FRENCH = """<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="fr">
-<context><name>LoginPanel</name>
+<context><name>LoginForm</name>
   <message><source>Log in</source><translation>Connexion</translation></message></context>
 <context><name>MyGamesPanel</name>
   <message><source>Refresh</source><translation>Actualiser</translation></message></context>

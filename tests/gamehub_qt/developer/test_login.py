@@ -6,10 +6,12 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from gamehub_qt.context import AppContext
-from gamehub_qt.developer.login import USER_KEY
 from gamehub_qt.developer.tab import DeveloperTab
+from gamehub_qt.login_form import DEVELOPER
 from hub_core.client import HubClient
 from tests.gamehub_qt.developer.conftest import WAIT_MS
+
+USER_KEY = DEVELOPER.user_key
 
 
 def fill(qtbot: QtBot, tab: DeveloperTab, user: str, password: str) -> None:
@@ -61,8 +63,8 @@ def test_no_hub_is_said_under_the_form(qtbot: QtBot, context: AppContext) -> Non
     assert tab.login.hub_note.text() == "Not connected to a hub: choose one first."
     fill(qtbot, tab, "dana", "secret")
     tab.login.submit()
-    qtbot.waitUntil(lambda: tab.login.form_error.text() != "", timeout=WAIT_MS)
-    assert tab.login.form_error.text() == "Choose a hub first."
+    qtbot.waitUntil(lambda: tab.login.error.text() != "", timeout=WAIT_MS)
+    assert tab.login.error.text() == "Choose a hub first."
 
 
 def test_name_is_prefilled_from_settings(qtbot: QtBot, connected: AppContext) -> None:
@@ -87,7 +89,7 @@ def test_logged_in_elsewhere_returns_to_the_form_with_the_reason(
 
     dev_tab.context.net.call(log_in_elsewhere())
     qtbot.waitUntil(lambda: not dev_tab.logged_in, timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: dev_tab.login.notice.text() != "", timeout=WAIT_MS)
-    assert dev_tab.login.notice.text() == (
+    qtbot.waitUntil(lambda: dev_tab.login.error.text() != "", timeout=WAIT_MS)
+    assert dev_tab.login.error.text() == (
         "This account logged in elsewhere, so you were logged out here."
     )

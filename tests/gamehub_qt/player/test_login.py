@@ -9,37 +9,37 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from gamehub_qt.context import AppContext
+from gamehub_qt.login_form import PLAYER, LoginForm
 from gamehub_qt.player import PlayerTab
-from gamehub_qt.player.login_panel import LoginPanel
 from hub_core.client import HubClient
 from tests.gamehub_qt.player.conftest import PASSWORD, SAMPLES, log_in, register
 
 
-def test_wrong_password_is_shown_under_the_form(qtbot: QtBot, tab: PlayerTab) -> None:
+def test_wrong_password_is_shown_next_to_the_password(qtbot: QtBot, tab: PlayerTab) -> None:
     register(tab.context, "ann")
     tab.login.user.setText("ann")
     tab.login.password.setText("not-the-password")
     tab.login.login_button.click()
-    qtbot.waitUntil(lambda: tab.login.error.text() != "", timeout=5000)
-    assert tab.login.error.text() == "Wrong player name or password."
+    qtbot.waitUntil(lambda: tab.login.password_error.text() != "", timeout=5000)
+    assert tab.login.password_error.text() == "Wrong player name or password."
     assert not tab.logged_in
     assert tab.login.login_button.isEnabled()  # usable again for another try
 
 
-def test_taken_name_is_shown_under_the_form(qtbot: QtBot, tab: PlayerTab) -> None:
+def test_taken_name_is_shown_next_to_the_name(qtbot: QtBot, tab: PlayerTab) -> None:
     register(tab.context, "ann")
     tab.login.user.setText("Ann")
     tab.login.password.setText(PASSWORD)
     tab.login.register_button.click()
-    qtbot.waitUntil(lambda: tab.login.error.text() != "", timeout=5000)
-    assert "taken" in tab.login.error.text().lower()
+    qtbot.waitUntil(lambda: tab.login.user_error.text() != "", timeout=5000)
+    assert "taken" in tab.login.user_error.text().lower()
     assert not tab.logged_in
 
 
 def test_empty_fields_are_caught_before_asking_the_hub(tab: PlayerTab) -> None:
     tab.login.user.setText("")
     tab.login.submit()
-    assert tab.login.error.text() == "Enter your player name."
+    assert tab.login.user_error.text() == "Enter your player name."
 
 
 def test_login_shows_the_store_and_remembers_the_name(qtbot: QtBot, tab: PlayerTab) -> None:
@@ -82,7 +82,7 @@ def test_remember_me_is_hidden_without_keyring(
     tab: PlayerTab, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(sys.modules, "keyring", None)  # import keyring now fails
-    assert LoginPanel(tab.context).remember.isHidden()
+    assert LoginForm(tab.context, PLAYER).remember.isHidden()
 
 
 def test_remember_me_keeps_the_password_in_the_keyring_only(
@@ -105,7 +105,7 @@ def test_remember_me_keeps_the_password_in_the_keyring_only(
     settings = (connected.paths.data / "settings.ini").read_text(encoding="utf-8")
     assert PASSWORD not in settings
 
-    again = LoginPanel(connected)  # the next start fills the password in
+    again = LoginForm(connected, PLAYER)  # the next start fills the password in
     qtbot.addWidget(again)
     qtbot.waitUntil(lambda: again.password.text() == PASSWORD, timeout=5000)
     assert again.remember.isChecked()
