@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import sys
 from pathlib import Path
 
 from PySide6.QtGui import QIcon
@@ -20,11 +19,15 @@ STYLE_SHEET = "gamehub.qss"
 
 
 def resource_dir() -> Path:
-    """``resources/`` next to the package, or inside a PyInstaller bundle."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle is not None:
-        return Path(bundle) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+    """The icons, style sheet and translations: ``gamehub_qt/resources`` or ``resources/``.
+
+    The repository keeps ``resources/`` at its top (DESIGN §1), which is where a checkout
+    or an editable install finds it; a wheel (pyproject.toml's package-dir) and the
+    PyInstaller bundle (packaging/gamehub.spec) put it inside this package instead.
+    """
+    here = Path(__file__).resolve().parent
+    inside = here / "resources"
+    return inside if inside.is_dir() else here.parent / "resources"
 
 
 @functools.cache

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sys
 import time
 from pathlib import Path
 
@@ -26,10 +25,14 @@ BUILTIN_KEY = "gamehub"
 
 
 def samples_folder() -> Path | None:
-    """sample_games/ next to the package, or inside a PyInstaller bundle."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    candidates = [Path(bundle) / "sample_games"] if bundle else []
-    candidates.append(Path(__file__).resolve().parent.parent / "sample_games")
+    """The sample games: ``hub_core/sample_games`` or ``sample_games/``; None if neither.
+
+    The repository keeps ``sample_games/`` at its top (DESIGN §1), which is where a
+    checkout or an editable install finds it; a wheel (pyproject.toml's package-dir) and
+    the PyInstaller bundle (packaging/gamehub.spec) put it inside this package instead.
+    """
+    here = Path(__file__).resolve().parent
+    candidates = (here / "sample_games", here.parent / "sample_games")
     return next((c for c in candidates if c.is_dir()), None)
 
 
