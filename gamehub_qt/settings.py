@@ -57,9 +57,6 @@ class SettingsDialog(QDialog):
         self.language = QComboBox()
         self.hub_name = QLineEdit()
         self.host_at_start = QCheckBox()
-        self.note = QLabel()
-        self.note.setWordWrap(True)
-        self.note.setObjectName("Note")
         form = QFormLayout()
         self.language_label = QLabel()
         self.language_label.setBuddy(self.language)
@@ -75,7 +72,6 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.note)
         layout.addWidget(buttons)
         self._fill_languages()
         self.retranslate()
@@ -103,9 +99,6 @@ class SettingsDialog(QDialog):
         self.host_at_start.setText(self.tr("&Host a hub whenever GameHub starts"))
         self.host_at_start.setToolTip(
             self.tr("Start hosting as soon as the window opens, so others can always join")
-        )
-        self.note.setText(
-            self.tr("A new language applies at once; a few texts follow after a restart.")
         )
 
     def _load(self) -> None:

@@ -8,6 +8,9 @@ lines of output, since that is usually where the reason is.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QFont, QFontDatabase, QTextCursor
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
@@ -23,12 +26,13 @@ class ConsoleTab(QWidget):
     def __init__(self, runner: GameRunner, interactive: bool, parent: QWidget | None = None):
         super().__init__(parent)
         self.runner = runner
+        self.interactive = interactive
+        self._status: Callable[[], str] = lambda: self.tr("Starting the game…")
         self.scrollback = QPlainTextEdit()
         self.scrollback.setReadOnly(True)
         self.scrollback.setMaximumBlockCount(SCROLLBACK_LINES)
         self.scrollback.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.input = QLineEdit()
-        self.input.setPlaceholderText(self.tr("Type here and press Enter to send it to the game"))
         self.input.setVisible(interactive)
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -40,11 +44,22 @@ class ConsoleTab(QWidget):
         runner.output.connect(self.append)
         runner.exited.connect(self._exited)
         runner.failed.connect(self._failed)
-        self.status.setText(self.tr("Starting the game…"))
         runner.started.connect(self._started)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Sets every fixed text, and the status again; runs on a language switch."""
+        self.input.setPlaceholderText(self.tr("Type here and press Enter to send it to the game"))
+        self.status.setText(self._status())
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def _started(self) -> None:
-        self.status.setText(self.tr("The game is running."))
+        self._status = lambda: self.tr("The game is running.")
+        self.retranslate()
 
     def text(self) -> str:
         return self.scrollback.toPlainText()
@@ -74,11 +89,13 @@ class ConsoleTab(QWidget):
     def _exited(self, code: int) -> None:
         self.input.setEnabled(False)
         if code == 0:
-            self._finish(self.tr("The game ended."), ok=True)
+            self._finish(lambda: self.tr("The game ended."), ok=True)
         elif code < 0:
-            self._finish(self.tr("The game was stopped (signal {0}).").format(-code), ok=False)
+            self._finish(
+                lambda: self.tr("The game was stopped (signal {0}).").format(-code), ok=False
+            )
         else:
-            self._finish(self.crash_text(code), ok=False)
+            self._finish(lambda: self.crash_text(code), ok=False)
 
     def crash_text(self, code: int) -> str:
         """The sentence shown when the client exits with an error."""
@@ -90,10 +107,12 @@ class ConsoleTab(QWidget):
 
     def _failed(self, why: str) -> None:
         self.input.setEnabled(False)
-        self._finish(self.tr("The game could not start: {0}").format(why), ok=False)
+        self._finish(lambda: self.tr("The game could not start: {0}").format(why), ok=False)
 
-    def _finish(self, text: str, ok: bool) -> None:
-        self.status.setText(text)
+    def _finish(self, status: Callable[[], str], ok: bool) -> None:
+        """Shows how the game ended; ``status`` says it in the language of the moment."""
+        self._status = status
+        self.status.setText(status())
         self.status.setStyleSheet("" if ok else "color: #b3261e;")
         bold = QFont(self.status.font())
         bold.setBold(not ok)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -55,18 +55,9 @@ class GameDetails(QWidget):
         self.description = QLabel()
         self.description.setWordWrap(True)
         self.action = QPushButton()
-        self.repair = QPushButton(self.tr("Repair"))
-        self.play = QPushButton(self.tr("Quick play"))
-        self.versions = _tree([self.tr("Version"), self.tr("Published"), self.tr("Size")])
-        self.reviews = _tree(
-            [
-                self.tr("Player"),
-                self.tr("Rating"),
-                self.tr("Version"),
-                self.tr("Date"),
-                self.tr("Review"),
-            ]
-        )
+        self.repair, self.play = QPushButton(), QPushButton()
+        self.versions_label, self.reviews_label = QLabel(), QLabel()
+        self.versions, self.reviews = _tree(), _tree()
         self.bar = InstallBar(installer)
         self._layout()
         self.action.clicked.connect(self._act)
@@ -77,7 +68,30 @@ class GameDetails(QWidget):
         state.store_event.connect(self._store_event)
         installer.started.connect(self._update_buttons)
         installer.ended.connect(self._update_buttons)
-        self.show_game("")
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Sets every fixed text and shows the game again; runs on a language switch."""
+        self.repair.setText(self.tr("Repair"))
+        self.play.setText(self.tr("Quick play"))
+        self.versions_label.setText(self.tr("Versions"))
+        self.reviews_label.setText(self.tr("Reviews"))
+        self.versions.setHeaderLabels([self.tr("Version"), self.tr("Published"), self.tr("Size")])
+        self.reviews.setHeaderLabels(
+            [
+                self.tr("Player"),
+                self.tr("Rating"),
+                self.tr("Version"),
+                self.tr("Date"),
+                self.tr("Review"),
+            ]
+        )
+        self._fill()  # the game's facts line and the Install / Update button
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def _layout(self) -> None:
         buttons = QHBoxLayout()
@@ -90,9 +104,9 @@ class GameDetails(QWidget):
         layout.addWidget(self.description)
         layout.addLayout(buttons)
         layout.addWidget(self.bar)
-        layout.addWidget(QLabel(self.tr("Versions")))
+        layout.addWidget(self.versions_label)
         layout.addWidget(self.versions, 1)
-        layout.addWidget(QLabel(self.tr("Reviews")))
+        layout.addWidget(self.reviews_label)
         layout.addWidget(self.reviews, 2)
 
     # -- showing -----------------------------------------------------------------------
@@ -191,9 +205,8 @@ class GameDetails(QWidget):
             self.installer.install(self.name)
 
 
-def _tree(headers: list[str]) -> QTreeWidget:
+def _tree() -> QTreeWidget:
     tree = QTreeWidget()
-    tree.setHeaderLabels(headers)
     tree.setRootIsDecorated(False)
     tree.setAlternatingRowColors(True)
     return tree

@@ -7,6 +7,7 @@ too. The last result stays as a line of text until the next job starts.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from gamehub_qt.player.common import RateMeter, megabytes
@@ -22,7 +23,7 @@ class InstallBar(QWidget):
         self.what = QLabel()
         self.bar = QProgressBar()
         self.rate = QLabel()
-        self.cancel = QPushButton(self.tr("Cancel"))
+        self.cancel = QPushButton()
         self.result = QLabel()
         self.result.setWordWrap(True)
         row = QHBoxLayout()
@@ -42,6 +43,17 @@ class InstallBar(QWidget):
         installer.started.connect(self._started)
         installer.progress.connect(self._progress)
         installer.ended.connect(self._ended)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Sets the fixed text; runs again on a language switch. What is being installed and
+        how it went are sentences about one moment, and stay as they were said."""
+        self.cancel.setText(self.tr("Cancel"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def _show_running(self, running: bool) -> None:
         for widget in (self.what, self.bar, self.rate, self.cancel):

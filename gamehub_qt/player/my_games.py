@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QEvent, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -37,12 +37,10 @@ class MyGamesPage(QWidget):
         self.state = state
         self.installer = installer
         self.reviews: list[dict[str, Any]] = []
-        self.games = _tree([self.tr("Game"), self.tr("Installed"), self.tr("In the store")])
-        self.update_button = QPushButton(self.tr("Update"))
-        self.repair = QPushButton(self.tr("Repair"))
-        self.open_folder = QPushButton(self.tr("Open folder"))
-        self.mine = _tree([self.tr("Game"), self.tr("Rating"), self.tr("Date"), self.tr("Review")])
-        self.edit = QPushButton(self.tr("Edit review"))
+        self.games, self.mine = _tree(), _tree()
+        self.games_label, self.mine_label = QLabel(), QLabel()
+        self.update_button, self.repair = QPushButton(), QPushButton()
+        self.open_folder, self.edit = QPushButton(), QPushButton()
         self._layout(InstallBar(installer))
         self.update_button.clicked.connect(lambda: self.installer.install(self.current_game()))
         self.repair.clicked.connect(lambda: self.installer.repair(self.current_game()))
@@ -56,7 +54,26 @@ class MyGamesPage(QWidget):
         state.store_event.connect(self._store_event)
         installer.started.connect(self._update_buttons)
         installer.ended.connect(self._update_buttons)
-        self._update_buttons()
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Sets every fixed text and the games' store column; runs on a language switch."""
+        self.games_label.setText(self.tr("Installed games"))
+        self.games.setHeaderLabels([self.tr("Game"), self.tr("Installed"), self.tr("In the store")])
+        self.update_button.setText(self.tr("Update"))
+        self.repair.setText(self.tr("Repair"))
+        self.open_folder.setText(self.tr("Open folder"))
+        self.mine_label.setText(self.tr("My reviews"))
+        self.mine.setHeaderLabels(
+            [self.tr("Game"), self.tr("Rating"), self.tr("Date"), self.tr("Review")]
+        )
+        self.edit.setText(self.tr("Edit review"))
+        self._fill_games()  # "up to date", "update available: …"
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def _layout(self, bar: InstallBar) -> None:
         game_buttons = QHBoxLayout()
@@ -67,11 +84,11 @@ class MyGamesPage(QWidget):
         review_buttons.addWidget(self.edit)
         review_buttons.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("Installed games")))
+        layout.addWidget(self.games_label)
         layout.addWidget(self.games, 1)
         layout.addLayout(game_buttons)
         layout.addWidget(bar)
-        layout.addWidget(QLabel(self.tr("My reviews")))
+        layout.addWidget(self.mine_label)
         layout.addWidget(self.mine, 1)
         layout.addLayout(review_buttons)
 
@@ -156,8 +173,7 @@ class MyGamesPage(QWidget):
         )
 
 
-def _tree(headers: list[str]) -> QTreeWidget:
+def _tree() -> QTreeWidget:
     tree = QTreeWidget()
-    tree.setHeaderLabels(headers)
     tree.setRootIsDecorated(False)
     return tree

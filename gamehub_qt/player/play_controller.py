@@ -62,7 +62,7 @@ class PlayController(QObject):
         self.session.room_changed.connect(self._on_room)
         self.session.gone.connect(self.close_room)
         self.page.leave_requested.connect(self.leave)
-        self.tabs.addTab(self.page, self.tr("Room: {0}").format(room["display_name"]))
+        self.tabs.addTab(self.page, self._room_title(room))
         self.tabs.setCurrentWidget(self.page)
         self.rooms.set_in_room(True)
         self.session.start()
@@ -153,8 +153,7 @@ class PlayController(QObject):
         runner = GameRunner(self.state, room)
         cli = str(room.get("type", "CLI")).upper() != "GUI"
         console = ConsoleTab(runner, interactive=cli)
-        title = self.tr("{0} console") if cli else self.tr("{0} log")
-        self.tabs.addTab(console, title.format(room["display_name"]))
+        self.tabs.addTab(console, self._console_title(room, cli))
         if cli:
             self.tabs.setCurrentWidget(console)
             console.input.setFocus()
@@ -188,6 +187,30 @@ class PlayController(QObject):
         if self.rating is not None:
             self.rating.close()
         self.rating = ask_review(self.state, self.tabs, str(room["game"]))
+
+    # -- tab titles --------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        """Re-titles the room's and the console's tabs (the Player tab asks, on a language
+        switch: this QObject gets no LanguageChange of its own)."""
+        if self.session is None:
+            return
+        room = self.session.room
+        self._set_title(self.page, self._room_title(room))
+        if self.console is not None:
+            self._set_title(self.console, self._console_title(room, self.console.interactive))
+
+    def _room_title(self, room: dict[str, Any]) -> str:
+        return self.tr("Room: {0}").format(room["display_name"])
+
+    def _console_title(self, room: dict[str, Any], cli: bool) -> str:
+        title = self.tr("{0} console") if cli else self.tr("{0} log")
+        return title.format(room["display_name"])
+
+    def _set_title(self, widget: QWidget | None, title: str) -> None:
+        index = self.tabs.indexOf(widget) if widget is not None else -1
+        if index >= 0:
+            self.tabs.setTabText(index, title)
 
     # -- helpers -----------------------------------------------------------------------
 

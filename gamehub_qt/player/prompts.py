@@ -6,7 +6,7 @@ is open, and the room page closes the start question itself if the start is with
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -30,16 +30,12 @@ class StartPrompt(QDialog):
 
     def __init__(self, owner: str, game: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.owner, self.game = owner, game
         self.setModal(False)
-        self.setWindowTitle(self.tr("Start {0}?").format(game))
-        self.question = QLabel(self.tr("{0} wants to start {1}. Play now?").format(owner, game))
+        self.question = QLabel()
         buttons = QDialogButtonBox()
-        self.accept_button = buttons.addButton(
-            self.tr("Play"), QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.decline_button = buttons.addButton(
-            self.tr("Not now"), QDialogButtonBox.ButtonRole.RejectRole
-        )
+        self.accept_button = buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.decline_button = buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
         layout = QVBoxLayout(self)
         layout.addWidget(self.question)
         layout.addWidget(buttons)
@@ -47,6 +43,21 @@ class StartPrompt(QDialog):
         buttons.rejected.connect(self.reject)
         self.accepted.connect(lambda: self.answered.emit(True))
         self.rejected.connect(lambda: self.answered.emit(False))
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Sets every text; runs again when the user switches languages."""
+        self.setWindowTitle(self.tr("Start {0}?").format(self.game))
+        self.question.setText(
+            self.tr("{0} wants to start {1}. Play now?").format(self.owner, self.game)
+        )
+        self.accept_button.setText(self.tr("Play"))
+        self.decline_button.setText(self.tr("Not now"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
 
 class StarPicker(QWidget):
@@ -65,13 +76,23 @@ class StarPicker(QWidget):
             button = QPushButton(EMPTY_STAR)
             button.setFlat(True)
             button.setFont(big)
-            button.setToolTip(self.tr("{0} of 5 stars").format(stars))
-            button.setAccessibleName(self.tr("{0} stars").format(stars))
             self.group.addButton(button, stars)
             self.buttons.append(button)
             row.addWidget(button)
         row.addStretch(1)
         self.group.idClicked.connect(self.set_rating)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Sets the stars' tooltips; runs again when the user switches languages."""
+        for stars, button in enumerate(self.buttons, start=1):
+            button.setToolTip(self.tr("{0} of 5 stars").format(stars))
+            button.setAccessibleName(self.tr("{0} stars").format(stars))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def set_rating(self, rating: int) -> None:
         self.rating = rating
@@ -88,29 +109,40 @@ class RatingDialog(QDialog):
         self, name: str, shown: str, rating: int = 0, text: str = "", parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.name = name
+        self.name, self.shown = name, shown
         self.setModal(False)
-        self.setWindowTitle(self.tr("Rate {0}").format(shown))
         self.stars = StarPicker()
         self.stars.set_rating(rating)
+        self.question = QLabel()
         self.text = QPlainTextEdit(text)
-        self.text.setPlaceholderText(self.tr("What did you think? (optional)"))
         self.error = QLabel()
         self.error.setStyleSheet("color: #b3261e;")
         self.error.setWordWrap(True)
         buttons = QDialogButtonBox()
-        self.submit_button = buttons.addButton(
-            self.tr("Submit"), QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        buttons.addButton(self.tr("Later"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.submit_button = buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.later_button = buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("How did you like {0}?").format(shown)))
+        layout.addWidget(self.question)
         layout.addWidget(self.stars)
         layout.addWidget(self.text)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         buttons.accepted.connect(self._submit)
         buttons.rejected.connect(self.reject)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Sets every fixed text; runs again when the user switches languages."""
+        self.setWindowTitle(self.tr("Rate {0}").format(self.shown))
+        self.question.setText(self.tr("How did you like {0}?").format(self.shown))
+        self.text.setPlaceholderText(self.tr("What did you think? (optional)"))
+        self.submit_button.setText(self.tr("Submit"))
+        self.later_button.setText(self.tr("Later"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def _submit(self) -> None:
         if not self.stars.rating:

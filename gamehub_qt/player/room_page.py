@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -52,18 +52,16 @@ class RoomPage(QWidget):
         self.title.setFont(font)
         self.status = QLabel()
         self.players = QListWidget()
-        self.ready = QPushButton(self.tr("Ready"))
+        self.ready, self.start, self.leave = QPushButton(), QPushButton(), QPushButton()
         self.ready.setCheckable(True)
-        self.start = QPushButton(self.tr("Start"))
-        self.leave = QPushButton(self.tr("Leave room"))
         self.bar = InstallBar(installer)
         self.notice = QLabel()
         self.notice.setWordWrap(True)
         self.chat = QPlainTextEdit()
         self.chat.setReadOnly(True)
+        self.chat_label = QLabel()
         self.say = QLineEdit()
-        self.say.setPlaceholderText(self.tr("Say something to the room"))
-        self.send = QPushButton(self.tr("Send"))
+        self.send = QPushButton()
         self._layout()
         self.ready.clicked.connect(self._ready_clicked)
         self.start.clicked.connect(session.propose_start)
@@ -74,7 +72,21 @@ class RoomPage(QWidget):
         session.chat_received.connect(self.add_chat)
         session.failed.connect(self.show_problem)
         installer.ended.connect(self._install_ended)
-        self.show_room(session.room)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Sets every fixed text and shows the room again; runs on a language switch."""
+        self.start.setText(self.tr("Start"))
+        self.leave.setText(self.tr("Leave room"))
+        self.chat_label.setText(self.tr("Chat"))
+        self.say.setPlaceholderText(self.tr("Say something to the room"))
+        self.send.setText(self.tr("Send"))
+        self.show_room(self.session.room)  # its title, status, seats and Ready
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def _layout(self) -> None:
         buttons = QHBoxLayout()
@@ -92,7 +104,7 @@ class RoomPage(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.bar)
         layout.addWidget(self.notice)
-        layout.addWidget(QLabel(self.tr("Chat")))
+        layout.addWidget(self.chat_label)
         layout.addWidget(self.chat, 1)
         layout.addLayout(chat_row)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -41,19 +41,9 @@ class RoomsPage(QWidget):
         self.in_room = False
         self._busy = False
         self.game = QComboBox()
-        self.create_button = QPushButton(self.tr("Create room"))
-        self.quick = QPushButton(self.tr("Quick play"))
-        self.join = QPushButton(self.tr("Join"))
+        self.game_label = QLabel()
+        self.create_button, self.quick, self.join = QPushButton(), QPushButton(), QPushButton()
         self.table = QTreeWidget()
-        self.table.setHeaderLabels(
-            [
-                self.tr("Game"),
-                self.tr("Owner"),
-                self.tr("Players"),
-                self.tr("Status"),
-                self.tr("Room"),
-            ]
-        )
         self.table.setRootIsDecorated(False)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.notice = QLabel()
@@ -66,10 +56,35 @@ class RoomsPage(QWidget):
         self.table.itemSelectionChanged.connect(self._update_buttons)
         mirror.changed.connect(self._fill_rooms)
         state.games_changed.connect(self._fill_games)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Sets every fixed text and the rooms' status again; runs on a language switch."""
+        self.game_label.setText(self.tr("Game"))
+        self.create_button.setText(self.tr("Create room"))
+        self.quick.setText(self.tr("Quick play"))
+        self.join.setText(self.tr("Join"))
+        self.table.setHeaderLabels(
+            [
+                self.tr("Game"),
+                self.tr("Owner"),
+                self.tr("Players"),
+                self.tr("Status"),
+                self.tr("Room"),
+            ]
+        )
+        self._fill_rooms()
+        if self.in_room and not self._busy:
+            self.set_in_room(True)  # says so again, in the new language
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def _layout(self) -> None:
         top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("Game")))
+        top.addWidget(self.game_label)
         top.addWidget(self.game, 1)
         for button in (self.create_button, self.quick):
             top.addWidget(button)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,6 +29,7 @@ NAME_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
 COL_GAME, COL_RATING, COL_PLAYERS, COL_UPDATED, COL_INSTALLED = range(5)
+SORT_COLUMNS = (COL_GAME, COL_RATING, COL_PLAYERS, COL_UPDATED)  # the sort choice's order
 UPDATE_COLOR = QColor("#b06000")
 
 
@@ -42,26 +43,11 @@ class StoreList(QWidget):
         self.state = state
         self._quiet = False
         self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Search games"))
         self.search.setClearButtonEnabled(True)
         self.sort = QComboBox()
-        for label, column in (
-            (self.tr("Sort by name"), COL_GAME),
-            (self.tr("Sort by rating"), COL_RATING),
-            (self.tr("Sort by players"), COL_PLAYERS),
-            (self.tr("Sort by last update"), COL_UPDATED),
-        ):
-            self.sort.addItem(label, column)
+        for column in SORT_COLUMNS:
+            self.sort.addItem("", column)
         self.model = QStandardItemModel(0, 5, self)
-        self.model.setHorizontalHeaderLabels(
-            [
-                self.tr("Game"),
-                self.tr("Rating"),
-                self.tr("Players"),
-                self.tr("Updated"),
-                self.tr("Installed"),
-            ]
-        )
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
@@ -74,6 +60,34 @@ class StoreList(QWidget):
         self.sort.currentIndexChanged.connect(self._sort_chosen)
         state.games_changed.connect(self.rebuild)
         state.installed_changed.connect(self.rebuild)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Sets every fixed text and rebuilds the rows; runs again on a language switch."""
+        self.search.setPlaceholderText(self.tr("Search games"))
+        sorts = (
+            self.tr("Sort by name"),
+            self.tr("Sort by rating"),
+            self.tr("Sort by players"),
+            self.tr("Sort by last update"),
+        )
+        for index, text in enumerate(sorts):
+            self.sort.setItemText(index, text)
+        self.model.setHorizontalHeaderLabels(
+            [
+                self.tr("Game"),
+                self.tr("Rating"),
+                self.tr("Players"),
+                self.tr("Updated"),
+                self.tr("Installed"),
+            ]
+        )
+        self.rebuild()  # for the rows' "Update available (…)"
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def _make_table(self) -> QTableView:
         table = QTableView()

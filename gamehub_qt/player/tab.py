@@ -8,8 +8,10 @@ shows the login form again, with the reason.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -48,14 +50,13 @@ class PlayerTab(QWidget):
         self.rooms = RoomsPage(self.state, self.mirror)
         self.my_games = MyGamesPage(self.state, self.installer)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.store, self.tr("Store"))
-        self.tabs.addTab(self.rooms, self.tr("Rooms"))
-        self.tabs.addTab(self.my_games, self.tr("My games"))
+        for page in (self.store, self.rooms, self.my_games):
+            self.tabs.addTab(page, "")
         self.play = PlayController(self.state, self.installer, self.tabs, self.rooms)
         self.who = QLabel()
         self.hub_note = QLabel()
         self.hub_note.setStyleSheet("color: #b3261e;")
-        self.logout_button = QPushButton(self.tr("Log out"))
+        self.logout_button = QPushButton()
         self.stack = QStackedLayout(self)
         self.stack.addWidget(self.login)
         self.stack.addWidget(self._main_page())
@@ -64,6 +65,25 @@ class PlayerTab(QWidget):
         context.player.session_changed.connect(self._session_changed)
         context.player.state_changed.connect(self._hub_state)
         self.state.session_lost.connect(self._session_lost)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Sets every fixed text; runs again when the user switches languages."""
+        for page, title in (
+            (self.store, self.tr("Store")),
+            (self.rooms, self.tr("Rooms")),
+            (self.my_games, self.tr("My games")),
+        ):
+            self.tabs.setTabText(self.tabs.indexOf(page), title)
+        self.logout_button.setText(self.tr("Log out"))
+        self.who.setText(self.tr("Logged in as <b>{0}</b>").format(html.escape(self.state.user)))
+        self._hub_state(self.context.player.state)
+        self.play.retranslate()  # the room's and the console's tab titles
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def _main_page(self) -> QWidget:
         header = QHBoxLayout()
@@ -94,7 +114,7 @@ class PlayerTab(QWidget):
         self.state.begin(session)
         self.mirror.start()
         self.my_games.refresh_reviews()
-        self.who.setText(self.tr("Logged in as <b>{0}</b>").format(session.user))
+        self.retranslate()  # who is logged in
         self.tabs.setCurrentWidget(self.store)
         self.stack.setCurrentIndex(1)
         self._find_my_room()

@@ -1453,10 +1453,6 @@ Ask the host which fingerprint their hub shows (in its Hub tab) and trust the ne
         <source>Start hosting as soon as the window opens, so others can always join</source>
         <translation>視窗一開啟就開始架設，讓其他人隨時能加入</translation>
     </message>
-    <message>
-        <source>A new language applies at once; a few texts follow after a restart.</source>
-        <translation>新語言會立即套用；少數文字會在重新啟動後更新。</translation>
-    </message>
 </context>
 <context>
     <name>StarPicker</name>
