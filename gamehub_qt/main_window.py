@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Callable
+from typing import Protocol, runtime_checkable
 
 from PySide6.QtCore import QEvent, Qt, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShowEvent
@@ -48,6 +49,13 @@ from gamehub_qt.style import icon
 log = logging.getLogger(__name__)
 
 STATUS_MS = 10_000
+
+
+@runtime_checkable
+class Refreshable(Protocol):
+    """A tab that can reload what it shows (the Player, Developer and Hub tabs)."""
+
+    def refresh(self) -> None: ...
 
 
 def role_tab(module: str, class_name: str, context: AppContext) -> QWidget | None:
@@ -254,12 +262,13 @@ class MainWindow(QMainWindow):
         self.tab_actions[2].setEnabled(on)
 
     def refresh(self) -> None:
-        """F5: probe the hubs again, and let the current tab reload if it can."""
+        """F5: probes the hubs again and reloads the current tab (a missing role tab's
+        placeholder label has nothing to reload)."""
         if self.discovery is not None:
             self.discovery.refresh()
-        reload = getattr(self.tabs.currentWidget(), "refresh", None)
-        if callable(reload):
-            reload()
+        current = self.tabs.currentWidget()
+        if isinstance(current, Refreshable):
+            current.refresh()
 
     # -- messages, dialogs -----------------------------------------------------------
 

@@ -93,6 +93,11 @@ class DeveloperTab(QWidget):
         self.stack.setCurrentIndex(1)
         self.my_games.refresh()
 
+    def refresh(self) -> None:
+        """F5: fetches My games again, for whatever the store's events missed."""
+        if self.logged_in:
+            self.my_games.refresh()
+
     def log_out(self) -> None:
         conn = self.context.developer
 

@@ -119,6 +119,11 @@ class GameDetails(QWidget):
         if name:
             self._fetch()
 
+    def refresh(self) -> None:
+        """Fetches the shown game's details again (F5)."""
+        if self.name:
+            self._fetch()
+
     def _fetch(self) -> None:
         name = self.name
 

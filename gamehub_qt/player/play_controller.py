@@ -97,6 +97,11 @@ class PlayController(QObject):
 
     # -- following the room --------------------------------------------------------------
 
+    def refresh(self) -> None:
+        """Looks at the current room again, if there is one (F5)."""
+        if self.session is not None:
+            self.session.refresh()
+
     def _hub_state(self, state: str) -> None:
         """A silent hub may have lost the room: say so, and look again once it answers."""
         if self.session is None or self.page is None:

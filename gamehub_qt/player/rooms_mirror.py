@@ -55,6 +55,14 @@ class RoomsMirror(QObject):
         if client is not None:
             on_net(self.state.context, lambda: client.unsubscribe(ROOMS_TOPIC))
 
+    def refresh(self) -> None:
+        """Fetches a fresh list now (F5), in case an event was lost on the way."""
+
+        async def work() -> None:
+            await self._refresh(need_client(self.state.context))
+
+        self.state.op(None, work).run()
+
     async def _follow(self) -> None:
         client = need_client(self.state.context)
         self._sub = client.subscribe(ROOMS_TOPIC, self._on_event, self._on_gap)

@@ -162,6 +162,17 @@ class PlayerTab(QWidget):
         if mine is not None and self.logged_in:
             self.play.enter(mine["room"])
 
+    def refresh(self) -> None:
+        """F5: fetches again what the pages show, for whatever live updates missed."""
+        if not self.logged_in:
+            return
+        self.state.refresh_games()
+        self.state.refresh_installed()  # another copy of GameHub may have installed games
+        self.store.details.refresh()
+        self.mirror.refresh()
+        self.my_games.refresh_reviews()
+        self.play.refresh()
+
     # -- the rest ----------------------------------------------------------------------
 
     def _hub_state(self, state: str) -> None:

@@ -89,3 +89,13 @@ def test_log_reads_start_with_the_tail_then_follow(
     assert read_log(path, offset) == ("gh\n", 19, False)
     path.write_text("new\n")  # replaced: shorter than where we were
     assert read_log(path, 19) == ("new\n", 4, True)
+
+
+def test_f5_polls_the_hub_at_once(qtbot: QtBot, hosting: MainWindow) -> None:
+    tab, context = hosting.hub_tab, hosting.context
+    tab.timer.stop()  # from here on, only F5 polls
+    qtbot.waitUntil(lambda: tab._polling is None, timeout=WAIT_MS)
+    context.net.call(context.player.register("ann", "secret"))
+    context.net.call(context.player.login("ann", "secret"))
+    hosting.refresh_action.trigger()  # F5
+    qtbot.waitUntil(lambda: tab.players.count() == 1, timeout=WAIT_MS)
