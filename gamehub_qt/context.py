@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QWidget
 
 from gamehub_qt.connection import Connection
 from gamehub_qt.message import Messages
 from gamehub_qt.netloop import NetLoop
-from gamehub_qt.ops import HubOp, OpRunner
+from gamehub_qt.ops import HubOp, OpRunner, Work
 from hub_core.hosting import HubThread
 from hub_core.keys import KnownHubs
 from hub_core.paths import AppPaths, app_paths
@@ -27,6 +28,7 @@ class AppContext:
     settings: QSettings
     net: NetLoop
     messages: Messages
+    ops: OpRunner  # this app's operations under way (on ``net``, failures to ``messages``)
     player: Connection
     developer: Connection
     hosting: HubThread | None = None
@@ -40,15 +42,19 @@ class AppContext:
         known = KnownHubs(paths.client / "known_hubs.json")
         net = NetLoop()
         messages = Messages()
-        HubOp.runner = OpRunner(net, messages)
         return cls(
             paths=paths,
             settings=settings,
             net=net,
             messages=messages,
+            ops=OpRunner(net, messages),
             player=Connection("player", known),
             developer=Connection("developer", known),
         )
+
+    def op(self, parent: QWidget | None, work: Work) -> HubOp:
+        """A background operation of this app; see gamehub_qt.ops."""
+        return HubOp(self.ops, parent, work)
 
     def games_root(self, player_key: str) -> Path:
         """Where this player's installed games live."""

@@ -20,7 +20,6 @@ import logging
 from PySide6.QtCore import QObject, Signal
 
 from gamehub_qt.context import AppContext
-from gamehub_qt.ops import HubOp
 from hub_core.discovery import local_addresses
 from hub_core.errors import GameHubError
 from hub_core.hosting import HubThread
@@ -63,7 +62,7 @@ class Hosting(QObject):
             self.template, name=name or self.template.name, data_dir=self.context.paths.data
         )
         self._set_state("starting")
-        HubOp(None, lambda: _start_hub(config)).success(self._on_started).failure(
+        self.context.op(None, lambda: _start_hub(config)).success(self._on_started).failure(
             self._on_failed
         ).run()
 
@@ -73,7 +72,7 @@ class Hosting(QObject):
             return
         self._set_state("stopping")
         own = self.local_endpoint()
-        HubOp(None, lambda: self._stop_hub(hub, own)).success(
+        self.context.op(None, lambda: self._stop_hub(hub, own)).success(
             lambda _: self._on_stopped(own)
         ).failure(lambda error: self._stop_failed(error, own)).run()
 

@@ -208,7 +208,7 @@ class HubTab(QWidget):
             return
         follow = self._follow
         path = self._log_path(follow.room_id) if follow.room_id else None
-        op = HubOp(self, lambda: poll_hub(hub, path, follow.offset))
+        op = self.context.op(self, lambda: poll_hub(hub, path, follow.offset))
         op.success(lambda view: self._show(follow, view)).failure(self._poll_failed)
         op.busy(lambda busy: None if busy else self._poll_done())
         # Set before run(): a poll that is already done calls back inside run().

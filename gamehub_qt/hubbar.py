@@ -211,7 +211,7 @@ class HubBar(QWidget):
         self._target = address
         self.offer.hide()
         self.lost.hide()
-        op = HubOp(self, lambda: self._join_both(address, retrust))
+        op = self.context.op(self, lambda: self._join_both(address, retrust))
         op.success(lambda name: self._joined(op, address, str(name)))
         op.failure(lambda error: self._join_failed(op, address, error, quiet))
         self._joining = op  # before run(): an op already done calls back inside run()

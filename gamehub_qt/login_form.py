@@ -32,7 +32,6 @@ from gamehub_qt import remember
 from gamehub_qt.connection import Connection
 from gamehub_qt.context import AppContext
 from gamehub_qt.developer import ops as developer_ops
-from gamehub_qt.developer.guard import WidgetOp
 from gamehub_qt.developer.widgets import error_label, note_label, set_error
 from gamehub_qt.ops import Work
 from hub_core.client import SessionInfo
@@ -239,9 +238,11 @@ class LoginForm(QWidget):
         if self._form_problem(user, password):
             return
         keep = self.offers_remember and self.remember.isChecked()
-        WidgetOp(self, self._work(user, password, create=doing == "create", keep=keep)).success(
-            lambda _: self._succeeded(user, keep)
-        ).failure(self._failed).busy(lambda on: self._set_doing(doing if on else "")).run()
+        self.context.op(
+            self, self._work(user, password, create=doing == "create", keep=keep)
+        ).success(lambda _: self._succeeded(user, keep)).failure(self._failed).busy(
+            lambda on: self._set_doing(doing if on else "")
+        ).run()
 
     def _work(self, user: str, password: str, *, create: bool, keep: bool) -> Work:
         conn, hub, role = self.conn, self.context.endpoint, self.role
@@ -303,7 +304,7 @@ class LoginForm(QWidget):
         async def work() -> str | None:
             return await asyncio.to_thread(remember.load, hub, user)
 
-        WidgetOp(self, work).success(self._recalled).failure(lambda _exc: None).run()
+        self.context.op(self, work).success(self._recalled).failure(lambda _exc: None).run()
 
     def _recalled(self, password: str | None) -> None:
         if password and not self.password.text():

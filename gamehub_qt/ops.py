@@ -1,10 +1,11 @@
-"""Background operations for widgets: ``HubOp(parent, work).success(cb).failure(cb).run()``.
+"""Background operations for widgets: ``context.op(parent, work).success(cb).failure(cb).run()``.
 
-``work`` is a coroutine function; it runs on the network thread. Its result or error
-comes back to the Qt thread by a queued signal, where the callbacks run. Failures go to
-the one message bridge unless the caller handles them, as plain sentences: GameHubError
-messages are written for people; anything else is a bug, logged with its traceback and
-reported without one.
+``work`` is a coroutine function; it runs on the app's network thread. Its result or
+error comes back to the Qt thread by a queued signal, where the callbacks run, unless
+the parent widget was deleted meanwhile (the user closed that window and no longer
+wants to hear about it). Failures go to the app's one message bridge unless the caller
+handles them, as plain sentences: GameHubError messages are written for people;
+anything else is a bug, logged with its traceback and reported without one.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
@@ -31,7 +33,7 @@ class _Bridge(QObject):
 
 
 class OpRunner:
-    """What every HubOp needs: the network loop and the message bridge."""
+    """What every HubOp of one app needs: its network loop and its message bridge."""
 
     def __init__(self, net: NetLoop, messages: Messages) -> None:
         self.net = net
@@ -48,9 +50,8 @@ class OpRunner:
 class HubOp:
     """One operation; configure with the chained methods, then ``run()``."""
 
-    runner: OpRunner | None = None  # set once by the app
-
-    def __init__(self, parent: QWidget | None, work: Work) -> None:
+    def __init__(self, runner: OpRunner, parent: QWidget | None, work: Work) -> None:
+        self.runner = runner
         self.parent = parent
         self.work = work
         self._success: Callable[[Any], None] | None = None
@@ -73,7 +74,7 @@ class HubOp:
         return self
 
     def run(self) -> HubOp:
-        runner = self._runner()
+        runner = self.runner
         runner.keep(self)
         if self._busy:
             self._busy(True)
@@ -89,8 +90,10 @@ class HubOp:
             self.future.cancel()
 
     def _done(self, future: concurrent.futures.Future[Any]) -> None:
-        runner = self._runner()
+        runner = self.runner
         runner.forget(self)
+        if self.parent is not None and not shiboken6.isValid(self.parent):
+            return  # its window was closed: nobody is waiting for the answer
         if self._busy:
             self._busy(False)
         if future.cancelled():
@@ -107,8 +110,3 @@ class HubOp:
             self._failure(error)
         else:
             runner.messages.error(str(error))
-
-    def _runner(self) -> OpRunner:
-        if HubOp.runner is None:
-            raise RuntimeError("HubOp.runner is not set; the app sets it at start")
-        return HubOp.runner

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 
 from gamehub_qt.context import AppContext
 from gamehub_qt.developer import columns, ops
-from gamehub_qt.developer.guard import WidgetOp
 from gamehub_qt.developer.rows import RowsModel
 from gamehub_qt.developer.widgets import error_label, note_label, set_error
 
@@ -140,7 +139,7 @@ class MyGamesPanel(QWidget):
             self._dirty = True
             return
         conn = self.context.developer
-        WidgetOp(self, lambda: ops.my_games(conn)).success(self._show).failure(
+        self.context.op(self, lambda: ops.my_games(conn)).success(self._show).failure(
             lambda error: set_error(self.error, str(error))
         ).busy(self._set_loading).run()
 
@@ -223,7 +222,7 @@ class MyGamesPanel(QWidget):
 
     def _remove(self, name: str) -> None:
         conn = self.context.developer
-        WidgetOp(self, lambda: ops.unpublish(conn, name)).success(
+        self.context.op(self, lambda: ops.unpublish(conn, name)).success(
             lambda _: self._removed(name)
         ).failure(lambda error: set_error(self.error, str(error))).run()
 

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 
 from gamehub_qt.context import AppContext
 from gamehub_qt.developer import ops
-from gamehub_qt.developer.guard import WidgetOp
 from gamehub_qt.developer.localtest.dialog import LocalTestDialog
 from gamehub_qt.developer.my_games import MyGamesPanel
 from gamehub_qt.developer.publish.dialog import PublishDialog, remembered_source
@@ -105,7 +104,7 @@ class DeveloperTab(QWidget):
             self._on_session(None)
             self.login.show_reason(str(error))
 
-        WidgetOp(self, lambda: ops.log_out(conn)).failure(failed).run()
+        self.context.op(self, lambda: ops.log_out(conn)).failure(failed).run()
 
     # -- dialogs --------------------------------------------------------------------------
 

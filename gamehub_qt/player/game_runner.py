@@ -71,7 +71,11 @@ class GameRunner(QObject):
                 await _stop(proc)
 
         self.running = True
-        self._op = HubOp(None, work).success(self._done).failure(self.state.guard(self._failed))
+        self._op = (
+            self.state.context.op(None, work)
+            .success(self._done)
+            .failure(self.state.guard(self._failed))
+        )
         self._op.run()
 
     def send(self, line: str) -> None:
@@ -84,7 +88,7 @@ class GameRunner(QObject):
             else:
                 await _write(self._proc, data)
 
-        HubOp(None, work).failure(lambda _exc: None).run()
+        self.state.context.op(None, work).failure(lambda _exc: None).run()
 
     def stop(self) -> None:
         """Stops the game client (the player left the room or logged out)."""

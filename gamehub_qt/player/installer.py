@@ -102,7 +102,7 @@ class Installer(QObject):
         self._job += 1
         self.name = name
         job = self._job
-        self._op = HubOp(None, work).success(lambda r: self._finish(job, ok, r))
+        self._op = self.state.context.op(None, work).success(lambda r: self._finish(job, ok, r))
         self._op.failure(self.state.guard(lambda exc: self._failed(job, exc)))
         self.started.emit(what)
         self._op.run()

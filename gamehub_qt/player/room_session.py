@@ -16,7 +16,6 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from gamehub_qt.ops import HubOp
 from gamehub_qt.player.common import need_client, on_net, spawn
 from gamehub_qt.player.state import PlayerState
 from hub_core.codes import Code
@@ -101,7 +100,7 @@ class RoomSession(QObject):
             if self._watch is not None:
                 await self._watch.refresh()
 
-        HubOp(None, work).failure(self.state.guard(self._refresh_failed)).run()
+        self.state.context.op(None, work).failure(self.state.guard(self._refresh_failed)).run()
 
     def _refresh_failed(self, exc: Exception) -> None:
         if isinstance(exc, RequestRefused) and exc.code == Code.NO_SUCH_ROOM:
@@ -132,7 +131,9 @@ class RoomSession(QObject):
                 "leave_room", {"room": self.room_id}, timeout=2
             )
 
-        HubOp(None, work).success(lambda _: then()).failure(lambda _exc: then()).run()
+        self.state.context.op(None, work).success(lambda _: then()).failure(
+            lambda _exc: then()
+        ).run()
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -143,7 +144,9 @@ class RoomSession(QObject):
         self._run(work)
 
     def _run(self, work: Any) -> None:
-        HubOp(None, work).failure(self.state.guard(lambda exc: self.failed.emit(str(exc)))).run()
+        self.state.context.op(None, work).failure(
+            self.state.guard(lambda exc: self.failed.emit(str(exc)))
+        ).run()
 
     def _remember(self, room: dict[str, Any]) -> None:
         self.room = room

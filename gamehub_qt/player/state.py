@@ -48,7 +48,7 @@ class PlayerState(QObject):
 
     def op(self, parent: QWidget | None, work: Callable[[], Coroutine[Any, Any, Any]]) -> HubOp:
         """A HubOp whose unhandled failures reach this tab's own message bridge."""
-        return HubOp(parent, work).failure(self.guard(self._tell))
+        return self.context.op(parent, work).failure(self.guard(self._tell))
 
     def guard(self, on_failure: Callable[[Exception], None]) -> Callable[[Exception], None]:
         """Wraps a failure handler: a request refused for want of a session logs out.

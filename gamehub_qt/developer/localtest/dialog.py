@@ -18,7 +18,6 @@ from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QWidget
 
 from gamehub_qt.context import AppContext
-from gamehub_qt.developer.guard import WidgetOp
 from gamehub_qt.developer.localtest.console import Console
 from gamehub_qt.developer.localtest.dialog_ui import LocalTestUi
 from gamehub_qt.developer.localtest.runner import SERVER, LocalPlan, LocalRun
@@ -78,7 +77,7 @@ class LocalTestDialog(LocalTestUi):
         set_error(self.manifest_error, "")
         self.game_text.setText(self.tr("Reading manifest.json…"))
         self._set_state(self.state)
-        WidgetOp(self, lambda: asyncio.to_thread(load_manifest, folder)).success(
+        self.context.op(self, lambda: asyncio.to_thread(load_manifest, folder)).success(
             lambda manifest: self._loaded(folder, manifest)
         ).failure(lambda error: self._not_loaded(folder, error)).run()
 
@@ -126,7 +125,7 @@ class LocalTestDialog(LocalTestUi):
         self._make_consoles(plan.names, with_input=self.manifest.type == "CLI")
         self.results.hide()
         self._set_state("starting", self.tr("Starting the game server…"))
-        WidgetOp(self, run.start).success(self._started).failure(self._start_failed).run()
+        self.context.op(self, run.start).success(self._started).failure(self._start_failed).run()
 
     def _make_consoles(self, names: list[str], *, with_input: bool) -> None:
         for old in self.consoles.values():
@@ -161,14 +160,14 @@ class LocalTestDialog(LocalTestUi):
     def _send(self, who: str, text: str) -> None:
         run = self.run
         if run is not None and self.state == "running":
-            WidgetOp(self, lambda: run.send(who, text + "\n")).run()
+            self.context.op(self, lambda: run.send(who, text + "\n")).run()
 
     def stop(self) -> None:
         run = self.run
         if run is None or self.state != "running":
             return
         self._set_state("stopping", self.tr("Stopping the server and the clients…"))
-        WidgetOp(self, run.stop).success(lambda _: self._stopped()).run()
+        self.context.op(self, run.stop).success(lambda _: self._stopped()).run()
 
     def _stopped(self) -> None:
         self.run = None

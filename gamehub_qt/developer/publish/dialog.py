@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QWidget
 
 from gamehub_qt.context import AppContext
 from gamehub_qt.developer import ops
-from gamehub_qt.developer.guard import WidgetOp
 from gamehub_qt.developer.publish.checking import CheckResult, check_source
 from gamehub_qt.developer.publish.dialog_ui import PublishDialogUi
 from gamehub_qt.developer.widgets import ERROR_STYLE, format_bytes, set_error
@@ -97,7 +96,7 @@ class PublishDialog(PublishDialogUi):
         if not text:
             return
         path = Path(text).expanduser()
-        WidgetOp(self, lambda: asyncio.to_thread(check_source, path)).success(
+        self.context.op(self, lambda: asyncio.to_thread(check_source, path)).success(
             lambda result: self._checked(generation, result)
         ).failure(lambda error: self._set_state(str(error), error=True)).run()
 
@@ -113,7 +112,7 @@ class PublishDialog(PublishDialogUi):
             return
         self._set_state(self.tr("The package is fine. Asking the hub for the next version…"))
         conn, name = self.context.developer, result.manifest.name
-        WidgetOp(self, lambda: ops.version_hint(conn, name)).success(
+        self.context.op(self, lambda: ops.version_hint(conn, name)).success(
             lambda hint: self._hinted(generation, hint)
         ).failure(lambda error: self._set_state(str(error), error=True)).run()
 
@@ -165,7 +164,9 @@ class PublishDialog(PublishDialogUi):
         set_error(self.failure_text, "")
         self.progress.start()
         self._op = (
-            WidgetOp(self, lambda: ops.publish_package(conn, source, version, self.progress.report))
+            self.context.op(
+                self, lambda: ops.publish_package(conn, source, version, self.progress.report)
+            )
             .success(self._published)
             .failure(self._failed)
             .busy(self._publishing)

@@ -11,7 +11,6 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from gamehub_qt.context import AppContext
-from gamehub_qt.ops import HubOp
 from gamehub_qt.player import PlayerTab
 from hub_core.publishing import PublishResult, publish
 
@@ -63,20 +62,12 @@ def ann(qtbot: QtBot, tab: PlayerTab) -> PlayerTab:
 
 @pytest.fixture
 def second(connected: AppContext, endpoint: str, tmp_path: Path) -> Iterator[AppContext]:
-    """A second app (its own folders and settings) for a second player.
-
-    HubOp has one runner per process (one app per process in real use), so both apps
-    share the first one's network thread here.
-    """
-    runner = HubOp.runner  # the first app's, with operations perhaps under way
+    """A second app (its own folders, settings and network thread) for a second player."""
     other = AppContext.create(tmp_path / "app2")
-    other.net.stop()
-    other.net = connected.net
-    HubOp.runner = runner
-    connected.net.call(other.player.join_hub(endpoint))
+    other.net.call(other.player.join_hub(endpoint))
     other.endpoint = endpoint
     yield other
-    leave(other)
+    other.shutdown()
 
 
 @pytest.fixture
