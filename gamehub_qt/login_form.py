@@ -12,9 +12,8 @@ announced by ``Connection.session_changed``, which the tab listens to.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
 from dataclasses import dataclass
-from typing import Any, Literal, NamedTuple, Protocol
+from typing import Literal, NamedTuple
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
@@ -31,12 +30,12 @@ from PySide6.QtWidgets import (
 from gamehub_qt import remember
 from gamehub_qt.connection import Connection
 from gamehub_qt.context import AppContext
-from gamehub_qt.developer import ops as developer_ops
-from gamehub_qt.developer.widgets import error_label, note_label, set_error
 from gamehub_qt.ops import Work
+from gamehub_qt.widgets import error_label, note_label, set_error
 from hub_core.client import SessionInfo
 from hub_core.codes import Code
 from hub_core.errors import RequestRefused
+from hub_core.protocol import STORE_TOPIC
 from hub_core.sessions import Role
 
 _USER_CODES = {Code.NAME_TAKEN, Code.NAME_INVALID}
@@ -45,28 +44,24 @@ _PASSWORD_CODES = {Code.BAD_CREDENTIALS, Code.PASSWORD_INVALID, Code.THROTTLED}
 Doing = Literal["", "login", "create"]  # what the busy form waits for, "" when idle
 
 
-class LogIn(Protocol):
-    """Logs in on ``conn`` (creating the account first when asked)."""
-
-    def __call__(
-        self, conn: Connection, user: str, password: str, *, create: bool
-    ) -> Coroutine[Any, Any, SessionInfo]: ...
-
-
-async def log_in(conn: Connection, user: str, password: str, *, create: bool) -> SessionInfo:
-    """The plain login; the Player tab starts following the store itself once logged in."""
-    if create:
-        await conn.register(user, password)
-    return await conn.login(user, password)
-
-
 @dataclass(frozen=True)
 class LoginRole:
     """What differs between the two tabs' forms (their texts are in ``LoginForm._texts``)."""
 
     name: Role  # which connection of the AppContext, and the settings keys' prefix
     offers_remember: bool  # "remember me", shown only if keyring is importable too
-    log_in: LogIn
+    follows: tuple[str, ...] = ()  # event topics to subscribe to once logged in
+
+    async def log_in(
+        self, conn: Connection, user: str, password: str, *, create: bool
+    ) -> SessionInfo:
+        """Logs in (creating the account first when asked), then follows its topics."""
+        if create:
+            await conn.register(user, password)
+        session = await conn.login(user, password)
+        for topic in self.follows:
+            conn.subscribe(topic)
+        return session
 
     @property
     def user_key(self) -> str:
@@ -80,9 +75,10 @@ class LoginRole:
         return context.player if self.name == "player" else context.developer
 
 
-PLAYER = LoginRole("player", offers_remember=True, log_in=log_in)
-# A developer's login also subscribes to the store, where their games' reviews arrive.
-DEVELOPER = LoginRole("developer", offers_remember=False, log_in=developer_ops.log_in)
+# The Player tab starts following the store itself once logged in (it fetches first).
+PLAYER = LoginRole("player", offers_remember=True)
+# A developer follows the store, where their games' reviews arrive.
+DEVELOPER = LoginRole("developer", offers_remember=False, follows=(STORE_TOPIC,))
 
 
 class _Texts(NamedTuple):

@@ -12,9 +12,8 @@ from hub_core.blockstore import BlockError, BlockStore
 from hub_core.catalog import Catalog
 from hub_core.codes import Code
 from hub_core.errors import RequestRefused
+from hub_core.protocol import STORE_TOPIC
 from hub_core.uploads import BATCH_BYTES, MAX_BATCH, Uploads
-
-STORE_TOPIC = "store"
 
 
 class GameName(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

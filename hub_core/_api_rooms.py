@@ -9,8 +9,7 @@ import msgspec
 from hub_core._routes import Context, NoArgs, Routes
 from hub_core.catalog import Catalog, add_review, reviews_by
 from hub_core.lobby import PLAYERS, Lobby
-
-STORE_TOPIC = "store"
+from hub_core.protocol import STORE_TOPIC
 
 
 class GameName(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

@@ -28,6 +28,7 @@ from hub_core.lobby_callback import LobbyCallback
 from hub_core.packages import Limits
 from hub_core.passwords import DEFAULT_COST, HashCost
 from hub_core.paths import AppPaths, app_paths
+from hub_core.protocol import HUB_TOPIC
 from hub_core.samples import publish_samples
 from hub_core.sessions import Session, Sessions
 from hub_core.storage import Repository, open_repository
@@ -37,7 +38,6 @@ from hub_core.uploads import Uploads
 log = logging.getLogger(__name__)
 
 DEFAULT_PORT = 47800
-HUB_TOPIC = "hub"
 
 
 def default_host_label() -> str:

@@ -22,6 +22,7 @@ from hub_core.errors import RequestRefused
 from hub_core.gameprocs import GameServer, GameStartError, ProcessLimits, ServerSpec, start_server
 from hub_core.lobby_callback import GameFinished
 from hub_core.packages import index_from_wire
+from hub_core.protocol import ROOMS_TOPIC
 from hub_core.rooms import Room, RoomState
 from hub_core.sessions import Session
 from hub_core.storage import Repository
@@ -29,7 +30,6 @@ from hub_core.unpacked import Unpacked
 
 log = logging.getLogger(__name__)
 
-ROOMS_TOPIC = "rooms"
 # A player whose app sends no heartbeat for this long leaves their room.
 HEARTBEAT_TIMEOUT = 8.0
 REAP_INTERVAL = 1.0

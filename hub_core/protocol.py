@@ -26,6 +26,11 @@ HARD_MESSAGE_BYTES = 2 * MAX_MESSAGE_BYTES
 # match "session/player/bobby".
 TOPIC_END = b"\x00"
 
+# The event topics everyone may follow (a room's own topic is "room/<id>").
+HUB_TOPIC = "hub"  # the hub itself: players online, shutting down
+STORE_TOPIC = "store"  # games published, updated, removed; new reviews
+ROOMS_TOPIC = "rooms"  # the lobby's room list
+
 
 class Envelope(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """Outer shape of every request."""

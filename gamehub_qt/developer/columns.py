@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QDateTime, QLocale
 
 from gamehub_qt.developer.rows import Column, Row
-from gamehub_qt.developer.widgets import format_bytes
+from gamehub_qt.widgets import format_bytes
 
 # Called as translate("MyGames", "...") with literals, so pyside6-lupdate finds the texts.
 translate = QCoreApplication.translate

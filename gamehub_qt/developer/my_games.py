@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 from gamehub_qt.context import AppContext
 from gamehub_qt.developer import columns, ops
 from gamehub_qt.developer.rows import RowsModel
-from gamehub_qt.developer.widgets import error_label, note_label, set_error
+from gamehub_qt.widgets import error_label, note_label, set_error
+from hub_core.protocol import STORE_TOPIC
 
 LIVE_KINDS = ("review", "game_published", "game_removed")
 
@@ -194,7 +195,7 @@ class MyGamesPanel(QWidget):
         """A review or removal of one of mine, or any publish (it may be mine, from the
         command line or another copy of the app, and says no author): fetch again."""
         name = data.get("name") if isinstance(data, dict) else None
-        if topic != ops.STORE_TOPIC or kind not in LIVE_KINDS or not self.active:
+        if topic != STORE_TOPIC or kind not in LIVE_KINDS or not self.active:
             return
         if kind == "game_published" or self.game(str(name)) is not None:
             self.refresh()

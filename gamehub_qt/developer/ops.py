@@ -13,9 +13,8 @@ from PySide6.QtCore import QCoreApplication
 from gamehub_qt.connection import Connection
 from hub_core.client import HubClient, SessionInfo
 from hub_core.errors import GameHubError
+from hub_core.protocol import STORE_TOPIC
 from hub_core.publishing import Progress, PublishResult, publish
-
-STORE_TOPIC = "store"
 
 
 def _client(conn: Connection) -> HubClient:
@@ -25,15 +24,6 @@ def _client(conn: Connection) -> HubClient:
             QCoreApplication.translate("DeveloperOps", "Log in as a developer first.")
         )
     return client
-
-
-async def log_in(conn: Connection, user: str, password: str, *, create: bool) -> SessionInfo:
-    """Logs in (creating the account first when asked); then listens to the store."""
-    if create:
-        await conn.register(user, password)
-    session = await conn.login(user, password)
-    conn.subscribe(STORE_TOPIC)
-    return session
 
 
 async def log_out(conn: Connection) -> None:

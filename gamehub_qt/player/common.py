@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -84,13 +83,6 @@ def when(timestamp: float | None) -> str:
     return QLocale().toString(moment, QLocale.FormatType.ShortFormat)
 
 
-def megabytes(count: float) -> str:
-    """A size as people read it: '12 KB' for small things, '3.4 MB' for the rest."""
-    if count < 1e6:
-        return tr("{0} KB").format(f"{count / 1e3:.0f}")
-    return tr("{0} MB").format(f"{count / 1e6:.1f}")
-
-
 def players_text(game: dict[str, Any]) -> str:
     """'2' or '2–4', from a store summary or a room."""
     low = int(game.get("min_players") or game.get("max_players") or 1)
@@ -102,14 +94,3 @@ def fit_columns(tree: QTreeWidget) -> None:
     """Sizes every column but the last (which stretches) to what it holds."""
     for column in range(tree.columnCount() - 1):
         tree.resizeColumnToContents(column)
-
-
-class RateMeter:
-    """Bytes per second since ``start``; a transfer's speed as the user sees it."""
-
-    def __init__(self) -> None:
-        self.started = time.monotonic()
-
-    def mb_per_s(self, done: int) -> float:
-        elapsed = max(time.monotonic() - self.started, 1e-3)
-        return done / elapsed / 1e6

@@ -15,6 +15,7 @@ from PySide6.QtGui import QFont, QFontDatabase, QTextCursor
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
 from gamehub_qt.player.game_runner import GameRunner
+from gamehub_qt.widgets import show_outcome
 
 SCROLLBACK_LINES = 5000
 TAIL_LINES = 8
@@ -112,8 +113,7 @@ class ConsoleTab(QWidget):
     def _finish(self, status: Callable[[], str], ok: bool) -> None:
         """Shows how the game ended; ``status`` says it in the language of the moment."""
         self._status = status
-        self.status.setText(status())
-        self.status.setStyleSheet("" if ok else "color: #b3261e;")
+        show_outcome(self.status, status(), ok=ok)
         bold = QFont(self.status.font())
         bold.setBold(not ok)
         self.status.setFont(bold)

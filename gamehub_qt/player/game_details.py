@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 
 from gamehub_qt.player.common import (
     fit_columns,
-    megabytes,
     need_client,
     players_text,
     rating_text,
@@ -33,6 +32,7 @@ from gamehub_qt.player.common import (
 from gamehub_qt.player.install_bar import InstallBar
 from gamehub_qt.player.installer import Installer
 from gamehub_qt.player.state import PlayerState
+from gamehub_qt.widgets import format_bytes
 
 
 class GameDetails(QWidget):
@@ -171,7 +171,7 @@ class GameDetails(QWidget):
     def _fill_versions(self, versions: list[dict[str, Any]]) -> None:
         self.versions.clear()
         for v in versions:  # the hub sends them newest first
-            size = megabytes(float(v.get("bytes") or 0))
+            size = format_bytes(float(v.get("bytes") or 0))
             self.versions.addTopLevelItem(
                 QTreeWidgetItem([str(v["version"]), when(v.get("uploaded")), size])
             )

@@ -10,8 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
-from gamehub_qt.player.common import RateMeter, megabytes
 from gamehub_qt.player.installer import Installer
+from gamehub_qt.widgets import RateMeter, format_bytes, show_outcome
 
 
 class InstallBar(QWidget):
@@ -74,12 +74,13 @@ class InstallBar(QWidget):
         self.bar.setValue(int(1000 * done_b / total_b))
         rate = self._meter.mb_per_s(done_b)
         self.rate.setText(
-            self.tr("{0} of {1}, {2:.1f} MB/s").format(megabytes(done_b), megabytes(total_b), rate)
+            self.tr("{0} of {1}, {2:.1f} MB/s").format(
+                format_bytes(done_b), format_bytes(total_b), rate
+            )
         )
 
     def _ended(self, text: str, ok: bool) -> None:
         self._show_running(False)
-        self.result.setText(text)
+        show_outcome(self.result, text, ok=ok)
         self.result.setProperty("ok", ok)
-        self.result.setStyleSheet("" if ok else "color: #b3261e;")
         self.result.show()

@@ -17,8 +17,9 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from gamehub_qt.ops import HubOp
-from gamehub_qt.player.common import megabytes, need_client
+from gamehub_qt.player.common import need_client
 from gamehub_qt.player.state import PlayerState
+from gamehub_qt.widgets import format_bytes
 from hub_core.installs import InstallResult, install, repair
 
 AfterInstall = Callable[[InstallResult], None]
@@ -130,7 +131,7 @@ class Installer(QObject):
             text = self.tr("{0} {1} is installed.").format(shown, result.version)
         else:
             text = self.tr("Installed {0} {1} ({2} fetched).").format(
-                shown, result.version, megabytes(result.fetched_bytes)
+                shown, result.version, format_bytes(result.fetched_bytes)
             )
         self.ended.emit(text, True)
         if then is not None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from gamehub_qt.player.common import EMPTY_STAR, FULL_STAR
+from gamehub_qt.widgets import ERROR_STYLE
 
 
 class StartPrompt(QDialog):
@@ -116,7 +117,7 @@ class RatingDialog(QDialog):
         self.question = QLabel()
         self.text = QPlainTextEdit(text)
         self.error = QLabel()
-        self.error.setStyleSheet("color: #b3261e;")
+        self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
         buttons = QDialogButtonBox()
         self.submit_button = buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)

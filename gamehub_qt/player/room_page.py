@@ -26,6 +26,7 @@ from gamehub_qt.player.install_bar import InstallBar
 from gamehub_qt.player.installer import Installer
 from gamehub_qt.player.room_session import RoomSession
 from gamehub_qt.player.state import PlayerState
+from gamehub_qt.widgets import show_outcome
 from hub_core.installs import InstallResult
 
 
@@ -160,12 +161,10 @@ class RoomPage(QWidget):
         self.chat.appendPlainText(f"{line.get('from', '?')}: {line.get('text', '')}")
 
     def show_problem(self, text: str) -> None:
-        self.notice.setStyleSheet("color: #b3261e;")
-        self.notice.setText(text)
+        show_outcome(self.notice, text, ok=False)
 
     def show_notice(self, text: str) -> None:
-        self.notice.setStyleSheet("")
-        self.notice.setText(text)
+        show_outcome(self.notice, text, ok=True)
 
     # -- acting ------------------------------------------------------------------------
 

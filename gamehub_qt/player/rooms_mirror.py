@@ -20,10 +20,10 @@ from hub_core import protocol
 from hub_core._events import Subscription
 from hub_core.client import HubClient
 from hub_core.errors import GameHubError, RequestRefused
+from hub_core.protocol import ROOMS_TOPIC
 
 log = logging.getLogger(__name__)
 
-ROOMS_TOPIC = "rooms"
 SNAPSHOT_TRIES = 5
 
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from gamehub_qt.player.common import fit_columns, need_client
 from gamehub_qt.player.rooms_mirror import RoomsMirror, create_room, quick_play
 from gamehub_qt.player.state import PlayerState
+from gamehub_qt.widgets import show_outcome
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -198,8 +199,7 @@ class RoomsPage(QWidget):
         self._run(self.tr("Joining…"), work)
 
     def _run(self, doing: str, work: Any) -> None:
-        self.notice.setStyleSheet("")
-        self.notice.setText(doing)
+        show_outcome(self.notice, doing, ok=True)
         self.state.op(self, work).success(self._entered).failure(
             self.state.guard(self._failed)
         ).busy(self._set_busy).run()
@@ -213,5 +213,4 @@ class RoomsPage(QWidget):
         self.entered.emit(room)
 
     def _failed(self, exc: Exception) -> None:
-        self.notice.setStyleSheet("color: #b3261e;")
-        self.notice.setText(str(exc))
+        show_outcome(self.notice, str(exc), ok=False)

@@ -23,8 +23,8 @@ from hub_core.client import SessionInfo
 from hub_core.codes import Code
 from hub_core.errors import RequestRefused
 from hub_core.installs import Installed, installed_games
+from hub_core.protocol import STORE_TOPIC
 
-STORE_TOPIC = "store"
 SESSION_GONE = (Code.NOT_LOGGED_IN, Code.SESSION_REPLACED)
 
 

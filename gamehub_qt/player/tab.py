@@ -32,6 +32,7 @@ from gamehub_qt.player.rooms_mirror import RoomsMirror
 from gamehub_qt.player.rooms_page import RoomsPage
 from gamehub_qt.player.state import PlayerState
 from gamehub_qt.player.store_page import StorePage
+from gamehub_qt.widgets import ERROR_STYLE
 from hub_core.client import SessionInfo
 from hub_core.errors import GameHubError
 
@@ -55,7 +56,7 @@ class PlayerTab(QWidget):
         self.play = PlayController(self.state, self.installer, self.tabs, self.rooms)
         self.who = QLabel()
         self.hub_note = QLabel()
-        self.hub_note.setStyleSheet("color: #b3261e;")
+        self.hub_note.setStyleSheet(ERROR_STYLE)
         self.logout_button = QPushButton()
         self.stack = QStackedLayout(self)
         self.stack.addWidget(self.login)

@@ -15,8 +15,8 @@ from pytestqt.qtbot import QtBot
 
 from gamehub_qt.connection import Connection
 from gamehub_qt.context import AppContext
-from gamehub_qt.developer import ops
 from gamehub_qt.developer.tab import DeveloperTab
+from gamehub_qt.login_form import DEVELOPER
 from gamehub_qt.main_window import MainWindow
 from gamehub_qt.player import PlayerTab
 from hub_core.client import HubClient
@@ -85,7 +85,7 @@ def test_f5_reloads_the_developer_tab(qtbot: QtBot, window: MainWindow, tmp_path
     assert isinstance(tab, DeveloperTab)
     window.show_tab(1)
     conn = context.developer
-    context.net.call(ops.log_in(conn, "dana", "secret", create=True))
+    context.net.call(DEVELOPER.log_in(conn, "dana", "secret", create=True))
     qtbot.waitUntil(lambda: tab.logged_in and not tab.my_games._loading, timeout=WAIT_MS)
     context.net.call(drop_events(conn, "store"))
     assert conn.client is not None

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gamehub_qt.developer.widgets import ERROR_STYLE, error_label, note_label
+from gamehub_qt.widgets import ERROR_STYLE, error_label, note_label
 
 
 class LocalTestUi(QDialog):

@@ -19,8 +19,8 @@ from gamehub_qt.context import AppContext
 from gamehub_qt.developer import ops
 from gamehub_qt.developer.publish.checking import CheckResult, check_source
 from gamehub_qt.developer.publish.dialog_ui import PublishDialogUi
-from gamehub_qt.developer.widgets import ERROR_STYLE, format_bytes, set_error
 from gamehub_qt.ops import HubOp
+from gamehub_qt.widgets import ERROR_STYLE, format_bytes, set_error
 from hub_core.codes import Code
 from hub_core.errors import RequestRefused
 from hub_core.packages import PackageError, check_newer

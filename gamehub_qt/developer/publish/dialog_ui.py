@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from gamehub_qt.developer.publish.manifest_form import ManifestForm
 from gamehub_qt.developer.publish.progress import PublishProgress
-from gamehub_qt.developer.widgets import error_label, note_label
+from gamehub_qt.widgets import error_label, note_label
 
 
 class PublishDialogUi(QDialog):

@@ -9,7 +9,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from gamehub_qt.developer.publish.checking import FIELDS, CheckResult
-from gamehub_qt.developer.widgets import error_label, format_bytes, note_label, set_error
+from gamehub_qt.widgets import error_label, format_bytes, note_label, set_error
 
 
 def shown_value(raw: dict[str, Any], key: str) -> str:

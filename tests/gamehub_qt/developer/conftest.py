@@ -11,8 +11,8 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from gamehub_qt.context import AppContext
-from gamehub_qt.developer import ops
 from gamehub_qt.developer.tab import DeveloperTab
+from gamehub_qt.login_form import DEVELOPER
 
 WAIT_MS = 10_000
 
@@ -32,7 +32,7 @@ def tab(qtbot: QtBot, connected: AppContext) -> Iterator[DeveloperTab]:
 def dev_tab(qtbot: QtBot, tab: DeveloperTab) -> DeveloperTab:
     """The tab with developer "dana" logged in and My games loaded."""
     conn = tab.context.developer
-    tab.context.net.call(ops.log_in(conn, "dana", "secret", create=True))
+    tab.context.net.call(DEVELOPER.log_in(conn, "dana", "secret", create=True))
     qtbot.waitUntil(lambda: tab.logged_in and not tab.my_games._loading, timeout=WAIT_MS)
     return tab
 

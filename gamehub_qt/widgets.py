@@ -1,6 +1,9 @@
-"""Small widgets the Developer tab's screens share: inline error and note labels."""
+"""What every screen uses to say things the same way: inline error and note labels, one
+colour for problems, sizes in KB/MB, and a transfer's rate."""
 
 from __future__ import annotations
+
+import time
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
@@ -25,6 +28,12 @@ def set_error(label: QLabel, text: str) -> None:
     label.setVisible(bool(text))
 
 
+def show_outcome(label: QLabel, text: str, *, ok: bool) -> None:
+    """Shows how something ended: plain when it worked, in the problem colour when not."""
+    label.setStyleSheet("" if ok else ERROR_STYLE)
+    label.setText(text)
+
+
 def note_label(text: str = "", parent: QWidget | None = None) -> QLabel:
     label = QLabel(text, parent)
     label.setWordWrap(True)
@@ -40,3 +49,14 @@ def format_bytes(size: float) -> str:
         if size < 1000 or unit == "GB":
             break
     return f"{size:.1f} {unit}" if size < 10 else f"{size:.0f} {unit}"
+
+
+class RateMeter:
+    """Bytes per second since it was made: a transfer's speed as the user sees it."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+
+    def mb_per_s(self, done: int) -> float:
+        elapsed = max(time.monotonic() - self.started, 1e-3)
+        return done / elapsed / 1e6
