@@ -11,14 +11,6 @@
         <source>The hub is not answering right now; try again in a moment.</source>
         <translation>大廳目前沒有回應；請稍後再試。</translation>
     </message>
-    <message>
-        <source>{0} KB</source>
-        <translation>{0} KB</translation>
-    </message>
-    <message>
-        <source>{0} MB</source>
-        <translation>{0} MB</translation>
-    </message>
 </context>
 <context>
     <name>Banner</name>
