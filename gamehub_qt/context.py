@@ -62,6 +62,8 @@ class AppContext:
 
     def shutdown(self) -> None:
         """Leaves the hub, stops hosting, stops the network thread (the app is quitting)."""
+        if not self.net.loop.is_running():
+            return  # already shut down
         for conn in (self.player, self.developer):
             with contextlib.suppress(Exception):  # quitting anyway; the hub drops quiet clients
                 self.net.call(conn.leave_hub(), timeout=3)

@@ -332,3 +332,34 @@ def test_a_game_server_that_fails_to_start_is_explained_at_the_room_list(
     assert "This server needs a missing module." in notice.text()  # what the server said
     assert ann.play.session is None and ann.tabs.currentWidget() is ann.rooms
     assert ann.rooms.create_button.isEnabled()  # try again, or pick another game
+
+
+LINGERING_CLIENT = r"""
+import os, pathlib, time
+pathlib.Path(os.environ["GAMEHUB_TEST_PIDFILE"]).write_text(str(os.getpid()))
+time.sleep(600)
+"""
+
+
+def test_quitting_the_app_stops_a_running_game_client(
+    qtbot: QtBot,
+    bob: PlayerTab,
+    developer: Developer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pidfile = tmp_path / "client.pid"
+    monkeypatch.setenv("GAMEHUB_TEST_PIDFILE", str(pidfile))
+    folder = make_server_game(tmp_path / "stay", "stay", type="GUI", max_players=1, min_players=1)
+    (folder / "client.py").write_text(LINGERING_CLIENT, encoding="utf-8")
+    developer.publish(folder, "1.0.0")
+    qtbot.waitUntil(lambda: bob.rooms.game.findData("stay") >= 0, timeout=5000)
+    create_room(qtbot, bob, "stay")
+    page_of(bob).ready.click()
+    qtbot.waitUntil(page_of(bob).start.isEnabled, timeout=START)
+    page_of(bob).start.click()
+    qtbot.waitUntil(lambda: pidfile.is_file() and pidfile.read_text() != "", timeout=10000)
+    pid = int(pidfile.read_text())
+    bob.context.shutdown()  # what quitting the app does
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
