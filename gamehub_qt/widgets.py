@@ -4,11 +4,14 @@ colour for problems, sizes in KB/MB, and a transfer's rate."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDateTime, QLocale, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 ERROR_STYLE = "color: #c62828;"
+FULL_STAR = "★"
+EMPTY_STAR = "☆"
 
 
 def error_label(parent: QWidget | None = None) -> QLabel:
@@ -49,6 +52,32 @@ def format_bytes(size: float) -> str:
         if size < 1000 or unit == "GB":
             break
     return f"{size:.1f} {unit}" if size < 10 else f"{size:.0f} {unit}"
+
+
+def when(seconds: Any) -> str:
+    """A time from the hub in the user's locale, short form (ISO without a locale: the C
+    locale's short form, "24 11 2026 09:46", reads as neither day-first nor month-first)."""
+    if not isinstance(seconds, int | float) or not seconds:
+        return ""
+    moment = QDateTime.fromSecsSinceEpoch(int(seconds))
+    locale = QLocale()
+    if locale.language() == QLocale.Language.C:
+        return moment.toString("yyyy-MM-dd HH:mm")
+    return locale.toString(moment, QLocale.FormatType.ShortFormat)
+
+
+def stars(rating: Any) -> str:
+    """Five stars, filled to the nearest whole star (none filled: not rated yet)."""
+    filled = round(rating) if isinstance(rating, int | float) else 0
+    filled = max(0, min(5, filled))
+    return FULL_STAR * filled + EMPTY_STAR * (5 - filled)
+
+
+def players_text(info: dict[str, Any]) -> str:
+    """'2' or '2–4', from a manifest, a store summary or a room."""
+    high = int(info.get("max_players") or info.get("min_players") or 1)
+    low = int(info.get("min_players") or high)
+    return str(high) if low == high else f"{low}–{high}"
 
 
 class RateMeter:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 from gamehub_qt import i18n  # noqa: E402
 from gamehub_qt.context import AppContext  # noqa: E402
 from gamehub_qt.main_window import MainWindow  # noqa: E402
+from gamehub_qt.player import PlayerTab  # noqa: E402
 from gamehub_qt.style import apply_look  # noqa: E402
 from hub_core.hub import HubConfig  # noqa: E402
 from hub_core.passwords import HashCost  # noqa: E402
@@ -128,6 +129,11 @@ def role_tabs(shots: Shots, window: MainWindow, tmp: Path) -> None:
     context.net.call(context.player.register("ann", PASSWORD))
     context.net.call(context.player.login("ann", PASSWORD))
     show_tab(window, 0)
+    tab = window.player_tab
+    if isinstance(tab, PlayerTab):  # a picked game shows its details and versions
+        wait_until(lambda: "tetris" in tab.state.games)
+        tab.store.list.select("tetris")
+        wait_until(lambda: tab.store.details.versions.topLevelItemCount() > 0)
     shots.save(window, "player")
     publish_a_game(context, tmp)
     context.net.call(context.developer.login("ada", PASSWORD))

@@ -4,26 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QLocale
+from PySide6.QtCore import QCoreApplication
 
 from gamehub_qt.developer.rows import Column, Row
-from gamehub_qt.widgets import format_bytes
+from gamehub_qt.widgets import format_bytes, players_text, stars, when
 
 # Called as translate("MyGames", "...") with literals, so pyside6-lupdate finds the texts.
 translate = QCoreApplication.translate
-
-
-def when(seconds: Any) -> str:
-    """A time from the hub in the user's locale, short form."""
-    if not isinstance(seconds, int | float):
-        return ""
-    moment = QDateTime.fromSecsSinceEpoch(int(seconds))
-    return QLocale().toString(moment, QLocale.FormatType.ShortFormat)
-
-
-def stars(rating: Any) -> str:
-    whole = max(0, min(5, int(rating))) if isinstance(rating, int | float) else 0
-    return "★" * whole + "☆" * (5 - whole)
 
 
 def status_text(status: Any) -> str:
@@ -33,12 +20,6 @@ def status_text(status: Any) -> str:
 def rating_text(row: Row) -> str:
     rating = row.get("avg_rating")
     return "—" if rating is None else f"{float(rating):.1f} ★"
-
-
-def players_text(manifest: dict[str, Any]) -> str:
-    top = manifest.get("max_players", "?")
-    low = manifest.get("min_players", top)
-    return str(top) if low == top else f"{low}–{top}"
 
 
 def summary(manifest: dict[str, Any]) -> str:

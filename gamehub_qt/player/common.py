@@ -11,15 +11,13 @@ import contextlib
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QLocale
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QTreeWidget
 
 from gamehub_qt.context import AppContext
+from gamehub_qt.widgets import stars
 from hub_core.client import HubClient
 from hub_core.errors import HubUnreachable
-
-FULL_STAR = "★"
-EMPTY_STAR = "☆"
 
 
 def tr(text: str) -> str:
@@ -62,32 +60,11 @@ def spawn(coro: Coroutine[Any, Any, Any]) -> None:
     task.add_done_callback(_background.discard)
 
 
-def stars(rating: float | None) -> str:
-    """Five stars, filled to the nearest whole star (none filled: not rated yet)."""
-    filled = round(rating) if rating else 0
-    return FULL_STAR * filled + EMPTY_STAR * (5 - filled)
-
-
 def rating_text(rating: float | None, count: int) -> str:
     """'★★★★☆ 4.2 (3)'; plain stars when nobody has rated the game yet."""
     if not rating or not count:
         return stars(None)
     return f"{stars(rating)} {rating:.1f} ({count})"
-
-
-def when(timestamp: float | None) -> str:
-    """A date and time in the user's locale, short form."""
-    if not timestamp:
-        return ""
-    moment = QDateTime.fromSecsSinceEpoch(int(timestamp))
-    return QLocale().toString(moment, QLocale.FormatType.ShortFormat)
-
-
-def players_text(game: dict[str, Any]) -> str:
-    """'2' or '2–4', from a store summary or a room."""
-    low = int(game.get("min_players") or game.get("max_players") or 1)
-    high = int(game.get("max_players") or low)
-    return str(high) if low == high else f"{low}–{high}"
 
 
 def fit_columns(tree: QTreeWidget) -> None:

@@ -21,18 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gamehub_qt.player.common import (
-    fit_columns,
-    need_client,
-    players_text,
-    rating_text,
-    stars,
-    when,
-)
+from gamehub_qt.player.common import fit_columns, need_client, rating_text
 from gamehub_qt.player.install_bar import InstallBar
 from gamehub_qt.player.installer import Installer
 from gamehub_qt.player.state import PlayerState
-from gamehub_qt.widgets import format_bytes
+from gamehub_qt.widgets import format_bytes, players_text, stars, when
 
 
 class GameDetails(QWidget):

@@ -20,11 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gamehub_qt.player.common import fit_columns, need_client, stars, when
+from gamehub_qt.player.common import fit_columns, need_client
 from gamehub_qt.player.install_bar import InstallBar
 from gamehub_qt.player.installer import Installer
 from gamehub_qt.player.reviews import ask_review
 from gamehub_qt.player.state import PlayerState
+from gamehub_qt.widgets import stars, when
 
 NAME_ROLE = Qt.ItemDataRole.UserRole
 

@@ -20,8 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gamehub_qt.player.common import EMPTY_STAR, FULL_STAR
-from gamehub_qt.widgets import ERROR_STYLE
+from gamehub_qt.widgets import EMPTY_STAR, ERROR_STYLE, FULL_STAR
 
 
 class StartPrompt(QDialog):

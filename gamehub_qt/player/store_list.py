@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gamehub_qt.player.common import players_text, rating_text, when
+from gamehub_qt.player.common import rating_text
 from gamehub_qt.player.state import PlayerState
+from gamehub_qt.widgets import players_text, when
 
 NAME_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
