@@ -1,7 +1,8 @@
 """Tetris client: connects first, then opens the window.
 
-GAMEHUB_AUTOPLAY=1 lets a bot play (random drops every 50 ms); GAMEHUB_AUTOPLAY_LOSE=1
-makes the bot drop every piece down the middle so it tops out within a second or so.
+GAMEHUB_AUTOPLAY=1 lets a bot play (random drops every 50 ms, or every
+GAMEHUB_AUTOPLAY_MS); GAMEHUB_AUTOPLAY_LOSE=1 makes the bot drop every piece down the
+middle so it tops out within a second or so.
 """
 
 import os

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import random
 import threading
 from collections.abc import Callable
@@ -152,7 +153,7 @@ class TetrisWindow(QWidget):
         outer.addLayout(row)
         self.gravity = self._timer(800, lambda: self._act(Tetris.tick))
         self.board_timer = self._timer(100, self._send_board)
-        self.bot = self._timer(50, self._bot_step)
+        self.bot = self._timer(int(os.environ.get("GAMEHUB_AUTOPLAY_MS", "50")), self._bot_step)
         link.received.connect(self._on_message)
         self._redraw()
 

@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from gamehub_qt.player import PlayerTab
 from gamehub_qt.player.prompts import RatingDialog
 from gamehub_qt.player.room_page import RoomPage
+from gamehub_qt.style import apply_look
 from hub_core.hosting import HubThread
 from tests.gamehub_qt.player.conftest import Developer
 from tests.hub_core.gamefactory import make_server_game
@@ -26,6 +27,13 @@ from tests.hub_core.gamefactory import make_server_game
 START = 20000  # a room starts its game server before it exists
 # scripts/screenshots sets this to take the README's in-room and in-game pictures here.
 SHOTS = os.environ.get("GAMEHUB_SCREENSHOTS")
+
+
+@pytest.fixture(autouse=True)
+def app_look(qapp: QApplication) -> None:
+    """Pictures for the README show the app's own look (its style sheet and icons)."""
+    if SHOTS:
+        apply_look(qapp)
 
 
 def shoot(qtbot: QtBot, widget: QWidget, name: str) -> None:
@@ -254,7 +262,7 @@ def shoot_game(qtbot: QtBot, player: str, others: list[str], width: int, height:
     for name in others:
         command = ["xdotool", "search", "--name", f"Tetris — {name}", "windowmove", "3000", "0"]
         subprocess.run(command, timeout=10)
-    qtbot.wait(500)  # a few pieces down
+    qtbot.wait(2000)  # a few pieces down
     shot = QGuiApplication.primaryScreen().grabWindow(0, 0, 0, width, height)
     shot.save(str(Path(SHOTS) / "tetris.png"))
 
@@ -263,6 +271,8 @@ def test_two_windows_play_tetris_in_its_own_windows(
     qtbot: QtBot, ann: PlayerTab, bob: PlayerTab, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("GAMEHUB_AUTOPLAY", "1")  # the clients' bots drop the pieces
+    if SHOTS:  # slower, so the picture catches the match under way
+        monkeypatch.setenv("GAMEHUB_AUTOPLAY_MS", "250")
     for tab in (ann, bob):  # for the picture: the room beside the game's window at (0, 0)
         tab.setGeometry(560, 0, 840, 640)
     ann.raise_()
@@ -292,6 +302,21 @@ def test_two_windows_play_tetris_in_its_own_windows(
     assert reviews.topLevelItem(0).text(4) == "The garbage lines make it."
 
 
+def start_solo_gui_game(
+    qtbot: QtBot, tab: PlayerTab, developer: Developer, folder: Path, client: str
+) -> None:
+    """Publishes a one-player GUI game with this client, and starts it alone in a room."""
+    name = folder.name
+    make_server_game(folder, name, type="GUI", max_players=1, min_players=1)
+    (folder / "client.py").write_text(client, encoding="utf-8")
+    developer.publish(folder, "1.0.0")
+    qtbot.waitUntil(lambda: tab.rooms.game.findData(name) >= 0, timeout=5000)
+    create_room(qtbot, tab, name)
+    page_of(tab).ready.click()
+    qtbot.waitUntil(page_of(tab).start.isEnabled, timeout=START)
+    page_of(tab).start.click()
+
+
 GUI_CLIENT = r"""
 print("window opened", flush=True)
 """
@@ -300,14 +325,7 @@ print("window opened", flush=True)
 def test_a_gui_game_keeps_its_output_as_a_log(
     qtbot: QtBot, ann: PlayerTab, developer: Developer, tmp_path: Path
 ) -> None:
-    folder = make_server_game(tmp_path / "win", "win", type="GUI", max_players=1, min_players=1)
-    (folder / "client.py").write_text(GUI_CLIENT, encoding="utf-8")
-    developer.publish(folder, "1.0.0")
-    qtbot.waitUntil(lambda: ann.rooms.game.findData("win") >= 0, timeout=5000)
-    create_room(qtbot, ann, "win")
-    page_of(ann).ready.click()
-    qtbot.waitUntil(page_of(ann).start.isEnabled, timeout=START)
-    page_of(ann).start.click()
+    start_solo_gui_game(qtbot, ann, developer, tmp_path / "win", GUI_CLIENT)
     qtbot.waitUntil(lambda: ann.play.console is not None, timeout=5000)
     console = ann.play.console
     assert console is not None and console.input.isHidden()
@@ -350,14 +368,7 @@ def test_quitting_the_app_stops_a_running_game_client(
 ) -> None:
     pidfile = tmp_path / "client.pid"
     monkeypatch.setenv("GAMEHUB_TEST_PIDFILE", str(pidfile))
-    folder = make_server_game(tmp_path / "stay", "stay", type="GUI", max_players=1, min_players=1)
-    (folder / "client.py").write_text(LINGERING_CLIENT, encoding="utf-8")
-    developer.publish(folder, "1.0.0")
-    qtbot.waitUntil(lambda: bob.rooms.game.findData("stay") >= 0, timeout=5000)
-    create_room(qtbot, bob, "stay")
-    page_of(bob).ready.click()
-    qtbot.waitUntil(page_of(bob).start.isEnabled, timeout=START)
-    page_of(bob).start.click()
+    start_solo_gui_game(qtbot, bob, developer, tmp_path / "stay", LINGERING_CLIENT)
     qtbot.waitUntil(lambda: pidfile.is_file() and pidfile.read_text() != "", timeout=10000)
     pid = int(pidfile.read_text())
     bob.context.shutdown()  # what quitting the app does
