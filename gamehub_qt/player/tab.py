@@ -12,6 +12,7 @@ import html
 from typing import Any
 
 from PySide6.QtCore import QEvent
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -66,6 +67,8 @@ class PlayerTab(QWidget):
         context.player.session_changed.connect(self._session_changed)
         context.player.state_changed.connect(self._hub_state)
         self.state.session_lost.connect(self._session_lost)
+        find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
+        find.activated.connect(self.find_games)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -98,6 +101,13 @@ class PlayerTab(QWidget):
         layout.addLayout(header)
         layout.addWidget(self.tabs, 1)
         return page
+
+    def find_games(self) -> None:
+        """Ctrl+F: the store's search box, wherever the player was."""
+        if self.logged_in:
+            self.tabs.setCurrentWidget(self.store)
+            self.store.list.search.setFocus()
+            self.store.list.search.selectAll()
 
     @property
     def logged_in(self) -> bool:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from gamehub_qt.player import PlayerTab
@@ -31,6 +32,16 @@ def test_search_filters_the_list(qtbot: QtBot, ann: PlayerTab) -> None:
     assert "rps" not in games.visible_names()
     games.search.setText("")
     assert len(games.visible_names()) == 3
+
+
+def test_ctrl_f_goes_to_the_search_box_from_any_page(qtbot: QtBot, ann: PlayerTab) -> None:
+    ann.window().activateWindow()
+    ann.tabs.setCurrentWidget(ann.rooms)
+    qtbot.keyClick(ann.rooms, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert ann.tabs.currentWidget() is ann.store
+    qtbot.waitUntil(ann.store.list.search.hasFocus)
+    qtbot.keyClicks(ann.store.list.search, "tetr")
+    assert ann.store.list.visible_names() == ["tetris"]
 
 
 def test_sort_by_players_puts_the_biggest_rooms_first(ann: PlayerTab) -> None:
