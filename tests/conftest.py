@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import socket
 from pathlib import Path
 
@@ -13,11 +14,28 @@ IN_NETNS = os.environ.get("GAMEHUB_NETNS") == "1"
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+# Below Linux's ephemeral range (32768 and up): a client retrying a silent port there can
+# be given that very port as its own and connect to itself, which then "answers".
+PORT_RANGE = (20000, 32000)
+
+
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 that was free a moment ago."""
+    """A port P on 127.0.0.1 that, with P+1 and P+2 (a hub's hello and event ports), was
+    free a moment ago, outside the range the system picks client ports from."""
+    rng = random.Random()
+    while True:
+        port = rng.randrange(*PORT_RANGE)
+        if all(_bindable(port + n) for n in range(3)):
+            return port
+
+
+def _bindable(port: int) -> bool:
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 @pytest.fixture

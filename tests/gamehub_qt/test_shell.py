@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -23,18 +22,13 @@ from hub_core.endpoints import parse_endpoint
 from hub_core.errors import HubUnreachable
 from hub_core.hosting import HubThread
 from hub_core.keys import KnownHubs
+from tests.conftest import free_port
 from tests.gamehub_qt.shell_helpers import WAIT_MS, new_window, start_hub
 
 
 @pytest.fixture
 def window(qtbot: QtBot, context: AppContext) -> MainWindow:
     return new_window(qtbot, context)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def joined(context: AppContext, endpoint: str) -> bool:

@@ -18,17 +18,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+from tests.conftest import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 GAMES = ROOT / "sample_games"
 for _game in ("rps", "tetris", "dots"):
     if str(GAMES / _game) not in sys.path:
         sys.path.insert(0, str(GAMES / _game))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def wait_until(check: Callable[[], bool], timeout: float, what: str) -> None:
