@@ -11,7 +11,7 @@ import dataclasses
 import logging
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 
 import pytest
 import zmq
@@ -138,6 +138,18 @@ async def browser(events: Events) -> AsyncIterator[Browser]:
     await b.start()
     yield b
     await b.stop()
+
+
+def raw_service(name: str, server: str, props: Mapping[str, str | None]) -> AsyncServiceInfo:
+    """A hub record written by hand (not by our announcer), so its TXT can be anything."""
+    return AsyncServiceInfo(
+        SERVICE_TYPE,
+        f"{name}.{SERVICE_TYPE}",
+        port=40001,
+        properties=dict(props),
+        server=server,
+        parsed_addresses=["127.0.0.1"],
+    )
 
 
 def assert_matches(info: HubInfo, ann: HubAnnouncement) -> None:
@@ -321,14 +333,7 @@ async def test_malformed_txt_is_ignored_with_warning(
     }
     props.update(bad)
     props = {k: v for k, v in props.items() if v is not None}
-    raw = AsyncServiceInfo(
-        SERVICE_TYPE,
-        f"Broken hub.{SERVICE_TYPE}",
-        port=40001,
-        properties=props,
-        server="broken-hub.local.",
-        parsed_addresses=["127.0.0.1"],
-    )
+    raw = raw_service("Broken hub", "broken-hub.local.", props)
     aiozc = AsyncZeroconf(interfaces=LO)
     try:
         await aiozc.async_register_service(raw, cooperating_responders=True)
@@ -353,26 +358,12 @@ async def test_hub_whose_txt_turns_malformed_is_dropped(
 ) -> None:
     key = new_key()
     props = {"v": "1", "name": "Flaky", "host": "h", "req": "40001", "pub": "40002", "key": key}
-    info = AsyncServiceInfo(
-        SERVICE_TYPE,
-        f"Flaky.{SERVICE_TYPE}",
-        port=40001,
-        properties=props,
-        server="flaky.local.",
-        parsed_addresses=["127.0.0.1"],
-    )
+    info = raw_service("Flaky", "flaky.local.", props)
     aiozc = AsyncZeroconf(interfaces=LO)
     try:
         await aiozc.async_register_service(info, cooperating_responders=True)
         await events.wait("added")
-        broken = AsyncServiceInfo(
-            SERVICE_TYPE,
-            f"Flaky.{SERVICE_TYPE}",
-            port=40001,
-            properties={**props, "req": "zero"},
-            server="flaky.local.",
-            parsed_addresses=["127.0.0.1"],
-        )
+        broken = raw_service("Flaky", "flaky.local.", {**props, "req": "zero"})
         await aiozc.async_update_service(broken)
         removed = await events.wait("removed")
         assert removed.name == "Flaky"

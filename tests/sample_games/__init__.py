@@ -237,6 +237,23 @@ class RawPlayer:
         self.sock.close()
 
 
+class FakeChannel:
+    """A game window's connection, in the test's process: records what the window sends."""
+
+    def __init__(self) -> None:
+        self.sent: list[Any] = []
+        self.closed = False
+
+    def send(self, obj: Any) -> None:
+        self.sent.append(obj)
+
+    def recv(self) -> Any:
+        return None
+
+    def close(self) -> None:
+        self.closed = True
+
+
 def check_results(report: Any, room_id: str, players: set[str]) -> dict[str, Any]:
     """A game_finished report as the contract says: kind, room, kick_all false, results."""
     assert report["kind"] == "game_finished"

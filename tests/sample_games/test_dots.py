@@ -11,7 +11,7 @@ import pytest
 from dots_logic import SIZES, DotsGame, MoveError, bot_line, parse_line
 from dots_match import DotsMatch
 
-from tests.sample_games import GameClient, RawPlayer, check_results, game_server
+from tests.sample_games import FakeChannel, GameClient, RawPlayer, check_results, game_server
 
 
 def play_box(game: DotsGame, box: tuple[int, int], seat_order: list[int]) -> list[Any]:
@@ -225,21 +225,6 @@ def test_match_leaving() -> None:
 
 
 # --- the window, in this process with a fake connection ---------------------------------
-
-
-class FakeChannel:
-    def __init__(self) -> None:
-        self.sent: list[Any] = []
-        self.closed = False
-
-    def send(self, obj: Any) -> None:
-        self.sent.append(obj)
-
-    def recv(self) -> Any:
-        return None
-
-    def close(self) -> None:
-        self.closed = True
 
 
 def test_window_clicks_draw_lines_on_your_turn(qtbot: Any) -> None:

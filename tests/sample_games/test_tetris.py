@@ -24,7 +24,7 @@ from tetris_engine import (
 )
 from tetris_match import TetrisMatch
 
-from tests.sample_games import GameClient, RawPlayer, check_results, game_server
+from tests.sample_games import FakeChannel, GameClient, RawPlayer, check_results, game_server
 
 
 def game_with(kind: str, seed: int = 1) -> Tetris:
@@ -341,21 +341,6 @@ def test_match_leaving_gives_the_other_the_win() -> None:
 
 
 # --- the window, in this process with a fake connection ---------------------------------
-
-
-class FakeChannel:
-    def __init__(self) -> None:
-        self.sent: list[Any] = []
-        self.closed = False
-
-    def send(self, obj: Any) -> None:
-        self.sent.append(obj)
-
-    def recv(self) -> Any:
-        return None
-
-    def close(self) -> None:
-        self.closed = True
 
 
 def test_window_keys_move_the_piece_and_report(qtbot: Any) -> None:
