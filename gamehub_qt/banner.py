@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from gamehub_qt.i18n import Retranslated
 from gamehub_qt.style import icon, set_style_property
 
 
-class Banner(QFrame):
+class Banner(Retranslated, QFrame):
     """``kind`` is info, warning or error (the style sheet colours each)."""
 
     def __init__(self, kind: str = "info", parent: QWidget | None = None) -> None:
@@ -41,11 +42,6 @@ class Banner(QFrame):
 
     def set_kind(self, kind: str) -> None:
         set_style_property(self, "kind", kind)
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.close_button.setToolTip(self.tr("Dismiss this notice"))

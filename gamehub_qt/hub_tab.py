@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, QTimer, QUrl
+from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QHideEvent, QShowEvent, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from gamehub_qt.context import AppContext
 from gamehub_qt.hosting import Hosting, shared_endpoints
 from gamehub_qt.hub_watch import HubView, poll_hub
+from gamehub_qt.i18n import Retranslated
 from gamehub_qt.ops import HubOp
 from gamehub_qt.style import icon
 
@@ -48,7 +49,7 @@ class _LogFollow:
     offset: int = -1  # -1: not read yet (start with the tail)
 
 
-class HubTab(QWidget):
+class HubTab(Retranslated, QWidget):
     """What the hosted hub is doing; ``refresh`` polls now (F5)."""
 
     def __init__(self, context: AppContext, hosting: Hosting, parent: QWidget | None = None):
@@ -146,11 +147,6 @@ class HubTab(QWidget):
         for widget in widgets:
             layout.addWidget(widget)
         return box
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.info.setTitle(self.tr("This hub"))

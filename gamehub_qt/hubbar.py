@@ -8,7 +8,7 @@ around, offer to host one.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,6 +27,7 @@ from gamehub_qt.banner import Banner
 from gamehub_qt.context import AppContext
 from gamehub_qt.discovery_model import ENDPOINT_ROLE, HubListModel
 from gamehub_qt.hosting import Hosting, shared_endpoints
+from gamehub_qt.i18n import Retranslated
 from gamehub_qt.key_dialog import KeyChangedDialog
 from gamehub_qt.ops import HubOp
 from gamehub_qt.settings import HOSTING_NAME, LAST_HUB, text_value
@@ -36,7 +37,7 @@ from hub_core.errors import BadEndpoint, HubKeyChanged
 from hub_core.hub import HubEndpoints
 
 
-class HubBar(QWidget):
+class HubBar(Retranslated, QWidget):
     """The hub chooser, the connection state, the host toggle, and the banners below."""
 
     joined = Signal(str, str)  # endpoint, hub name
@@ -138,11 +139,6 @@ class HubBar(QWidget):
         self.model.rowsInserted.connect(lambda *_: self.offer.hide())
         self.model.rowsInserted.connect(lambda *_: self._count_found())
         self.model.rowsRemoved.connect(lambda *_: self._count_found())
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.found_label.setText(self.tr("&Hub:"))

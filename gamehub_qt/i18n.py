@@ -2,16 +2,26 @@
 
 Strings are written in English with ``self.tr()``; ``resources/translations`` holds the
 ``.ts`` source (``pyside6-lupdate``) and the compiled ``.qm`` (``pyside6-lrelease``).
-Installing a translator makes Qt send every widget a LanguageChange event, and widgets
-that re-set their texts then follow at once.
+Installing a translator makes Qt send every widget a LanguageChange event; widgets that
+derive from ``Retranslated`` set their fixed texts in ``retranslate()`` and so follow at
+once.
 """
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QLibraryInfo,
+    QLocale,
+    QSettings,
+    QTranslator,
+)
+from PySide6.QtWidgets import QWidget
 
 from gamehub_qt.style import resource_dir
 
@@ -27,6 +37,26 @@ _TRADITIONAL_TERRITORIES = {
     QLocale.Country.HongKong,
     QLocale.Country.Macao,
 }
+
+if TYPE_CHECKING:
+    _Widget = QWidget  # what the mixin is mixed into, for the type checker
+else:
+    _Widget = object
+
+
+class Retranslated(_Widget):
+    """Mixin for widgets with fixed texts: list it before the Qt class
+    (``class Page(Retranslated, QWidget)``), set the texts in ``retranslate()`` and call
+    it once from ``__init__``; a language switch then calls it again."""
+
+    def retranslate(self) -> None:
+        raise NotImplementedError
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
 
 # Translators must outlive their installation; the app keeps the current ones here.
 _installed: list[QTranslator] = []

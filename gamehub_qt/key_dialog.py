@@ -8,7 +8,7 @@ makes "Don't connect" the default.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -19,10 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gamehub_qt.i18n import Retranslated
 from hub_core.errors import HubKeyChanged
 
 
-class KeyChangedDialog(QDialog):
+class KeyChangedDialog(Retranslated, QDialog):
     """Accepted means: trust the new key (the caller joins again with ``retrust``)."""
 
     def __init__(self, error: HubKeyChanged, endpoint: str, parent: QWidget | None = None) -> None:
@@ -60,11 +61,6 @@ class KeyChangedDialog(QDialog):
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         label.setStyleSheet("font-family: monospace; font-weight: bold;")
         return label
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("The hub's key has changed"))

@@ -15,7 +15,7 @@ import asyncio
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from gamehub_qt import remember
 from gamehub_qt.connection import Connection
 from gamehub_qt.context import AppContext
+from gamehub_qt.i18n import Retranslated
 from gamehub_qt.ops import Work
 from gamehub_qt.widgets import error_label, note_label, set_error
 from hub_core.client import SessionInfo
@@ -88,7 +89,7 @@ class _Texts(NamedTuple):
     enter_user: str
 
 
-class LoginForm(QWidget):
+class LoginForm(Retranslated, QWidget):
     """Name, password, Log in / Create account; errors next to the field they are about."""
 
     def __init__(self, context: AppContext, role: LoginRole, parent: QWidget | None = None):
@@ -163,11 +164,6 @@ class LoginForm(QWidget):
         self.register_button.setText(self.tr("Create account"))
         self._show_doing()
         self._show_hub_state(self.conn.state)
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def _texts(self) -> _Texts:
         """The role's own texts, spelt out here so that lupdate finds every one."""

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
-from PySide6.QtCore import QEvent, Qt, QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
@@ -69,7 +69,7 @@ def role_tab(module: str, class_name: str, context: AppContext) -> QWidget | Non
     return factory(context)
 
 
-class MainWindow(QMainWindow):
+class MainWindow(i18n.Retranslated, QMainWindow):
     """The shell; each tab is its own widget that gets the shared context."""
 
     def __init__(
@@ -156,11 +156,6 @@ class MainWindow(QMainWindow):
         self.hosting.stopped.connect(lambda _: self._show_hub_tab(False))
         self.hubbar.joined.connect(lambda _, name: self._joined(name))
         self.context.player.state_changed.connect(self._state_changed)
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self._set_title(self.hubbar.hub_name if self.context.endpoint else "")

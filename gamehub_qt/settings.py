@@ -6,7 +6,7 @@ role, kept by the tabs), ``hub/last`` (the last hub joined, not one this app hos
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QSettings
+from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -48,7 +48,7 @@ def bytes_value(settings: QSettings, key: str) -> QByteArray | None:
     return value if isinstance(value, QByteArray) and not value.isEmpty() else None
 
 
-class SettingsDialog(QDialog):
+class SettingsDialog(i18n.Retranslated, QDialog):
     """Language, the hub name used when hosting, and whether to host at start."""
 
     def __init__(self, settings: QSettings, parent: QWidget | None = None) -> None:
@@ -81,11 +81,6 @@ class SettingsDialog(QDialog):
         self.language.addItem("", "")  # "System default"; its text is set in retranslate
         for code, name in i18n.LANGUAGES.items():
             self.language.addItem(name, code)
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Settings"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from gamehub_qt.context import AppContext
 from gamehub_qt.developer import columns, ops
 from gamehub_qt.developer.rows import RowsModel
+from gamehub_qt.i18n import Retranslated
 from gamehub_qt.widgets import error_label, note_label, set_error
 from hub_core.protocol import STORE_TOPIC
 
@@ -45,7 +46,7 @@ def table(model: RowsModel, *, stretch: int) -> QTableView:
     return view
 
 
-class MyGamesPanel(QWidget):
+class MyGamesPanel(Retranslated, QWidget):
     """The table of my games and what the buttons above it ask for."""
 
     publish_requested = Signal(str)  # the game to update, or "" for a new game
@@ -91,11 +92,6 @@ class MyGamesPanel(QWidget):
 
     def _count_reviews(self) -> None:
         self.details.setTabText(1, self.tr("Reviews (%n)", "", len(self.reviews.rows)))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def _buttons(self) -> None:
         self.new_button, self.update_button = QPushButton(), QPushButton()

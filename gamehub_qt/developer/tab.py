@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -23,11 +22,12 @@ from gamehub_qt.developer import ops
 from gamehub_qt.developer.localtest.dialog import LocalTestDialog
 from gamehub_qt.developer.my_games import MyGamesPanel
 from gamehub_qt.developer.publish.dialog import PublishDialog, remembered_source
+from gamehub_qt.i18n import Retranslated
 from gamehub_qt.login_form import DEVELOPER, LoginForm
 from hub_core.client import SessionInfo
 
 
-class DeveloperTab(QWidget):
+class DeveloperTab(Retranslated, QWidget):
     """What the main window shows under "Developer"."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -56,11 +56,6 @@ class DeveloperTab(QWidget):
         self.logout_button.setText(self.tr("Log out"))
         text = self.tr("Logged in as <b>%1</b> (developer)")
         self.who.setText(text.replace("%1", html.escape(self.user)))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def _home(self) -> QWidget:
         home = QWidget()

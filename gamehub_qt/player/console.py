@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent
 from PySide6.QtGui import QFont, QFontDatabase, QTextCursor
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
+from gamehub_qt.i18n import Retranslated
 from gamehub_qt.player.game_runner import GameRunner
 from gamehub_qt.widgets import show_outcome
 
@@ -21,7 +21,7 @@ SCROLLBACK_LINES = 5000
 TAIL_LINES = 8
 
 
-class ConsoleTab(QWidget):
+class ConsoleTab(Retranslated, QWidget):
     """Shows one game client's output; sends typed lines to it (CLI games)."""
 
     def __init__(self, runner: GameRunner, interactive: bool, parent: QWidget | None = None):
@@ -52,11 +52,6 @@ class ConsoleTab(QWidget):
         """Sets every fixed text, and the status again; runs on a language switch."""
         self.input.setPlaceholderText(self.tr("Type here and press Enter to send it to the game"))
         self.status.setText(self._status())
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def _started(self) -> None:
         self._status = lambda: self.tr("The game is running.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gamehub_qt.i18n import Retranslated
 from gamehub_qt.player.common import fit_columns, need_client, rating_text
 from gamehub_qt.player.install_bar import InstallBar
 from gamehub_qt.player.installer import Installer
@@ -28,7 +29,7 @@ from gamehub_qt.player.state import PlayerState
 from gamehub_qt.widgets import format_bytes, players_text, stars, when
 
 
-class GameDetails(QWidget):
+class GameDetails(Retranslated, QWidget):
     """Shows one game; ``play_requested(name)`` asks the rooms page for a quick game."""
 
     play_requested = Signal(str)
@@ -80,11 +81,6 @@ class GameDetails(QWidget):
             ]
         )
         self._fill()  # the game's facts line and the Install / Update button
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def _layout(self) -> None:
         buttons = QHBoxLayout()

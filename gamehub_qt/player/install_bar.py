@@ -7,14 +7,14 @@ too. The last result stays as a line of text until the next job starts.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
+from gamehub_qt.i18n import Retranslated
 from gamehub_qt.player.installer import Installer
 from gamehub_qt.widgets import RateMeter, format_bytes, show_outcome
 
 
-class InstallBar(QWidget):
+class InstallBar(Retranslated, QWidget):
     """'Installing Rock Paper Scissors… [=====   ] 2.1 MB/s [Cancel]', then the result."""
 
     def __init__(self, installer: Installer, parent: QWidget | None = None) -> None:
@@ -49,11 +49,6 @@ class InstallBar(QWidget):
         """Sets the fixed text; runs again on a language switch. What is being installed and
         how it went are sentences about one moment, and stay as they were said."""
         self.cancel.setText(self.tr("Cancel"))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def _show_running(self, running: bool) -> None:
         for widget in (self.what, self.bar, self.rate, self.cancel):

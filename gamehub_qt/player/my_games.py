@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gamehub_qt.i18n import Retranslated
 from gamehub_qt.player.common import fit_columns, need_client
 from gamehub_qt.player.install_bar import InstallBar
 from gamehub_qt.player.installer import Installer
@@ -30,7 +31,7 @@ from gamehub_qt.widgets import stars, when
 NAME_ROLE = Qt.ItemDataRole.UserRole
 
 
-class MyGamesPage(QWidget):
+class MyGamesPage(Retranslated, QWidget):
     """Installed games with Update / Repair / Open folder, and the player's own reviews."""
 
     def __init__(self, state: PlayerState, installer: Installer, parent: QWidget | None = None):
@@ -70,11 +71,6 @@ class MyGamesPage(QWidget):
         )
         self.edit.setText(self.tr("Edit review"))
         self._fill_games()  # "up to date", "update available: …"
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def _layout(self, bar: InstallBar) -> None:
         game_buttons = QHBoxLayout()

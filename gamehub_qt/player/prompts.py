@@ -6,7 +6,7 @@ is open, and the room page closes the start question itself if the start is with
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -20,10 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gamehub_qt.i18n import Retranslated
 from gamehub_qt.widgets import EMPTY_STAR, ERROR_STYLE, FULL_STAR
 
 
-class StartPrompt(QDialog):
+class StartPrompt(Retranslated, QDialog):
     """Asks a guest to accept or decline a proposed start; ``answered(accept)``."""
 
     answered = Signal(bool)
@@ -54,13 +55,8 @@ class StartPrompt(QDialog):
         self.accept_button.setText(self.tr("Play"))
         self.decline_button.setText(self.tr("Not now"))
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
-
-class StarPicker(QWidget):
+class StarPicker(Retranslated, QWidget):
     """Five star buttons; ``rating`` is 0 until the user picks one."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -89,18 +85,13 @@ class StarPicker(QWidget):
             button.setToolTip(self.tr("{0} of 5 stars").format(stars))
             button.setAccessibleName(self.tr("{0} stars").format(stars))
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
     def set_rating(self, rating: int) -> None:
         self.rating = rating
         for number, button in enumerate(self.buttons, start=1):
             button.setText(FULL_STAR if number <= rating else EMPTY_STAR)
 
 
-class RatingDialog(QDialog):
+class RatingDialog(Retranslated, QDialog):
     """Stars 1–5 and an optional text; ``submitted(name, rating, text)`` on Submit."""
 
     submitted = Signal(str, int, str)
@@ -138,11 +129,6 @@ class RatingDialog(QDialog):
         self.text.setPlaceholderText(self.tr("What did you think? (optional)"))
         self.submit_button.setText(self.tr("Submit"))
         self.later_button.setText(self.tr("Later"))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def _submit(self) -> None:
         if not self.stars.rating:

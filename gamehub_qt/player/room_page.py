@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gamehub_qt.i18n import Retranslated
 from gamehub_qt.player.install_bar import InstallBar
 from gamehub_qt.player.installer import Installer
 from gamehub_qt.player.room_session import RoomSession
@@ -30,7 +31,7 @@ from gamehub_qt.widgets import show_outcome
 from hub_core.installs import InstallResult
 
 
-class RoomPage(QWidget):
+class RoomPage(Retranslated, QWidget):
     """One room's page; ``leave_requested`` when the user clicks Leave."""
 
     leave_requested = Signal()
@@ -83,11 +84,6 @@ class RoomPage(QWidget):
         self.say.setPlaceholderText(self.tr("Say something to the room"))
         self.send.setText(self.tr("Send"))
         self.show_room(self.session.room)  # its title, status, seats and Ready
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def _layout(self) -> None:
         buttons = QHBoxLayout()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gamehub_qt.i18n import Retranslated
 from gamehub_qt.player.common import fit_columns, need_client
 from gamehub_qt.player.rooms_mirror import RoomsMirror, create_room, quick_play
 from gamehub_qt.player.state import PlayerState
@@ -30,7 +31,7 @@ from gamehub_qt.widgets import show_outcome
 ID_ROLE = Qt.ItemDataRole.UserRole
 
 
-class RoomsPage(QWidget):
+class RoomsPage(Retranslated, QWidget):
     """Lists rooms; ``entered(room)`` once the hub has seated this player in one."""
 
     entered = Signal(object)
@@ -77,11 +78,6 @@ class RoomsPage(QWidget):
         self._fill_rooms()
         if self.in_room and not self._busy:
             self.set_in_room(True)  # says so again, in the new language
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def _layout(self) -> None:
         top = QHBoxLayout()

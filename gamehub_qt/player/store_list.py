@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelection, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QItemSelection, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gamehub_qt.i18n import Retranslated
 from gamehub_qt.player.common import rating_text
 from gamehub_qt.player.state import PlayerState
 from gamehub_qt.widgets import players_text, when
@@ -34,7 +35,7 @@ SORT_COLUMNS = (COL_GAME, COL_RATING, COL_PLAYERS, COL_UPDATED)  # the sort choi
 UPDATE_COLOR = QColor("#b06000")
 
 
-class StoreList(QWidget):
+class StoreList(Retranslated, QWidget):
     """Emits ``selected(name)`` when the user picks a game ('' when nothing is selected)."""
 
     selected = Signal(str)
@@ -84,11 +85,6 @@ class StoreList(QWidget):
             ]
         )
         self.rebuild()  # for the rows' "Update available (…)"
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def _make_table(self) -> QTableView:
         table = QTableView()

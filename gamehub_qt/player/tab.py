@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import QEvent
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from gamehub_qt.context import AppContext
+from gamehub_qt.i18n import Retranslated
 from gamehub_qt.login_form import PLAYER, LoginForm
 from gamehub_qt.player.common import need_client
 from gamehub_qt.player.installer import Installer
@@ -38,7 +38,7 @@ from hub_core.client import SessionInfo
 from hub_core.errors import GameHubError
 
 
-class PlayerTab(QWidget):
+class PlayerTab(Retranslated, QWidget):
     """Everything a player does: log in, browse and install, meet in rooms, play, review."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -83,11 +83,6 @@ class PlayerTab(QWidget):
         self.who.setText(self.tr("Logged in as <b>{0}</b>").format(html.escape(self.state.user)))
         self._hub_state(self.context.player.state)
         self.play.retranslate()  # the room's and the console's tab titles
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def _main_page(self) -> QWidget:
         header = QHBoxLayout()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -17,10 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gamehub_qt.i18n import Retranslated
 from gamehub_qt.widgets import ERROR_STYLE, error_label, note_label
 
 
-class LocalTestUi(QDialog):
+class LocalTestUi(Retranslated, QDialog):
     """Folder row, game summary, players and Start/Stop, status, results, console tabs."""
 
     chose_folder = Signal(str)
@@ -79,11 +80,6 @@ class LocalTestUi(QDialog):
         self.stop_button.setText(self.tr("Stop"))
         if self.tabs.count():
             self.tabs.setTabText(0, self.tr("Server log"))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def _pick_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, self.tr("Choose the game's folder"))

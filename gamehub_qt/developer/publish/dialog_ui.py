@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -19,10 +19,11 @@ from PySide6.QtWidgets import (
 
 from gamehub_qt.developer.publish.manifest_form import ManifestForm
 from gamehub_qt.developer.publish.progress import PublishProgress
+from gamehub_qt.i18n import Retranslated
 from gamehub_qt.widgets import error_label, note_label
 
 
-class PublishDialogUi(QDialog):
+class PublishDialogUi(Retranslated, QDialog):
     """Source row, manifest form, version row, progress, outcome, buttons."""
 
     chose_path = Signal(str)  # a folder or zip picked in a file dialog or dropped
@@ -90,11 +91,6 @@ class PublishDialogUi(QDialog):
         self.version_label.setText(self.tr("Version:"))
         self.publish_button.setText(self.tr("Publish"))
         self.cancel_button.setText(self.tr("Cancel"))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def _pick_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, self.tr("Choose the game's folder"))

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from gamehub_qt.developer.publish.checking import FIELDS, CheckResult
+from gamehub_qt.i18n import Retranslated
 from gamehub_qt.widgets import error_label, format_bytes, note_label, set_error
 
 
@@ -20,7 +21,7 @@ def shown_value(raw: dict[str, Any], key: str) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
-class ManifestForm(QWidget):
+class ManifestForm(Retranslated, QWidget):
     """Shows a CheckResult: field values, field problems, and the problems of the rest."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -64,11 +65,6 @@ class ManifestForm(QWidget):
         for row, text in labels.items():
             self.labels[row].setText(text)
         self.show_result(self.result)
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def show_result(self, result: CheckResult | None) -> None:
         self.result = result
