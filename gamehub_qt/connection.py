@@ -88,8 +88,10 @@ class Connection(QObject):
         return session
 
     async def logout(self) -> None:
-        await self._client().logout()
-        self.session_changed.emit(None)
+        try:
+            await self._client().logout()
+        finally:  # the session is forgotten here even when the hub did not answer
+            self.session_changed.emit(None)
 
     # -- requests and events ---------------------------------------------------------
 

@@ -64,6 +64,13 @@ class LoginRole:
             conn.subscribe(topic)
         return session
 
+    async def log_out(self, conn: Connection) -> None:
+        """Stops following its topics and ends the session (forgotten here even when the
+        hub does not answer; the error still says so)."""
+        for topic in self.follows:
+            conn.unsubscribe(topic)
+        await conn.logout()
+
     @property
     def user_key(self) -> str:
         return f"{self.name}/user"

@@ -244,8 +244,13 @@ class HubClient:
         return self.session
 
     async def logout(self) -> None:
-        if self.session is not None:
+        """Ends the session; if the hub does not answer, it is forgotten here anyway (the
+        hub drops it when it expires), so the user is never stuck logged in."""
+        if self.session is None:
+            return
+        try:
             await self.request("logout")
+        finally:
             self.session = None
 
     def _on_session_event(self, event: protocol.Event) -> None:

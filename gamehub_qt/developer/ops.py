@@ -13,7 +13,6 @@ from PySide6.QtCore import QCoreApplication
 from gamehub_qt.connection import Connection
 from hub_core.client import HubClient, SessionInfo
 from hub_core.errors import GameHubError
-from hub_core.protocol import STORE_TOPIC
 from hub_core.publishing import Progress, PublishResult, publish
 
 
@@ -24,11 +23,6 @@ def _client(conn: Connection) -> HubClient:
             QCoreApplication.translate("DeveloperOps", "Log in as a developer first.")
         )
     return client
-
-
-async def log_out(conn: Connection) -> None:
-    conn.unsubscribe(STORE_TOPIC)
-    await conn.logout()
 
 
 async def my_games(conn: Connection) -> list[dict[str, Any]]:

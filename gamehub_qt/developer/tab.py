@@ -99,7 +99,7 @@ class DeveloperTab(Retranslated, QWidget):
             self._on_session(None)
             self.login.show_reason(str(error))
 
-        self.context.op(self, lambda: ops.log_out(conn)).failure(failed).run()
+        self.context.op(self, lambda: DEVELOPER.log_out(conn)).failure(failed).run()
 
     # -- dialogs --------------------------------------------------------------------------
 

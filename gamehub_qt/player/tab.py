@@ -35,7 +35,6 @@ from gamehub_qt.player.state import PlayerState
 from gamehub_qt.player.store_page import StorePage
 from gamehub_qt.widgets import ERROR_STYLE
 from hub_core.client import SessionInfo
-from hub_core.errors import GameHubError
 
 
 class PlayerTab(Retranslated, QWidget):
@@ -139,17 +138,8 @@ class PlayerTab(Retranslated, QWidget):
 
     def log_out(self) -> None:
         """Logs out; if the hub does not answer, this app forgets the session anyway."""
-        client = self.context.player.client
-
-        async def work() -> None:
-            try:
-                await self.context.player.logout()
-            except GameHubError:
-                if client is not None:
-                    client.session = None
-                raise
-
-        self.state.op(self, work).failure(self._logout_failed).run()
+        conn = self.context.player
+        self.state.op(self, lambda: PLAYER.log_out(conn)).failure(self._logout_failed).run()
 
     def _logout_failed(self, exc: Exception) -> None:
         self._logged_out()

@@ -10,7 +10,7 @@ import pytest
 
 from hub_core.accounts import LoginThrottle
 from hub_core.client import HubClient
-from hub_core.errors import RequestRefused
+from hub_core.errors import HubUnreachable, RequestRefused
 from hub_core.hosting import HubThread
 from hub_core.keys import KnownHubs
 from tests.hub_core.conftest import hub_config
@@ -164,6 +164,22 @@ async def test_logout_ends_the_session(client: HubClient) -> None:
     err = await refused(client.request("whoami"))
     assert err.code == "not_logged_in"
     assert "logged out" in str(err)
+
+
+async def test_logout_with_the_hub_gone_forgets_the_session_here(
+    data_dir: Path, known_hubs: KnownHubs
+) -> None:
+    thread = HubThread(hub_config(data_dir))
+    endpoint = f"127.0.0.1:{thread.start().ports.req}"
+    async with await HubClient.connect(
+        endpoint, known_hubs=known_hubs, timeout=0.5, retries=1
+    ) as c:
+        await c.register("player", "jo", "secret")
+        await c.login("player", "jo", "secret", watch=False)
+        thread.stop()
+        with pytest.raises(HubUnreachable):
+            await c.logout()
+        assert c.session is None  # not stuck logged in to a hub that is gone
 
 
 async def test_restart_keeps_accounts_but_ends_sessions(
