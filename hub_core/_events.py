@@ -21,30 +21,64 @@ from hub_core import protocol
 log = logging.getLogger(__name__)
 
 OnEvent = Callable[[protocol.Event], None]
-OnGap = Callable[[str, int, int], None]  # topic, last seq seen, seq received
+# topic, last seq seen, seq received; last is 0 when the hub restarted (a new incarnation)
+OnGap = Callable[[str, int, int], None]
 
 
 @dataclass
 class Subscription:
-    """One topic's handlers and the last sequence number applied."""
+    """One topic's handlers, the last sequence number applied and the hub start it came from.
+
+    A restarted hub numbers its events from 1 again, so a sequence number is compared only
+    within one ``incarnation``; an event from a new one is applied and reported as a gap,
+    never dropped as "already applied".
+    """
 
     topic: str
     on_event: OnEvent
     on_gap: OnGap | None = None
     last_seq: int | None = None
+    incarnation: str | None = None  # None: not known yet (nothing seen, or an older hub)
 
-    def expect(self, snapshot_seq: int) -> None:
+    def expect(self, snapshot_seq: int, incarnation: str = "") -> None:
         """Events up to ``snapshot_seq`` are already in a snapshot; apply only later ones."""
         self.last_seq = snapshot_seq
+        if incarnation:
+            self.incarnation = incarnation
+
+    def is_current(self, snapshot_seq: int, incarnation: str = "") -> bool:
+        """Whether a snapshot is at least as new as the events already applied.
+
+        Replies and events travel on different sockets, so an event can overtake the
+        snapshot it follows; a snapshot from another hub start is always taken.
+        """
+        if self.last_seq is None or self._restarted(incarnation):
+            return True
+        return self.last_seq <= snapshot_seq
 
     def deliver(self, event: protocol.Event) -> None:
         last = self.last_seq
+        if self._restarted(event.incarnation):
+            log.info("The hub restarted; %s events are numbered afresh", self.topic)
+            self.incarnation, self.last_seq = event.incarnation, event.seq
+            self._gap(0, event.seq)
+            self.on_event(event)
+            return
+        if event.incarnation:
+            self.incarnation = event.incarnation
         if last is not None and event.seq <= last:
             return  # already applied (or part of the snapshot)
-        if last is not None and event.seq != last + 1 and self.on_gap is not None:
-            self.on_gap(self.topic, last, event.seq)
+        if last is not None and event.seq != last + 1:
+            self._gap(last, event.seq)
         self.last_seq = event.seq
         self.on_event(event)
+
+    def _restarted(self, incarnation: str) -> bool:
+        return bool(incarnation and self.incarnation and incarnation != self.incarnation)
+
+    def _gap(self, last: int, got: int) -> None:
+        if self.on_gap is not None:
+            self.on_gap(self.topic, last, got)
 
 
 class EventStream:

@@ -12,6 +12,7 @@ import asyncio
 import inspect
 import logging
 import random
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -71,6 +72,8 @@ class WireServer:
         self._port = port
         self._ctx = zmq.Context()
         self._seq: dict[str, int] = {}
+        # Random per start: sequence numbers restart at 1, so clients need to tell hubs apart.
+        self.incarnation = secrets.token_hex(8)
         self._tasks: set[asyncio.Task[None]] = set()
         self._readers: list[SocketReader] = []
         self.ports = Ports(0, 0, 0)
@@ -144,7 +147,9 @@ class WireServer:
         """Sends an event to subscribers of ``topic``; returns its sequence number."""
         seq = self._seq.get(topic, 0) + 1
         self._seq[topic] = seq
-        event = protocol.Event(topic=topic, seq=seq, kind=kind, data=data)
+        event = protocol.Event(
+            topic=topic, seq=seq, kind=kind, data=data, incarnation=self.incarnation
+        )
         try:
             self._pub.send_multipart(
                 [protocol.topic_frame(topic), protocol.encode(event)], zmq.NOBLOCK

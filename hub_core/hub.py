@@ -172,6 +172,7 @@ class Hub:
             unpacked=Unpacked(self.paths.hub / "unpacked", blocks),
             publish=self.wire.publish,
             topic_seq=self.wire.topic_seq,
+            incarnation=self.wire.incarnation,
         )
         _api_accounts.add_routes(routes, accounts)
         _api_packages.add_routes(routes, catalog, uploads, blocks, self.wire.publish)
@@ -222,6 +223,7 @@ class Hub:
             req_port=ports.req,
             pub_port=ports.pub,
             online=len(self.sessions.online("player")),
+            incarnation=self.wire.incarnation,
         )
 
     async def _announce(self) -> None:

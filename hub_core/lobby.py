@@ -66,6 +66,7 @@ class Lobby:
         unpacked: Unpacked,
         publish: Publish,
         topic_seq: Callable[[str], int],
+        incarnation: str = "",
     ) -> None:
         self.config = config
         self.catalog = catalog
@@ -73,6 +74,7 @@ class Lobby:
         self.unpacked = unpacked
         self.publish = publish
         self.topic_seq = topic_seq
+        self.incarnation = incarnation  # with "seq" in snapshots: which hub start numbered it
         self.lobby_port = 0  # set once the game_finished listener is up
         self.rooms: dict[str, Room] = {}
         self._servers: dict[str, GameServer] = {}
@@ -87,11 +89,13 @@ class Lobby:
         return {
             "rooms": sorted(open_rooms, key=lambda r: r["created"]),
             "seq": self.topic_seq(ROOMS_TOPIC),
+            "incarnation": self.incarnation,
         }
 
     def get(self, room_id: str) -> dict[str, Any]:
         room = self._room(room_id)
-        return {"room": room.snapshot(), "seq": self.topic_seq(room_topic(room_id))}
+        seq = self.topic_seq(room_topic(room_id))
+        return {"room": room.snapshot(), "seq": seq, "incarnation": self.incarnation}
 
     def mine(self, player: Session) -> dict[str, Any] | None:
         room_id = self._member_of.get(player.key)

@@ -50,10 +50,10 @@ class RoomWatch:
     async def refresh(self) -> dict[str, Any]:
         """Fetches a snapshot; events up to its sequence number are already in it."""
         reply = await self.client.request("room_get", {"room": self.room_id})
-        seq = int(reply["seq"])
-        if self._sub.last_seq is not None and self._sub.last_seq > seq and self.room is not None:
+        seq, incarnation = int(reply["seq"]), str(reply.get("incarnation", ""))
+        if not self._sub.is_current(seq, incarnation) and self.room is not None:
             return self.room  # a newer event arrived while the snapshot was on its way
-        self._sub.expect(seq)
+        self._sub.expect(seq, incarnation)
         self._show(reply["room"])
         return dict(reply["room"])
 
@@ -71,7 +71,7 @@ class RoomWatch:
             self.on_chat(event.data)
 
     def _on_gap(self, topic: str, last: int, got: int) -> None:
-        log.info("Missed room events %d..%d; fetching a fresh snapshot", last + 1, got - 1)
+        log.info("Missed room events before %d; fetching a fresh snapshot", got)
         self._resync = asyncio.ensure_future(self._quiet_refresh())
 
     async def _quiet_refresh(self) -> None:

@@ -59,12 +59,17 @@ class Reply(msgspec.Struct, frozen=True):
 
 
 class Event(msgspec.Struct, frozen=True):
-    """Something changed on the hub; ``seq`` counts up by one per topic."""
+    """Something changed on the hub; ``seq`` counts up by one per topic.
+
+    ``incarnation`` is random per hub start: a restarted hub numbers from 1 again, so a
+    sequence number means something only together with it. Empty from older hubs.
+    """
 
     topic: str
     seq: int
     kind: str
     data: Any = None
+    incarnation: str = ""
 
 
 class Hello(msgspec.Struct, frozen=True):
@@ -77,6 +82,7 @@ class Hello(msgspec.Struct, frozen=True):
     req_port: int
     pub_port: int
     online: int = 0  # players logged in now, for hub lists
+    incarnation: str = ""  # random per hub start (see Event); empty from older hubs
 
 
 # What decoding a stranger's frame can raise: msgspec's errors, and UnicodeDecodeError

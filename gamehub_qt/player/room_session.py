@@ -35,10 +35,10 @@ class LatestRoomWatch(RoomWatch):
 
     async def refresh(self) -> dict[str, Any]:
         reply = await self.client.request("room_get", {"room": self.room_id})
-        seq, last = int(reply["seq"]), self._sub.last_seq
-        if last is not None and last > seq and self.room is not None:
+        seq, incarnation = int(reply["seq"]), str(reply.get("incarnation", ""))
+        if not self._sub.is_current(seq, incarnation) and self.room is not None:
             return dict(self.room)  # events newer than this snapshot were applied already
-        self._sub.expect(seq)
+        self._sub.expect(seq, incarnation)
         self._show(reply["room"])
         return dict(reply["room"])
 

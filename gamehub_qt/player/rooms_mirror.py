@@ -77,11 +77,11 @@ class RoomsMirror(QObject):
         """
         for _ in range(SNAPSHOT_TRIES):
             reply = await client.request("list_rooms")
-            seq = int(reply["seq"])
-            if self._sub is None or self._sub.last_seq is None or self._sub.last_seq <= seq:
+            seq, incarnation = int(reply["seq"]), str(reply.get("incarnation", ""))
+            if self._sub is None or self._sub.is_current(seq, incarnation):
                 break
         if self._sub is not None:
-            self._sub.expect(seq)
+            self._sub.expect(seq, incarnation)
         self._snapshot.emit(list(reply["rooms"]))
 
     def _on_event(self, event: protocol.Event) -> None:
@@ -89,7 +89,7 @@ class RoomsMirror(QObject):
             self._event.emit(event.kind, event.data)
 
     def _on_gap(self, topic: str, last: int, got: int) -> None:
-        log.info("Missed %s events %d..%d; fetching a fresh list", topic, last + 1, got - 1)
+        log.info("Missed %s events before %d; fetching a fresh list", topic, got)
         client = self.state.context.player.client
         if client is not None:
             self._resync = asyncio.ensure_future(self._quiet_refresh(client))
