@@ -24,8 +24,8 @@ def add_routes(routes: Routes, accounts: Accounts) -> None:
     async def register(_: Context, args: Credentials) -> dict[str, Any]:
         return await accounts.register(args.role, args.user, args.password)
 
-    async def login(_: Context, args: Credentials) -> dict[str, Any]:
-        session = await accounts.login(args.role, args.user, args.password)
+    async def login(ctx: Context, args: Credentials) -> dict[str, Any]:
+        session = await accounts.login(args.role, args.user, args.password, ctx.address)
         return {
             "token": session.token,
             "session_id": session.session_id,

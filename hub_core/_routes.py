@@ -24,6 +24,7 @@ class Context:
 
     session: Session | None
     peer: bytes  # the ZeroMQ identity of the client connection
+    address: str = ""  # the client's IP address as the hub saw it ("" if unknown)
 
     @property
     def user(self) -> Session:

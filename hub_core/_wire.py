@@ -87,7 +87,7 @@ class WireServer:
         self._hello_sock = self._socket(zmq.ROUTER, curve=False)
         self._pub = self._socket(zmq.PUB, curve=True)
         self.ports = self._bind_all()
-        self._req_reader = SocketReader(loop, self._router, self._on_request)
+        self._req_reader = SocketReader(loop, self._router, self._on_request, peer_addresses=True)
         self._hello_reader = SocketReader(loop, self._hello_sock, self._on_hello)
         self._readers = [self._req_reader, self._hello_reader]
         for reader in self._readers:
@@ -233,7 +233,8 @@ class WireServer:
         if route.access is not None:
             role = None if route.access == "any" else route.access
             session = self._sessions.check(env.token, role)
-        return route, args, Context(session=session, peer=peer)
+        address = self._req_reader.peer_address  # of the message being handled now
+        return route, args, Context(session=session, peer=peer, address=address)
 
     async def _finish(self, peer: bytes, env: protocol.Envelope, pending: Any) -> None:
         try:

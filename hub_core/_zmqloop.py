@@ -25,11 +25,20 @@ class SocketReader:
     """Calls ``on_message(frames)`` for every message arriving on ``sock``."""
 
     def __init__(
-        self, loop: asyncio.AbstractEventLoop, sock: zmq.Socket[bytes], on_message: OnMessage
+        self,
+        loop: asyncio.AbstractEventLoop,
+        sock: zmq.Socket[bytes],
+        on_message: OnMessage,
+        *,
+        peer_addresses: bool = False,
     ):
         self._loop = loop
         self._sock = sock
         self._on_message = on_message
+        self._peer_addresses = peer_addresses
+        # With peer_addresses: the sender's IP of the message being handled, read during
+        # on_message (ZeroMQ gives it per message, "Peer-Address", only to copy=False).
+        self.peer_address = ""
         self._fd: int = sock.getsockopt(zmq.FD)  # type: ignore[assignment]
         self._scheduled = False
         self._closed = False
@@ -58,7 +67,7 @@ class SocketReader:
             if not sock.getsockopt(zmq.EVENTS) & zmq.POLLIN:  # type: ignore[operator,arg-type]
                 return
             try:
-                frames = sock.recv_multipart(zmq.NOBLOCK)
+                frames = self._receive(sock)
             except zmq.Again:
                 return
             try:
@@ -66,3 +75,18 @@ class SocketReader:
             except Exception:  # one bad message must never stop the socket being read
                 log.exception("Handling a message failed")
         self.kick()  # more may be waiting; continue after other callbacks had a turn
+
+    def _receive(self, sock: zmq.Socket[bytes]) -> list[bytes]:
+        if not self._peer_addresses:
+            return sock.recv_multipart(zmq.NOBLOCK)
+        frames = sock.recv_multipart(zmq.NOBLOCK, copy=False)
+        self.peer_address = _peer_address(frames[-1])
+        return [frame.bytes for frame in frames]
+
+
+def _peer_address(frame: zmq.Frame) -> str:
+    """The sender's IP address, or "" where the transport has none (ipc, inproc)."""
+    try:
+        return str(frame.get("Peer-Address"))
+    except zmq.ZMQError:
+        return ""

@@ -7,9 +7,11 @@ be a developer and a player, with different passwords.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import math
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,33 +35,108 @@ TABLES: dict[Role, str] = {"developer": "developers", "player": "players"}
 Publish = Callable[[str, str, Any], object]
 
 
+Slot = tuple[Role, str, str]  # role, account key, the client's IP address
+
+
 class LoginThrottle:
-    """Slows password guessing: after a few failures each try waits longer, up to a cap."""
+    """Slows password guessing without letting a stranger lock the owner out.
+
+    Everything is counted per (account, address): a guesser's failures delay only logins
+    to that account from the guesser's machine, never the owner's from their own. A try is
+    reserved before its slow hash (check and reserve in one step on the hub's loop), so a
+    thousand tries sent at once are one try, not a thousand hashes. Across addresses, an
+    account's hashes run one at a time: a guess from many machines costs the hub at most
+    one core, and the owner waits at most one hash per machine guessing at that moment
+    (each may have one try in flight), which delays but never refuses them.
+    """
 
     def __init__(
-        self, free_tries: int = 5, cap: float = 300.0, clock: Callable[[], float] = time.monotonic
+        self,
+        free_tries: int = 5,
+        cap: float = 300.0,
+        clock: Callable[[], float] = time.monotonic,
+        *,
+        per_address: int = 4,
+        max_entries: int = 10_000,
     ):
         self._free = free_tries
         self._cap = cap
         self._clock = clock
-        self._fails: dict[tuple[Role, str], tuple[int, float]] = {}  # -> (count, locked until)
+        self._per_address = per_address  # tries in flight from one address, all accounts
+        self._max_entries = max_entries
+        self._fails: dict[Slot, tuple[int, float]] = {}  # -> (failures, wait until)
+        self._in_flight: set[Slot] = set()
+        self._address_load: dict[str, int] = {}
+        self._turns: dict[tuple[Role, str], tuple[asyncio.Lock, int]] = {}  # lock, users
 
-    def check(self, role: Role, key: str) -> None:
-        _, until = self._fails.get((role, key), (0, 0.0))
-        wait = until - self._clock()
+    def reserve(self, role: Role, key: str, address: str) -> None:
+        """Admits one try from ``address`` or raises RequestRefused; pair with ``settle``."""
+        slot = (role, key, address)
+        if slot in self._in_flight:
+            raise RequestRefused(
+                Code.THROTTLED,
+                "A login to this account from your computer is still being checked; "
+                "wait for its answer before trying again.",
+            )
+        wait = self._fails.get(slot, (0, 0.0))[1] - self._clock()
         if wait > 0:
             raise RequestRefused(
                 Code.THROTTLED,
-                f"Too many failed logins for this account; try again in {wait:.0f} s.",
+                f"Too many wrong passwords for this account from your computer; "
+                f"try again in {math.ceil(wait)} s.",
             )
+        if self._address_load.get(address, 0) >= self._per_address:
+            raise RequestRefused(
+                Code.THROTTLED,
+                "Your computer has several logins being checked already; "
+                "wait for their answers before trying again.",
+            )
+        self._in_flight.add(slot)
+        self._address_load[address] = self._address_load.get(address, 0) + 1
 
-    def failed(self, role: Role, key: str) -> None:
-        count = self._fails.get((role, key), (0, 0.0))[0] + 1
+    def settle(self, role: Role, key: str, address: str, *, ok: bool) -> None:
+        """Ends a reserved try: a success forgets this address's failures, a failure adds one."""
+        slot = (role, key, address)
+        self._in_flight.discard(slot)
+        load = self._address_load.get(address, 1) - 1
+        if load > 0:
+            self._address_load[address] = load
+        else:
+            self._address_load.pop(address, None)
+        if ok:
+            self._fails.pop(slot, None)
+            return
+        count = self._fails.pop(slot, (0, 0.0))[0] + 1
         delay = 0.0 if count < self._free else min(self._cap, 2.0 ** (count - self._free))
-        self._fails[(role, key)] = (count, self._clock() + delay)
+        self._fails[slot] = (count, self._clock() + delay)  # re-inserted: newest last
+        self._prune()
 
-    def succeeded(self, role: Role, key: str) -> None:
-        self._fails.pop((role, key), None)
+    @contextlib.asynccontextmanager
+    async def turn(self, role: Role, key: str) -> AsyncIterator[None]:
+        """Waits until no other hash for this account runs (first come, first served)."""
+        account = (role, key)
+        lock, users = self._turns.get(account, (asyncio.Lock(), 0))
+        self._turns[account] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._turns[account]
+            if users > 1:
+                self._turns[account] = (lock, users - 1)
+            else:
+                del self._turns[account]
+
+    def _prune(self) -> None:
+        """Bounds memory: forgets finished waits first, then the oldest records."""
+        if len(self._fails) <= self._max_entries:
+            return
+        now = self._clock()
+        for slot, (count, until) in list(self._fails.items()):
+            if until <= now and count < self._free:
+                del self._fails[slot]
+        while len(self._fails) > self._max_entries:
+            del self._fails[next(iter(self._fails))]
 
 
 @dataclass
@@ -75,6 +152,7 @@ class Accounts:
 
     def __post_init__(self) -> None:
         self.throttle = self.throttle or LoginThrottle()
+        self.password_checks = 0  # slow hashes run for logins (a figure for the stress tests)
         # Verifying against this when the user does not exist keeps timing the same.
         self._dummy_hash = hash_password("not a real password", self.cost)
 
@@ -106,19 +184,26 @@ class Accounts:
         if self.repo.contains(TABLES[role], key):
             raise RequestRefused(Code.NAME_TAKEN, f"The {role} name {user!r} is already taken.")
 
-    async def login(self, role: Role, user: str, password: str) -> Session:
+    async def login(self, role: Role, user: str, password: str, address: str = "") -> Session:
+        """Checks the password; ``address`` (the client's IP) scopes the login throttle."""
         key = name_key(user)
-        assert self.throttle is not None
-        self.throttle.check(role, key)
-        record = self.repo.get(TABLES[role], key)
-        stored = record["password"] if record else self._dummy_hash
-        ok = await asyncio.get_running_loop().run_in_executor(
-            None, verify_password, password, stored
-        )
-        if not (ok and record):
-            self.throttle.failed(role, key)
+        throttle = self.throttle
+        assert throttle is not None
+        throttle.reserve(role, key, address)
+        ok = False
+        try:
+            async with throttle.turn(role, key):
+                record = self.repo.get(TABLES[role], key)
+                stored = record["password"] if record else self._dummy_hash
+                self.password_checks += 1
+                ok = await asyncio.get_running_loop().run_in_executor(
+                    None, verify_password, password, stored
+                )
+                ok = bool(ok and record)
+        finally:
+            throttle.settle(role, key, address, ok=ok)
+        if not ok or record is None:
             raise RequestRefused(Code.BAD_CREDENTIALS, f"Wrong {role} name or password.")
-        self.throttle.succeeded(role, key)
         session, replaced = self.sessions.open(role, key, record["name"])
         if replaced is not None:
             self._tell_ended(replaced, "replaced")

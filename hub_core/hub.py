@@ -149,7 +149,7 @@ class Hub:
             bind=self.config.bind,
             port=self.config.port,
         )
-        accounts = Accounts(
+        self.accounts = accounts = Accounts(
             repo=self.repo,
             sessions=self.sessions,
             publish=self.wire.publish,

@@ -95,19 +95,28 @@ async def test_repeated_failures_are_throttled(client: HubClient) -> None:
 def test_throttle_waits_grow_and_reset_on_success() -> None:
     now = [0.0]
     throttle = LoginThrottle(free_tries=2, cap=8, clock=lambda: now[0])
-    throttle.failed("player", "f")
-    throttle.check("player", "f")  # one failure is free
-    throttle.failed("player", "f")
+
+    def fail() -> None:
+        throttle.reserve("player", "f", "10.0.0.9")
+        throttle.settle("player", "f", "10.0.0.9", ok=False)
+
+    fail()
+    fail()  # one failure is free
     with pytest.raises(RequestRefused, match="try again in 1 s"):
-        throttle.check("player", "f")
+        throttle.reserve("player", "f", "10.0.0.9")
+    throttle.reserve("player", "f", "10.0.0.1")  # the owner's own machine is not slowed
+    throttle.settle("player", "f", "10.0.0.1", ok=True)
     now[0] += 1.5
-    throttle.check("player", "f")
     for _ in range(10):
-        throttle.failed("player", "f")
+        fail()
+        now[0] += 10
+    now[0] -= 10
     with pytest.raises(RequestRefused, match="try again in 8 s"):
-        throttle.check("player", "f")
-    throttle.succeeded("player", "f")
-    throttle.check("player", "f")
+        throttle.reserve("player", "f", "10.0.0.9")
+    now[0] += 8
+    throttle.reserve("player", "f", "10.0.0.9")
+    throttle.settle("player", "f", "10.0.0.9", ok=True)
+    throttle.reserve("player", "f", "10.0.0.9")  # a success forgot the failures
 
 
 async def test_wrong_role_token_is_refused(client: HubClient) -> None:
