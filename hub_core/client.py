@@ -18,12 +18,13 @@ from typing import Any
 import msgspec
 import zmq
 import zmq.asyncio
+from zmq.utils.monitor import parse_monitor_message
 
 from hub_core import protocol
 from hub_core._events import EventStream, OnEvent, OnGap, Subscription
 from hub_core.codes import Code
 from hub_core.endpoints import HubAddress, parse_endpoint
-from hub_core.errors import GameHubError, HubUnreachable, RequestRefused
+from hub_core.errors import GameHubError, HubKeyUnproven, HubUnreachable, RequestRefused
 from hub_core.keys import KnownHubs, fingerprint
 from hub_core.sessions import Role, session_topic
 
@@ -66,6 +67,49 @@ async def fetch_hello(address: HubAddress, *, timeout: float = HELLO_TIMEOUT) ->
         sock.close(linger=0)
 
 
+_HANDSHAKE_EVENTS = (
+    zmq.EVENT_HANDSHAKE_SUCCEEDED
+    | zmq.EVENT_HANDSHAKE_FAILED_NO_DETAIL
+    | zmq.EVENT_HANDSHAKE_FAILED_PROTOCOL
+    | zmq.EVENT_HANDSHAKE_FAILED_AUTH
+)
+
+
+async def prove_key(
+    address: HubAddress, hello: protocol.Hello, *, timeout: float = HELLO_TIMEOUT
+) -> None:
+    """Completes one CURVE handshake with the key the hello announced.
+
+    The hello is unencrypted, so anything can announce any key; only the handshake shows
+    that the request socket holds it. ZeroMQ retries a failed handshake quietly forever,
+    so without this check a wrong key looked like a hub that never answers. Raises
+    HubKeyUnproven on a refused handshake, HubUnreachable if the request port is silent.
+    """
+    sock = zmq.asyncio.Context.instance().socket(zmq.DEALER)
+    sock.setsockopt(zmq.LINGER, 0)
+    public, secret = zmq.curve_keypair()
+    sock.curve_serverkey = hello.key.encode()
+    sock.curve_publickey = public
+    sock.curve_secretkey = secret
+    monitor = sock.get_monitor_socket(_HANDSHAKE_EVENTS)
+    try:
+        sock.connect(address.tcp(hello.req_port))
+        event = parse_monitor_message(await asyncio.wait_for(monitor.recv_multipart(), timeout))[
+            "event"
+        ]
+    except TimeoutError:
+        raise HubUnreachable(
+            f"The hub at {address} answered its hello but not on its request port "
+            f"{hello.req_port} within {timeout:g} s."
+        ) from None
+    finally:
+        sock.disable_monitor()
+        monitor.close(linger=0)
+        sock.close(linger=0)
+    if event != zmq.EVENT_HANDSHAKE_SUCCEEDED:
+        raise HubKeyUnproven(hello.name, str(address), fingerprint(hello.key))
+
+
 class HubClient:
     """One connection to one hub; use it from a single asyncio loop."""
 
@@ -103,7 +147,9 @@ class HubClient:
         timeout: float = DEFAULT_TIMEOUT,
         retries: int = DEFAULT_RETRIES,
     ) -> HubClient:
-        """Connects to a hub entered by hand: hello, pin its key, then talk encrypted."""
+        """Connects to a hub entered by hand: hello, a handshake that proves the key it
+        announced, the key checked against the pins for its name and address, then requests.
+        """
         address = parse_endpoint(endpoint) if isinstance(endpoint, str) else endpoint
         hello = await fetch_hello(address, timeout=min(timeout, HELLO_TIMEOUT))
         if hello.protocol != protocol.PROTOCOL_VERSION:
@@ -111,8 +157,9 @@ class HubClient:
                 f"The hub {hello.name!r} speaks protocol version {hello.protocol}, this app "
                 f"version {protocol.PROTOCOL_VERSION}; update the older one."
             )
+        await prove_key(address, hello, timeout=min(timeout, HELLO_TIMEOUT))
         if known_hubs is not None:
-            known_hubs.check(hello.name, hello.key, retrust=retrust)
+            known_hubs.check(hello.name, hello.key, address=str(address), retrust=retrust)
         return cls(address, hello, timeout=timeout, retries=retries)
 
     @property

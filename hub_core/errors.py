@@ -28,15 +28,51 @@ class RequestRefused(GameHubError):
 class HubKeyChanged(GameHubError):
     """The hub's key differs from the one pinned when it was first trusted."""
 
-    def __init__(self, hub: str, pinned: str, offered: str) -> None:
+    def __init__(
+        self,
+        hub: str,
+        pinned: str,
+        offered: str,
+        *,
+        address: str = "",
+        pinned_hub: str = "",
+        by: str = "name",
+    ) -> None:
+        """``by`` says which pin differs: "name" (same hub name) or "address" (same host:port,
+        where ``pinned_hub`` was trusted before); fingerprints, not keys, for people to compare.
+        """
+        if by == "address" and pinned_hub and pinned_hub != hub:
+            what = (
+                f"The hub at {address} is not the one you trusted there: that was "
+                f"{pinned_hub!r} with key {pinned}, this is {hub!r} with key {offered}. "
+            )
+        else:
+            where = f", at {address}" if address else ""
+            what = f"The key of hub {hub!r} has changed (was {pinned}, now {offered}{where}). "
         super().__init__(
-            f"The key of hub {hub!r} has changed (was {pinned}, now {offered}). "
-            "If the hub was reinstalled, trust the new key; otherwise another machine "
-            "may be pretending to be this hub."
+            what + "If the hub was reinstalled or replaced on purpose, trust the new key; "
+            "otherwise another machine may be pretending to be this hub."
         )
         self.hub = hub
         self.pinned = pinned
         self.offered = offered
+        self.address = address
+        self.pinned_hub = pinned_hub or hub
+        self.by = by
+
+
+class HubKeyUnproven(GameHubError):
+    """The hub could not prove it holds the key it announced: this is not the hub you trusted."""
+
+    def __init__(self, hub: str, address: str, announced: str) -> None:
+        super().__init__(
+            f"The hub at {address} announced itself as {hub!r} with key {announced}, but could "
+            "not prove it holds that key, so it is not the hub you trusted; do not log in. "
+            "If you host it, restart it and check its key file."
+        )
+        self.hub = hub
+        self.address = address
+        self.announced = announced
 
 
 class BadEndpoint(GameHubError):

@@ -79,35 +79,82 @@ def load_or_create_hub_keys(folder: Path) -> KeyPair:
 
 
 class KnownHubs:
-    """Pinned hub keys, by hub name, in a small JSON file of the client's data folder."""
+    """Pinned hub keys, by hub name and by address, in small JSON files of the client's data.
+
+    A key is checked against both pins: another hub answering at a trusted address, or a
+    trusted hub's name showing up with another key anywhere, is flagged. ``path`` keeps its
+    first format (hub name → key), so older versions still read it; address pins sit beside
+    it in ``<stem>_addresses.json`` (host:port → {"key", "name"}).
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.address_path = path.with_name(f"{path.stem}_addresses{path.suffix}")
 
-    def _load(self) -> dict[str, str]:
+    def _read(self, path: Path) -> dict[str, object]:
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return {}
         except (OSError, ValueError) as exc:
-            log.warning("Ignoring unreadable pin file %s: %s", self.path, exc)
+            log.warning("Ignoring unreadable pin file %s: %s", path, exc)
             return {}
-        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+        return {str(k): v for k, v in data.items()} if isinstance(data, dict) else {}
+
+    def _load(self) -> dict[str, str]:
+        return {k: str(v) for k, v in self._read(self.path).items()}
+
+    def _load_addresses(self) -> dict[str, dict[str, str]]:
+        pins = {}
+        for address, pin in self._read(self.address_path).items():
+            if isinstance(pin, dict) and isinstance(pin.get("key"), str):
+                pins[address] = {"key": pin["key"], "name": str(pin.get("name", ""))}
+        return pins
 
     def pinned(self, hub: str) -> str | None:
+        """The key pinned for the hub called ``hub``."""
         return self._load().get(hub)
 
-    def check(self, hub: str, key: str, *, retrust: bool = False) -> bool:
-        """Pins ``key`` for ``hub`` if new; raises HubKeyChanged if another key is pinned.
+    def pinned_at(self, address: str) -> tuple[str, str] | None:
+        """(key, hub name) pinned for ``address`` (host:port)."""
+        pin = self._load_addresses().get(address)
+        return (pin["key"], pin["name"]) if pin else None
 
-        Returns True when the key was pinned just now (first use or re-trust).
+    def check(self, hub: str, key: str, *, address: str = "", retrust: bool = False) -> bool:
+        """Pins ``key`` for ``hub`` and ``address`` if new; raises HubKeyChanged if either
+        has another key pinned (unless ``retrust``).
+
+        Returns True when a key was pinned just now (first use or re-trust).
         """
-        pins = self._load()
-        old = pins.get(hub)
-        if old == key:
-            return False
-        if old is not None and not retrust:
-            raise HubKeyChanged(hub, fingerprint(old), fingerprint(key))
-        pins[hub] = key
-        write_private_file(self.path, json.dumps(pins, indent=1, sort_keys=True))
-        return True
+        names, addresses = self._load(), self._load_addresses()
+        at = addresses.get(address) if address else None
+        if not retrust:
+            _refuse_changed(hub, key, address, names.get(hub), at)
+        pinned = False
+        if names.get(hub) != key:
+            names[hub] = key
+            write_private_file(self.path, json.dumps(names, indent=1, sort_keys=True))
+            pinned = True
+        if address and at != {"key": key, "name": hub}:
+            pinned = pinned or at is None or at["key"] != key
+            addresses[address] = {"key": key, "name": hub}
+            text = json.dumps(addresses, indent=1, sort_keys=True)
+            write_private_file(self.address_path, text)
+        return pinned
+
+
+def _refuse_changed(
+    hub: str, key: str, address: str, by_name: str | None, at: dict[str, str] | None
+) -> None:
+    """Raises HubKeyChanged with both fingerprints if a pin disagrees with ``key``."""
+    if at is not None and at["key"] != key:
+        raise HubKeyChanged(
+            hub,
+            fingerprint(at["key"]),
+            fingerprint(key),
+            address=address,
+            pinned_hub=at["name"],
+            by="address",
+        )
+    if by_name is not None and by_name != key:
+        raise HubKeyChanged(hub, fingerprint(by_name), fingerprint(key), address=address)

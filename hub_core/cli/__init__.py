@@ -15,7 +15,14 @@ from typing import Any
 
 from hub_core.cli import _accounts, _host, _play, _store
 from hub_core.cli._common import EXIT_REFUSED, EXIT_UNREACHABLE, EXIT_USAGE, UsageError, print_json
-from hub_core.errors import BadEndpoint, GameHubError, HubKeyChanged, HubUnreachable, RequestRefused
+from hub_core.errors import (
+    BadEndpoint,
+    GameHubError,
+    HubKeyChanged,
+    HubKeyUnproven,
+    HubUnreachable,
+    RequestRefused,
+)
 from hub_core.hosting import new_selector_loop
 
 __all__ = ["main"]
@@ -90,6 +97,8 @@ def _classify(exc: Exception) -> tuple[int, str]:
         return EXIT_REFUSED, exc.code
     if isinstance(exc, HubKeyChanged):
         return EXIT_REFUSED, "key_changed"
+    if isinstance(exc, HubKeyUnproven):
+        return EXIT_REFUSED, "key_unproven"
     return EXIT_REFUSED, "error"
 
 
