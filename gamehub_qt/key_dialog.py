@@ -32,12 +32,17 @@ class KeyChangedDialog(Retranslated, QDialog):
         self.endpoint = endpoint
         self.explain = QLabel()
         self.explain.setWordWrap(True)
+        self.address = self._value(error.address or endpoint)
         self.hub = self._value(error.hub)
+        self.pinned_hub = self._value(error.pinned_hub)
         self.pinned = self._value(error.pinned)
         self.offered = self._value(error.offered)
-        self.labels = [QLabel(), QLabel(), QLabel()]
+        self.difference = QLabel()
+        self.difference.setWordWrap(True)
+        values = (self.address, self.pinned_hub, self.pinned, self.hub, self.offered)
+        self.labels = [QLabel() for _ in values]
         form = QFormLayout()
-        for label, value in zip(self.labels, (self.hub, self.pinned, self.offered), strict=True):
+        for label, value in zip(self.labels, values, strict=True):
             form.addRow(label, value)
         self.buttons = QDialogButtonBox()
         self.trust = QPushButton()
@@ -47,7 +52,9 @@ class KeyChangedDialog(Retranslated, QDialog):
         self.cancel.setDefault(True)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        self.difference.setStyleSheet("font-weight: bold;")
         layout = QVBoxLayout(self)
+        layout.addWidget(self.difference)
         layout.addWidget(self.explain)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
@@ -66,18 +73,41 @@ class KeyChangedDialog(Retranslated, QDialog):
         self.setWindowTitle(self.tr("The hub's key has changed"))
         self.explain.setText(
             self.tr(
-                "The hub {0} at {1} shows a different key from the one it had when you first "
-                "connected. If its host reinstalled GameHub or moved it to another computer, "
-                "that is expected. If not, another computer may be pretending to be this hub, "
-                "and it would see everything you send, passwords included.\n\n"
+                "If the host of the hub at {1} reinstalled GameHub or moved it to another "
+                "computer, a new key is expected. If not, another computer may be pretending "
+                "to be “{0}”, and it "
+                "would see everything you send, passwords included.\n\n"
                 "Ask the host which fingerprint their hub shows (in its Hub tab) and trust "
                 "the new key only if it matches."
-            ).format(self.error.hub, self.endpoint)
+            ).format(self.error.pinned_hub, self.endpoint)
         )
-        labels = (self.tr("Hub:"), self.tr("Key trusted before:"), self.tr("Key it shows now:"))
+        labels = (
+            self.tr("Address:"),
+            self.tr("Trusted before:"),
+            self.tr("Its key then:"),
+            self.tr("Answering now:"),
+            self.tr("Its key now:"),
+        )
         for label, text in zip(self.labels, labels, strict=True):
             label.setText(text)
+        self.difference.setText(self._difference())
         self.trust.setText(self.tr("&Trust the new key"))
         self.trust.setToolTip(self.tr("Remember the new key and connect"))
         self.cancel.setText(self.tr("&Don't connect"))
         self.cancel.setToolTip(self.tr("Keep the old key and stay away from this hub"))
+
+    def _difference(self) -> str:
+        """What differs: another hub at a trusted address, or a trusted name's key."""
+        error = self.error
+        if error.by == "address" and error.pinned_hub != error.hub:
+            return self.tr(
+                "Another hub answers at this address: you trusted “{0}” here, now “{1}” "
+                "answers with another key."
+            ).format(error.pinned_hub, error.hub)
+        if error.by == "address":
+            return self.tr(
+                "“{0}” answers at the same address as before, but with another key."
+            ).format(error.hub)
+        return self.tr("Same hub name as one you trusted, “{0}”, but another key.").format(
+            error.hub
+        )

@@ -101,6 +101,7 @@ def test_a_changed_key_is_shown_and_trusted_only_on_request(
         assert dialog is not None and dialog.isVisible()
         assert dialog.pinned.text() == old_fp
         assert dialog.offered.text() == fingerprint_of(impostor)
+        assert "Same hub name" in dialog.difference.text()
         assert context.player.state == "disconnected"
         qtbot.mouseClick(dialog.trust, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: joined(context, second_ep), timeout=WAIT_MS)
