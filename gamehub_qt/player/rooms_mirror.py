@@ -33,6 +33,7 @@ class RoomsMirror(QObject):
     changed = Signal()
     _snapshot = Signal(object)  # list of rooms (from the network thread)
     _event = Signal(str, object)  # kind, room
+    _hub_restarted = Signal()  # events of a new hub start arrived (from the network thread)
 
     def __init__(self, state: PlayerState) -> None:
         super().__init__()
@@ -40,6 +41,9 @@ class RoomsMirror(QObject):
         self.rooms: dict[str, dict[str, Any]] = {}
         self._snapshot.connect(self._set_all)
         self._event.connect(self._apply)
+        self._hub_restarted.connect(self._resync_after_restart)
+        state.context.player.state_changed.connect(self._hub_state)
+        self._stale = False  # the hub was lost: refresh once it answers again
         self._sub: Subscription | None = None
         self._resync: asyncio.Task[None] | None = None
 
@@ -89,6 +93,10 @@ class RoomsMirror(QObject):
             self._event.emit(event.kind, event.data)
 
     def _on_gap(self, topic: str, last: int, got: int) -> None:
+        if last == 0:  # the hub restarted: its rooms and this player's session are gone
+            log.info("The hub restarted; fetching a fresh list of rooms")
+            self._hub_restarted.emit()  # refresh() as an op: a lost session logs out, told why
+            return
         log.info("Missed %s events before %d; fetching a fresh list", topic, got)
         client = self.state.context.player.client
         if client is not None:
@@ -99,6 +107,22 @@ class RoomsMirror(QObject):
             await self._refresh(client)
 
     # -- on the Qt thread ----------------------------------------------------------------
+
+    def _resync_after_restart(self) -> None:
+        if self.state.context.player.state == "connected":
+            self.refresh()
+        else:
+            self._stale = True
+
+    def _hub_state(self, state: str) -> None:
+        """A hub that was lost may have restarted (rooms gone, sessions ended) or events
+        may have been missed meanwhile: once it answers again, take a fresh list."""
+        if state == "lost":
+            self._stale = True
+        elif state == "connected" and self._stale:
+            self._stale = False
+            if self.state.session is not None:
+                self.refresh()
 
     def _set_all(self, rooms: list[dict[str, Any]]) -> None:
         if self.state.session is None:
