@@ -12,16 +12,16 @@ import shlex
 import socket
 import subprocess
 import sys
-import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from hub_core import _gameprocs_os as osx
+from hub_core._gameprocs_log import RoomLog
 from hub_core._gameprocs_types import GameStartError, ProcessLimits, ServerSpec
 
 log = logging.getLogger("hub_core.gameprocs")
 
-NOTE = "[gamehub]"  # the hub's own lines in a room's log start with this
 _PRIVATE_ENV = ("GAMEHUB_PASSWORD",)  # a stranger's game never sees the user's password
 
 
@@ -100,46 +100,36 @@ def rlimit_plan(limits: ProcessLimits) -> list[osx.Rlimit]:
 
 
 async def spawn(
-    spec: ServerSpec, command: list[str], env: dict[str, str], plan: list[osx.Rlimit]
-) -> tuple[asyncio.subprocess.Process, int]:
-    """Starts the child with its output appended to the log; returns it and where it begins."""
-    with _open_log(spec.log_path) as log_file:
-        started = time.strftime("%Y-%m-%d %H:%M:%S")
-        log_file.write(
-            f"{NOTE} {started} Starting {spec.game} {spec.version} for room {spec.room_id}:"
-            f" {shlex.join(command)}\n".encode()
-        )
-        log_file.flush()
-        # The child shares this file position, so where its output begins is known only now.
-        offset = log_file.tell()
-        try:
-            proc = await asyncio.create_subprocess_exec(
-                *command,
-                cwd=spec.package_dir,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-                **_session_options(plan),
-            )
-        except (OSError, subprocess.SubprocessError) as exc:
-            raise GameStartError(f"The game server failed to start: {exc}.") from None
-        return proc, offset
-
-
-def _open_log(path: Path) -> BinaryIO:
+    spec: ServerSpec,
+    command: list[str],
+    env: dict[str, str],
+    cwd: Path,
+    setup: Callable[[], None] | None,
+    log: RoomLog,
+) -> asyncio.subprocess.Process:
+    """Starts the child with its output on a pipe the hub copies into the room's log."""
+    log.note(f"Starting {spec.game} {spec.version} for room {spec.room_id}: {shlex.join(command)}")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return path.open("ab")
-    except OSError as exc:
-        raise GameStartError(
-            f"The game server's log {path} cannot be written: {exc.strerror or exc}."
-        ) from None
+        return await asyncio.create_subprocess_exec(
+            *command,
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            **_session_options(setup),
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise GameStartError(f"The game server failed to start: {exc}.") from None
 
 
-def _session_options(plan: list[osx.Rlimit]) -> dict[str, Any]:
-    """Its own process group, so stopping it stops everything it started."""
+def _session_options(setup: Callable[[], None] | None) -> dict[str, Any]:
+    """Its own process group, so stopping it stops everything it started.
+
+    CPython's child runs preexec_fn after setsid and before closing inherited fds
+    (close_fds), so the cgroup and Landlock fds the hub opened are still there; they are
+    close-on-exec, so the game never sees them.
+    """
     if sys.platform == "win32":
         return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
-    # preexec_fn runs between fork and exec in a threaded hub; it only calls setrlimit.
-    return {"start_new_session": True, "preexec_fn": osx.limiter(plan)}
+    return {"start_new_session": True, "preexec_fn": setup}
