@@ -18,6 +18,8 @@ from typing import Any
 
 from hub_core import _gameprocs_os as osx
 from hub_core._gameprocs_log import RoomLog
+from hub_core._gameprocs_orphans import write_record
+from hub_core._gameprocs_room import RoomJail
 from hub_core._gameprocs_types import GameStartError, ProcessLimits, ServerSpec
 
 log = logging.getLogger("hub_core.gameprocs")
@@ -133,3 +135,33 @@ def _session_options(setup: Callable[[], None] | None) -> dict[str, Any]:
     if sys.platform == "win32":
         return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
     return {"start_new_session": True, "preexec_fn": setup}
+
+
+def prepare(
+    spec: ServerSpec, limits: ProcessLimits, state_dir: Path
+) -> tuple[list[osx.Rlimit], RoomJail, RoomLog, Path]:
+    """Blocking work before the fork: limits, the record, the jail, the log."""
+    plan = rlimit_plan(limits)
+    jail: RoomJail | None = None
+    try:
+        jail = RoomJail.prepare(spec.room_id, spec.package_dir, state_dir, limits.processes)
+        record = write_start_record(state_dir, spec.room_id, jail, None)
+        return plan, jail, RoomLog(spec.log_path), record
+    except OSError as exc:
+        if jail is not None:
+            jail.release()
+        raise GameStartError(
+            f"The game server's folders could not be prepared: {exc.strerror or exc}."
+        ) from None
+
+
+def write_start_record(
+    state_dir: Path, room_id: str, jail: RoomJail, started: tuple[int, int, list[str]] | None
+) -> Path:
+    """Before the fork (what to kill: cgroup, token), then again with the pid once started."""
+    try:
+        return write_record(state_dir, room_id, started, jail.record())
+    except OSError as exc:
+        raise GameStartError(
+            f"The game server's record in {state_dir} cannot be written: {exc.strerror or exc}."
+        ) from None

@@ -19,16 +19,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from hub_core import _gameprocs_os as osx
-from hub_core._gameprocs_log import NOTE, RoomLog
-from hub_core._gameprocs_orphans import kill_orphans, remove_record, write_record
+from hub_core._gameprocs_log import NOTE, RoomLog, prune_logs
+from hub_core._gameprocs_orphans import kill_orphans, remove_record
 from hub_core._gameprocs_room import Protections, RoomJail, protections
 from hub_core._gameprocs_spawn import (
     entry_script,
     environment,
     free_port,
     game_command,
-    rlimit_plan,
+    prepare,
     spawn,
+    write_start_record,
 )
 from hub_core._gameprocs_types import GameStartError, ProcessLimits, ServerExit, ServerSpec
 
@@ -43,6 +44,7 @@ __all__ = [
     "game_command",
     "kill_orphans",
     "protections",
+    "prune_logs",
     "start_server",
 ]
 
@@ -231,7 +233,7 @@ async def start_server(
     """
     script = entry_script(spec)
     port = free_port(spec.bind_host)
-    plan, jail, room_log, record = await asyncio.to_thread(_prepare, spec, limits, state_dir)
+    plan, jail, room_log, record = await asyncio.to_thread(prepare, spec, limits, state_dir)
     command = game_command(jail.run_dir / script.relative_to(spec.package_dir.resolve()))
     env = environment(spec, port) | jail.env
     try:
@@ -247,43 +249,13 @@ async def start_server(
         spec, proc, port, limits=limits, record=record, jail=jail, room_log=room_log
     )
     try:
-        _write_record(state_dir, spec.room_id, jail, (proc.pid, port, command))
+        write_start_record(state_dir, spec.room_id, jail, (proc.pid, port, command))
         await server._until_ready(_probe_host(spec.bind_host), ready_timeout)
     except BaseException:
         await server.stop(grace=0)
         raise
     log.info("Game server of room %s listens on port %d (pid %d)", spec.room_id, port, proc.pid)
     return server
-
-
-def _prepare(
-    spec: ServerSpec, limits: ProcessLimits, state_dir: Path
-) -> tuple[list[osx.Rlimit], RoomJail, RoomLog, Path]:
-    """Blocking work before the fork: limits, the record, the jail, the log."""
-    plan = rlimit_plan(limits)
-    jail: RoomJail | None = None
-    try:
-        jail = RoomJail.prepare(spec.room_id, spec.package_dir, state_dir, limits.processes)
-        record = _write_record(state_dir, spec.room_id, jail, None)
-        return plan, jail, RoomLog(spec.log_path), record
-    except OSError as exc:
-        if jail is not None:
-            jail.release()
-        raise GameStartError(
-            f"The game server's folders could not be prepared: {exc.strerror or exc}."
-        ) from None
-
-
-def _write_record(
-    state_dir: Path, room_id: str, jail: RoomJail, started: tuple[int, int, list[str]] | None
-) -> Path:
-    """Before the fork (what to kill: cgroup, token), then again with the pid once started."""
-    try:
-        return write_record(state_dir, room_id, started, jail.record())
-    except OSError as exc:
-        raise GameStartError(
-            f"The game server's record in {state_dir} cannot be written: {exc.strerror or exc}."
-        ) from None
 
 
 def _probe_host(bind_host: str) -> str:
