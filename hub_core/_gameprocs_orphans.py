@@ -67,15 +67,15 @@ def kill_orphans(state_dir: Path) -> int:
     cgroup); one with a room token has every process carrying it killed; one with only
     a pid has its process group killed if the pid provably still runs the same program.
     """
-    if not state_dir.is_dir():
-        return 0
     killed = 0
-    for path in sorted(state_dir.iterdir()):
+    for path in sorted(state_dir.iterdir()) if state_dir.is_dir() else []:
         if path.suffix == ".json" and _kill_if_ours(path):
             killed += 1
         if path.suffix in (".json", ".tmp"):
             remove_record(path)
     shutil.rmtree(state_dir / SCRATCH, ignore_errors=True)
+    if HAS_PROC and cgroups.sweep():
+        log.warning("Killed game processes left in the cgroups of hubs that are gone")
     return killed
 
 
