@@ -122,6 +122,45 @@ def kill_all(paths: list[Path]) -> int:
     return len(killed)
 
 
+def sweep() -> int:
+    """Kills the rooms of hub processes that are gone, record or not; removes their folders.
+
+    A hub that died between creating a room's cgroup and writing its record, or whose
+    records were lost, still leaves nothing running. Instance folders are named
+    ``<hub pid>-<random>``; those of hubs that still run are left alone.
+    """
+    killed = 0
+    instances = {p.name for c in CONTROLLERS for p in _subfolders(ROOT / c / PARENT)}
+    for name in sorted(instances):
+        pid = name.split("-")[0]
+        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+            continue
+        rooms = {p.name for c in CONTROLLERS for p in _subfolders(ROOT / c / PARENT / name)}
+        for room in sorted(rooms):
+            killed += kill_all([ROOT / c / PARENT / name / room for c in CONTROLLERS])
+        for controller in CONTROLLERS:
+            with contextlib.suppress(OSError):
+                (ROOT / controller / PARENT / name).rmdir()
+    return killed
+
+
+def _subfolders(folder: Path) -> list[Path]:
+    try:
+        return [p for p in folder.iterdir() if p.is_dir()]
+    except OSError:
+        return []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _freeze(freezer: Path, state: str) -> None:
     state_file = freezer / "freezer.state"
     try:
