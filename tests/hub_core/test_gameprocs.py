@@ -183,6 +183,9 @@ async def test_env_and_cwd_follow_the_contract(
     assert env["PATH"] == os.environ["PATH"]  # the hub's environment is passed on...
     assert "GAMEHUB_PASSWORD" not in env  # ...but not the user's password
     assert info["argv"] == [str(run_dir / "echo_server.py")]
+    # stdin, stdout, stderr and the one listdir opened: the hub's cgroup and Landlock fds,
+    # open in the child until exec, are not inherited by the game.
+    assert len(info["fds"]) <= 4 if osx.HAS_PROC else True
 
 
 async def test_a_silent_server_is_ready_and_serves(start: Start, package: Path) -> None:

@@ -42,7 +42,8 @@ def dump_env() -> None:
     inside its scratch folder, and its output reaches the room's log in any case.
     """
     if os.environ.get("GAME_ENV_DUMP"):
-        info = {"env": dict(os.environ), "cwd": os.getcwd(), "argv": sys.argv}
+        fds = sorted(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else []
+        info = {"env": dict(os.environ), "cwd": os.getcwd(), "argv": sys.argv, "fds": fds}
         print("ENV " + json.dumps(info), flush=True)
 
 
