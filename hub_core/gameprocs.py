@@ -1,17 +1,23 @@
 """Game servers as child processes, one per room (DESIGN §5).
 
-A server runs as the leader of its own session and process group, with the package
-folder as working directory, the contract's environment, resource limits, and its
-output appended to the room's log. The hub notices at once when it listens (TCP
-probes a few milliseconds apart, racing its exit) and when it exits (asyncio's child
-watcher, no polling); stopping it stops everything it started. A record per running
-server lets a hub that crashed kill its leftovers at the next start (``kill_orphans``).
+A server runs as the leader of its own session and process group, with the contract's
+environment, resource limits, and its output read by the hub into the room's capped
+log. On Linux it is confined (``_gameprocs_room``): Landlock lets it read its package
+(its working directory, read-only) and the runtime and write only its private scratch
+folder (HOME, TMPDIR), which goes with the room; without Landlock it runs a fresh copy
+of the package in that folder. A cgroup per room (root) holds its process limit and
+lets the hub kill every descendant, setsid or not; the kernel kills it if the hub dies
+(PR_SET_PDEATHSIG). The hub notices at once when it listens (TCP probes a few
+milliseconds apart, racing its exit) and when it exits (asyncio's child watcher, no
+polling). A record per room, written before the fork, lets a hub that crashed kill its
+leftovers at the next start (``kill_orphans``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 import signal
 import sys
@@ -53,7 +59,8 @@ log = logging.getLogger(__name__)
 PROBE_FIRST = 0.002  # the first ready probe is retried after 2 ms, then twice as long...
 PROBE_MAX = 0.005  # ...but never more than 5 ms apart: a slow poll would delay every room
 PROBE_CONNECT_TIMEOUT = 1.0
-WATCH_INTERVAL = 0.25  # how often the watchdog looks at a server's processes and scratch
+WATCH_INTERVAL = 0.5  # how often the watchdog looks at a server's process count...
+SCRATCH_EVERY = 2  # ...and every this many looks, at the size of its scratch folder
 LAST_LINES = 10
 _PUMP_DRAIN = 2.0  # how long the end of a server waits for the rest of its output
 MIB = 1024 * 1024
@@ -151,23 +158,36 @@ class GameServer:
     # -- RUNNING -----------------------------------------------------------------------
 
     async def _watch(self) -> None:
-        """Kills the room once it starts too many processes or fills its scratch folder."""
-        while True:
+        """Kills the room once it starts too many processes or fills its scratch folder.
+
+        The cgroup's counters are tiny kernel files, read on the loop; counting a
+        process group (no cgroups) and sizing the scratch folder walk folders, so they
+        run on a worker thread, the scratch only every SCRATCH_EVERY-th look.
+        """
+        for look in itertools.count(1):
             await asyncio.sleep(WATCH_INTERVAL)
-            reason = await asyncio.to_thread(self._over_limit)
+            reason = self._too_many() if self._jail.cgroup else None
+            if reason is None and self._jail.cgroup is None and osx.HAS_PROC:
+                reason = await asyncio.to_thread(self._too_many)
+            if reason is None and look % SCRATCH_EVERY == 0:
+                reason = await asyncio.to_thread(self._too_big)
             if reason is not None:
                 self._reason = reason
                 log.warning("Game server of room %s %s", self.spec.room_id, reason)
                 self._signal(signal.SIGKILL)
                 return
 
-    def _over_limit(self) -> str | None:
+    def _too_many(self) -> str | None:
         limit = self._limits.processes
         cgroup = self._jail.cgroup
-        if cgroup is not None and cgroup.refused_forks():
-            return f"tried to start more than {limit} processes and threads and was stopped"
-        if cgroup is None and osx.HAS_PROC and (count := osx.group_size(self.pid)) > limit:
+        if cgroup is not None:
+            if cgroup.refused_forks():
+                return f"tried to start more than {limit} processes and threads and was stopped"
+        elif (count := osx.group_size(self.pid)) > limit:
             return f"was killed because it started {count} processes (the limit is {limit})"
+        return None
+
+    def _too_big(self) -> str | None:
         if self._jail.scratch_used() > self._limits.scratch_mb * MIB:
             return f"wrote more than {self._limits.scratch_mb} MiB to its folder and was stopped"
         return None
