@@ -143,8 +143,11 @@ class Ruleset:
             os._exit(126)  # never run a game unconfined by accident
 
     def close(self) -> None:
-        with contextlib.suppress(OSError):
-            os.close(self.fd)
+        """Closes the fd once: a second close could hit an fd number reused by a socket."""
+        fd, self.fd = self.fd, -1
+        if fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
 
 def runtime_paths() -> list[Path]:

@@ -133,3 +133,18 @@ def test_protections_name_what_is_active_in_one_line() -> None:
     assert ("Landlock ABI" in line) == bool(found.landlock_abi)
     assert ("cgroup per room" in line) == found.cgroups
     assert json.dumps(found.as_dict())
+
+
+@pytest.mark.skipif(not protections().landlock_abi, reason="needs Landlock")
+def test_releasing_a_room_twice_closes_no_fd_of_someone_else(tmp_path: Path) -> None:
+    jail = RoomJail.prepare("r2", tmp_path, tmp_path / "servers", max_pids=8)
+    assert jail.ruleset is not None
+    jail.spawned()  # after the fork: the hub's copies of the fds are closed...
+    others = [os.open(os.devnull, os.O_RDONLY) for _ in range(6)]  # ...and reused by others
+    try:
+        jail.release()  # the room ends later: it must not close those numbers again
+        for fd in others:
+            os.fstat(fd)
+    finally:
+        for fd in others:
+            os.close(fd)
