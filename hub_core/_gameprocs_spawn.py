@@ -108,16 +108,47 @@ async def spawn(
     cwd: Path,
     setup: Callable[[], None] | None,
     log: RoomLog,
-) -> asyncio.subprocess.Process:
-    """Starts the child with its output on a pipe the hub copies into the room's log."""
+) -> tuple[asyncio.subprocess.Process, asyncio.StreamReader]:
+    """Starts the child with its output on a pipe the hub copies into the room's log.
+
+    The pipe is the hub's own, not asyncio's subprocess.PIPE: asyncio's Process.wait()
+    also waits for its pipes to close, which a descendant that kept stdout would delay
+    until the room is cleaned up, which itself waits for wait(): a deadlock.
+    """
     log.note(f"Starting {spec.game} {spec.version} for room {spec.room_id}: {shlex.join(command)}")
+    if sys.platform == "win32":  # the selector loop cannot watch pipes there
+        proc = await _exec(command, env, cwd, setup, subprocess.PIPE)
+        assert proc.stdout is not None
+        return proc, proc.stdout
+    read_end, write_end = os.pipe()
+    try:
+        proc = await _exec(command, env, cwd, setup, write_end)
+    except BaseException:
+        os.close(read_end)
+        raise
+    finally:
+        os.close(write_end)
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    pipe = os.fdopen(read_end, "rb", buffering=0)
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), pipe)
+    return proc, reader
+
+
+async def _exec(
+    command: list[str],
+    env: dict[str, str],
+    cwd: Path,
+    setup: Callable[[], None] | None,
+    stdout: int,
+) -> asyncio.subprocess.Process:
     try:
         return await asyncio.create_subprocess_exec(
             *command,
             cwd=cwd,
             env=env,
             stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
+            stdout=stdout,
             stderr=subprocess.STDOUT,
             **_session_options(setup),
         )

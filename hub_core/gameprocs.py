@@ -95,6 +95,7 @@ class GameServer:
         record: Path,
         jail: RoomJail,
         room_log: RoomLog,
+        output: asyncio.StreamReader,
     ) -> None:
         self.spec = spec
         self.port = port
@@ -107,8 +108,7 @@ class GameServer:
         self._log = room_log
         self._reason: str | None = None
         self._ended: asyncio.Future[ServerExit] = asyncio.get_running_loop().create_future()
-        assert proc.stdout is not None
-        self._pump = asyncio.ensure_future(room_log.pump(proc.stdout))
+        self._pump = asyncio.ensure_future(room_log.pump(output))
         self._watchdog = asyncio.ensure_future(self._watch())
         self._reaper = asyncio.ensure_future(self._reap())
 
@@ -257,7 +257,8 @@ async def start_server(
     command = game_command(jail.run_dir / script.relative_to(spec.package_dir.resolve()))
     env = environment(spec, port) | jail.env
     try:
-        proc = await spawn(spec, command, env, jail.run_dir, jail.child_setup(plan), room_log)
+        setup = jail.child_setup(plan)
+        proc, output = await spawn(spec, command, env, jail.run_dir, setup, room_log)
     except BaseException:
         room_log.close()
         await asyncio.to_thread(jail.release)
@@ -266,7 +267,7 @@ async def start_server(
     finally:
         jail.spawned()
     server = GameServer(
-        spec, proc, port, limits=limits, record=record, jail=jail, room_log=room_log
+        spec, proc, port, limits=limits, record=record, jail=jail, room_log=room_log, output=output
     )
     try:
         write_start_record(state_dir, spec.room_id, jail, (proc.pid, port, command))

@@ -203,6 +203,19 @@ async def test_setsid_escapes_die_with_the_room(stage: Stage) -> None:
     await eventually(lambda: game_pids(f"GAME_NAME={name}") == [])
 
 
+async def test_a_server_that_exits_leaving_an_escapee_with_its_output_closes_its_room(
+    stage: Stage,
+) -> None:
+    body = (
+        "if os.fork() == 0:\n    os.setsid()\n    time.sleep(120)\ntime.sleep(0.5)\nsys.exit(3)\n"
+    )
+    name = await stage.publish(body)
+    room = await stage.open_room(name)
+    await stage.closed(room["id"])  # not held open by the escapee's copy of stdout
+    assert "exit code 3" in stage.reason(room["id"])
+    await eventually(lambda: game_pids(f"GAME_NAME={name}") == [])
+
+
 async def test_8_gb_allocation_fails_and_the_room_closes(stage: Stage) -> None:
     name = await stage.publish("block = bytearray(8 * 1024**3)\nprint('got 8 GB')" + SLEEP)
     room = await stage.open_room(name)
@@ -353,9 +366,11 @@ async def test_a_room_cannot_change_what_the_next_room_runs(
 class HubProcess:
     """A real hub in its own process (tests/stress/_hub_main.py)."""
 
-    def __init__(self, data: Path) -> None:
+    def __init__(self, data: Path, **env: str) -> None:
         args = [sys.executable, "-m", "tests.stress._hub_main", str(data)]
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={**os.environ, **env}
+        )
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline()
         assert line, "the hub did not start"
@@ -426,3 +441,29 @@ async def test_no_game_server_survives_a_hub_killed_while_creating_rooms(
     leftover = HubProcess(data)
     leftover.kill()
     assert game_pids(marker) == []
+
+
+async def test_without_cgroups_setsid_escapes_still_die_with_the_room(tmp_path: Path) -> None:
+    """The fallback: the hub is a child subreaper and finds escapees by their room token."""
+    hub = HubProcess(tmp_path / "data", GAMEHUB_NO_CGROUPS="1")
+    known = KnownHubs(tmp_path / "known_hubs.json")
+    name = f"hostile{secrets.token_hex(4)}"
+    try:
+        async with (
+            await HubClient.connect(hub.endpoint, known_hubs=known, timeout=5.0) as dev,
+            await HubClient.connect(hub.endpoint, known_hubs=known, timeout=5.0) as ann,
+        ):
+            await dev.register("developer", "dana", "secret")
+            await dev.login("developer", "dana", "secret")
+            game = make_server_game(tmp_path / name, name, server=PRELUDE + SETSID_ESCAPE + SLEEP)
+            await publish(dev, game)
+            await ann.register("player", "ann", "secret")
+            await ann.login("player", "ann", "secret")
+            room = (await ann.request("create_room", {"name": name}, timeout=20))["room"]
+            await eventually(lambda: len(game_pids(f"GAME_NAME={name}")) == 4)
+            await ann.request("leave_room", {"room": room["id"]}, timeout=20)
+            await eventually(lambda: game_pids(f"GAME_NAME={name}") == [])
+    finally:
+        hub.kill()
+        for pid in game_pids(f"GAME_NAME={name}"):  # what a failure left behind
+            os.kill(pid, signal.SIGKILL)
