@@ -74,6 +74,8 @@ class HubTab(Retranslated, QWidget):
         self.addresses = self._selectable()
         self.fingerprint = self._selectable()
         self.data_dir = self._selectable()
+        self.protections = self._selectable()  # what confines game servers here (one line)
+        self.protections.setWordWrap(True)
         self.open_folder = QPushButton(icon("folder"), "")
         self.open_folder.clicked.connect(self.open_data_folder)
         self.stop_button = QPushButton(icon("stop"), "")
@@ -107,7 +109,7 @@ class HubTab(Retranslated, QWidget):
     def _lay_out(self) -> None:
         self.info = QGroupBox()
         form = QFormLayout(self.info)
-        self.labels = [QLabel() for _ in range(4)]
+        self.labels = [QLabel() for _ in range(5)]
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.data_dir, 1)
         folder_row.addWidget(self.open_folder)
@@ -116,6 +118,7 @@ class HubTab(Retranslated, QWidget):
         ):
             form.addRow(label, value)
         form.addRow(self.labels[3], folder_row)
+        form.addRow(self.labels[4], self.protections)
         head = QHBoxLayout()
         head.addWidget(self.info, 1)
         head.addWidget(self.stop_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -151,7 +154,8 @@ class HubTab(Retranslated, QWidget):
     def retranslate(self) -> None:
         self.info.setTitle(self.tr("This hub"))
         texts = (self.tr("Name:"), self.tr("Others join at:"), self.tr("Key fingerprint:"))
-        for label, text in zip(self.labels, (*texts, self.tr("Data folder:")), strict=True):
+        more = (self.tr("Data folder:"), self.tr("Protections:"))
+        for label, text in zip(self.labels, (*texts, *more), strict=True):
             label.setText(text)
         self.fingerprint.setToolTip(
             self.tr("Players who are warned that the key changed can compare it with this")
@@ -182,6 +186,7 @@ class HubTab(Retranslated, QWidget):
         self.addresses.setText(", ".join(shared_endpoints(ep)))
         self.fingerprint.setText(ep.fingerprint)
         self.data_dir.setText(str(ep.data_dir))
+        self.protections.setText(ep.protections)
 
     def open_data_folder(self) -> None:
         ep = self.hosting.endpoints

@@ -1,9 +1,10 @@
 """Orphan records: which game servers a hub left running when it died, and killing them.
 
-A server runs in its own session, so it outlives a hub killed with SIGKILL or a power
-cut of the hub's process alone. Each running server has a record
-``<state_dir>/<room_id>.json``; a hub that starts reads the records left behind and
-kills the groups that are provably still the same processes.
+A server runs in its own session. The kernel kills the server itself when the hub dies
+(PR_SET_PDEATHSIG), but not what it started; so each room has a record
+``<state_dir>/<room_id>.json``, written before the fork, and a hub that starts reads
+the records left behind and kills every member of their cgroups (or every process
+carrying their room token, or the groups that are provably still the same processes).
 """
 
 from __future__ import annotations
@@ -12,30 +13,41 @@ import contextlib
 import json
 import logging
 import os
+import shutil
 import signal
 import time
 from pathlib import Path
 from typing import Any
 
+from hub_core import _gameprocs_cgroup as cgroups
 from hub_core._gameprocs_os import HAS_PROC, boot_id, kill_group, proc_cmdline, proc_stat
+from hub_core._gameprocs_room import SCRATCH, kill_by_token
 
 log = logging.getLogger("hub_core.gameprocs")
 
 
-def write_record(state_dir: Path, room_id: str, pid: int, port: int, cmdline: list[str]) -> Path:
-    """Writes the record atomically (temp file, rename): a crash never leaves half of one."""
+def write_record(
+    state_dir: Path,
+    room_id: str,
+    started: tuple[int, int, list[str]] | None,
+    room: dict[str, Any],
+) -> Path:
+    """Writes the record atomically (temp file, rename): a crash never leaves half of one.
+
+    It is written twice: before the fork with only ``room`` (the cgroup whose members
+    to kill, the room's token), and again once the server runs, with ``started`` (pid,
+    port, command line), so no game code ever runs without a record.
+    """
     state_dir.mkdir(parents=True, exist_ok=True)
-    record: dict[str, Any] = {
-        "pid": pid,
-        "pgid": pid,  # the server leads its own session and process group
-        "port": port,
-        "started": time.time(),
-        "cmdline": cmdline,
-    }
-    stat = proc_stat(pid) if HAS_PROC else None
-    if stat is not None:  # makes a match exact even if pid and cmdline repeat
-        record["start_ticks"] = stat[3]
-        record["boot_id"] = boot_id()
+    record: dict[str, Any] = {"started": time.time(), **room}
+    if started is not None:
+        pid, port, cmdline = started
+        # the server leads its own session and process group
+        record.update(pid=pid, pgid=pid, port=port, cmdline=cmdline)
+        stat = proc_stat(pid) if HAS_PROC else None
+        if stat is not None:  # makes a match exact even if pid and cmdline repeat
+            record["start_ticks"] = stat[3]
+            record["boot_id"] = boot_id()
     path = state_dir / f"{room_id}.json"
     temp = path.with_name(f".{path.name}.tmp")
     temp.write_text(json.dumps(record), encoding="utf-8")
@@ -49,15 +61,21 @@ def remove_record(path: Path) -> None:
 
 
 def kill_orphans(state_dir: Path) -> int:
-    """Kills the process group of every record that still matches; deletes every record."""
-    if not state_dir.is_dir():
-        return 0
+    """Kills what every record left behind; deletes the records and the rooms' scratch folders.
+
+    A record that names cgroups has every member of them killed (nothing escapes a
+    cgroup); one with a room token has every process carrying it killed; one with only
+    a pid has its process group killed if the pid provably still runs the same program.
+    """
     killed = 0
-    for path in sorted(state_dir.iterdir()):
+    for path in sorted(state_dir.iterdir()) if state_dir.is_dir() else []:
         if path.suffix == ".json" and _kill_if_ours(path):
             killed += 1
         if path.suffix in (".json", ".tmp"):
             remove_record(path)
+    shutil.rmtree(state_dir / SCRATCH, ignore_errors=True)
+    if HAS_PROC and cgroups.sweep():
+        log.warning("Killed game processes left in the cgroups of hubs that are gone")
     return killed
 
 
@@ -71,14 +89,24 @@ def _kill_if_ours(path: Path) -> bool:
         # an unrelated program that reused it, so leftovers are reported, not killed.
         log.warning("Cannot check whether game server %s still runs; not killing it", path.stem)
         return False
-    if not _still_ours(record):
-        return False
-    if kill_group(record["pgid"], signal.SIGKILL):
-        log.warning(
-            "Killed game server %s (pid %d) left over from an earlier run", path.stem, record["pid"]
-        )
-        return True
-    return False
+    killed = _kill_room(record)
+    if "pid" in record and _still_ours(record) and kill_group(record["pgid"], signal.SIGKILL):
+        killed = True
+    if killed:
+        log.warning("Killed game server %s left over from an earlier run", path.stem)
+    return killed
+
+
+def _kill_room(record: dict[str, Any]) -> bool:
+    """Every member of the room's cgroups, or every process with its token."""
+    paths = [Path(p) for p in record.get("cgroups", [])]
+    allowed = [cgroups.ROOT / c / cgroups.PARENT for c in cgroups.CONTROLLERS]
+    if len(paths) == 2 and all(
+        p.is_relative_to(a) and ".." not in p.parts for p, a in zip(paths, allowed, strict=True)
+    ):
+        return cgroups.kill_all(paths) > 0
+    token = record.get("token")
+    return isinstance(token, str) and bool(token) and kill_by_token(token) > 0
 
 
 def _read(path: Path) -> dict[str, Any] | None:
@@ -88,6 +116,8 @@ def _read(path: Path) -> dict[str, Any] | None:
         return None
     if not isinstance(record, dict):
         return None
+    if "pid" not in record and "token" in record:  # written before the fork
+        return record
     ints = all(isinstance(record.get(k), int) and record[k] > 1 for k in ("pid", "pgid"))
     cmdline = record.get("cmdline")
     if not ints or not isinstance(cmdline, list) or not all(isinstance(a, str) for a in cmdline):

@@ -81,6 +81,11 @@ def boot_id() -> str | None:
         return None
 
 
+def all_pids() -> list[int]:
+    """Every process id in /proc now (empty without /proc)."""
+    return _pids()
+
+
 def _pids() -> list[int]:
     try:
         return [int(name) for name in os.listdir("/proc") if name.isdigit()]

@@ -12,16 +12,18 @@ import shlex
 import socket
 import subprocess
 import sys
-import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from hub_core import _gameprocs_os as osx
+from hub_core._gameprocs_log import RoomLog
+from hub_core._gameprocs_orphans import write_record
+from hub_core._gameprocs_room import RoomJail
 from hub_core._gameprocs_types import GameStartError, ProcessLimits, ServerSpec
 
 log = logging.getLogger("hub_core.gameprocs")
 
-NOTE = "[gamehub]"  # the hub's own lines in a room's log start with this
 _PRIVATE_ENV = ("GAMEHUB_PASSWORD",)  # a stranger's game never sees the user's password
 
 
@@ -100,46 +102,97 @@ def rlimit_plan(limits: ProcessLimits) -> list[osx.Rlimit]:
 
 
 async def spawn(
-    spec: ServerSpec, command: list[str], env: dict[str, str], plan: list[osx.Rlimit]
-) -> tuple[asyncio.subprocess.Process, int]:
-    """Starts the child with its output appended to the log; returns it and where it begins."""
-    with _open_log(spec.log_path) as log_file:
-        started = time.strftime("%Y-%m-%d %H:%M:%S")
-        log_file.write(
-            f"{NOTE} {started} Starting {spec.game} {spec.version} for room {spec.room_id}:"
-            f" {shlex.join(command)}\n".encode()
-        )
-        log_file.flush()
-        # The child shares this file position, so where its output begins is known only now.
-        offset = log_file.tell()
-        try:
-            proc = await asyncio.create_subprocess_exec(
-                *command,
-                cwd=spec.package_dir,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-                **_session_options(plan),
-            )
-        except (OSError, subprocess.SubprocessError) as exc:
-            raise GameStartError(f"The game server failed to start: {exc}.") from None
-        return proc, offset
+    spec: ServerSpec,
+    command: list[str],
+    env: dict[str, str],
+    cwd: Path,
+    setup: Callable[[], None] | None,
+    log: RoomLog,
+) -> tuple[asyncio.subprocess.Process, asyncio.StreamReader]:
+    """Starts the child with its output on a pipe the hub copies into the room's log.
 
-
-def _open_log(path: Path) -> BinaryIO:
+    The pipe is the hub's own, not asyncio's subprocess.PIPE: asyncio's Process.wait()
+    also waits for its pipes to close, which a descendant that kept stdout would delay
+    until the room is cleaned up, which itself waits for wait(): a deadlock.
+    """
+    log.note(f"Starting {spec.game} {spec.version} for room {spec.room_id}: {shlex.join(command)}")
+    if sys.platform == "win32":  # the selector loop cannot watch pipes there
+        proc = await _exec(command, env, cwd, setup, subprocess.PIPE)
+        assert proc.stdout is not None
+        return proc, proc.stdout
+    read_end, write_end = os.pipe()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return path.open("ab")
+        proc = await _exec(command, env, cwd, setup, write_end)
+    except BaseException:
+        os.close(read_end)
+        raise
+    finally:
+        os.close(write_end)
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    pipe = os.fdopen(read_end, "rb", buffering=0)
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), pipe)
+    return proc, reader
+
+
+async def _exec(
+    command: list[str],
+    env: dict[str, str],
+    cwd: Path,
+    setup: Callable[[], None] | None,
+    stdout: int,
+) -> asyncio.subprocess.Process:
+    try:
+        return await asyncio.create_subprocess_exec(
+            *command,
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=stdout,
+            stderr=subprocess.STDOUT,
+            **_session_options(setup),
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise GameStartError(f"The game server failed to start: {exc}.") from None
+
+
+def _session_options(setup: Callable[[], None] | None) -> dict[str, Any]:
+    """Its own process group, so stopping it stops everything it started.
+
+    CPython's child runs preexec_fn after setsid and before closing inherited fds
+    (close_fds), so the cgroup and Landlock fds the hub opened are still there; they are
+    close-on-exec, so the game never sees them.
+    """
+    if sys.platform == "win32":
+        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+    return {"start_new_session": True, "preexec_fn": setup}
+
+
+def prepare(
+    spec: ServerSpec, limits: ProcessLimits, state_dir: Path
+) -> tuple[list[osx.Rlimit], RoomJail, RoomLog, Path]:
+    """Blocking work before the fork: limits, the record, the jail, the log."""
+    plan = rlimit_plan(limits)
+    jail: RoomJail | None = None
+    try:
+        jail = RoomJail.prepare(spec.room_id, spec.package_dir, state_dir, limits.processes)
+        record = write_start_record(state_dir, spec.room_id, jail, None)
+        return plan, jail, RoomLog(spec.log_path), record
     except OSError as exc:
+        if jail is not None:
+            jail.release()
         raise GameStartError(
-            f"The game server's log {path} cannot be written: {exc.strerror or exc}."
+            f"The game server's folders could not be prepared: {exc.strerror or exc}."
         ) from None
 
 
-def _session_options(plan: list[osx.Rlimit]) -> dict[str, Any]:
-    """Its own process group, so stopping it stops everything it started."""
-    if sys.platform == "win32":
-        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
-    # preexec_fn runs between fork and exec in a threaded hub; it only calls setrlimit.
-    return {"start_new_session": True, "preexec_fn": osx.limiter(plan)}
+def write_start_record(
+    state_dir: Path, room_id: str, jail: RoomJail, started: tuple[int, int, list[str]] | None
+) -> Path:
+    """Before the fork (what to kill: cgroup, token), then again with the pid once started."""
+    try:
+        return write_record(state_dir, room_id, started, jail.record())
+    except OSError as exc:
+        raise GameStartError(
+            f"The game server's record in {state_dir} cannot be written: {exc.strerror or exc}."
+        ) from None

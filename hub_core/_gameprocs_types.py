@@ -30,13 +30,17 @@ class ProcessLimits:
     """What one game server, and everything it starts, may use (POSIX; Windows: no limits).
 
     ``memory_mb`` is address space (RLIMIT_AS): reserved thread stacks count too.
-    ``cpu_seconds`` (RLIMIT_CPU) is per process. ``file_size_mb`` (RLIMIT_FSIZE) also
-    caps the room's log, which the server writes. ``processes`` is enforced by the hub,
-    which counts the server's process group every WATCH_INTERVAL on Linux and kills the
-    group when it is over; RLIMIT_NPROC only backs that up loosely, because it counts
-    every process and thread of the user, and the kernel does not enforce it for root
-    (see _gameprocs_os.rlimit_plan). A process that leaves the group with setsid escapes
-    both the count and the group kill; only cgroups or containers would close that.
+    ``cpu_seconds`` (RLIMIT_CPU) is per process. ``file_size_mb`` (RLIMIT_FSIZE) caps
+    each file the server writes; ``scratch_mb`` caps the total of its private scratch
+    folder, checked while it runs (the room is closed when it is over). ``processes``
+    counts processes and threads: on Linux with cgroups (root) it is the room's pids.max,
+    which the kernel enforces, and a room whose fork was refused is stopped; every
+    descendant, even one that called setsid, is in the room's cgroup and dies with it.
+    Without cgroups the hub counts the server's process group instead, and a process
+    that left the group with setsid is found by its room token (the hub is a child
+    subreaper) when the room ends. RLIMIT_NPROC backs that up loosely (it counts every
+    thread of the user, and the kernel does not enforce it for root; see
+    _gameprocs_os.rlimit_plan).
     """
 
     memory_mb: int = 1024
@@ -44,6 +48,7 @@ class ProcessLimits:
     processes: int = 64
     file_size_mb: int = 256
     open_files: int = 256
+    scratch_mb: int = 256
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():
@@ -65,7 +70,7 @@ class ServerSpec:
     lobby_host: str
     lobby_connect_host: str
     lobby_port: int
-    log_path: Path  # the child's stdout and stderr are appended here
+    log_path: Path  # the hub appends the child's stdout and stderr here (capped)
 
 
 @dataclass(frozen=True)

@@ -1,46 +1,56 @@
 """Game servers as child processes, one per room (DESIGN §5).
 
-A server runs as the leader of its own session and process group, with the package
-folder as working directory, the contract's environment, resource limits, and its
-output appended to the room's log. The hub notices at once when it listens (TCP
-probes a few milliseconds apart, racing its exit) and when it exits (asyncio's child
-watcher, no polling); stopping it stops everything it started. A record per running
-server lets a hub that crashed kill its leftovers at the next start (``kill_orphans``).
+A server runs as the leader of its own session and process group, with the contract's
+environment, resource limits, and its output read by the hub into the room's capped
+log. On Linux it is confined (``_gameprocs_room``): Landlock lets it read its package
+(its working directory, read-only) and the runtime and write only its private scratch
+folder (HOME, TMPDIR), which goes with the room; without Landlock it runs a fresh copy
+of the package in that folder. A cgroup per room (root) holds its process limit and
+lets the hub kill every descendant, setsid or not; the kernel kills it if the hub dies
+(PR_SET_PDEATHSIG). The hub notices at once when it listens (TCP probes a few
+milliseconds apart, racing its exit) and when it exits (asyncio's child watcher, no
+polling). A record per room, written before the fork, lets a hub that crashed kill its
+leftovers at the next start (``kill_orphans``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
-import os
 import signal
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from hub_core import _gameprocs_os as osx
-from hub_core._gameprocs_orphans import kill_orphans, remove_record, write_record
+from hub_core._gameprocs_log import NOTE, RoomLog, prune_logs
+from hub_core._gameprocs_orphans import kill_orphans, remove_record
+from hub_core._gameprocs_room import Protections, RoomJail, protections
 from hub_core._gameprocs_spawn import (
-    NOTE,
     entry_script,
     environment,
     free_port,
     game_command,
-    rlimit_plan,
+    prepare,
     spawn,
+    write_start_record,
 )
 from hub_core._gameprocs_types import GameStartError, ProcessLimits, ServerExit, ServerSpec
 
 __all__ = [
+    "NOTE",
     "GameServer",
     "GameStartError",
     "ProcessLimits",
+    "Protections",
     "ServerExit",
     "ServerSpec",
     "game_command",
     "kill_orphans",
+    "protections",
+    "prune_logs",
     "start_server",
 ]
 
@@ -49,22 +59,27 @@ log = logging.getLogger(__name__)
 PROBE_FIRST = 0.002  # the first ready probe is retried after 2 ms, then twice as long...
 PROBE_MAX = 0.005  # ...but never more than 5 ms apart: a slow poll would delay every room
 PROBE_CONNECT_TIMEOUT = 1.0
-WATCH_INTERVAL = 0.5  # how often the process-count watchdog counts a server's group
+WATCH_INTERVAL = 0.5  # how often the watchdog looks at a server's process count...
+SCRATCH_EVERY = 2  # ...and every this many looks, at the size of its scratch folder
 LAST_LINES = 10
-_TAIL_BYTES = 16 * 1024
+_PUMP_DRAIN = 2.0  # how long the end of a server waits for the rest of its output
+MIB = 1024 * 1024
 DEFAULT_LIMITS = ProcessLimits()  # frozen, so one shared default is safe
 
 
 # Lifecycle of a GameServer, one per room:
-#   STARTING  spawned as the leader of its own session and process group, under its
-#             limits; start_server probes its port while racing its exit
-#   RUNNING   its port accepted a connection; start_server has returned it
+#   STARTING  its scratch folder, cgroup and ruleset were prepared and its record written
+#             before the fork; it runs confined, in its own session; start_server probes
+#             its port while racing its exit
+#   RUNNING   its port accepted a connection; start_server has returned it; the watchdog
+#             checks its process count and scratch size
 #   STOPPING  stop() sent SIGTERM to the whole group; SIGKILL follows after the grace
-#   EXITED    the child was reaped (asyncio's child watcher, no polling); the rest of its
-#             group was killed, its orphan record deleted, and wait() resolved
-# Every state goes to EXITED when the child dies, or when the watchdog kills a group that
-# started too many processes. A server that never reaches RUNNING is stopped by
-# start_server, which raises GameStartError instead of returning it.
+#   EXITED    the child was reaped (asyncio's child watcher, no polling); everything else
+#             in its cgroup or group was killed, its scratch and record deleted, its last
+#             output read, and wait() resolved
+# Every state goes to EXITED when the child dies, or when the watchdog kills a room that
+# went over a limit. A server that never reaches RUNNING is stopped by start_server,
+# which raises GameStartError instead of returning it.
 
 
 class GameServer:
@@ -78,20 +93,23 @@ class GameServer:
         *,
         limits: ProcessLimits,
         record: Path,
-        log_offset: int,
+        jail: RoomJail,
+        room_log: RoomLog,
+        output: asyncio.StreamReader,
     ) -> None:
         self.spec = spec
         self.port = port
         self.pid = proc.pid
+        self.scratch = jail.scratch
         self._proc = proc
         self._limits = limits
         self._record = record
-        self._log_offset = log_offset
+        self._jail = jail
+        self._log = room_log
         self._reason: str | None = None
         self._ended: asyncio.Future[ServerExit] = asyncio.get_running_loop().create_future()
-        self._watchdog: asyncio.Task[None] | None = None
-        if osx.HAS_PROC:
-            self._watchdog = asyncio.ensure_future(self._watch_processes())
+        self._pump = asyncio.ensure_future(room_log.pump(output))
+        self._watchdog = asyncio.ensure_future(self._watch())
         self._reaper = asyncio.ensure_future(self._reap())
 
     @property
@@ -99,7 +117,7 @@ class GameServer:
         return self._ended.done()
 
     async def wait(self) -> ServerExit:
-        """Resolves the moment the server has exited and its group is cleaned up."""
+        """Resolves the moment the server has exited and its room is cleaned up."""
         return await asyncio.shield(self._ended)
 
     async def stop(self, grace: float = 2.0) -> None:
@@ -133,25 +151,46 @@ class GameServer:
             if remaining <= 0:
                 late = f"did not listen on port {self.port} within {timeout:g} s"
                 self._reason = f"was stopped because it {late}"
-                last = ServerExit(None, None, self._tail()).last_output()
+                last = ServerExit(None, None, self._log.last_lines(LAST_LINES)).last_output()
                 raise GameStartError(f"The game server {late}, so it was stopped.{last}")
             await asyncio.wait([self._ended], timeout=min(delay, remaining))
 
     # -- RUNNING -----------------------------------------------------------------------
 
-    async def _watch_processes(self) -> None:
-        """Kills the group once it holds more processes than allowed (a fork bomb)."""
-        limit = self._limits.processes
-        while True:
+    async def _watch(self) -> None:
+        """Kills the room once it starts too many processes or fills its scratch folder.
+
+        The cgroup's counters are tiny kernel files, read on the loop; counting a
+        process group (no cgroups) and sizing the scratch folder walk folders, so they
+        run on a worker thread, the scratch only every SCRATCH_EVERY-th look.
+        """
+        for look in itertools.count(1):
             await asyncio.sleep(WATCH_INTERVAL)
-            count = await asyncio.to_thread(osx.group_size, self.pid)
-            if count > limit:
-                self._reason = (
-                    f"was killed because it started {count} processes (the limit is {limit})"
-                )
-                log.warning("Game server of room %s %s", self.spec.room_id, self._reason)
-                osx.kill_group(self.pid, signal.SIGKILL)
+            reason = self._too_many() if self._jail.cgroup else None
+            if reason is None and self._jail.cgroup is None and osx.HAS_PROC:
+                reason = await asyncio.to_thread(self._too_many)
+            if reason is None and look % SCRATCH_EVERY == 0:
+                reason = await asyncio.to_thread(self._too_big)
+            if reason is not None:
+                self._reason = reason
+                log.warning("Game server of room %s %s", self.spec.room_id, reason)
+                self._signal(signal.SIGKILL)
                 return
+
+    def _too_many(self) -> str | None:
+        limit = self._limits.processes
+        cgroup = self._jail.cgroup
+        if cgroup is not None:
+            if cgroup.refused_forks():
+                return f"tried to start more than {limit} processes and threads and was stopped"
+        elif (count := osx.group_size(self.pid)) > limit:
+            return f"was killed because it started {count} processes (the limit is {limit})"
+        return None
+
+    def _too_big(self) -> str | None:
+        if self._jail.scratch_used() > self._limits.scratch_mb * MIB:
+            return f"wrote more than {self._limits.scratch_mb} MiB to its folder and was stopped"
+        return None
 
     def _signal(self, sig: signal.Signals) -> None:
         if sys.platform == "win32":  # no process groups to signal; the leader only
@@ -160,7 +199,10 @@ class GameServer:
                     self._proc.kill()
                 else:
                     self._proc.terminate()
-        elif not osx.kill_group(self.pid, sig):
+            return
+        if sig == signal.SIGKILL and self._jail.cgroup is not None:
+            self._jail.cgroup.kill_members()
+        if not osx.kill_group(self.pid, sig):
             with contextlib.suppress(ProcessLookupError):
                 self._proc.send_signal(sig)
 
@@ -168,12 +210,17 @@ class GameServer:
 
     async def _reap(self) -> None:
         status = await self._proc.wait()
-        if self._watchdog is not None:
-            self._watchdog.cancel()
+        self._watchdog.cancel()
         osx.kill_group(self.pid, signal.SIGKILL)  # what the server started ends with it
+        await asyncio.to_thread(self._jail.release)  # ... and so does what escaped the group
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(self._pump), _PUMP_DRAIN)
         remove_record(self._record)
-        ended = ServerExit.from_status(status, self._tail(), self._reason or self._xcpu(status))
-        self._note(f"The game server {ended.how()}.")
+        last = self._log.last_lines(LAST_LINES)
+        reason = self._reason or self._xcpu(status) or self._refused(status, last)
+        ended = ServerExit.from_status(status, last, reason)
+        self._log.note(f"The game server {ended.how()}.")
+        self._log.close()
         log.info("Game server of room %s (pid %d) %s", self.spec.room_id, self.pid, ended.how())
         self._ended.set_result(ended)
 
@@ -182,22 +229,13 @@ class GameServer:
             return None
         return f"was killed because it used its {self._limits.cpu_seconds} s of CPU time"
 
-    def _tail(self) -> list[str]:
-        """The last lines this run of the server wrote to the room's log."""
-        try:
-            with self.spec.log_path.open("rb") as f:
-                size = f.seek(0, os.SEEK_END)
-                f.seek(max(self._log_offset, size - _TAIL_BYTES))
-                text = f.read().decode("utf-8", "replace")
-        except OSError:
-            return []
-        lines = [line.rstrip() for line in text.splitlines()]
-        return [line for line in lines if line and not line.startswith(NOTE)][-LAST_LINES:]
-
-    def _note(self, text: str) -> None:
-        """A line of the hub's own in the room's log: why a server ended, for instance."""
-        with contextlib.suppress(OSError), self.spec.log_path.open("a", encoding="utf-8") as f:
-            f.write(f"{NOTE} {time.strftime('%Y-%m-%d %H:%M:%S')} {text}\n")
+    def _refused(self, status: int, last: list[str]) -> str | None:
+        """A crash on a sandbox refusal, named as such (Landlock says only EACCES)."""
+        if status == 0 or self._jail.ruleset is None:
+            return None
+        if any("PermissionError" in line or "Permission denied" in line for line in last):
+            return "tried to read or write outside its folder and was stopped"
+        return None
 
 
 async def start_server(
@@ -215,28 +253,30 @@ async def start_server(
     """
     script = entry_script(spec)
     port = free_port(spec.bind_host)
-    command = game_command(script)
-    plan = await asyncio.to_thread(rlimit_plan, limits)
-    proc, offset = await spawn(spec, command, environment(spec, port), plan)
-    record = state_dir / f"{spec.room_id}.json"
-    server = GameServer(spec, proc, port, limits=limits, record=record, log_offset=offset)
+    plan, jail, room_log, record = await asyncio.to_thread(prepare, spec, limits, state_dir)
+    command = game_command(jail.run_dir / script.relative_to(spec.package_dir.resolve()))
+    env = environment(spec, port) | jail.env
     try:
-        _write_record(state_dir, spec.room_id, proc.pid, port, command)
+        setup = jail.child_setup(plan)
+        proc, output = await spawn(spec, command, env, jail.run_dir, setup, room_log)
+    except BaseException:
+        room_log.close()
+        await asyncio.to_thread(jail.release)
+        remove_record(record)
+        raise
+    finally:
+        jail.spawned()
+    server = GameServer(
+        spec, proc, port, limits=limits, record=record, jail=jail, room_log=room_log, output=output
+    )
+    try:
+        write_start_record(state_dir, spec.room_id, jail, (proc.pid, port, command))
         await server._until_ready(_probe_host(spec.bind_host), ready_timeout)
     except BaseException:
         await server.stop(grace=0)
         raise
     log.info("Game server of room %s listens on port %d (pid %d)", spec.room_id, port, proc.pid)
     return server
-
-
-def _write_record(state_dir: Path, room_id: str, pid: int, port: int, cmd: list[str]) -> None:
-    try:
-        write_record(state_dir, room_id, pid, port, cmd)
-    except OSError as exc:
-        raise GameStartError(
-            f"The game server's record in {state_dir} cannot be written: {exc.strerror or exc}."
-        ) from None
 
 
 def _probe_host(bind_host: str) -> str:

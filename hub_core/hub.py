@@ -21,7 +21,7 @@ from hub_core._wire import Ports, WireServer
 from hub_core.accounts import Accounts
 from hub_core.blockstore import BlockStore
 from hub_core.catalog import Catalog
-from hub_core.gameprocs import ProcessLimits, kill_orphans
+from hub_core.gameprocs import ProcessLimits, Protections, kill_orphans, protections
 from hub_core.keys import KeyPair, fingerprint, load_or_create_hub_keys
 from hub_core.lobby import Lobby, LobbyConfig
 from hub_core.lobby_callback import LobbyCallback
@@ -78,6 +78,7 @@ class HubEndpoints:
     ports: Ports
     public_key: str
     data_dir: Path
+    protections: str = ""  # which protections game servers get here, in one sentence
 
     @property
     def fingerprint(self) -> str:
@@ -98,6 +99,7 @@ class HubEndpoints:
             "key": self.public_key,
             "fingerprint": self.fingerprint,
             "data": str(self.data_dir),
+            "protections": self.protections,
         }
 
 
@@ -131,6 +133,7 @@ class Hub:
             ports=ports,
             public_key=self._public_key,
             data_dir=self.paths.data,
+            protections=self._protections.describe(),
         )
         if self.config.discovery:
             await self._announce()
@@ -179,9 +182,12 @@ class Hub:
         _api_rooms.add_routes(routes, self.lobby, catalog, self.wire.publish)
         if self.config.samples:
             await publish_samples(catalog, blocks)
+        self._protections: Protections = await _run(protections)
+        log.info("%s", self._protections.describe())
         killed = await _run(kill_orphans, self.paths.hub / "servers")
         if killed:
             log.warning("Stopped %d game server(s) left over from a crash", killed)
+        await _run(self.lobby.prune_logs)
         self.callback = LobbyCallback(self.lobby.on_finished, host="127.0.0.1")
         self.lobby.lobby_port = await self.callback.start()
         ports = self.wire.start()

@@ -19,7 +19,14 @@ from typing import Any
 from hub_core.catalog import Catalog
 from hub_core.codes import Code
 from hub_core.errors import RequestRefused
-from hub_core.gameprocs import GameServer, GameStartError, ProcessLimits, ServerSpec, start_server
+from hub_core.gameprocs import (
+    GameServer,
+    GameStartError,
+    ProcessLimits,
+    ServerSpec,
+    prune_logs,
+    start_server,
+)
 from hub_core.lobby_callback import GameFinished
 from hub_core.packages import index_from_wire
 from hub_core.protocol import ROOMS_TOPIC
@@ -52,6 +59,8 @@ class LobbyConfig:
     log_dir: Path  # one log per room
     limits: ProcessLimits
     ready_timeout: float = 10.0
+    logs_kept: int = 200  # room logs kept: the newest this many...
+    logs_max_age_days: float = 14.0  # ...and none older than this (open rooms' logs stay)
 
 
 class Lobby:
@@ -296,6 +305,19 @@ class Lobby:
         server = self._servers.pop(room.id, None)
         if server is not None:
             await server.stop()
+        await _run(self.prune_logs, set(self._servers))
+
+    def prune_logs(self, open_rooms: set[str] | None = None) -> int:
+        """Deletes old room logs (blocking): beyond ``logs_kept`` or ``logs_max_age_days``.
+
+        ``open_rooms`` is taken on the loop; the logs of those rooms always stay.
+        """
+        return prune_logs(
+            self.config.log_dir,
+            self.config.logs_kept,
+            self.config.logs_max_age_days,
+            open_rooms or set(),
+        )
 
     def _changed(self, room: Room) -> None:
         snapshot = room.snapshot()

@@ -46,6 +46,8 @@ def test_hub_tab_shows_who_is_online_the_rooms_and_a_room_log(
     assert ep is not None
     assert tab.fingerprint.text() == ep.fingerprint
     assert tab.data_dir.text() == str(context.paths.data)
+    assert tab.protections.text() == ep.protections
+    assert ep.protections.startswith("Game servers:")
     player = context.player
     context.net.call(player.register("ann", "secret"))
     context.net.call(player.login("ann", "secret"))

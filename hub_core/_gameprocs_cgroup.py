@@ -1,0 +1,182 @@
+"""A cgroup (v1) per room: a process limit that holds for root, and a kill nothing escapes.
+
+Each room gets ``pids/gamehub/<hub instance>/<room>`` (pids.max = the room's process
+limit, threads included: the kernel refuses the fork beyond it) and the same path in the
+freezer hierarchy (freeze, SIGKILL every member, thaw: nothing can fork while being
+killed). The hub opens both ``cgroup.procs`` files before the fork; the child writes "0"
+(itself) into them before exec, so no game code ever runs outside its cgroup, and a
+setsid or double fork does not leave it. Needs root (or a delegated hierarchy); without
+it ``available`` says why and gameprocs falls back to process groups and a subreaper.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path("/sys/fs/cgroup")
+CONTROLLERS = ("pids", "freezer")
+PARENT = "gamehub"
+_FREEZE_WAIT = 1.0  # how long to wait for the freezer before killing anyway
+_EMPTY_WAIT = 2.0  # how long to wait for killed members to leave before removing the folder
+
+
+def available() -> tuple[bool, str]:
+    """(True, '') when this hub can create per-room cgroups; (False, why not) otherwise."""
+    if not (ROOT / "pids").is_dir() or not (ROOT / "freezer").is_dir():
+        if (ROOT / "cgroup.controllers").exists():
+            return False, "the system uses cgroup v2, which the hub does not manage yet"
+        return False, "no cgroup v1 pids and freezer hierarchies are mounted"
+    try:
+        for controller in CONTROLLERS:
+            (ROOT / controller / PARENT).mkdir(exist_ok=True)
+    except OSError as exc:
+        return False, f"the hub may not create cgroups ({exc.strerror}; it needs root)"
+    return True, ""
+
+
+@dataclass
+class RoomCgroup:
+    """One room's cgroups and the open ``cgroup.procs`` fds its child joins through."""
+
+    paths: list[Path]
+    join_fds: list[int] = field(default_factory=list)
+
+    @classmethod
+    def create(cls, instance: str, room_id: str, max_pids: int) -> RoomCgroup:
+        """Makes the folders, sets pids.max, and opens the files the child writes itself into."""
+        group = cls([ROOT / c / PARENT / instance / room_id for c in CONTROLLERS])
+        try:
+            for path in group.paths:
+                path.mkdir(parents=True, exist_ok=True)
+            (group.paths[0] / "pids.max").write_text(str(max_pids))
+            group.join_fds = [os.open(p / "cgroup.procs", os.O_WRONLY) for p in group.paths]
+        except OSError:
+            group.remove()
+            raise
+        return group
+
+    def join(self) -> None:
+        """In the child, between fork and exec: move this process into both cgroups."""
+        for fd in self.join_fds:
+            if os.write(fd, b"0") != 1:
+                os._exit(125)
+
+    def close_fds(self) -> None:
+        for fd in self.join_fds:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self.join_fds = []
+
+    def members(self) -> int:
+        """How many tasks (processes and threads) the room has now."""
+        try:
+            return int((self.paths[0] / "pids.current").read_text())
+        except (OSError, ValueError):
+            return 0
+
+    def refused_forks(self) -> int:
+        """How many times the kernel refused a fork because the room was at pids.max."""
+        try:
+            return int((self.paths[0] / "pids.events").read_text().split()[1])
+        except (OSError, ValueError, IndexError):
+            return 0
+
+    def kill_members(self) -> None:
+        """Freeze, SIGKILL every member, thaw: nothing forks away meanwhile."""
+        pids_dir, freezer = self.paths
+        _freeze(freezer, "FROZEN")
+        for pid in _procs(pids_dir) | _procs(freezer):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        _freeze(freezer, "THAWED")
+
+    def remove(self) -> None:
+        """Kills every member and removes the folders; safe to call twice."""
+        self.close_fds()
+        kill_all(self.paths)
+
+
+def kill_all(paths: list[Path]) -> int:
+    """Freeze, SIGKILL every member, thaw, wait for them to go, remove the folders."""
+    pids_dir, freezer = paths
+    _freeze(freezer, "FROZEN")
+    killed: set[int] = set()
+    deadline = time.monotonic() + _EMPTY_WAIT
+    while (members := _procs(pids_dir) | _procs(freezer)) and time.monotonic() < deadline:
+        for pid in members:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+                killed.add(pid)
+        _freeze(freezer, "THAWED")  # frozen tasks die of SIGKILL only once thawed
+        time.sleep(0.005)
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.rmdir()
+        with contextlib.suppress(OSError):  # the hub instance's folder, once its last room goes
+            path.parent.rmdir()
+    return len(killed)
+
+
+def sweep() -> int:
+    """Kills the rooms of hub processes that are gone, record or not; removes their folders.
+
+    A hub that died between creating a room's cgroup and writing its record, or whose
+    records were lost, still leaves nothing running. Instance folders are named
+    ``<hub pid>-<random>``; those of hubs that still run are left alone.
+    """
+    killed = 0
+    instances = {p.name for c in CONTROLLERS for p in _subfolders(ROOT / c / PARENT)}
+    for name in sorted(instances):
+        pid = name.split("-")[0]
+        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+            continue
+        rooms = {p.name for c in CONTROLLERS for p in _subfolders(ROOT / c / PARENT / name)}
+        for room in sorted(rooms):
+            killed += kill_all([ROOT / c / PARENT / name / room for c in CONTROLLERS])
+        for controller in CONTROLLERS:
+            with contextlib.suppress(OSError):
+                (ROOT / controller / PARENT / name).rmdir()
+    return killed
+
+
+def _subfolders(folder: Path) -> list[Path]:
+    try:
+        return [p for p in folder.iterdir() if p.is_dir()]
+    except OSError:
+        return []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _freeze(freezer: Path, state: str) -> None:
+    state_file = freezer / "freezer.state"
+    try:
+        state_file.write_text(state)
+    except OSError:
+        return
+    deadline = time.monotonic() + _FREEZE_WAIT
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            if state_file.read_text().strip() == state:
+                return
+        time.sleep(0.001)
+
+
+def _procs(path: Path) -> set[int]:
+    try:
+        return {int(line) for line in (path / "cgroup.procs").read_text().split()}
+    except (OSError, ValueError):
+        return set()
