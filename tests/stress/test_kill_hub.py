@@ -45,7 +45,7 @@ MAX_CYCLES = 1000  # bound for every worker loop (the kill comes much sooner)
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.timeout(4 * 3600 if FULL else 240),
+    pytest.mark.timeout(4 * 3600 if FULL else 600),
     pytest.mark.skipif(sys.platform != "linux", reason="SIGKILL and /proc are Linux's"),
 ]
 
@@ -205,5 +205,5 @@ def test_kill_9_loses_no_acknowledged_write_and_leaves_no_server(
     )
     assert not run.errors, run.errors
     assert a.count() > ROUNDS * 3  # the writers really wrote between the kills
-    assert not lost, f"acknowledged writes lost after kill -9: {lost}"
+    assert not lost, f"acknowledged writes lost after kill -9: {sorted(set(lost))}"
     assert not any(survived), f"game servers outlived the killed hub, per kill: {survived}"

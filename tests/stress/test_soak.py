@@ -54,9 +54,9 @@ PLAYERS = 200 if FULL else 24
 SEATS = 4  # players per room, so PLAYERS // SEATS rooms
 DURATION = 600.0 if FULL else 30.0  # seconds of load after every player logged in
 WINDOW = 60.0 if FULL else 10.0  # p99 per window; the first window is the warm-up
-# The short run's first window is still warming up (thread pools, zmq buffers, caches),
-# so its growth bound is looser; the full run's 1-minute warm-up levels off.
-GROWTH = 0.10 if FULL else 0.25
+# Both variants level off within their first window (measured: the short run's RSS moves
+# by 0.1% after its first 10 s), so the short run needs no looser bound.
+GROWTH = 0.10
 P99_FLOOR = 0.050  # seconds: below this, p99 differences are scheduling noise
 INSTALLERS = 5
 PAUSE = (0.5, 1.5)  # seconds between a room's steps, as people click
@@ -77,7 +77,7 @@ MAX_CYCLES = 10_000  # bound for every loop; the deadline ends them much sooner
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.timeout(3600 if FULL else 240),
+    pytest.mark.timeout(3600 if FULL else 600),
     pytest.mark.skipif(sys.platform != "linux", reason="reads /proc"),
 ]
 
