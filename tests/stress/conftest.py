@@ -66,6 +66,12 @@ class HubProcess:
     def endpoint(self) -> str:
         return f"127.0.0.1:{self.info['req_port']}"
 
+    def log_lines(self, text: str) -> list[str]:
+        """Lines of the hub's own log (every start on this data folder) that hold ``text``."""
+        log = self.data / "logs" / "hub.log"
+        lines = log.read_text(errors="replace").splitlines() if log.exists() else []
+        return [line for line in lines if text in line]
+
     def kill(self) -> None:
         """SIGKILL: no clean-up of any kind runs in the hub."""
         assert self.proc is not None

@@ -324,7 +324,9 @@ def test_soak_memory_levels_off_and_p99_stays_stable(
         f"hub RSS KiB per window {figures.rss_kib} (growth after warm-up {growth:+.1%}); "
         f"CPU: hub {figures.hub_cpu}% driver {figures.driver_cpu}% of one core"
     )
-    assert not soak.errors, soak.errors[:10]
+    # A player whose heartbeats went unanswered for 8 s loses their seat: say so if it happened.
+    dropped = hub_process.log_lines("stopped answering")
+    assert not soak.errors, f"{soak.errors[:10]}; players dropped for silence: {dropped[:10]}"
     assert soak.counts.get("matches", 0) >= PLAYERS // SEATS  # every room really played
     assert soak.counts.get("publishes", 0) and soak.counts.get("installs", 0)
     assert growth <= GROWTH, f"hub memory grew {growth:.1%} after warm-up: {figures.rss_kib}"
