@@ -12,7 +12,7 @@ request p99 per window, of all requests and of the light ones (LIGHT: no disk wr
 process start or stop; those others wait on fsync and on the kernel, which on a shared
 machine swing with the neighbours' load, not with the hub's health). Checks: RSS growth
 within GROWTH; the light requests' p99 in the last window within 2x the first window's, or
-within P99_FLOOR (so a 10 ms -> 30 ms wobble on a shared machine is not a failure); no
+within P99_FLOOR (50 ms in the full run, 250 ms in the short one: see below); no
 request refused or unanswered. The driver's own CPU use is printed
 beside the hub's, so the latency figures can be read as the hub's.
 """
@@ -57,7 +57,10 @@ WINDOW = 60.0 if FULL else 10.0  # p99 per window; the first window is the warm-
 # Both variants level off within their first window (measured: the short run's RSS moves
 # by 0.1% after its first 10 s), so the short run needs no looser bound.
 GROWTH = 0.10
-P99_FLOOR = 0.050  # seconds: below this, p99 differences are scheduling noise
+# Seconds: below this, p99 differences are scheduling noise. A short run's 10 s window
+# holds ~300 requests, so its p99 is its third-slowest one: measured on the shared 2-core
+# machine, that swings between 20 and 200 ms from window to window with no change in the hub.
+P99_FLOOR = 0.050 if FULL else 0.250
 INSTALLERS = 5
 PAUSE = (0.5, 1.5)  # seconds between a room's steps, as people click
 # Requests that neither write to disk nor start or stop a process: the loop's own latency.
