@@ -17,6 +17,8 @@ log = logging.getLogger(__name__)
 
 # Messages handled per wake-up before yielding, so one busy socket cannot starve the loop.
 _BATCH = 512
+# Bytes handled per wake-up before yielding: a run of 16 MB frames waits its turn too.
+_BATCH_BYTES = 4 * 1024 * 1024
 
 OnMessage = Callable[[list[bytes]], None]
 
@@ -54,13 +56,17 @@ class SocketReader:
         if self._closed:
             return
         sock = self._sock
+        handled = 0
         for _ in range(_BATCH):
+            if handled >= _BATCH_BYTES:
+                break
             if not sock.getsockopt(zmq.EVENTS) & zmq.POLLIN:  # type: ignore[operator,arg-type]
                 return
             try:
                 frames = sock.recv_multipart(zmq.NOBLOCK)
             except zmq.Again:
                 return
+            handled += sum(len(frame) for frame in frames)
             try:
                 self._on_message(frames)
             except Exception:  # one bad message must never stop the socket being read
