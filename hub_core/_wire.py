@@ -30,7 +30,7 @@ from hub_core import protocol
 from hub_core._msgpack_head import Head, read_head
 from hub_core._ratelog import RateLimitedLog
 from hub_core._routes import Context, Route, Routes
-from hub_core._zmqloop import SocketReader
+from hub_core._zmqloop import Frame, SocketReader
 from hub_core.codes import Code
 from hub_core.errors import GameHubError, RequestRefused
 from hub_core.keys import KeyPair
@@ -49,6 +49,7 @@ HELLO_HWM = 16
 # Subscriptions are topic names; nothing larger ever needs to reach the PUB socket.
 SUBSCRIPTION_MAX_BYTES = 4096
 _BIND_TRIES = 50
+IO_THREADS = 4  # big CURVE frames are decrypted on one I/O thread; others' keep flowing
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ class WireServer:
         self._hello = hello
         self._bind = bind
         self._port = port
-        self._ctx = zmq.Context()
+        self._ctx = zmq.Context(io_threads=IO_THREADS)
         self._seq: dict[str, int] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._readers: list[SocketReader] = []
@@ -184,13 +185,13 @@ class WireServer:
 
     # -- requests ---------------------------------------------------------------------
 
-    def _on_hello(self, frames: list[bytes]) -> None:
+    def _on_hello(self, frames: list[Frame]) -> None:
         if len(frames) >= 2:
-            self._send(self._hello_sock, frames[0], protocol.encode(self._hello(self.ports)))
+            self._send(self._hello_sock, bytes(frames[0]), protocol.encode(self._hello(self.ports)))
             self._hello_reader.kick()
 
-    def _on_request(self, frames: list[bytes]) -> None:
-        peer = frames[0]
+    def _on_request(self, frames: list[Frame]) -> None:
+        peer = bytes(frames[0])
         if len(frames) != 2:
             req_id = (read_head(frames[1]).id or 0) if len(frames) > 1 else 0
             self._refuse(peer, req_id, Code.BAD_REQUEST, _frame_count_message(len(frames)))
@@ -208,14 +209,14 @@ class WireServer:
         self._dispatch(peer, env)
 
     @staticmethod
-    def _small_envelope(frame: bytes, head: Head) -> protocol.Envelope:
+    def _small_envelope(frame: Frame, head: Head) -> protocol.Envelope:
         """Decodes a frame small enough to decode whole; raises RequestRefused if malformed."""
         try:
             return protocol.decode_envelope(frame)
         except protocol.DECODE_ERRORS as exc:
             raise RequestRefused(Code.BAD_REQUEST, protocol.describe_decode_error(exc)) from None
 
-    def _large_envelope(self, frame: bytes, head: Head) -> protocol.Envelope:
+    def _large_envelope(self, frame: Frame, head: Head) -> protocol.Envelope:
         """Judges a large frame from its head alone; only a developer's index or blocks pass.
 
         Nothing of ``args`` is decoded here: the route's typed decoder does that later and
@@ -333,14 +334,14 @@ def _frame_count_message(count: int) -> str:
     return f"A request must be exactly one frame; this one had {count - 1}."
 
 
-def _request_id(frame: bytes, head: Head) -> int:
+def _request_id(frame: Frame, head: Head) -> int:
     """The id to answer a refused frame with: from its head, else from a small frame, else 0."""
     if head.id is not None:
         return head.id
     return _guess_id(frame) if len(frame) <= protocol.SMALL_MESSAGE_BYTES else 0
 
 
-def _guess_id(frame: bytes) -> int:
+def _guess_id(frame: Frame) -> int:
     """The request id of a frame that failed validation, if one can be read, else 0."""
     try:
         data = msgspec.msgpack.decode(frame)

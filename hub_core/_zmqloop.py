@@ -20,7 +20,12 @@ _BATCH = 512
 # Bytes handled per wake-up before yielding: a run of 16 MB frames waits its turn too.
 _BATCH_BYTES = 4 * 1024 * 1024
 
-OnMessage = Callable[[list[bytes]], None]
+# Frames up to this size arrive as bytes; larger ones as a memoryview of ZeroMQ's own
+# buffer, so a 16 MB frame is never copied just to be looked at and refused.
+_COPY_BELOW = 64 * 1024
+
+Frame = bytes | memoryview
+OnMessage = Callable[[list[Frame]], None]
 
 
 class SocketReader:
@@ -63,9 +68,10 @@ class SocketReader:
             if not sock.getsockopt(zmq.EVENTS) & zmq.POLLIN:  # type: ignore[operator,arg-type]
                 return
             try:
-                frames = sock.recv_multipart(zmq.NOBLOCK)
+                received = sock.recv_multipart(zmq.NOBLOCK, copy=False)
             except zmq.Again:
                 return
+            frames: list[Frame] = [f.bytes if len(f) < _COPY_BELOW else f.buffer for f in received]
             handled += sum(len(frame) for frame in frames)
             try:
                 self._on_message(frames)

@@ -102,7 +102,7 @@ def encode(obj: Any) -> bytes:
     return _encoder.encode(obj)
 
 
-def decode_envelope(frame: bytes) -> Envelope:
+def decode_envelope(frame: bytes | memoryview) -> Envelope:
     """Raises ``msgspec.DecodeError`` or ``msgspec.ValidationError`` on a bad frame."""
     return _envelope_decoder.decode(frame)
 

@@ -20,11 +20,12 @@ _LISTENING = re.compile(r"game_finished reports on 127\.0\.0\.1:(\d+)")
 class HubProcess:
     """Starts `python -m hub_core host` on 127.0.0.1 with a free port; stop() ends it."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, samples: bool = False) -> None:
         self.data = root / "hub"
         self._stderr = root / "hub.stderr"
         args = [sys.executable, "-m", "hub_core", "host", "--data", str(self.data)]
-        args += ["--bind", "127.0.0.1", "--port", "0", "--json", "--no-discovery", "--no-samples"]
+        args += ["--bind", "127.0.0.1", "--port", "0", "--json", "--no-discovery"]
+        args += [] if samples else ["--no-samples"]
         with self._stderr.open("w") as err:
             self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=err, text=True)
         assert self.proc.stdout is not None
@@ -100,3 +101,14 @@ def ping(sock: zmq.Socket[Any], req_id: int = 1) -> protocol.Reply:
         if reply.id == req_id:
             return reply
     raise AssertionError("no reply to the ping")
+
+
+def ask(sock: zmq.Socket[Any], req_id: int, kind: str, args: Any, token: str = "") -> Any:
+    """One request on a DEALER; returns its result or fails the test with the hub's refusal."""
+    sock.send(protocol.request_frame(req_id, kind, args, token))
+    for _ in range(10_000):
+        reply = protocol.decode_reply(sock.recv())
+        if reply.id == req_id:
+            assert reply.ok, reply.error
+            return reply.result
+    raise AssertionError(f"no reply to {kind}")
