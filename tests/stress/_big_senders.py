@@ -49,7 +49,7 @@ def sink() -> None:
     threading.Thread(target=serve, daemon=True).start()
     print(port, public.decode(), flush=True)
     sys.stdin.read()
-    ctx.destroy(linger=0)
+    os._exit(0)  # the serving thread may sit in recv; closing its socket under it could hang
 
 
 def main() -> None:

@@ -81,7 +81,7 @@ def curve_dealer(
     ctx: zmq.Context[Any], hub: HubProcess, port: int | None = None
 ) -> zmq.Socket[Any]:
     """A CURVE DEALER to the hub's request port (or ``port``), with timeouts."""
-    sock = ctx.socket(zmq.DEALER)
+    sock: zmq.Socket[Any] = ctx.socket(zmq.DEALER)
     public, secret = zmq.curve_keypair()
     sock.curve_serverkey = hub.key.encode()
     sock.curve_publickey = public

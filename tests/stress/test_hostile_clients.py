@@ -41,7 +41,8 @@ SUBSCRIBERS = 20 if FULL else 8
 STALLED_PER_PORT = 300 if FULL else 50
 FLOOD_PEERS, FLOOD_BYTES = 16, 30 * 1024 * 1024
 SENDERS_CMD = [sys.executable, "-m", "tests.stress._big_senders"]
-LOAD_SECONDS_MAX = 120.0  # a bound on every load loop, whatever happens
+LOAD_SECONDS_MAX = 120.0
+READY_SECONDS_MAX = 60.0  # a bound on every load loop, whatever happens
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="Linux /proc")
 
@@ -127,9 +128,12 @@ def big_senders(port: int, key: str) -> Iterator[dict[str, Any]]:
         stdout=subprocess.PIPE,
         text=True,
     )
+    watchdog = threading.Timer(READY_SECONDS_MAX, senders.kill)  # bounds the wait below
+    watchdog.start()
     try:
         assert senders.stdout is not None
-        assert senders.stdout.readline() == "ready\n"  # every sender has been answered
+        assert senders.stdout.readline() == "ready\n", "a 16 MB sender was never answered"
+        watchdog.cancel()
         yield info
     finally:
         out, _ = senders.communicate(timeout=60)
