@@ -178,13 +178,16 @@ class LobbyCallback:
         except Exception:
             log.exception("Recording the end of the game in room %s failed", report.room_id)
             return _refusal("The hub could not record the end of the game.")
+        if not ok:  # e.g. a room that does not exist: anyone can send that, so sparingly
+            self._refused.note("game servers", f"room {report.room_id}: {message}")
+            return _refusal(message)
         log.info(
             "Room %s reported the end of a game (kick_all=%s): %s",
             report.room_id,
             report.kick_all,
             message,
         )
-        return {"ok": True, "message": message} if ok else _refusal(message)
+        return {"ok": True, "message": message}
 
 
 def _ended_message(partial: bytes) -> bytes:

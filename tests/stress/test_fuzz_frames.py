@@ -12,6 +12,7 @@ import json
 import os
 import random
 import socket
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -296,6 +297,7 @@ async def _ask_lobby(port: int, message: bytes) -> dict[str, Any]:
 
 async def test_game_finished_listener(hub: HubProcess) -> None:
     rng = random.Random(7)
+    started = time.monotonic()
     port = hub.lobby_port()
     limit = asyncio.Semaphore(32)
     connections = FRAMES if FULL else FRAMES // 6  # one message per connection
@@ -309,5 +311,7 @@ async def test_game_finished_listener(hub: HubProcess) -> None:
     ok = await _ask_lobby(port, b'{"kind": "game_finished", "room_id": "none"}\n')
     assert ok["ok"] is False and "no open room" in ok["error"]
     assert hub.alive() and hub.tracebacks() == 0
-    refused = hub.log_text().count("efused game_finished messages from")
-    assert refused <= 3  # once per host per interval, not once per message
+    lines = [line for line in hub.log_text().splitlines() if "hub_core.lobby_callback" in line]
+    intervals = 1 + (time.monotonic() - started) / 10  # the log's interval is 10 s
+    # "Listening", then per source (this host, the unknown rooms) a line and a summary
+    assert len(lines) <= 1 + 2 * 2 * intervals, lines[:10]
