@@ -108,8 +108,8 @@ def add_routes(
         return found
 
     routes.add("version_hint", GameName, "developer", version_hint)
-    routes.add("publish_begin", PublishBegin, "developer", publish_begin)
-    routes.add("upload_blocks", UploadBlocks, "developer", upload_blocks)
+    routes.add("publish_begin", PublishBegin, "developer", publish_begin, large=True)
+    routes.add("upload_blocks", UploadBlocks, "developer", upload_blocks, large=True)
     routes.add("publish_commit", Transfer, "developer", publish_commit)
     routes.add("unpublish", GameName, "developer", unpublish)
     routes.add("my_games", NoArgs, "developer", my_games)

@@ -17,6 +17,7 @@ import zmq
 import zmq.asyncio
 
 from hub_core import protocol
+from hub_core._ratelog import RateLimitedLog
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,8 @@ class EventStream:
         for option, value in curve.items():
             self._sock.setsockopt(option, value)
         self._sock.connect(address)
+        self._address = address
+        self._bad_events = RateLimitedLog(log, "malformed events")
         self._subs: dict[str, Subscription] = {}
         self._task = asyncio.ensure_future(self._receive())
 
@@ -118,8 +121,8 @@ class EventStream:
                 continue
             try:
                 event = protocol.decode_event(frames[1])
-            except protocol.DECODE_ERRORS as exc:
-                log.warning("Ignoring a malformed event: %s", exc)
+            except protocol.DECODE_ERRORS as exc:  # a hostile hub must not crash or spam us
+                self._bad_events.note(self._address, f"ignored ({exc})")
                 continue
             sub = self._subs.get(event.topic)
             if sub is None:

@@ -41,6 +41,7 @@ class Route:
     access: Access
     handler: Handler
     decoder: msgspec.msgpack.Decoder[Any]
+    large: bool = False  # may exceed protocol.SMALL_MESSAGE_BYTES (a game's index or blocks)
 
 
 class Routes:
@@ -49,10 +50,15 @@ class Routes:
     def __init__(self) -> None:
         self._routes: dict[str, Route] = {}
 
-    def add(self, kind: str, args: type[Any], access: Access, handler: Handler) -> None:
+    def add(
+        self, kind: str, args: type[Any], access: Access, handler: Handler, *, large: bool = False
+    ) -> None:
+        """Registers ``kind``; ``large`` lets it exceed the small-frame limit, for a login only."""
         if kind in self._routes:
             raise ValueError(f"request kind {kind!r} registered twice")
-        self._routes[kind] = Route(kind, access, handler, msgspec.msgpack.Decoder(args))
+        if large and access is None:
+            raise ValueError(f"request kind {kind!r} may be large only behind a login")
+        self._routes[kind] = Route(kind, access, handler, msgspec.msgpack.Decoder(args), large)
 
     def get(self, kind: str) -> Route | None:
         return self._routes.get(kind)

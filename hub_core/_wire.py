@@ -4,6 +4,13 @@ Everything runs on one asyncio loop. A request is decoded, checked and handed to
 handler; a handler that must wait runs as its own task, so a slow request never holds up
 the others. Replies go out with NOBLOCK: a client that never reads only fills its own
 queue, which ZeroMQ then drops, and the hub carries on.
+
+Every frame gets an answer (with its id whenever the id can be read) or is dropped on
+purpose, and nothing a stranger sends costs more than a glance before it is refused:
+frames over SMALL_MESSAGE_BYTES are judged from their first bytes (kind and token, read
+without decoding) and refused unless a logged-in developer sends a game's index or
+blocks; nesting deeper than the decoder's recursion limit is refused as malformed; bad
+frames are logged once per peer per interval, never one line or traceback each.
 """
 
 from __future__ import annotations
@@ -21,12 +28,14 @@ import msgspec
 import zmq
 
 from hub_core import protocol
+from hub_core._msgpack_head import Head, read_head
+from hub_core._ratelog import RateLimitedLog
 from hub_core._routes import Context, Route, Routes
-from hub_core._zmqloop import SocketReader
+from hub_core._zmqloop import Frame, SocketReader
 from hub_core.codes import Code
 from hub_core.errors import GameHubError, RequestRefused
 from hub_core.keys import KeyPair
-from hub_core.sessions import Sessions
+from hub_core.sessions import Role, Sessions
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +43,14 @@ log = logging.getLogger(__name__)
 MAX_IN_FLIGHT = 2000
 # Send queue per client, in messages; beyond it replies to that client are dropped.
 SEND_HWM = 1000
+# Received messages queued per peer before ZeroMQ stops reading from it (back-pressure, not
+# loss): bounds what one peer can make the hub hold while the loop is busy.
+RECV_HWM = 32
+HELLO_HWM = 16
+# Subscriptions are topic names; nothing larger ever needs to reach the PUB socket.
+SUBSCRIPTION_MAX_BYTES = 4096
 _BIND_TRIES = 50
+IO_THREADS = 4  # big CURVE frames are decrypted on one I/O thread; others' keep flowing
 
 
 @dataclass(frozen=True)
@@ -70,12 +86,13 @@ class WireServer:
         self._hello = hello
         self._bind = bind
         self._port = port
-        self._ctx = zmq.Context()
+        self._ctx = zmq.Context(io_threads=IO_THREADS)
         self._seq: dict[str, int] = {}
         # Random per start: sequence numbers restart at 1, so clients need to tell hubs apart.
         self.incarnation = secrets.token_hex(8)
         self._tasks: set[asyncio.Task[None]] = set()
         self._readers: list[SocketReader] = []
+        self._bad_frames = RateLimitedLog(log, "malformed requests")
         self.ports = Ports(0, 0, 0)
 
     # -- life cycle -------------------------------------------------------------------
@@ -84,8 +101,10 @@ class WireServer:
         """Binds and starts serving on the running loop; raises GameHubError if ports are taken."""
         loop = asyncio.get_running_loop()
         self._router = self._socket(zmq.ROUTER, curve=True)
-        self._hello_sock = self._socket(zmq.ROUTER, curve=False)
-        self._pub = self._socket(zmq.PUB, curve=True)
+        self._hello_sock = self._socket(
+            zmq.ROUTER, curve=False, max_bytes=protocol.HELLO_MAX_BYTES, rcvhwm=HELLO_HWM
+        )
+        self._pub = self._socket(zmq.PUB, curve=True, max_bytes=SUBSCRIPTION_MAX_BYTES)
         self.ports = self._bind_all()
         self._req_reader = SocketReader(loop, self._router, self._on_request, peer_addresses=True)
         self._hello_reader = SocketReader(loop, self._hello_sock, self._on_hello)
@@ -106,12 +125,19 @@ class WireServer:
             sock.close(linger=200)
         self._ctx.term()
 
-    def _socket(self, kind: int, *, curve: bool) -> zmq.Socket[bytes]:
+    def _socket(
+        self,
+        kind: int,
+        *,
+        curve: bool,
+        max_bytes: int = protocol.HARD_MESSAGE_BYTES,
+        rcvhwm: int = RECV_HWM,
+    ) -> zmq.Socket[bytes]:
         sock: zmq.Socket[bytes] = self._ctx.socket(kind)
         sock.setsockopt(zmq.LINGER, 0)
-        sock.setsockopt(zmq.MAXMSGSIZE, protocol.HARD_MESSAGE_BYTES)
+        sock.setsockopt(zmq.MAXMSGSIZE, max_bytes)  # ZeroMQ drops a peer that sends more
         sock.setsockopt(zmq.SNDHWM, SEND_HWM)
-        sock.setsockopt(zmq.RCVHWM, SEND_HWM)
+        sock.setsockopt(zmq.RCVHWM, rcvhwm)
         if curve:
             sock.curve_server = True
             sock.curve_secretkey = self._keys.secret
@@ -164,40 +190,75 @@ class WireServer:
 
     # -- requests ---------------------------------------------------------------------
 
-    def _on_hello(self, frames: list[bytes]) -> None:
+    def _on_hello(self, frames: list[Frame]) -> None:
         if len(frames) >= 2:
-            self._send(self._hello_sock, frames[0], protocol.encode(self._hello(self.ports)))
+            self._send(self._hello_sock, bytes(frames[0]), protocol.encode(self._hello(self.ports)))
             self._hello_reader.kick()
 
-    def _on_request(self, frames: list[bytes]) -> None:
-        peer = frames[0]
+    def _on_request(self, frames: list[Frame]) -> None:
+        peer = bytes(frames[0])
         if len(frames) != 2:
-            self._reply(
-                peer, protocol.error_reply(0, Code.BAD_REQUEST, _frame_count_message(len(frames)))
-            )
+            req_id = (read_head(frames[1]).id or 0) if len(frames) > 1 else 0
+            self._refuse(peer, req_id, Code.BAD_REQUEST, _frame_count_message(len(frames)))
             return
         frame = frames[1]
+        head = read_head(frame)
         try:
-            env = protocol.decode_envelope(frame)
-        except protocol.DECODE_ERRORS as exc:
-            message = protocol.describe_decode_error(exc)
-            self._reply(peer, protocol.error_reply(_guess_id(frame), Code.BAD_REQUEST, message))
-            return
-        if len(frame) > protocol.MAX_MESSAGE_BYTES:
-            text = (
-                f"The request is too large ({len(frame):,} bytes; the limit is "
-                f"{protocol.MAX_MESSAGE_BYTES:,})."
-            )
-            self._reply(peer, protocol.error_reply(env.id, Code.TOO_LARGE, text))
+            if len(frame) > protocol.SMALL_MESSAGE_BYTES:
+                env = self._large_envelope(frame, head)
+            else:
+                env = self._small_envelope(frame, head)
+        except RequestRefused as exc:
+            self._refuse(peer, _request_id(frame, head), exc.code, str(exc))
             return
         self._dispatch(peer, env)
+
+    @staticmethod
+    def _small_envelope(frame: Frame, head: Head) -> protocol.Envelope:
+        """Decodes a frame small enough to decode whole; raises RequestRefused if malformed."""
+        try:
+            return protocol.decode_envelope(frame)
+        except protocol.DECODE_ERRORS as exc:
+            raise RequestRefused(Code.BAD_REQUEST, protocol.describe_decode_error(exc)) from None
+
+    def _large_envelope(self, frame: Frame, head: Head) -> protocol.Envelope:
+        """Judges a large frame from its head alone; only a developer's index or blocks pass.
+
+        Nothing of ``args`` is decoded here: the route's typed decoder does that later and
+        stops at the first wrong value, so a frame of 16 MB of junk costs microseconds.
+        """
+        size = len(frame)
+        if size > protocol.MAX_MESSAGE_BYTES:
+            raise RequestRefused(
+                Code.TOO_LARGE,
+                f"The request is too large ({size:,} bytes; the limit is "
+                f"{protocol.MAX_MESSAGE_BYTES:,}).",
+            )
+        kind, v, req_id = head.text("kind"), head.number("v"), head.id
+        route = self._routes.get(kind) if kind is not None else None
+        if route is None or not route.large or v is None or req_id is None or head.args_at is None:
+            raise RequestRefused(
+                Code.TOO_LARGE,
+                f"The request is too large ({size:,} bytes): only a game's files, sent while "
+                f"publishing, may take more than {protocol.SMALL_MESSAGE_BYTES:,} bytes.",
+            )
+        token = head.text("token") or ""
+        self._sessions.check(token, _role(route))  # strangers are refused before any decoding
+        args = msgspec.Raw(memoryview(frame)[head.args_at :])
+        return protocol.Envelope(v=v, id=req_id, kind=route.kind, token=token, args=args)
+
+    def _refuse(self, peer: bytes, req_id: int, code: str, message: str) -> None:
+        """Answers a refused request; malformed and oversized ones are also logged, sparingly."""
+        self._reply(peer, protocol.error_reply(req_id, code, message))
+        if code in (Code.BAD_REQUEST, Code.TOO_LARGE):
+            self._bad_frames.note(f"peer {peer.hex()}", message)
 
     def _dispatch(self, peer: bytes, env: protocol.Envelope) -> None:
         try:
             route, args, ctx = self._admit(peer, env)
             result = route.handler(ctx, args)
         except RequestRefused as exc:
-            self._reply(peer, protocol.error_reply(env.id, exc.code, str(exc)))
+            self._refuse(peer, env.id, exc.code, str(exc))
             return
         except Exception:
             log.exception("Request %r failed", env.kind)
@@ -231,8 +292,7 @@ class WireServer:
             raise RequestRefused(Code.BAD_REQUEST, protocol.describe_decode_error(exc)) from None
         session = None
         if route.access is not None:
-            role = None if route.access == "any" else route.access
-            session = self._sessions.check(env.token, role)
+            session = self._sessions.check(env.token, _role(route))
         address = self._req_reader.peer_address  # of the message being handled now
         return route, args, Context(session=session, peer=peer, address=address)
 
@@ -263,6 +323,11 @@ class WireServer:
 _INTERNAL = "The hub hit an internal error; it has been logged on the hub."
 
 
+def _role(route: Route) -> Role | None:
+    """The role ``Sessions.check`` wants for a route that needs a login (None: any role)."""
+    return None if route.access == "any" else route.access
+
+
 def _ok(req_id: int, result: Any) -> bytes:
     try:
         return protocol.ok_reply(req_id, result)
@@ -275,7 +340,14 @@ def _frame_count_message(count: int) -> str:
     return f"A request must be exactly one frame; this one had {count - 1}."
 
 
-def _guess_id(frame: bytes) -> int:
+def _request_id(frame: Frame, head: Head) -> int:
+    """The id to answer a refused frame with: from its head, else from a small frame, else 0."""
+    if head.id is not None:
+        return head.id
+    return _guess_id(frame) if len(frame) <= protocol.SMALL_MESSAGE_BYTES else 0
+
+
+def _guess_id(frame: Frame) -> int:
     """The request id of a frame that failed validation, if one can be read, else 0."""
     try:
         data = msgspec.msgpack.decode(frame)

@@ -17,8 +17,15 @@ log = logging.getLogger(__name__)
 
 # Messages handled per wake-up before yielding, so one busy socket cannot starve the loop.
 _BATCH = 512
+# Bytes handled per wake-up before yielding: a run of 16 MB frames waits its turn too.
+_BATCH_BYTES = 4 * 1024 * 1024
 
-OnMessage = Callable[[list[bytes]], None]
+# Frames up to this size arrive as bytes; larger ones as a memoryview of ZeroMQ's own
+# buffer, so a 16 MB frame is never copied just to be looked at and refused.
+_COPY_BELOW = 64 * 1024
+
+Frame = bytes | memoryview
+OnMessage = Callable[[list[Frame]], None]
 
 
 class SocketReader:
@@ -36,8 +43,8 @@ class SocketReader:
         self._sock = sock
         self._on_message = on_message
         self._peer_addresses = peer_addresses
-        # With peer_addresses: the sender's IP of the message being handled, read during
-        # on_message (ZeroMQ gives it per message, "Peer-Address", only to copy=False).
+        # With peer_addresses: the sender's IP of the message being handled, valid only
+        # during on_message (ZeroMQ gives it per message, as "Peer-Address").
         self.peer_address = ""
         self._fd: int = sock.getsockopt(zmq.FD)  # type: ignore[assignment]
         self._scheduled = False
@@ -63,25 +70,25 @@ class SocketReader:
         if self._closed:
             return
         sock = self._sock
+        handled = 0
         for _ in range(_BATCH):
+            if handled >= _BATCH_BYTES:
+                break
             if not sock.getsockopt(zmq.EVENTS) & zmq.POLLIN:  # type: ignore[operator,arg-type]
                 return
             try:
-                frames = self._receive(sock)
+                received = sock.recv_multipart(zmq.NOBLOCK, copy=False)
             except zmq.Again:
                 return
+            if self._peer_addresses:
+                self.peer_address = _peer_address(received[-1])
+            frames: list[Frame] = [f.bytes if len(f) < _COPY_BELOW else f.buffer for f in received]
+            handled += sum(len(frame) for frame in frames)
             try:
                 self._on_message(frames)
             except Exception:  # one bad message must never stop the socket being read
                 log.exception("Handling a message failed")
         self.kick()  # more may be waiting; continue after other callbacks had a turn
-
-    def _receive(self, sock: zmq.Socket[bytes]) -> list[bytes]:
-        if not self._peer_addresses:
-            return sock.recv_multipart(zmq.NOBLOCK)
-        frames = sock.recv_multipart(zmq.NOBLOCK, copy=False)
-        self.peer_address = _peer_address(frames[-1])
-        return [frame.bytes for frame in frames]
 
 
 def _peer_address(frame: zmq.Frame) -> str:

@@ -22,6 +22,7 @@ from zmq.utils.monitor import parse_monitor_message
 
 from hub_core import protocol
 from hub_core._events import EventStream, OnEvent, OnGap, Subscription
+from hub_core._ratelog import RateLimitedLog
 from hub_core.codes import Code
 from hub_core.endpoints import HubAddress, parse_endpoint
 from hub_core.errors import GameHubError, HubKeyUnproven, HubUnreachable, RequestRefused
@@ -133,6 +134,7 @@ class HubClient:
         self._pending: dict[int, asyncio.Future[protocol.Reply]] = {}
         self._generation = 0
         self._events: EventStream | None = None
+        self._bad_replies = RateLimitedLog(log, "malformed replies")
         self._open_socket()
 
     # -- connecting -------------------------------------------------------------------
@@ -265,8 +267,8 @@ class HubClient:
             frame = await sock.recv()
             try:
                 reply = protocol.decode_reply(frame)
-            except protocol.DECODE_ERRORS as exc:
-                log.warning("Ignoring a malformed reply from %s: %s", self.address, exc)
+            except protocol.DECODE_ERRORS as exc:  # a hostile hub must not crash or spam us
+                self._bad_replies.note(str(self.address), f"ignored ({exc})")
                 continue
             future = self._pending.get(reply.id)
             if future is not None and not future.done():

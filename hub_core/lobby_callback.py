@@ -23,6 +23,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from hub_core._ratelog import RateLimitedLog
+
 log = logging.getLogger(__name__)
 
 MAX_LINE = 64 * 1024  # longest message accepted, newline not counted
@@ -100,6 +102,7 @@ class LobbyCallback:
         self._read_timeout = read_timeout
         self._server: asyncio.Server | None = None
         self._connections: set[asyncio.Task[Any]] = set()
+        self._refused = RateLimitedLog(log, "refused game_finished messages")
 
     @property
     def port(self) -> int:
@@ -138,7 +141,7 @@ class LobbyCallback:
             await _send(writer, reply)
             await _linger(reader)
         except OSError as exc:  # the client left before its answer
-            log.info("Lost the connection from %s before answering it: %s", peer, exc)
+            log.debug("Lost the connection from %s before answering it: %s", peer, exc)
         except Exception:
             log.exception("Unexpected failure while answering %s", peer)
         finally:
@@ -150,8 +153,9 @@ class LobbyCallback:
     async def _answer(self, reader: asyncio.StreamReader, peer: Any) -> dict[str, Any]:
         try:
             report = parse_report(await self._read_message(reader))
-        except ReportError as exc:
-            log.warning("Refused a message from %s: %s", peer, exc)
+        except ReportError as exc:  # logged once per host per interval, not per message
+            host = peer[0] if isinstance(peer, tuple) and peer else peer
+            self._refused.note(host, str(exc))
             return _refusal(str(exc))
         return await self._deliver(report)
 
@@ -174,13 +178,16 @@ class LobbyCallback:
         except Exception:
             log.exception("Recording the end of the game in room %s failed", report.room_id)
             return _refusal("The hub could not record the end of the game.")
+        if not ok:  # e.g. a room that does not exist: anyone can send that, so sparingly
+            self._refused.note("game servers", f"room {report.room_id}: {message}")
+            return _refusal(message)
         log.info(
             "Room %s reported the end of a game (kick_all=%s): %s",
             report.room_id,
             report.kick_all,
             message,
         )
-        return {"ok": True, "message": message} if ok else _refusal(message)
+        return {"ok": True, "message": message}
 
 
 def _ended_message(partial: bytes) -> bytes:

@@ -21,6 +21,12 @@ MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 # ZeroMQ drops the connection of a peer that sends more than this (ZMQ_MAXMSGSIZE), so a
 # hostile peer cannot make the hub buffer gigabytes before the check above runs.
 HARD_MESSAGE_BYTES = 2 * MAX_MESSAGE_BYTES
+# Only the kinds that carry a game's index or blocks may be larger than this, and only from
+# a logged-in developer; every other frame above it is refused before it is decoded.
+SMALL_MESSAGE_BYTES = 64 * 1024
+# The hello socket takes only tiny messages (a client sends b"hello"); ZeroMQ drops a peer
+# that sends more, so strangers cannot make the hub hold anything there.
+HELLO_MAX_BYTES = 1024
 
 # Topic frames end with this byte, so a subscription to "session/player/bob" cannot also
 # match "session/player/bobby".
@@ -85,9 +91,12 @@ class Hello(msgspec.Struct, frozen=True):
     incarnation: str = ""  # random per hub start (see Event); empty from older hubs
 
 
-# What decoding a stranger's frame can raise: msgspec's errors, and UnicodeDecodeError
-# for a string that is not valid UTF-8.
-DECODE_ERRORS = (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError)
+# What decoding a stranger's frame can raise: msgspec's errors, UnicodeDecodeError for a
+# string that is not valid UTF-8, and RecursionError for nesting deeper than the
+# interpreter's recursion limit. msgspec counts its depth with Py_EnterRecursiveCall, so
+# that error comes after at most ~1,000 levels, in microseconds, whatever the frame's size:
+# catching it is the depth limit, and costs nothing on frames that are not nested.
+DECODE_ERRORS = (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, RecursionError)
 
 _encoder = msgspec.msgpack.Encoder()
 _envelope_decoder = msgspec.msgpack.Decoder(Envelope)
@@ -99,7 +108,7 @@ def encode(obj: Any) -> bytes:
     return _encoder.encode(obj)
 
 
-def decode_envelope(frame: bytes) -> Envelope:
+def decode_envelope(frame: bytes | memoryview) -> Envelope:
     """Raises ``msgspec.DecodeError`` or ``msgspec.ValidationError`` on a bad frame."""
     return _envelope_decoder.decode(frame)
 
@@ -135,5 +144,7 @@ def ok_reply(req_id: int, result: Any) -> bytes:
 
 def describe_decode_error(exc: Exception) -> str:
     """msgspec's message made into a sentence: 'Expected `str`, got `int` - at `$.user`'."""
+    if isinstance(exc, RecursionError):
+        return "Malformed request: it is nested too deeply."
     text = str(exc).replace("$.", "").replace("$", "the request")
     return f"Malformed request: {text}."

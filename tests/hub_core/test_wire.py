@@ -8,6 +8,7 @@ from pathlib import Path
 
 import msgspec
 import pytest
+import zmq
 
 from hub_core import protocol
 from hub_core.client import HubClient
@@ -155,3 +156,106 @@ def test_reply_is_valid_msgpack_reply(raw: RawDealer) -> None:
     frame = raw.sock.recv()
     reply = msgspec.msgpack.decode(frame, type=protocol.Reply)
     assert reply.ok and reply.id == 7
+
+
+# -- frames that must be answered with their id, without a traceback on the hub --------
+
+DEEP = b"\x91" * 5000 + b"\xc0"  # 5,000 nested one-element arrays
+
+
+def head(req_id: int, kind: str = "ping", token: str = "") -> bytes:
+    """The front of an envelope as the client encodes it (v, id, kind, token), before args."""
+    return (
+        b"\x85"
+        + enc("v")
+        + enc(1)
+        + enc("id")
+        + enc(req_id)
+        + enc("kind")
+        + enc(kind)
+        + (enc("token") + enc(token) + enc("args"))
+    )
+
+
+ANSWERED_WITH_ID = [
+    # (frame, id, code, words the message must contain)
+    (DEEP, 0, "bad_request", "Expected `object`"),  # no map, so no id to read
+    (b"\x81" + enc("x") + DEEP, 0, "bad_request", "Malformed request"),
+    (head(41) + DEEP, 41, "bad_request", "nested too deeply"),
+    (head(42, "login") + b"\x81" + enc("user") + DEEP, 42, "bad_request", "nested too deeply"),
+    (head(43)[:-5] + b"\xa2ar" + DEEP, 43, "bad_request", "Malformed request"),
+    (b"\x83\xa1v\x01\xa2id\x2c\xa4kind\xa1\xb3", 44, "bad_request", "Malformed request"),
+    (b"\x84\xa1v\x01\xa2id\x2d\xa4kind\xa4ping\xa5token\xa2\xff\xfe", 45, "bad_request", "UTF-8"),
+    (head(46) + b"\xdd\xff\xff\xff\xff", 46, "bad_request", "Malformed request"),  # huge length
+    (head(47) + enc({"blob": b"x" * 100_000}), 47, "too_large", "only a game's files"),
+    (
+        head(48, "upload_blocks") + enc({"transfer": "t", "blocks": [["h", b"x" * 100_000]]}),
+        48,
+        "not_logged_in",
+        "log in",
+    ),
+    (
+        head(49, "upload_blocks", "made-up") + b"\xdd\x00\x10\x00\x00" + b"\x91" * 2**20,
+        49,
+        "not_logged_in",
+        "not valid",
+    ),
+]
+
+
+@pytest.mark.parametrize(("frame", "req_id", "code", "words"), ANSWERED_WITH_ID)
+async def test_bad_frame_is_answered_with_its_id_and_no_traceback(
+    raw: RawDealer,
+    client: HubClient,
+    caplog: pytest.LogCaptureFixture,
+    frame: bytes,
+    req_id: int,
+    code: str,
+    words: str,
+) -> None:
+    reply = await asyncio.to_thread(raw.ask, frame)
+    assert reply.error is not None, reply
+    assert (reply.id, reply.error.code) == (req_id, code), reply.error.message
+    assert words in reply.error.message and reply.error.message.endswith(".")
+    assert "time" in await client.request("ping")
+    assert not [r for r in caplog.records if r.exc_info or "Traceback" in r.getMessage()]
+
+
+async def test_many_bad_frames_are_logged_once_per_interval(
+    raw: RawDealer, client: HubClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    frames = [head(i) + DEEP for i in range(1, 2001)]
+
+    def send_all() -> list[int]:
+        for frame in frames:
+            raw.send(frame)
+        return [raw.reply().id for _ in frames]
+
+    assert sorted(await asyncio.to_thread(send_all)) == list(range(1, 2001))
+    await client.request("ping")
+    lines = [r for r in caplog.records if r.name == "hub_core._wire"]
+    assert 1 <= len(lines) <= 3, [r.getMessage() for r in lines]
+    assert not [r for r in caplog.records if r.exc_info]
+
+
+def test_hello_socket_drops_big_messages_and_keeps_answering(hub: HubThread) -> None:
+    endpoints = hub.hub.endpoints
+    assert endpoints is not None
+    ctx = zmq.Context()
+    try:
+        big = ctx.socket(zmq.DEALER)
+        big.setsockopt(zmq.LINGER, 0)
+        big.setsockopt(zmq.RCVTIMEO, 1000)
+        big.connect(f"tcp://127.0.0.1:{endpoints.ports.hello}")
+        big.send(b"x" * (protocol.HELLO_MAX_BYTES + 1))
+        with pytest.raises(zmq.Again):  # dropped with its connection: no answer
+            big.recv()
+        small = ctx.socket(zmq.DEALER)
+        small.setsockopt(zmq.LINGER, 0)
+        small.setsockopt(zmq.RCVTIMEO, 5000)
+        small.connect(f"tcp://127.0.0.1:{endpoints.ports.hello}")
+        small.send(b"hello")
+        hello = msgspec.msgpack.decode(small.recv(), type=protocol.Hello)
+        assert hello.req_port == endpoints.ports.req
+    finally:
+        ctx.destroy(linger=0)
