@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QLocale, QSize, Qt
-from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QLineEdit
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from gamehub_qt import i18n
@@ -286,24 +286,6 @@ def test_unexpected_errors_get_a_calm_report(qtbot: QtBot, window: MainWindow) -
     assert not hook.report.details.isVisibleTo(hook.report)
     assert "ValueError: boom" in hook.report.details.toPlainText()
     hook.report.close()
-
-
-def test_missing_role_tabs_leave_a_label(
-    qtbot: QtBot, context: AppContext, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import importlib
-
-    real = importlib.import_module
-
-    def no_player(name: str, *args: Any) -> Any:
-        if name == "gamehub_qt.player.tab":
-            raise ImportError("not yet")
-        return real(name, *args)
-
-    monkeypatch.setattr(importlib, "import_module", no_player)
-    window = new_window(qtbot, context)
-    assert isinstance(window.player_tab, QLabel)
-    assert "not available" in window.player_tab.text()
 
 
 # -- translations ----------------------------------------------------------------------
