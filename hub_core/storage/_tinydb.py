@@ -16,7 +16,7 @@ from typing import Any
 from tinydb import Storage, TinyDB
 from tinydb.table import Table
 
-from hub_core.storage._atomic import write_atomic
+from hub_core.fsync import write_atomic
 from hub_core.storage._layout import dump_shard, encode
 
 log = logging.getLogger(__name__)
