@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -134,3 +134,20 @@ class Accounts:
     def _tell_ended(self, session: Session, reason: str) -> None:
         data = {"session_id": session.session_id, "reason": reason}
         self.publish(session_topic(session.role, session.key), "session_ended", data)
+
+    # -- games played (the lobby reports, reviews check) ----------------------------------
+
+    async def record_played(self, game: str, player_keys: Iterable[str]) -> None:
+        """Counts one match of ``game`` for each player: what lets them review it."""
+        table = TABLES["player"]
+        for key in player_keys:
+            record = self.repo.get(table, key)
+            if record is not None:
+                played = record.setdefault("played", {})
+                played[game] = int(played.get(game, 0)) + 1
+                await self.repo.put(table, key, record)
+
+    def played(self, player_key: str) -> dict[str, int]:
+        """How many matches of each game the player has started."""
+        record = self.repo.get(TABLES["player"], player_key) or {}
+        return {game: int(count) for game, count in record.get("played", {}).items()}

@@ -16,7 +16,7 @@ import pytest
 def test_sigterm_closes_the_idle_app(tmp_path: Path) -> None:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", GAMEHUB_MDNS_INTERFACES="127.0.0.1")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "hub_core", "--data", str(tmp_path)],
+        [sys.executable, "-m", "gamehub_qt", "--data", str(tmp_path)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
