@@ -135,7 +135,7 @@ class Accounts:
         data = {"session_id": session.session_id, "reason": reason}
         self.publish(session_topic(session.role, session.key), "session_ended", data)
 
-    # -- games played (the lobby reports, reviews check) ----------------------------------
+    # -- games played (the lobby reports them; reviews need one) ---------------------------
 
     async def record_played(self, game: str, player_keys: Iterable[str]) -> None:
         """Counts one match of ``game`` for each player: what lets them review it."""
@@ -146,8 +146,3 @@ class Accounts:
                 played = record.setdefault("played", {})
                 played[game] = int(played.get(game, 0)) + 1
                 await self.repo.put(table, key, record)
-
-    def played(self, player_key: str) -> dict[str, int]:
-        """How many matches of each game the player has started."""
-        record = self.repo.get(TABLES["player"], player_key) or {}
-        return {game: int(count) for game, count in record.get("played", {}).items()}

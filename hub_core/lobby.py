@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 HEARTBEAT_TIMEOUT = 8.0
 REAP_INTERVAL = 1.0
 MAX_CHAT = 500
-PLAYERS = "players"  # Accounts owns this table; _api_rooms still reads it (Accounts.played)
+PLAYERS = "players"  # Accounts owns this table; _api_rooms still reads it
 
 Publish = Callable[[str, str, Any], int]
 
@@ -190,14 +190,14 @@ class Lobby:
     async def propose(self, player: Session, room_id: str) -> dict[str, Any]:
         room = self._room(room_id)
         if room.propose(player.key):
-            await self.accounts.record_played(room.game, room.players)
+            await self.accounts.record_played(room.game, list(room.players))
         await self._after(room)
         return self.get(room_id)
 
     async def respond(self, player: Session, room_id: str, accept: bool) -> dict[str, Any]:
         room = self._room(room_id)
         if room.respond(player.key, accept):
-            await self.accounts.record_played(room.game, room.players)
+            await self.accounts.record_played(room.game, list(room.players))
         await self._after(room)
         return self.get(room_id)
 
