@@ -325,10 +325,10 @@ def test_every_string_of_the_app_is_translated() -> None:
 
 def test_gamehub_with_app_options_opens_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
     import gamehub_qt.app
-    from hub_core import cli
+    from gamehub_qt import launcher
 
     opened: list[list[str]] = []
     monkeypatch.setattr(gamehub_qt.app, "run_app", lambda argv: opened.append(argv) or 0)
-    assert cli.main(["--host", "--data", "somewhere"]) == 0
-    assert cli.main([]) == 0
+    assert launcher.main(["--host", "--data", "somewhere"]) == 0
+    assert launcher.main([]) == 0
     assert opened == [["--host", "--data", "somewhere"], []]
