@@ -1,20 +1,25 @@
-"""Starting the desktop app: Qt application, the qasync loop, the context, the window."""
+"""Starting the desktop app: Qt application, the context, the window, Qt's own loop.
+
+All network I/O runs on gamehub_qt.netloop's thread; the Qt thread needs no asyncio loop.
+"""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
+import logging
+import os
 import signal
 import sys
 from collections.abc import Sequence
 
-import qasync
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from gamehub_qt.context import AppContext
 from hub_core.logs import setup_logging
 from hub_core.paths import app_paths
+
+log = logging.getLogger(__name__)
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -30,8 +35,6 @@ def run_app(argv: Sequence[str] | None = None) -> int:
     log_path = setup_logging(app_paths(args.data).logs, file_name="app.log")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("GameHub")
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
     context = AppContext.create(args.data)
     from gamehub_qt import i18n
     from gamehub_qt.crash import ExceptionHook
@@ -53,11 +56,9 @@ def run_app(argv: Sequence[str] | None = None) -> int:
     wake = QTimer()
     wake.timeout.connect(lambda: None)
     wake.start(250)
+    log.info("The app is running (pid %d)", os.getpid())
     try:
-        with loop:
-            closed = asyncio.Event()
-            app.aboutToQuit.connect(closed.set)
-            loop.run_until_complete(closed.wait())
+        app.exec()  # returns when the last window closes
     finally:
         hook.uninstall()
         context.shutdown()

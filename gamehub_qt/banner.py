@@ -40,9 +40,6 @@ class Banner(Retranslated, QFrame):
         self.retranslate()
         self.hide()
 
-    def set_kind(self, kind: str) -> None:
-        set_style_property(self, "kind", kind)
-
     def retranslate(self) -> None:
         self.close_button.setToolTip(self.tr("Dismiss this notice"))
         self.close_button.setAccessibleName(self.tr("Dismiss"))

@@ -2,12 +2,7 @@
 have one, as a hub keeps one session per role and user).
 
 Everything here runs on the network thread; the Qt side hears about it through the
-signals, which Qt delivers to the window's thread.
-
-    disconnected : no hub chosen, or the user left it
-    connecting   : asking the hub for its key and opening the encrypted link
-    connected    : requests work; events arrive
-    lost         : the hub stopped answering; retrying in the background
+signals, which Qt delivers to the window's thread. The link's states are LinkState.
 """
 
 from __future__ import annotations
@@ -15,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from enum import StrEnum
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -30,6 +26,20 @@ log = logging.getLogger(__name__)
 WATCH_SECONDS = 3.0
 
 
+class LinkState(StrEnum):
+    """Where one role's link to the chosen hub stands (``state_changed`` carries these)."""
+
+    # no hub chosen, or the user left it; joining starts CONNECTING
+    DISCONNECTED = "disconnected"
+    # asking the hub for its key and opening the encrypted link; then CONNECTED, or
+    # DISCONNECTED if the hub cannot be reached or its key is refused
+    CONNECTING = "connecting"
+    # requests work and events arrive; a failed ping or "hub_stopping" makes it LOST
+    CONNECTED = "connected"
+    # the hub stopped answering; pings go on, and the first answer makes it CONNECTED
+    LOST = "lost"
+
+
 class Connection(QObject):
     """One role's client of the current hub; call the async methods through HubOp."""
 
@@ -43,7 +53,7 @@ class Connection(QObject):
         self.role = role
         self.known_hubs = known_hubs
         self.client: HubClient | None = None
-        self.state = "disconnected"
+        self.state = LinkState.DISCONNECTED
         self._watch: asyncio.Task[None] | None = None
 
     # -- hub -------------------------------------------------------------------------
@@ -51,17 +61,17 @@ class Connection(QObject):
     async def join_hub(self, endpoint: str, *, retrust: bool = False) -> str:
         """Connects (pinning the hub's key); returns the hub's name."""
         await self.leave_hub()
-        self._set_state("connecting")
+        self._set_state(LinkState.CONNECTING)
         try:
             client = await HubClient.connect(endpoint, known_hubs=self.known_hubs, retrust=retrust)
         except Exception:
-            self._set_state("disconnected")
+            self._set_state(LinkState.DISCONNECTED)
             raise
         client.on_session_ended = self._ended
         self.client = client
         client.subscribe("hub", self._forward)
         self._watch = asyncio.ensure_future(self._keep_watch())
-        self._set_state("connected")
+        self._set_state(LinkState.CONNECTED)
         return client.hello.name
 
     async def leave_hub(self) -> None:
@@ -75,7 +85,7 @@ class Connection(QObject):
             await self.client.close()
             self.client = None
             self.session_changed.emit(None)
-        self._set_state("disconnected")
+        self._set_state(LinkState.DISCONNECTED)
 
     # -- session ---------------------------------------------------------------------
 
@@ -113,7 +123,7 @@ class Connection(QObject):
 
     def _forward(self, event: protocol.Event) -> None:
         if event.topic == "hub" and event.kind == "hub_stopping":
-            self._set_state("lost")
+            self._set_state(LinkState.LOST)
         self.hub_event.emit(event.topic, event.kind, event.data)
 
     def _ended(self, why: str) -> None:
@@ -127,12 +137,12 @@ class Connection(QObject):
             try:
                 await self.client.request("ping", timeout=WATCH_SECONDS)
             except HubUnreachable:
-                self._set_state("lost")
+                self._set_state(LinkState.LOST)
                 continue
-            if self.state == "lost":
-                self._set_state("connected")
+            if self.state is LinkState.LOST:
+                self._set_state(LinkState.CONNECTED)
 
-    def _set_state(self, state: str) -> None:
+    def _set_state(self, state: LinkState) -> None:
         if state != self.state:
             self.state = state
             self.state_changed.emit(state)

@@ -7,7 +7,7 @@ Screens get an ``AppContext`` and nothing global; tests build one around a tmp f
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
@@ -33,7 +33,6 @@ class AppContext:
     developer: Connection
     hosting: HubThread | None = None
     endpoint: str = ""  # host:port of the chosen hub, "" if none
-    extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
     def create(cls, data_dir: str | Path | None = None) -> AppContext:

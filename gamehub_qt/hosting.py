@@ -46,7 +46,7 @@ class Hosting(QObject):
     @property
     def endpoints(self) -> HubEndpoints | None:
         hub = self.context.hosting
-        return hub.hub.endpoints if hub is not None else None
+        return hub.endpoints if hub is not None else None
 
     def local_endpoint(self) -> str:
         """Where this app reaches its own hub ('' when not hosting)."""
@@ -90,7 +90,7 @@ class Hosting(QObject):
     def _on_started(self, hub: HubThread) -> None:
         self.context.hosting = hub
         self._set_state("on")
-        self.started.emit(hub.hub.endpoints)
+        self.started.emit(hub.endpoints)
 
     def _on_stopped(self, own: str) -> None:
         self.context.hosting = None

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from hub_core.hosting import HubThread
-from hub_core.hub import Hub
 
 TAIL_BYTES = 256 * 1024  # a new log view starts with at most this much of the file
 
@@ -22,12 +21,6 @@ class HubView:
     log: str = ""  # new text of the chosen room's log
     log_offset: int = 0  # where the next read starts
     log_reset: bool = False  # the file was replaced: show ``log`` from scratch
-
-
-async def _snapshot(hub: Hub) -> tuple[list[str], list[dict[str, Any]]]:
-    """On the hub's loop, where its sessions and lobby live."""
-    players = sorted({s.user for s in hub.sessions.online("player")}, key=str.casefold)
-    return players, list(hub.lobby.list()["rooms"])
 
 
 def read_log(path: Path, offset: int) -> tuple[str, int, bool]:
@@ -46,10 +39,8 @@ def read_log(path: Path, offset: int) -> tuple[str, int, bool]:
 
 async def poll_hub(thread: HubThread, log_path: Path | None, offset: int) -> HubView:
     """On the network thread: the hub's snapshot, then the log's new lines from a worker."""
-    future = asyncio.run_coroutine_threadsafe(_snapshot(thread.hub), thread.loop)
-    players, rooms = await asyncio.wait_for(asyncio.wrap_future(future), 5)
+    status = await thread.status()
     if log_path is None:
-        return HubView(players, rooms)
-    loop = asyncio.get_running_loop()
-    text, end, reset = await loop.run_in_executor(None, read_log, log_path, offset)
-    return HubView(players, rooms, text, end, reset)
+        return HubView(status.players, status.rooms)
+    text, end, reset = await asyncio.to_thread(read_log, log_path, offset)
+    return HubView(status.players, status.rooms, text, end, reset)

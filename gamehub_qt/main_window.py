@@ -8,15 +8,13 @@ benchmark) can build windows freely.
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
-    QLabel,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -28,10 +26,12 @@ from PySide6.QtWidgets import (
 from gamehub_qt import i18n
 from gamehub_qt.banner import Banner
 from gamehub_qt.context import AppContext
+from gamehub_qt.developer.tab import DeveloperTab
 from gamehub_qt.discovery_model import HubDiscovery
 from gamehub_qt.hosting import Hosting
 from gamehub_qt.hub_tab import HubTab
 from gamehub_qt.hubbar import HubBar
+from gamehub_qt.player.tab import PlayerTab
 from gamehub_qt.settings import (
     CURRENT_TAB,
     GEOMETRY,
@@ -58,17 +58,6 @@ class Refreshable(Protocol):
     def refresh(self) -> None: ...
 
 
-def role_tab(module: str, class_name: str, context: AppContext) -> QWidget | None:
-    """The Player or Developer tab, or None while that part is not in this build."""
-    try:
-        found = importlib.import_module(f"gamehub_qt.{module}.tab")
-    except ImportError:
-        log.warning("The %s tab is not available", module, exc_info=True)
-        return None
-    factory: Callable[[AppContext], QWidget] = getattr(found, class_name)
-    return factory(context)
-
-
 class MainWindow(i18n.Retranslated, QMainWindow):
     """The shell; each tab is its own widget that gets the shared context."""
 
@@ -92,8 +81,8 @@ class MainWindow(i18n.Retranslated, QMainWindow):
         self.error_banner = Banner("error")
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(False)
-        self.player_tab = role_tab("player", "PlayerTab", context) or QLabel()
-        self.developer_tab = role_tab("developer", "DeveloperTab", context) or QLabel()
+        self.player_tab = PlayerTab(context)
+        self.developer_tab = DeveloperTab(context)
         self.hub_tab = HubTab(context, self.hosting)
         self.tabs.addTab(self.player_tab, icon("player"), "")
         self.tabs.addTab(self.developer_tab, icon("developer"), "")
@@ -185,10 +174,6 @@ class MainWindow(i18n.Retranslated, QMainWindow):
             if tab >= 0:
                 self.tabs.setTabText(tab, title.replace("&", ""))
                 self.tabs.setTabToolTip(tab, tip)
-        for widget, role in ((self.player_tab, "Player"), (self.developer_tab, "Developer")):
-            if isinstance(widget, QLabel):
-                widget.setText(self.tr("The {0} tab is not available in this build.").format(role))
-                widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
     @staticmethod
     def _texts(action: QAction, text: str, tip: str) -> None:
@@ -257,8 +242,7 @@ class MainWindow(i18n.Retranslated, QMainWindow):
         self.tab_actions[2].setEnabled(on)
 
     def refresh(self) -> None:
-        """F5: probes the hubs again and reloads the current tab (a missing role tab's
-        placeholder label has nothing to reload)."""
+        """F5: probes the hubs again and reloads the current tab."""
         if self.discovery is not None:
             self.discovery.refresh()
         current = self.tabs.currentWidget()

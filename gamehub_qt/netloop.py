@@ -1,8 +1,8 @@
 """The app's network thread: one selector event loop that all hub I/O runs on.
 
-ZeroMQ cannot watch sockets from Windows' Proactor loop, which is what qasync gives the
-Qt thread there; a thread of its own with a selector loop works on every OS, and a busy
-window never delays a heartbeat.
+The Qt thread runs Qt's own loop and no asyncio at all; ZeroMQ cannot watch sockets from
+Windows' Proactor loop, so a thread of its own with a selector loop works on every OS,
+and a busy window never delays a heartbeat.
 """
 
 from __future__ import annotations

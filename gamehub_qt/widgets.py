@@ -43,17 +43,6 @@ def note_label(text: str = "", parent: QWidget | None = None) -> QLabel:
     return label
 
 
-def format_bytes(size: float) -> str:
-    """'12 KB', '3.4 MB': decimal units, as transfer speeds are usually read."""
-    if size < 1000:
-        return f"{int(size)} bytes"
-    for unit in ("KB", "MB", "GB"):
-        size /= 1000
-        if size < 1000 or unit == "GB":
-            break
-    return f"{size:.1f} {unit}" if size < 10 else f"{size:.0f} {unit}"
-
-
 def when(seconds: Any) -> str:
     """A time from the hub in the user's locale, short form (ISO without a locale: the C
     locale's short form, "24 11 2026 09:46", reads as neither day-first nor month-first)."""

@@ -1,4 +1,4 @@
-"""`python -m hub_core` is the `gamehub` command."""
+"""`python -m hub_core` runs the `gamehub` commands (the app opens through gamehub_qt.launcher)."""
 
 import sys
 

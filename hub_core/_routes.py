@@ -63,9 +63,6 @@ class Routes:
     def get(self, kind: str) -> Route | None:
         return self._routes.get(kind)
 
-    def kinds(self) -> list[str]:
-        return sorted(self._routes)
-
 
 class NoArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """For requests that take no arguments."""

@@ -62,11 +62,6 @@ class Ports:
     pub: int
 
 
-def hello_port(req_port: int) -> int:
-    """The plain hello socket sits next to the request socket, so host:port is enough."""
-    return req_port + 1
-
-
 class WireServer:
     """Owns the sockets; ``routes`` and ``sessions`` decide what each request does."""
 

@@ -11,7 +11,7 @@ import contextlib
 import logging
 import math
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -219,3 +219,15 @@ class Accounts:
     def _tell_ended(self, session: Session, reason: str) -> None:
         data = {"session_id": session.session_id, "reason": reason}
         self.publish(session_topic(session.role, session.key), "session_ended", data)
+
+    # -- games played (the lobby reports them; reviews need one) ---------------------------
+
+    async def record_played(self, game: str, player_keys: Iterable[str]) -> None:
+        """Counts one match of ``game`` for each player: what lets them review it."""
+        table = TABLES["player"]
+        for key in player_keys:
+            record = self.repo.get(table, key)
+            if record is not None:
+                played = record.setdefault("played", {})
+                played[game] = int(played.get(game, 0)) + 1
+                await self.repo.put(table, key, record)

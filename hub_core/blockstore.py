@@ -12,12 +12,10 @@ Every method does blocking file I/O: the hub calls them in its thread pool.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 
 from hub_core.errors import GameHubError
-from hub_core.fsync import fsync_dir, fsync_path, syncfs
+from hub_core.fsync import fsync_dir, fsync_path, syncfs, write_atomic
 
 
 class BlockError(GameHubError):
@@ -71,14 +69,7 @@ class BlockStore:
             if target.exists():
                 continue
             target.parent.mkdir(exist_ok=True)
-            fd, temp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    f.write(data)
-                os.replace(temp, target)
-            except BaseException:
-                Path(temp).unlink(missing_ok=True)
-                raise
+            write_atomic(target, data, durable=False)
 
     def sync(self, digests: list[str]) -> None:
         """Makes the named blocks durable (one file-system sync where the OS offers it)."""

@@ -71,10 +71,6 @@ class Announcer:
         """The mDNS instance name browsers report as HubInfo.service_name."""
         return self._name
 
-    @property
-    def announcement(self) -> HubAnnouncement:
-        return self._ann
-
     def _service_info(self, ann: HubAnnouncement) -> AsyncServiceInfo:
         return AsyncServiceInfo(
             SERVICE_TYPE,

@@ -1,12 +1,39 @@
-"""Making files durable: fsync one path, or flush a whole file system at once on Linux."""
+"""Making files durable: write one atomically, fsync one path, or flush a whole file system
+at once on Linux."""
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
+import secrets
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+
+
+def write_atomic(path: Path, data: bytes, *, private: bool = False, durable: bool = True) -> None:
+    """Replaces ``path`` with ``data`` all at once: a crash leaves the old file or the new
+    one, never half of one (temp file in the same folder, fsync, rename).
+
+    ``private`` makes the file readable by its owner only (0600) from its first byte;
+    ``durable=False`` skips the fsync for callers that sync many files at once later.
+    The rename itself is durable only once the folder is fsynced (fsync_dir), which
+    callers do once per batch. Temp files end in ``.tmp``, for cleanup after a crash.
+    """
+    tmp = path.with_name(f"{path.name}.{secrets.token_hex(4)}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    try:
+        with open(os.open(tmp, flags, 0o600 if private else 0o666), "wb") as f:
+            f.write(data)
+            f.flush()
+            if durable:
+                os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
 
 
 def fsync_path(path: Path) -> None:

@@ -14,6 +14,7 @@ import logging
 import signal
 import threading
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from hub_core.hub import Hub, HubConfig, HubEndpoints
@@ -45,6 +46,20 @@ async def serve_until_stopped(config: HubConfig, on_ready: Callable[[HubEndpoint
         await hub.stop()
 
 
+@dataclass(frozen=True)
+class HubStatus:
+    """What the hosting app shows about its hub (read-only, a copy)."""
+
+    players: list[str]  # online players' names, sorted case-insensitively
+    rooms: list[dict[str, Any]]  # open rooms' snapshots, oldest first
+
+
+async def _status(hub: Hub) -> HubStatus:
+    """On the hub's loop, where its sessions and lobby live."""
+    players = sorted({s.user for s in hub.sessions.online("player")}, key=str.casefold)
+    return HubStatus(players, list(hub.lobby.list()["rooms"]))
+
+
 class HubThread:
     """A hub on its own thread and event loop; ``start`` blocks until it listens."""
 
@@ -57,6 +72,16 @@ class HubThread:
     @property
     def loop(self) -> asyncio.AbstractEventLoop:
         return self._loop
+
+    @property
+    def endpoints(self) -> HubEndpoints | None:
+        """Where the hub listens, once started."""
+        return self.hub.endpoints
+
+    async def status(self, timeout: float = 5.0) -> HubStatus:
+        """A snapshot taken on the hub's own thread, awaitable from any other loop."""
+        future = asyncio.run_coroutine_threadsafe(_status(self.hub), self._loop)
+        return await asyncio.wait_for(asyncio.wrap_future(future), timeout)
 
     def start(self, timeout: float = 15.0) -> HubEndpoints:
         self._thread.start()

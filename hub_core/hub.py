@@ -171,7 +171,7 @@ class Hub:
                 ready_timeout=self.config.ready_timeout,
             ),
             catalog=catalog,
-            repo=self.repo,
+            accounts=accounts,
             unpacked=Unpacked(self.paths.hub / "unpacked", blocks),
             publish=self.wire.publish,
             topic_seq=self.wire.topic_seq,

@@ -25,8 +25,7 @@ from typing import Any
 
 from hub_core.client import HubClient
 from hub_core.errors import GameHubError
-from hub_core.fsync import sync_tree
-from hub_core.keys import write_private_file
+from hub_core.fsync import sync_tree, write_atomic
 from hub_core.packages import (
     BLOCK_BYTES,
     FileEntry,
@@ -124,7 +123,7 @@ async def install(
     build = _Build(client, folder / ".download", offer["version"], progress)
     local = block_sources(current.folder, current.index) if current else {}
     fetched = await build.run(index, local)
-    await _run(_swap_in, folder, offer["version"], manifest, index, build)
+    await asyncio.to_thread(_swap_in, folder, offer["version"], manifest, index, build)
     return InstallResult(name, offer["version"], previous, fetched, total)
 
 
@@ -167,7 +166,7 @@ class _Build:
 
     async def run(self, index: list[FileEntry], local: dict[str, BlockSource]) -> int:
         """Builds every file of ``index``; returns the bytes fetched from the hub."""
-        todo: dict[str, list[_Spot]] = await _run(self._plan, index, local)
+        todo: dict[str, list[_Spot]] = await asyncio.to_thread(self._plan, index, local)
         total = sum(spots[0].length for spots in todo.values())
         done = [0]
 
@@ -177,7 +176,7 @@ class _Build:
             found: list[bytes] = reply["blocks"]
             if len(found) != len(batch):
                 raise GameHubError("The hub answered with the wrong number of blocks.")
-            await _run(_place_all, list(zip(batch, found, strict=True)), todo)
+            await asyncio.to_thread(_place_all, list(zip(batch, found, strict=True)), todo)
             done[0] += sum(len(data) for data in found)
             if self.progress is not None:
                 self.progress(done[0], total)
@@ -185,7 +184,7 @@ class _Build:
         if self.progress is not None:
             self.progress(0, total)
         await run_window(batches(sorted(todo), lambda d: todo[d][0].length), fetch)
-        await _run(self._check, index)
+        await asyncio.to_thread(self._check, index)
         return total
 
     def _plan(
@@ -281,7 +280,8 @@ def _swap_in(
         "manifest": manifest.to_dict(),
         "index": index_to_wire(index),
     }
-    write_private_file(folder / INSTALL_FILE, json.dumps(record, ensure_ascii=False))
+    text = json.dumps(record, ensure_ascii=False)
+    write_atomic(folder / INSTALL_FILE, text.encode(), private=True)
     _remove_all(p for p in folder.iterdir() if p.name != INSTALL_FILE and p != final)
 
 
@@ -291,10 +291,6 @@ def _remove_all(paths: Iterable[Path]) -> None:
             shutil.rmtree(path, ignore_errors=True)
         else:
             path.unlink(missing_ok=True)
-
-
-async def _run(func: Any, *args: Any) -> Any:
-    return await asyncio.get_running_loop().run_in_executor(None, func, *args)
 
 
 def verify(
@@ -326,14 +322,14 @@ async def repair(
     Intact blocks, even inside a damaged file, are reused: a flipped byte in a 1 GiB file
     costs one block from the hub.
     """
-    bad: list[str] = await _run(verify, games_root, name, None)
+    bad: list[str] = await asyncio.to_thread(verify, games_root, name, None)
     installed = read_installed(games_root, name)
     if not bad or installed is None:
         return []
     wanted = [e for e in installed.index if e.path in set(bad)]
     build = _Build(client, game_folder(games_root, name) / ".repair", installed.version, progress)
     await build.run(wanted, block_sources(installed.folder, installed.index))
-    await _run(_put_back, installed, wanted, build)
+    await asyncio.to_thread(_put_back, installed, wanted, build)
     return bad
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from hub_core.accounts import Accounts
 from hub_core.catalog import Catalog
 from hub_core.codes import Code
 from hub_core.errors import RequestRefused
@@ -32,7 +33,6 @@ from hub_core.packages import index_from_wire
 from hub_core.protocol import ROOMS_TOPIC
 from hub_core.rooms import Room, RoomState
 from hub_core.sessions import Session
-from hub_core.storage import Repository
 from hub_core.unpacked import Unpacked
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 HEARTBEAT_TIMEOUT = 8.0
 REAP_INTERVAL = 1.0
 MAX_CHAT = 500
-PLAYERS = "players"
+PLAYERS = "players"  # Accounts owns this table; _api_rooms still reads it
 
 Publish = Callable[[str, str, Any], int]
 
@@ -71,7 +71,7 @@ class Lobby:
         *,
         config: LobbyConfig,
         catalog: Catalog,
-        repo: Repository,
+        accounts: Accounts,
         unpacked: Unpacked,
         publish: Publish,
         topic_seq: Callable[[str], int],
@@ -79,7 +79,7 @@ class Lobby:
     ) -> None:
         self.config = config
         self.catalog = catalog
-        self.repo = repo
+        self.accounts = accounts
         self.unpacked = unpacked
         self.publish = publish
         self.topic_seq = topic_seq
@@ -203,14 +203,14 @@ class Lobby:
     async def propose(self, player: Session, room_id: str) -> dict[str, Any]:
         room = self._room(room_id)
         if room.propose(player.key):
-            await self._record_played(room)
+            await self.accounts.record_played(room.game, list(room.players))
         await self._after(room)
         return self.get(room_id)
 
     async def respond(self, player: Session, room_id: str, accept: bool) -> dict[str, Any]:
         room = self._room(room_id)
         if room.respond(player.key, accept):
-            await self._record_played(room)
+            await self.accounts.record_played(room.game, list(room.players))
         await self._after(room)
         return self.get(room_id)
 
@@ -288,15 +288,6 @@ class Lobby:
         self._changed(room)
         if room.state is RoomState.CLOSED:
             await self._dispose(room)
-
-    async def _record_played(self, room: Room) -> None:
-        """Starting a match is what lets each player review the game."""
-        for key in room.players:
-            record = self.repo.get(PLAYERS, key)
-            if record is not None:
-                played = record.setdefault("played", {})
-                played[room.game] = int(played.get(room.game, 0)) + 1
-                await self.repo.put(PLAYERS, key, record)
 
     async def _dispose(self, room: Room) -> None:
         for key in list(room.players):

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from hub_core._ratelog import RateLimitedLog
@@ -33,13 +35,24 @@ LINGER = 0.5  # after answering, how long to discard what a client still sends
 LINGER_BYTES = 1024 * 1024
 MAX_CONNECTIONS = 128  # more at once are told the hub is busy
 
-# A connection's lifecycle:
-#   READING    up to MAX_LINE bytes, until a newline or the client's end, within the timeout
-#   ANSWERING  the message is checked and handed to on_finished, or refused; one line back
-#   LINGERING  our side is shut for writing; what the client still sends is discarded for a
-#              moment, because closing with unread data resets the connection, which can
-#              destroy the answer before the client has read it
-#   CLOSED
+
+class CallState(StrEnum):
+    """Where one game's connection to the listener stands; they only move down this list."""
+
+    # up to MAX_LINE bytes, until a newline or the client's end, within the read timeout
+    # (a connection over MAX_CONNECTIONS skips this: it is told the hub is busy)
+    READING = "reading"
+    # the message is checked and handed to on_finished, or refused; one line goes back
+    ANSWERING = "answering"
+    # our side is shut for writing; what the client still sends is discarded for a moment,
+    # because closing with unread data resets the connection, which can destroy the
+    # answer before the client has read it
+    LINGERING = "lingering"
+    # the socket is closed (also straight from any state when the client goes or we stop)
+    CLOSED = "closed"
+
+
+OnState = Callable[[int, CallState], None]
 
 
 @dataclass(frozen=True)
@@ -95,8 +108,13 @@ class LobbyCallback:
         host: str = "127.0.0.1",
         port: int = 0,
         read_timeout: float = READ_TIMEOUT,
+        on_state: OnState | None = None,
     ) -> None:
+        """``on_state(connection number, state)`` hears every transition (logs, tests)."""
         self._on_finished = on_finished
+        self._on_state = on_state
+        self._numbers = itertools.count(1)
+        self._states: dict[int, CallState] = {}  # open connections' states, by number
         self._host = host
         self._port = port
         self._read_timeout = read_timeout
@@ -133,12 +151,16 @@ class LobbyCallback:
         assert task is not None
         self._connections.add(task)
         peer = writer.get_extra_info("peername")
+        number = next(self._numbers)
         try:
             if len(self._connections) > MAX_CONNECTIONS:
+                self._enter(number, CallState.ANSWERING)
                 reply = _refusal("The hub is busy; try again in a moment.")
             else:
-                reply = await self._answer(reader, peer)
+                self._enter(number, CallState.READING)
+                reply = await self._answer(reader, peer, number)
             await _send(writer, reply)
+            self._enter(number, CallState.LINGERING)
             await _linger(reader)
         except OSError as exc:  # the client left before its answer
             log.debug("Lost the connection from %s before answering it: %s", peer, exc)
@@ -147,13 +169,28 @@ class LobbyCallback:
         finally:
             self._connections.discard(task)
             writer.close()
+            self._enter(number, CallState.CLOSED)
             with contextlib.suppress(OSError):
                 await writer.wait_closed()
 
-    async def _answer(self, reader: asyncio.StreamReader, peer: Any) -> dict[str, Any]:
+    def _enter(self, number: int, state: CallState) -> None:
+        if self._states.get(number) is state:
+            return
+        if state is CallState.CLOSED:
+            self._states.pop(number, None)
+        else:
+            self._states[number] = state
+        log.debug("game_finished connection %d: %s", number, state)
+        if self._on_state is not None:
+            self._on_state(number, state)
+
+    async def _answer(self, reader: asyncio.StreamReader, peer: Any, number: int) -> dict[str, Any]:
         try:
-            report = parse_report(await self._read_message(reader))
+            line = await self._read_message(reader)
+            self._enter(number, CallState.ANSWERING)
+            report = parse_report(line)
         except ReportError as exc:  # logged once per host per interval, not per message
+            self._enter(number, CallState.ANSWERING)  # also when the read itself failed
             host = peer[0] if isinstance(peer, tuple) and peer else peer
             self._refused.note(host, str(exc))
             return _refusal(str(exc))

@@ -99,7 +99,9 @@ class Uploads:
         checked = self._catalog.check_publish(developer, parsed, version)
         self._check_quota(developer)
         wanted = {b for e in entries for b in e.blocks}
-        missing = await _run(lambda: sorted(b for b in wanted if not self._blocks.has(b)))
+        missing = await asyncio.to_thread(
+            lambda: sorted(b for b in wanted if not self._blocks.has(b))
+        )
         upload = Upload(
             id=secrets.token_urlsafe(12),
             developer=developer.key,
@@ -137,7 +139,7 @@ class Uploads:
                 )
         fresh = [(d, data) for d, data in items if d in upload.needed]
         try:
-            await _run(self._blocks.put_many, fresh)
+            await asyncio.to_thread(self._blocks.put_many, fresh)
         except BlockError as exc:
             where = upload.paths_of(exc.digest)
             raise RequestRefused(Code.TRANSFER, f"{exc} (file {where})") from None
@@ -147,7 +149,7 @@ class Uploads:
         if upload.unsynced_bytes >= SYNC_EVERY_BYTES:
             # Flushing as the upload goes overlaps disk writes with the transfer.
             pending, upload.unsynced, upload.unsynced_bytes = upload.unsynced, [], 0
-            await _run(self._blocks.sync, pending)
+            await asyncio.to_thread(self._blocks.sync, pending)
         upload.touched = time.monotonic()
         return {"stored": len(items)}
 
@@ -159,8 +161,8 @@ class Uploads:
                 Code.TRANSFER,
                 f"{len(upload.needed):,} block(s) have not arrived yet, e.g. of {example}.",
             )
-        await _run(self._check_files, upload)
-        await _run(self._blocks.sync, upload.unsynced)
+        await asyncio.to_thread(self._check_files, upload)
+        await asyncio.to_thread(self._blocks.sync, upload.unsynced)
         game = await self._catalog.add_version(
             developer, upload.manifest, upload.version, upload.index
         )
@@ -209,7 +211,3 @@ class Uploads:
         now = time.monotonic()
         for key in [k for k, u in self._uploads.items() if now - u.touched > IDLE_SECONDS]:
             del self._uploads[key]
-
-
-async def _run(func: Any, *args: Any) -> Any:
-    return await asyncio.get_running_loop().run_in_executor(None, func, *args)

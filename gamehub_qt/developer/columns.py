@@ -7,7 +7,8 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 
 from gamehub_qt.developer.rows import Column, Row
-from gamehub_qt.widgets import format_bytes, players_text, stars, when
+from gamehub_qt.widgets import players_text, stars, when
+from hub_core.units import format_bytes
 
 # Called as translate("MyGames", "...") with literals, so pyside6-lupdate finds the texts.
 translate = QCoreApplication.translate

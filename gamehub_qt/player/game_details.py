@@ -26,7 +26,8 @@ from gamehub_qt.player.common import fit_columns, need_client, rating_text
 from gamehub_qt.player.install_bar import InstallBar
 from gamehub_qt.player.installer import Installer
 from gamehub_qt.player.state import PlayerState
-from gamehub_qt.widgets import format_bytes, players_text, stars, when
+from gamehub_qt.widgets import players_text, stars, when
+from hub_core.units import format_bytes
 
 
 class GameDetails(Retranslated, QWidget):

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QV
 
 from gamehub_qt.i18n import Retranslated
 from gamehub_qt.player.installer import Installer
-from gamehub_qt.widgets import RateMeter, format_bytes, show_outcome
+from gamehub_qt.widgets import RateMeter, show_outcome
+from hub_core.units import format_bytes
 
 
 class InstallBar(Retranslated, QWidget):

@@ -19,8 +19,8 @@ from PySide6.QtCore import QObject, Signal
 from gamehub_qt.ops import HubOp
 from gamehub_qt.player.common import need_client
 from gamehub_qt.player.state import PlayerState
-from gamehub_qt.widgets import format_bytes
 from hub_core.installs import InstallResult, install, repair
+from hub_core.units import format_bytes
 
 AfterInstall = Callable[[InstallResult], None]
 

@@ -30,7 +30,7 @@ from gamehub_qt.widgets import players_text, when
 NAME_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
-COL_GAME, COL_RATING, COL_PLAYERS, COL_UPDATED, COL_INSTALLED = range(5)
+COL_GAME, COL_RATING, COL_PLAYERS, COL_UPDATED = range(4)  # then "Installed"
 SORT_COLUMNS = (COL_GAME, COL_RATING, COL_PLAYERS, COL_UPDATED)  # the sort choice's order
 UPDATE_COLOR = QColor("#b06000")
 

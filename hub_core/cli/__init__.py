@@ -1,14 +1,14 @@
-"""The ``gamehub`` command: parses arguments, runs one command, maps failures to exit codes.
+"""The ``gamehub`` commands: parses arguments, runs one command, maps failures to exit codes.
 
-Exit codes (DESIGN §9): 0 ok, 1 refused by the hub, 2 usage, 3 hub unreachable.
+Exit codes (DESIGN §9): 0 ok, 1 refused by the hub, 2 usage, 3 hub unreachable. The
+``gamehub`` executable starts in gamehub_qt.launcher, which opens the app when no command
+is given and hands commands to ``main`` here: hub_core never imports the app.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import runpy
 import sys
 from collections.abc import Coroutine, Sequence
 from typing import Any
@@ -24,8 +24,9 @@ from hub_core.errors import (
     RequestRefused,
 )
 from hub_core.hosting import new_selector_loop
+from hub_core.run_script import RUN_SCRIPT, run_script
 
-__all__ = ["main"]
+__all__ = ["RUN_SCRIPT", "build_parser", "main", "run_script"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,11 +45,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv[:1] == [RUN_SCRIPT]:
         return run_script(argv[1:])
     parser = build_parser()
-    if argv[:1] and argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
-        return _open_app(parser, argv)  # `gamehub --host`, `gamehub --data DIR`: app options
     args = parser.parse_args(argv)
-    if args.command is None:
-        return _open_app(parser, argv)
+    if args.command is None:  # the launcher opens the app instead; here there is none
+        parser.print_help()
+        return 0
     try:
         return _run(args.func(args))
     except (UsageError, GameHubError) as exc:
@@ -60,31 +60,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exit_code
     except KeyboardInterrupt:
         return 130
-
-
-RUN_SCRIPT = "run-script"
-
-
-def run_script(argv: list[str]) -> int:
-    """The hidden `gamehub run-script PATH [ARGS]`: runs a game's Python script.
-
-    In a PyInstaller build there is no separate Python; the GameHub executable itself
-    runs game servers and clients this way (see gameprocs.game_command).
-    """
-    if not argv:
-        print("usage: gamehub run-script PATH [ARGS...]", file=sys.stderr)
-        return EXIT_USAGE
-    script = os.path.abspath(argv[0])
-    for stream in (sys.stdout, sys.stderr):  # a frozen build may ignore PYTHONUNBUFFERED
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(line_buffering=True)
-    sys.argv = [script, *argv[1:]]
-    sys.path.insert(0, os.path.dirname(script))
-    try:
-        runpy.run_path(script, run_name="__main__")
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    return 0
 
 
 def _classify(exc: Exception) -> tuple[int, str]:
@@ -106,15 +81,6 @@ def _run(coro: Coroutine[Any, Any, int]) -> int:
     """Runs a command on a selector loop (ZeroMQ cannot use Windows' Proactor loop)."""
     with asyncio.Runner(loop_factory=new_selector_loop) as runner:
         return runner.run(coro)
-
-
-def _open_app(parser: argparse.ArgumentParser, argv: list[str]) -> int:
-    try:
-        from gamehub_qt.app import run_app  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        parser.print_help()
-        return 0
-    return int(run_app(argv))
 
 
 if __name__ == "__main__":

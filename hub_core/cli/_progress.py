@@ -6,7 +6,7 @@ import sys
 import time
 from typing import TextIO
 
-from hub_core.packages.index import human_bytes
+from hub_core.units import format_bytes
 
 _WIDTH = 30
 
@@ -37,7 +37,7 @@ class ProgressPrinter:
             if step > self._last_step:
                 self._last_step = step
                 print(
-                    f"{self.label}: {step}% ({human_bytes(done)} of {human_bytes(total)})",
+                    f"{self.label}: {step}% ({format_bytes(done)} of {format_bytes(total)})",
                     file=self.stream,
                 )
 
@@ -49,7 +49,7 @@ class ProgressPrinter:
         eta = (total - done) / rate if rate > 0 else 0.0
         bar = "#" * filled + "." * (_WIDTH - filled)
         text = (
-            f"\r{self.label} [{bar}] {fraction:4.0%} {human_bytes(int(rate))}/s ETA {eta:4.0f} s "
+            f"\r{self.label} [{bar}] {fraction:4.0%} {format_bytes(int(rate))}/s ETA {eta:4.0f} s "
         )
         self.stream.write(text)
         self.stream.flush()

@@ -17,9 +17,9 @@ from hub_core.cli._common import (
 from hub_core.cli._progress import ProgressPrinter
 from hub_core.client import HubClient
 from hub_core.installs import install, repair
-from hub_core.packages.index import human_bytes
 from hub_core.publishing import publish
 from hub_core.sessions import ROLES, Role
+from hub_core.units import format_bytes
 
 
 def add_commands(commands: Any) -> None:
@@ -79,8 +79,8 @@ async def run_publish(args: argparse.Namespace) -> int:
         )
     else:
         print(
-            f"Published {result.name} {result.version} ({human_bytes(result.total_bytes)}; "
-            f"sent {human_bytes(result.sent_bytes)}, the rest was already on the hub)."
+            f"Published {result.name} {result.version} ({format_bytes(result.total_bytes)}; "
+            f"sent {format_bytes(result.sent_bytes)}, the rest was already on the hub)."
         )
     return EXIT_OK
 
@@ -150,8 +150,8 @@ async def run_install(args: argparse.Namespace) -> int:
     else:
         verb = "Updated" if result.previous else "Installed"
         print(
-            f"{verb} {result.name} {result.version} (fetched {human_bytes(result.fetched_bytes)} "
-            f"of {human_bytes(result.total_bytes)})."
+            f"{verb} {result.name} {result.version} (fetched {format_bytes(result.fetched_bytes)} "
+            f"of {format_bytes(result.total_bytes)})."
         )
     return EXIT_OK
 

@@ -2,12 +2,12 @@
 
 Packages come from strangers, so the hub and every client run the same checks here
 before trusting a byte. Everything raises PackageError, whose ``problems`` lists one
-sentence per problem (all problems at once, not one per attempt).
+Problem (field, sentence) per problem (all problems at once, not one per attempt).
 """
 
 from __future__ import annotations
 
-from hub_core.packages._errors import PackageError
+from hub_core.packages._errors import PackageError, Problem
 from hub_core.packages.index import (
     BLOCK_BYTES,
     HASH_CHUNK,
@@ -40,6 +40,7 @@ __all__ = [
     "Limits",
     "Manifest",
     "PackageError",
+    "Problem",
     "Version",
     "block_count",
     "block_problem",

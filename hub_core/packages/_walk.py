@@ -12,7 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from hub_core.packages._errors import PackageError, Problems, shown
-from hub_core.packages.index import Limits, hash_blocks, human_bytes, is_skipped, too_big
+from hub_core.packages.index import Limits, hash_blocks, is_skipped, too_big
+from hub_core.units import format_bytes
 
 _REPARSE_POINT = 0x400  # FILE_ATTRIBUTE_REPARSE_POINT: junctions and symlinks on Windows
 
@@ -104,8 +105,8 @@ def _check_running(rel: str, size: int, count: int, total: int, limits: Limits) 
         )
     if total > limits.max_total_bytes:
         raise PackageError(
-            f"The package holds {total:,} bytes so far ({human_bytes(total)}); the limit is "
-            f"{limits.max_total_bytes:,} bytes ({human_bytes(limits.max_total_bytes)})."
+            f"The package holds {total:,} bytes so far ({format_bytes(total)}); the limit is "
+            f"{limits.max_total_bytes:,} bytes ({format_bytes(limits.max_total_bytes)})."
         )
 
 

@@ -15,12 +15,12 @@ from hub_core.packages.index import (
     MANIFEST,
     Limits,
     fold_path,
-    human_bytes,
     is_skipped,
     path_set_problems,
     too_big,
 )
 from hub_core.packages.paths import path_reason
+from hub_core.units import format_bytes
 
 BOMB_RATIO = 1000
 """More than this many bytes out per byte in, for a file over BOMB_MIN_BYTES, is a bomb."""
@@ -131,6 +131,6 @@ def _check_set(items: list[Planned], limits: Limits, problems: Problems) -> None
         total += size
     if total > limits.max_total_bytes:
         problems.add(
-            f"The package would unpack to {total:,} bytes ({human_bytes(total)}); the limit "
-            f"is {limits.max_total_bytes:,} bytes ({human_bytes(limits.max_total_bytes)})."
+            f"The package would unpack to {total:,} bytes ({format_bytes(total)}); the limit "
+            f"is {limits.max_total_bytes:,} bytes ({format_bytes(limits.max_total_bytes)})."
         )

@@ -16,6 +16,7 @@ from typing import IO, Any, BinaryIO
 
 from hub_core.packages._errors import PackageError, Problems, shown
 from hub_core.packages.paths import path_problem
+from hub_core.units import format_bytes
 
 HASH_CHUNK = 1024 * 1024
 MANIFEST = "manifest.json"
@@ -70,16 +71,6 @@ class Limits:
     max_files: int = 50_000
     max_total_bytes: int = 4 * 1024**3
     max_file_bytes: int = 4 * 1024**3
-
-
-def human_bytes(size: int) -> str:
-    """'4.0 GiB': exact byte counts are hard to read in a message."""
-    value = float(size)
-    for unit in ("bytes", "KiB", "MiB", "GiB"):
-        if value < 1024 or unit == "GiB":
-            return f"{size:,} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
-        value /= 1024
-    raise AssertionError("unreachable")
 
 
 def is_skipped(name: str, *, folder: bool) -> bool:
@@ -186,8 +177,8 @@ def check_index(entries: Sequence[FileEntry], limits: Limits) -> None:
             total += entry.size
     if total > limits.max_total_bytes:
         problems.add(
-            f"The package holds {total:,} bytes ({human_bytes(total)}); the limit is "
-            f"{limits.max_total_bytes:,} bytes ({human_bytes(limits.max_total_bytes)})."
+            f"The package holds {total:,} bytes ({format_bytes(total)}); the limit is "
+            f"{limits.max_total_bytes:,} bytes ({format_bytes(limits.max_total_bytes)})."
         )
     paths = [e.path for e in entries]
     for problem in path_set_problems(paths):
@@ -214,7 +205,7 @@ def too_big(path: str, size: int, limits: Limits, *, more: str = "") -> str:
     """The sentence for one file over the per-file limit."""
     return (
         f"{shown(path)} is {more}{size:,} bytes; the limit for one file is "
-        f"{limits.max_file_bytes:,} bytes ({human_bytes(limits.max_file_bytes)})."
+        f"{limits.max_file_bytes:,} bytes ({format_bytes(limits.max_file_bytes)})."
     )
 
 

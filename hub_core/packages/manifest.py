@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hub_core.packages._errors import PackageError, Problems, shown
+from hub_core.packages._errors import PackageError, Problem, Problems, shown
 from hub_core.packages._manifest_json import as_object, read_manifest
 from hub_core.packages._manifest_json import got as _got
 from hub_core.packages.index import FileEntry, Limits, Progress, scan_folder
@@ -67,7 +67,7 @@ def parse_manifest(
     problems = Problems()
     for key in REQUIRED_KEYS:
         if key not in raw:
-            problems.add(f"manifest.json is missing {key!r}.")
+            problems.add(Problem(key, f"manifest.json is missing {key!r}."))
     for problem in _text_problems(raw) + _player_problems(raw) + _entry_problems(raw, files):
         problems.add(problem)
     problems.raise_if_any()
@@ -96,16 +96,16 @@ def _whole(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _text_problems(raw: dict[str, Any]) -> list[str]:
-    found: list[str] = []
+def _text_problems(raw: dict[str, Any]) -> list[Problem]:
+    found: list[Problem] = []
     for key in _TEXT_KEYS:
         value = raw.get(key)
         if key in raw and not isinstance(value, str):
-            found.append(f"manifest.json: {key!r} must be text (got {_got(value)}).")
+            found.append(Problem(key, f"manifest.json: {key!r} must be text (got {_got(value)})."))
         elif isinstance(value, str) and not value.strip():
-            found.append(f"manifest.json: {key!r} must not be empty.")
+            found.append(Problem(key, f"manifest.json: {key!r} must not be empty."))
         elif isinstance(value, str):
-            found += [f"manifest.json: {key!r} {p}." for p in _text_value(key, value)]
+            found += [Problem(key, f"manifest.json: {key!r} {p}.") for p in _text_value(key, value)]
     return found
 
 
@@ -130,19 +130,25 @@ def _control(char: str) -> bool:
     return ord(char) < 32 or 127 <= ord(char) < 160
 
 
-def _player_problems(raw: dict[str, Any]) -> list[str]:
-    found: list[str] = []
+def _player_problems(raw: dict[str, Any]) -> list[Problem]:
+    found: list[Problem] = []
     top = MAX_PLAYERS
     if "max_players" in raw:
         value = raw["max_players"]
         if not _whole(value) or value < 1:
             found.append(
-                f"manifest.json: 'max_players' must be a whole number of at least 1 "
-                f"(got {_got(value)})."
+                Problem(
+                    "max_players",
+                    "manifest.json: 'max_players' must be a whole number of at least 1 "
+                    f"(got {_got(value)}).",
+                )
             )
         elif value > MAX_PLAYERS:
             found.append(
-                f"manifest.json: 'max_players' must be at most {MAX_PLAYERS} (got {value})."
+                Problem(
+                    "max_players",
+                    f"manifest.json: 'max_players' must be at most {MAX_PLAYERS} (got {value}).",
+                )
             )
         else:
             top = value
@@ -152,23 +158,25 @@ def _player_problems(raw: dict[str, Any]) -> list[str]:
     return found
 
 
-def _min_problem(value: Any, top: int) -> str:
-    return (
-        f"manifest.json: 'min_players' must be a whole number from 1 to {top} (got {_got(value)})."
+def _min_problem(value: Any, top: int) -> Problem:
+    return Problem(
+        "min_players",
+        f"manifest.json: 'min_players' must be a whole number from 1 to {top} (got {_got(value)}).",
     )
 
 
-def _entry_problems(raw: dict[str, Any], files: Collection[str] | None) -> list[str]:
-    found: list[str] = []
+def _entry_problems(raw: dict[str, Any], files: Collection[str] | None) -> list[Problem]:
+    found: list[Problem] = []
     for key in ENTRY_KEYS:
         value = raw.get(key)
         if not isinstance(value, str) or not value.strip():
             continue  # already reported as missing, not text or empty
         reason = path_reason(value)
         if reason:
-            found.append(f"manifest.json: {key!r} ({shown(value)}) {reason}.")
+            found.append(Problem(key, f"manifest.json: {key!r} ({shown(value)}) {reason}."))
         elif files is not None and value not in files:
-            found.append(f"manifest.json: {key!r} names {value}, which is not in the package.")
+            message = f"manifest.json: {key!r} names {value}, which is not in the package."
+            found.append(Problem(key, message))
     return found
 
 

@@ -1,42 +1,24 @@
-"""Crash-safe file writes and the lock that keeps a second process off the same database.
+"""Durable folders and the lock that keeps a second process off the same database.
 
-A write goes to a temp file in the same folder, is flushed and fsynced, then renamed
-over the real file: a crash leaves either the old or the new file, never half of one.
-The folder itself is fsynced after the rename (once per batch, by the caller), because
-until then the rename may live only in memory and a power cut could undo it.
+Shard files are written with hub_core.fsync.write_atomic (temp file, fsync, rename): a
+crash leaves either the old or the new file, never half of one. The folder itself is
+fsynced after the rename (once per batch, by the caller), because until then the rename
+may live only in memory and a power cut could undo it.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
 import sys
 from pathlib import Path
 from typing import IO
 
 from hub_core.errors import StorageError
 from hub_core.fsync import fsync_dir
-from hub_core.storage._layout import TEMP_SUFFIX
 
 log = logging.getLogger(__name__)
 
 LOCK_NAME = ".lock"
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replaces ``path`` with ``data`` all at once; the caller fsyncs the folder afterwards."""
-    tmp = path.with_name(path.name + TEMP_SUFFIX)
-    try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
 
 
 def make_dir(path: Path) -> None:

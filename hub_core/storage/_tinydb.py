@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from tinydb import Storage, TinyDB
 from tinydb.table import Table
 
-from hub_core.storage._atomic import write_atomic
+from hub_core.fsync import write_atomic
 from hub_core.storage._layout import dump_shard, encode
 
 log = logging.getLogger(__name__)
@@ -50,13 +51,26 @@ class KeyTable(Table):
         def updater(table: dict[Any, Any]) -> None:
             table[key] = doc
 
-        self._update_table(updater)
+        change_table(self, updater)
 
     def discard(self, key: str) -> None:
         def updater(table: dict[Any, Any]) -> None:
             table.pop(key, None)
 
-        self._update_table(updater)
+        change_table(self, updater)
+
+
+def change_table(table: Table, change: Callable[[dict[Any, Any]], None]) -> None:
+    """Applies ``change`` to the table's raw {key: doc} dict and stores it, in one write.
+
+    The only use of TinyDB private API (``Table._update_table``, unchanged from 4.0 to
+    4.8; pyproject pins tinydb<5). The public writes do not fit: ``update`` edits docs in
+    place, which would corrupt ShardDB.begin's snapshot (it copies two dict levels and
+    relies on docs being replaced, never edited); ``upsert`` merges fields; ``remove``
+    then ``insert`` converts the whole table twice per record, and ``remove`` of an
+    absent key raises.
+    """
+    table._update_table(change)
 
 
 class ShardDB(TinyDB):

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QLocale, QSize, Qt
-from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QLineEdit
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from gamehub_qt import i18n
@@ -289,24 +289,6 @@ def test_unexpected_errors_get_a_calm_report(qtbot: QtBot, window: MainWindow) -
     hook.report.close()
 
 
-def test_missing_role_tabs_leave_a_label(
-    qtbot: QtBot, context: AppContext, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import importlib
-
-    real = importlib.import_module
-
-    def no_player(name: str, *args: Any) -> Any:
-        if name == "gamehub_qt.player.tab":
-            raise ImportError("not yet")
-        return real(name, *args)
-
-    monkeypatch.setattr(importlib, "import_module", no_player)
-    window = new_window(qtbot, context)
-    assert isinstance(window.player_tab, QLabel)
-    assert "not available" in window.player_tab.text()
-
-
 # -- translations ----------------------------------------------------------------------
 
 
@@ -344,10 +326,10 @@ def test_every_string_of_the_app_is_translated() -> None:
 
 def test_gamehub_with_app_options_opens_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
     import gamehub_qt.app
-    from hub_core import cli
+    from gamehub_qt import launcher
 
     opened: list[list[str]] = []
     monkeypatch.setattr(gamehub_qt.app, "run_app", lambda argv: opened.append(argv) or 0)
-    assert cli.main(["--host", "--data", "somewhere"]) == 0
-    assert cli.main([]) == 0
+    assert launcher.main(["--host", "--data", "somewhere"]) == 0
+    assert launcher.main([]) == 0
     assert opened == [["--host", "--data", "somewhere"], []]

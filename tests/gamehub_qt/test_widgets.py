@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QDateTime, QLocale
 
-from gamehub_qt.widgets import format_bytes, players_text, stars, when
+from gamehub_qt.widgets import players_text, stars, when
 
 
 @pytest.mark.parametrize(
@@ -29,14 +29,6 @@ def test_stars(rating: Any, shown: str) -> None:
 )
 def test_players_text(info: dict[str, Any], shown: str) -> None:
     assert players_text(info) == shown
-
-
-@pytest.mark.parametrize(
-    ("size", "shown"),
-    [(12, "12 bytes"), (28_000, "28 KB"), (1_500_000, "1.5 MB"), (104_857_600, "105 MB")],
-)
-def test_format_bytes(size: int, shown: str) -> None:
-    assert format_bytes(size) == shown
 
 
 def test_when_is_iso_without_a_locale_and_the_locales_own_otherwise() -> None:

@@ -1,8 +1,8 @@
 """Checking a package before anything is sent: every problem, sorted by the field it is about.
 
-Runs in a worker thread (it reads and hashes files). hub_core's checks name the key in
-each problem sentence ("manifest.json: 'type' must be CLI or GUI (got 'VR')."), which
-is how a sentence finds its field; the rest (paths, links, limits) are listed apart.
+Runs in a worker thread (it reads and hashes files). hub_core's checks say which manifest
+key each problem is about (Problem.field), which is how a problem finds its row; the
+rest (paths, links, limits: field None) are listed apart.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
-from hub_core.packages import Limits, Manifest, PackageError, extract_zip, load_manifest
+from hub_core.packages import Limits, Manifest, PackageError, Problem, extract_zip, load_manifest
 from hub_core.packages.index import scan_folder
 
 translate = QCoreApplication.translate  # thread-safe: this module runs in a worker
@@ -52,23 +52,15 @@ class CheckResult:
     def problems(self) -> list[str]:
         return [p for found in self.field_problems.values() for p in found] + self.other_problems
 
-    def add(self, sentences: list[str]) -> None:
-        for sentence in sentences:
-            row = field_of(sentence)
+    def add(self, problems: list[Problem]) -> None:
+        for problem in problems:
+            row = _ROW_OF.get(problem.field) if problem.field else None
             listed = self.field_problems.setdefault(row, []) if row else self.other_problems
-            if sentence not in listed:
-                listed.append(sentence)
+            if problem.message not in listed:
+                listed.append(problem.message)
 
 
-def field_of(sentence: str) -> str | None:
-    """The form row a problem sentence is about: the first key it quotes."""
-    found = [
-        (sentence.find(f"'{key}'"), row)
-        for row, keys in FIELDS.items()
-        for key in keys
-        if f"'{key}'" in sentence
-    ]
-    return min(found)[1] if found else None
+_ROW_OF = {key: row for row, keys in FIELDS.items() for key in keys}
 
 
 def check_source(source: Path, limits: Limits | None = None) -> CheckResult:
@@ -76,14 +68,15 @@ def check_source(source: Path, limits: Limits | None = None) -> CheckResult:
     result = CheckResult(Path(source))
     limits = limits or Limits()
     if not result.source.exists():
-        result.add([translate("PackageCheck", "%1 does not exist.").replace("%1", str(source))])
+        text = translate("PackageCheck", "%1 does not exist.").replace("%1", str(source))
+        result.add([Problem(None, text)])
         return result
     if result.source.is_dir():
         _check_folder(result, result.source, limits)
         return result
     if not zipfile.is_zipfile(result.source):
         text = translate("PackageCheck", "%1 is neither a folder nor a zip file.")
-        result.add([text.replace("%1", result.source.name)])
+        result.add([Problem(None, text.replace("%1", result.source.name))])
         return result
     with tempfile.TemporaryDirectory(prefix="gamehub-check-") as scratch:
         folder = Path(scratch) / "package"

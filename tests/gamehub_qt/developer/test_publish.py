@@ -10,9 +10,11 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from pytestqt.qtbot import QtBot
 
+from gamehub_qt.developer.publish.checking import CheckResult
 from gamehub_qt.developer.publish.dialog import PublishDialog
 from gamehub_qt.developer.tab import DeveloperTab
 from hub_core.errors import RequestRefused
+from hub_core.packages import Problem
 from hub_core.publishing import publish
 from tests.gamehub_qt.developer.conftest import WAIT_MS, write_manifest
 from tests.hub_core.gamefactory import make_game
@@ -57,6 +59,19 @@ def test_every_problem_is_shown_next_to_its_field(
     assert "'link' is a link" in dialog.form.other.text()
     assert not dialog.publish_button.isEnabled()
     assert dialog.hint is None  # nothing about a broken package was asked of the hub
+
+
+def test_a_problem_lands_by_its_field_not_by_its_wording(
+    dev_tab: DeveloperTab, tmp_path: Path
+) -> None:
+    """The sentence quotes another key (and no key at all): only Problem.field places it."""
+    result = CheckResult(tmp_path)
+    result.add([Problem("min_players", "Says 'type' but is about seats."), Problem(None, "Other.")])
+    dialog = dev_tab.open_publish("")
+    dialog.form.show_result(result)
+    assert dialog.form.errors["players"].text() == "Says 'type' but is about seats."
+    assert dialog.form.errors["type"].isHidden()
+    assert "Other." in dialog.form.other.text()
 
 
 def test_fixed_package_publishes_and_appears_in_my_games(

@@ -80,7 +80,8 @@ def ready_and_start(qtbot: QtBot, owner: PlayerTab, guest: PlayerTab, game: str 
     page_of(owner).ready.click()
     page_of(guest).ready.click()
     qtbot.waitUntil(page_of(owner).start.isEnabled, timeout=START)
-    assert "✓ ready" in page_of(guest).players.item(1).text()
+    # each window hears the room event on its own network thread: the guest's may be later
+    qtbot.waitUntil(lambda: "✓ ready" in page_of(guest).players.item(1).text(), timeout=5000)
     assert game in owner.state.installed and game in guest.state.installed
     page_of(owner).start.click()
     qtbot.waitUntil(lambda: guest.play.start_prompt is not None, timeout=5000)

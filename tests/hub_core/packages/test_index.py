@@ -30,7 +30,7 @@ BASE = [FileEntry("manifest.json", 10, H)]
 def problems_of(entries: list[FileEntry], limits: Limits = SMALL) -> list[str]:
     with pytest.raises(PackageError) as info:
         check_index(entries, limits)
-    return info.value.problems
+    return info.value.messages
 
 
 def test_hash_file_streams(tmp_path: Path) -> None:
@@ -169,7 +169,7 @@ def test_scan_refuses_links(tmp_path: Path) -> None:
         pytest.skip("this system cannot make symlinks")
     with pytest.raises(PackageError) as info:
         scan_folder(folder, Limits())
-    assert info.value.problems == [
+    assert info.value.messages == [
         "'assets/link' is a link; packages may not contain links.",
         "'outside' is a link; packages may not contain links.",
     ]
@@ -220,8 +220,8 @@ def test_scan_runs_check_index(tmp_path: Path) -> None:
     folder = write_folder(tmp_path / "p", {"game.py": b"x", "con.txt": b"x"})
     with pytest.raises(PackageError) as info:
         scan_folder(folder, SMALL)
-    assert any("reserved device name" in p for p in info.value.problems)
-    assert "The package has no manifest.json at its root." in info.value.problems
+    assert any("reserved device name" in p for p in info.value.messages)
+    assert "The package has no manifest.json at its root." in info.value.messages
 
 
 def test_scan_needs_a_folder(tmp_path: Path) -> None:

@@ -22,8 +22,8 @@ def changed(**changes: Any) -> dict[str, Any]:
 def problems_of(data: Any, **kwargs: Any) -> list[str]:
     with pytest.raises(PackageError) as info:
         parse_manifest(data, **kwargs)
-    assert str(info.value) == "\n".join(info.value.problems)
-    return info.value.problems
+    assert str(info.value) == "\n".join(info.value.messages)
+    return info.value.messages
 
 
 def test_good_manifest() -> None:
@@ -162,6 +162,24 @@ def test_every_problem_at_once() -> None:
         "'description'",
     ):
         assert key in joined
+
+
+def test_every_problem_names_its_field() -> None:
+    """Each manifest problem carries the key it is about, so a form needs no text search."""
+    data = {**MANIFEST, "type": "VR", "max_players": 0, "min_players": "x", "description": 7}
+    del data["entry_client"]
+    with pytest.raises(PackageError) as info:
+        parse_manifest(data)
+    assert sorted(str(p.field) for p in info.value.problems) == [
+        "description", "entry_client", "max_players", "min_players", "type",
+    ]  # fmt: skip
+    assert all(p.message.startswith("manifest.json") for p in info.value.problems)
+
+
+def test_whole_package_problems_have_no_field() -> None:
+    with pytest.raises(PackageError) as info:
+        parse_manifest("[1]")
+    assert [p.field for p in info.value.problems] == [None]
 
 
 @pytest.mark.parametrize(

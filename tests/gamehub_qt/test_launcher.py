@@ -1,0 +1,66 @@
+"""The `gamehub` executable: hub_core's CLI for a command (no command opens the app:
+test_shell), `run-script` without asyncio or ZeroMQ; hub_core never imports the app."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gamehub_qt import app, launcher
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def app_calls(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Stands in for the window: records what the launcher would open the app with."""
+    calls: list[list[str]] = []
+    monkeypatch.setattr(app, "run_app", lambda argv: calls.append(list(argv)) or 0)
+    return calls
+
+
+@pytest.mark.parametrize(("argv", "code"), [(["host", "--help"], 0), (["nonsense"], 2)])
+def test_a_command_goes_to_the_cli(
+    app_calls: list[list[str]], argv: list[str], code: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        launcher.main(argv)
+    assert info.value.code == code
+    shown = capsys.readouterr()
+    assert "usage: gamehub" in shown.out + shown.err
+    assert app_calls == []
+
+
+def test_run_script_loads_neither_asyncio_nor_zmq_nor_qt(tmp_path: Path) -> None:
+    script = tmp_path / "probe.py"
+    script.write_text(
+        "import sys\n"
+        "heavy = [m for m in ('asyncio', 'zmq', 'PySide6', 'hub_core.cli') if m in sys.modules]\n"
+        "print(heavy, sys.argv[1:])\n"
+        "sys.exit(7)\n"
+    )
+    code = "import sys; from gamehub_qt.launcher import main; sys.exit(main())"
+    done = subprocess.run(
+        [sys.executable, "-c", code, "run-script", str(script), "a", "b"],
+        capture_output=True, text=True, timeout=60, cwd=ROOT,
+    )  # fmt: skip
+    assert done.returncode == 7, done.stderr
+    assert done.stdout.strip() == "[] ['a', 'b']"
+
+
+def test_hub_core_never_imports_the_app() -> None:
+    offenders = []
+    for path in sorted((ROOT / "hub_core").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            if any(name.split(".")[0] == "gamehub_qt" for name in names):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
