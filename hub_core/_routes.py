@@ -1,4 +1,4 @@
-"""Request routing: each request kind names its argument Struct, the role it needs, and a handler.
+"""Request routing: each request Struct (its kind and reply) gets the role it needs and a handler.
 
 A handler returns its result directly (fast, in-memory work) or returns an awaitable (work
 that waits on storage or a thread pool); the wire layer treats the two alike.
@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import msgspec
 
-from hub_core.sessions import Role, Session
+from hub_core.protocol import Role
+from hub_core.schema import Request
+from hub_core.sessions import Session
 
 # None: anyone; "any": any logged-in user; a role: only that role.
 Access = Role | Literal["any"] | None
@@ -32,6 +34,7 @@ class Context:
 
 
 Handler = Callable[[Context, Any], Any | Awaitable[Any]]
+Q = TypeVar("Q", bound=Request[Any])
 
 
 @dataclass(frozen=True)
@@ -48,17 +51,17 @@ class Routes:
     def __init__(self) -> None:
         self._routes: dict[str, Route] = {}
 
-    def add(self, kind: str, args: type[Any], access: Access, handler: Handler) -> None:
+    def add(
+        self, request: type[Q], access: Access, handler: Callable[[Context, Q], object]
+    ) -> None:
+        """The handler returns ``request.reply`` (or an awaitable of it)."""
+        kind = request.kind
         if kind in self._routes:
             raise ValueError(f"request kind {kind!r} registered twice")
-        self._routes[kind] = Route(kind, access, handler, msgspec.msgpack.Decoder(args))
+        self._routes[kind] = Route(kind, access, handler, msgspec.msgpack.Decoder(request))
 
     def get(self, kind: str) -> Route | None:
         return self._routes.get(kind)
 
     def kinds(self) -> list[str]:
         return sorted(self._routes)
-
-
-class NoArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    """For requests that take no arguments."""
