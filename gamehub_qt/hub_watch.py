@@ -7,10 +7,10 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from hub_core.hosting import HubThread
 from hub_core.hub import Hub
+from hub_core.schema import RoomView
 
 TAIL_BYTES = 256 * 1024  # a new log view starts with at most this much of the file
 
@@ -18,16 +18,16 @@ TAIL_BYTES = 256 * 1024  # a new log view starts with at most this much of the f
 @dataclass(frozen=True)
 class HubView:
     players: list[str]
-    rooms: list[dict[str, Any]]
+    rooms: list[RoomView]
     log: str = ""  # new text of the chosen room's log
     log_offset: int = 0  # where the next read starts
     log_reset: bool = False  # the file was replaced: show ``log`` from scratch
 
 
-async def _snapshot(hub: Hub) -> tuple[list[str], list[dict[str, Any]]]:
+async def _snapshot(hub: Hub) -> tuple[list[str], list[RoomView]]:
     """On the hub's loop, where its sessions and lobby live."""
     players = sorted({s.user for s in hub.sessions.online("player")}, key=str.casefold)
-    return players, list(hub.lobby.list()["rooms"])
+    return players, hub.lobby.list().rooms
 
 
 def read_log(path: Path, offset: int) -> tuple[str, int, bool]:

@@ -229,4 +229,4 @@ def test_cancel_stops_a_publish_before_the_hub_has_the_game(
     assert dialog.result_text.isHidden()
     context = dev_tab.context
     assert context.developer.client is not None
-    assert context.net.call(context.developer.client.request("my_games")) == []
+    assert context.net.call(context.developer.hub().my_games()) == []
