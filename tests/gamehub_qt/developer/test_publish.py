@@ -118,7 +118,7 @@ def test_update_prefills_the_next_version_and_sends_only_changes(
     assert dialog.result_text.text().endswith(", the rest was already on the hub.")
     qtbot.waitUntil(lambda: dev_tab.my_games.games.text(0, 3) == "1.0.1", timeout=WAIT_MS)
     assert dev_tab.my_games.games.text(0, 4) == "2"
-    assert [r["version"] for r in dev_tab.my_games.versions.rows] == ["1.0.1", "1.0.0"]
+    assert [r.version for r in dev_tab.my_games.versions.rows] == ["1.0.1", "1.0.0"]
 
 
 def test_a_lower_version_is_refused_with_the_hubs_sentence(
