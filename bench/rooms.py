@@ -28,7 +28,7 @@ from typing import Any
 from _util import HubProcess, arguments, percentile, report  # type: ignore[import-not-found]
 
 from hub_core.client import HubClient
-from hub_core.lobby import room_topic
+from hub_core.protocol import room_topic
 from hub_core.publishing import publish
 from hub_core.samples import samples_folder
 
@@ -66,9 +66,9 @@ async def create_latency(client: HubClient, n: int = 20) -> float:
     times = []
     for _ in range(n):
         start = time.perf_counter()
-        room = (await client.request("create_room", {"name": "rps"}, timeout=20))["room"]
+        room = (await client.create_room("rps", timeout=20)).room
         times.append(time.perf_counter() - start)
-        await client.request("leave_room", {"room": room["id"]})
+        await client.leave_room(room.id)
     return ms(percentile(times, 50))
 
 
@@ -124,15 +124,15 @@ def closing_watcher(closed: asyncio.Future[float]) -> Any:
 async def dead_room(client: HubClient, data: Path, n: int = 10) -> float:
     times = []
     for _ in range(n):
-        room = (await client.request("create_room", {"name": "rps"}, timeout=20))["room"]
+        room = (await client.create_room("rps", timeout=20)).room
         closed: asyncio.Future[float] = asyncio.get_running_loop().create_future()
-        client.subscribe(room_topic(room["id"]), closing_watcher(closed))
+        client.subscribe(room_topic(room.id), closing_watcher(closed))
         await asyncio.sleep(0.2)
-        record = json.loads((data / "hub" / "servers" / f"{room['id']}.json").read_text())
+        record = json.loads((data / "hub" / "servers" / f"{room.id}.json").read_text())
         start = time.perf_counter()
         os.kill(record["pid"], signal.SIGKILL)
         times.append(await asyncio.wait_for(closed, 10) - start)
-        client.unsubscribe(room_topic(room["id"]))
+        client.unsubscribe(room_topic(room.id))
     return ms(percentile(times, 50))
 
 
@@ -140,7 +140,7 @@ async def dead_room(client: HubClient, data: Path, n: int = 10) -> float:
 
 
 async def fan_out(endpoint: str, owner: HubClient, members: int = 50, events: int = 20) -> float:
-    room = (await owner.request("create_room", {"name": "rps"}, timeout=20))["room"]
+    room = (await owner.create_room("rps", timeout=20)).room
     watchers = [await HubClient.connect(endpoint) for _ in range(members)]
     delays: list[float] = []
     sent = [0.0]
@@ -152,18 +152,16 @@ async def fan_out(endpoint: str, owner: HubClient, members: int = 50, events: in
             arrived.set()
 
     for w in watchers:
-        w.subscribe(room_topic(room["id"]), on_event)
+        w.subscribe(room_topic(room.id), on_event)
     await asyncio.sleep(1.0)
     for n in range(events):
         arrived.clear()
         sent[0] = time.perf_counter()
-        await owner.request(
-            "set_ready", {"room": room["id"], "ready": n % 2 == 0, "installed": "1.0.0"}
-        )
+        await owner.set_ready(room.id, n % 2 == 0, "1.0.0")
         await asyncio.wait_for(arrived.wait(), 10)
     for w in watchers:
         await w.close()
-    await owner.request("leave_room", {"room": room["id"]})
+    await owner.leave_room(room.id)
     return ms(percentile(delays, 99))
 
 
@@ -177,21 +175,21 @@ def finish(port: int) -> None:
 
 
 async def cycle_pair(a: HubClient, b: HubClient, until: float, ops: list[int]) -> None:
-    room = (await a.request("create_room", {"name": "benchgame"}, timeout=30))["room"]
-    rid = room["id"]
-    await b.request("join_room", {"room": rid})
+    room = (await a.create_room("benchgame", timeout=30)).room
+    rid = room.id
+    await b.join_room(rid)
     ops[0] += 2
     while time.perf_counter() < until:
-        await a.request("set_ready", {"room": rid, "ready": True, "installed": "1.0.0"})
-        await b.request("set_ready", {"room": rid, "ready": True, "installed": "1.0.0"})
-        await a.request("propose_start", {"room": rid})
-        await b.request("respond_start", {"room": rid, "accept": True})
-        await asyncio.to_thread(finish, room["server_port"])
-        await b.request("leave_room", {"room": rid})
-        await b.request("join_room", {"room": rid})
+        await a.set_ready(rid, True, "1.0.0")
+        await b.set_ready(rid, True, "1.0.0")
+        await a.propose_start(rid)
+        await b.respond_start(rid, True)
+        await asyncio.to_thread(finish, room.server_port)
+        await b.leave_room(rid)
+        await b.join_room(rid)
         ops[0] += 7
-    await b.request("leave_room", {"room": rid})
-    await a.request("leave_room", {"room": rid})
+    await b.leave_room(rid)
+    await a.leave_room(rid)
 
 
 def cpu_seconds(pid: int) -> float:

@@ -11,15 +11,15 @@ import asyncio
 import contextlib
 import logging
 from enum import StrEnum
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from hub_core import protocol
-from hub_core.client import HubClient, SessionInfo
+from hub_core import protocol, schema
+from hub_core.client import HubClient
 from hub_core.errors import HubUnreachable
 from hub_core.keys import KnownHubs
-from hub_core.sessions import Role
+from hub_core.protocol import Role
+from hub_core.schema import SessionInfo
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ class Connection(QObject):
 
     state_changed = Signal(str)
     session_changed = Signal(object)  # SessionInfo | None
-    hub_event = Signal(str, str, object)  # topic, kind, data
+    hub_event = Signal(str, str, object)  # topic, kind, data (its schema Struct, or None)
     told = Signal(str)  # something the hub wants the user to know (logged out elsewhere)
 
     def __init__(self, role: Role, known_hubs: KnownHubs) -> None:
@@ -80,8 +80,7 @@ class Connection(QObject):
             self._watch = None
         if self.client is not None:
             with contextlib.suppress(Exception):
-                if self.client.session is not None:
-                    await self.client.request("logout", timeout=1)
+                await self.client.logout(timeout=1)
             await self.client.close()
             self.client = None
             self.session_changed.emit(None)
@@ -105,8 +104,9 @@ class Connection(QObject):
 
     # -- requests and events ---------------------------------------------------------
 
-    async def request(self, kind: str, args: Any = None, **options: Any) -> Any:
-        return await self._client().request(kind, args, **options)
+    def hub(self) -> HubClient:
+        """The client, for typed requests: ``await conn.hub().list_games()``."""
+        return self._client()
 
     def subscribe(self, topic: str) -> None:
         """Forwards the topic's events to the ``hub_event`` signal (call on the net loop)."""
@@ -122,9 +122,10 @@ class Connection(QObject):
         return self.client
 
     def _forward(self, event: protocol.Event) -> None:
-        if event.topic == "hub" and event.kind == "hub_stopping":
+        data = schema.event_data(event)
+        if isinstance(data, schema.HubStopping):
             self._set_state(LinkState.LOST)
-        self.hub_event.emit(event.topic, event.kind, event.data)
+        self.hub_event.emit(event.topic, event.kind, data)
 
     def _ended(self, why: str) -> None:
         self.session_changed.emit(None)
@@ -135,7 +136,7 @@ class Connection(QObject):
         while self.client is not None:
             await asyncio.sleep(WATCH_SECONDS)
             try:
-                await self.client.request("ping", timeout=WATCH_SECONDS)
+                await self.client.ping(timeout=WATCH_SECONDS)
             except HubUnreachable:
                 self._set_state(LinkState.LOST)
                 continue

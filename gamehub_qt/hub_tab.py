@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QHideEvent, QShowEvent, QTextCursor
@@ -36,6 +35,7 @@ from gamehub_qt.hub_watch import HubView, poll_hub
 from gamehub_qt.i18n import Retranslated
 from gamehub_qt.ops import HubOp
 from gamehub_qt.style import icon
+from hub_core.schema import RoomState, RoomView
 
 POLL_MS = 1000
 ROOM_ID = Qt.ItemDataRole.UserRole
@@ -58,7 +58,7 @@ class HubTab(Retranslated, QWidget):
         self.hosting = hosting
         self._follow = _LogFollow()
         self._polling: HubOp | None = None
-        self._rooms: list[dict[str, Any]] = []
+        self._rooms: list[RoomView] = []
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self.refresh)
@@ -250,7 +250,7 @@ class HubTab(Retranslated, QWidget):
 
     # -- rooms -----------------------------------------------------------------------
 
-    def _fill_rooms(self, rooms: list[dict[str, Any]]) -> None:
+    def _fill_rooms(self, rooms: list[RoomView]) -> None:
         self._rooms = rooms
         chosen = self._follow.room_id
         self.rooms.blockSignals(True)
@@ -258,24 +258,24 @@ class HubTab(Retranslated, QWidget):
         for row, room in enumerate(rooms):
             for column, text in enumerate(self._room_cells(room)):
                 item = QTableWidgetItem(text)
-                item.setData(ROOM_ID, room["id"])
+                item.setData(ROOM_ID, room.id)
                 self.rooms.setItem(row, column, item)
-            if room["id"] == chosen:
+            if room.id == chosen:
                 self.rooms.selectRow(row)
         self.rooms.blockSignals(False)
         self._show_log_title()
 
-    def _room_cells(self, room: dict[str, Any]) -> list[str]:
+    def _room_cells(self, room: RoomView) -> list[str]:
         states = {
-            "waiting": self.tr("Waiting"),
-            "proposed": self.tr("Starting"),
-            "in_game": self.tr("Playing"),
+            RoomState.WAITING: self.tr("Waiting"),
+            RoomState.PROPOSED: self.tr("Starting"),
+            RoomState.IN_GAME: self.tr("Playing"),
         }
         players = self.tr("{0} ({1}/{2})").format(
-            ", ".join(room["players"]), len(room["players"]), room["max_players"]
+            ", ".join(room.players), len(room.players), room.max_players
         )
-        game = f"{room['display_name']} {room['version']}"
-        return [room["id"], game, players, states.get(room["state"], room["state"])]
+        game = f"{room.display_name} {room.version}"
+        return [room.id, game, players, states.get(room.state, room.state.value)]
 
     def choose_room(self, room_id: str) -> None:
         """Follows ``room_id``'s game server log (what clicking its row does)."""
@@ -295,7 +295,7 @@ class HubTab(Retranslated, QWidget):
         room_id = self._follow.room_id
         if not room_id:
             self.log_title.setText(self.tr("Choose a room to see its game server's output."))
-        elif any(room["id"] == room_id for room in self._rooms):
+        elif any(room.id == room_id for room in self._rooms):
             self.log_title.setText(self.tr("Room {0}").format(room_id))
         else:
             self.log_title.setText(self.tr("Room {0} (closed)").format(room_id))

@@ -7,9 +7,9 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from hub_core.hosting import HubThread
+from hub_core.schema import RoomView
 
 TAIL_BYTES = 256 * 1024  # a new log view starts with at most this much of the file
 
@@ -17,7 +17,7 @@ TAIL_BYTES = 256 * 1024  # a new log view starts with at most this much of the f
 @dataclass(frozen=True)
 class HubView:
     players: list[str]
-    rooms: list[dict[str, Any]]
+    rooms: list[RoomView]
     log: str = ""  # new text of the chosen room's log
     log_offset: int = 0  # where the next read starts
     log_reset: bool = False  # the file was replaced: show ``log`` from scratch

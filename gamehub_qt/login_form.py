@@ -33,11 +33,10 @@ from gamehub_qt.context import AppContext
 from gamehub_qt.i18n import Retranslated
 from gamehub_qt.ops import Work
 from gamehub_qt.widgets import error_label, note_label, set_error
-from hub_core.client import SessionInfo
 from hub_core.codes import Code
 from hub_core.errors import RequestRefused
-from hub_core.protocol import STORE_TOPIC
-from hub_core.sessions import Role
+from hub_core.protocol import STORE_TOPIC, Role
+from hub_core.schema import SessionInfo
 
 _USER_CODES = {Code.NAME_TAKEN, Code.NAME_INVALID}
 _PASSWORD_CODES = {Code.BAD_CREDENTIALS, Code.PASSWORD_INVALID, Code.THROTTLED}

@@ -4,10 +4,13 @@ colour for problems, sizes in KB/MB, and a transfer's rate."""
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QDateTime, QLocale, Qt
 from PySide6.QtWidgets import QLabel, QWidget
+
+from hub_core.schema import GameSummary
 
 ERROR_STYLE = "color: #c62828;"
 FULL_STAR = "★"
@@ -62,10 +65,13 @@ def stars(rating: Any) -> str:
     return FULL_STAR * filled + EMPTY_STAR * (5 - filled)
 
 
-def players_text(info: dict[str, Any]) -> str:
-    """'2' or '2–4', from a manifest, a store summary or a room."""
-    high = int(info.get("max_players") or info.get("min_players") or 1)
-    low = int(info.get("min_players") or high)
+def players_text(info: Mapping[str, Any] | GameSummary) -> str:
+    """'2' or '2–4', from a manifest or a store summary."""
+    if isinstance(info, GameSummary):
+        low, high = info.min_players, info.max_players
+    else:
+        high = int(info.get("max_players") or info.get("min_players") or 1)
+        low = int(info.get("min_players") or high)
     return str(high) if low == high else f"{low}–{high}"
 
 

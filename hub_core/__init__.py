@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 _EXPORTS = {
     "HubClient": "hub_core.client",
-    "SessionInfo": "hub_core.client",
+    "SessionInfo": "hub_core.schema",
     "fetch_hello": "hub_core.client",
     "HubAddress": "hub_core.endpoints",
     "parse_endpoint": "hub_core.endpoints",
@@ -67,7 +67,7 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:
-    from hub_core.client import HubClient, SessionInfo, fetch_hello
+    from hub_core.client import HubClient, fetch_hello
     from hub_core.endpoints import HubAddress, parse_endpoint
     from hub_core.errors import (
         BadEndpoint,
@@ -83,3 +83,4 @@ if TYPE_CHECKING:
     from hub_core.hub import Hub, HubConfig, HubEndpoints
     from hub_core.keys import KnownHubs, fingerprint
     from hub_core.paths import AppPaths, app_paths
+    from hub_core.schema import SessionInfo

@@ -3,50 +3,41 @@
 from __future__ import annotations
 
 import time
-from typing import Any
 
-import msgspec
-
-from hub_core._routes import Context, NoArgs, Routes
+from hub_core import schema as s
+from hub_core._routes import Context, Routes
 from hub_core.accounts import Accounts
-from hub_core.sessions import Role
-
-
-class Credentials(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    role: Role
-    user: str
-    password: str
 
 
 def add_routes(routes: Routes, accounts: Accounts) -> None:
     """Registers the account request kinds on ``routes``."""
 
-    async def register(_: Context, args: Credentials) -> dict[str, Any]:
+    async def register(_: Context, args: s.Register) -> s.Registered:
         return await accounts.register(args.role, args.user, args.password)
 
-    async def login(ctx: Context, args: Credentials) -> dict[str, Any]:
+    async def login(ctx: Context, args: s.Login) -> s.SessionInfo:
         session = await accounts.login(args.role, args.user, args.password, ctx.address)
-        return {
-            "token": session.token,
-            "session_id": session.session_id,
-            "user": session.user,
-            "role": session.role,
-            "key": session.key,
-        }
+        return s.SessionInfo(
+            token=session.token,
+            session_id=session.session_id,
+            user=session.user,
+            role=session.role,
+            key=session.key,
+        )
 
-    def logout(ctx: Context, _: NoArgs) -> dict[str, Any]:
+    def logout(ctx: Context, _: s.Logout) -> s.Empty:
         accounts.logout(ctx.user)
-        return {}
+        return s.Empty()
 
-    def whoami(ctx: Context, _: NoArgs) -> dict[str, Any]:
-        s = ctx.user
-        return {"user": s.user, "role": s.role, "session_id": s.session_id}
+    def whoami(ctx: Context, _: s.WhoAmI) -> s.Identity:
+        u = ctx.user
+        return s.Identity(user=u.user, role=u.role, session_id=u.session_id)
 
-    def ping(_: Context, __: NoArgs) -> dict[str, Any]:
-        return {"time": time.time()}
+    def ping(_: Context, __: s.Ping) -> s.Pong:
+        return s.Pong(time=time.time())
 
-    routes.add("register", Credentials, None, register)
-    routes.add("login", Credentials, None, login)
-    routes.add("logout", NoArgs, "any", logout)
-    routes.add("whoami", NoArgs, "any", whoami)
-    routes.add("ping", NoArgs, None, ping)
+    routes.add(s.Register, None, register)
+    routes.add(s.Login, None, login)
+    routes.add(s.Logout, "any", logout)
+    routes.add(s.WhoAmI, "any", whoami)
+    routes.add(s.Ping, None, ping)

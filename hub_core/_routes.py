@@ -1,4 +1,4 @@
-"""Request routing: each request kind names its argument Struct, the role it needs, and a handler.
+"""Request routing: each request Struct (its kind and reply) gets the role it needs and a handler.
 
 A handler returns its result directly (fast, in-memory work) or returns an awaitable (work
 that waits on storage or a thread pool); the wire layer treats the two alike.
@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import msgspec
 
-from hub_core.sessions import Role, Session
+from hub_core.protocol import Role
+from hub_core.schema import Request
+from hub_core.sessions import Session
 
 # None: anyone; "any": any logged-in user; a role: only that role.
 Access = Role | Literal["any"] | None
@@ -33,6 +35,7 @@ class Context:
 
 
 Handler = Callable[[Context, Any], Any | Awaitable[Any]]
+Q = TypeVar("Q", bound=Request[Any])
 
 
 @dataclass(frozen=True)
@@ -51,18 +54,27 @@ class Routes:
         self._routes: dict[str, Route] = {}
 
     def add(
-        self, kind: str, args: type[Any], access: Access, handler: Handler, *, large: bool = False
+        self,
+        request: type[Q],
+        access: Access,
+        handler: Callable[[Context, Q], object],
+        *,
+        large: bool = False,
     ) -> None:
-        """Registers ``kind``; ``large`` lets it exceed the small-frame limit, for a login only."""
+        """The handler returns ``request.reply`` (or an awaitable of it).
+
+        ``large`` lets the request exceed the small-frame limit, and only behind a login.
+        """
+        kind = request.kind
         if kind in self._routes:
             raise ValueError(f"request kind {kind!r} registered twice")
         if large and access is None:
             raise ValueError(f"request kind {kind!r} may be large only behind a login")
-        self._routes[kind] = Route(kind, access, handler, msgspec.msgpack.Decoder(args), large)
+        decoder = msgspec.msgpack.Decoder(request)
+        self._routes[kind] = Route(kind, access, handler, decoder, large)
 
     def get(self, kind: str) -> Route | None:
         return self._routes.get(kind)
 
-
-class NoArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    """For requests that take no arguments."""
+    def kinds(self) -> list[str]:
+        return sorted(self._routes)

@@ -25,7 +25,9 @@ from hub_core.passwords import (
     password_problem,
     verify_password,
 )
-from hub_core.sessions import Role, Session, Sessions, session_topic
+from hub_core.protocol import Role, session_topic
+from hub_core.schema import EndReason, EventKind, Registered, SessionEnded
+from hub_core.sessions import Session, Sessions
 from hub_core.storage import KeyExists, Repository
 
 log = logging.getLogger(__name__)
@@ -156,7 +158,7 @@ class Accounts:
         # Verifying against this when the user does not exist keeps timing the same.
         self._dummy_hash = hash_password("not a real password", self.cost)
 
-    async def register(self, role: Role, user: str, password: str) -> dict[str, Any]:
+    async def register(self, role: Role, user: str, password: str) -> Registered:
         user = normalize_name(user)
         problem = name_problem(user)
         if problem:
@@ -178,7 +180,7 @@ class Accounts:
             self._refuse_taken(role, key, user)
             raise
         log.info("Registered %s %r", role, user)
-        return {"user": user, "role": role}
+        return Registered(user=user, role=role)
 
     def _refuse_taken(self, role: Role, key: str, user: str) -> None:
         if self.repo.contains(TABLES[role], key):
@@ -206,19 +208,19 @@ class Accounts:
             raise RequestRefused(Code.BAD_CREDENTIALS, f"Wrong {role} name or password.")
         session, replaced = self.sessions.open(role, key, record["name"])
         if replaced is not None:
-            self._tell_ended(replaced, "replaced")
+            self._tell_ended(replaced, EndReason.REPLACED)
         log.info("%s %r logged in", role.capitalize(), session.user)
         return session
 
     def logout(self, session: Session) -> None:
         self.sessions.close(session.token)
-        self._tell_ended(session, "logout")
+        self._tell_ended(session, EndReason.LOGOUT)
         if self.on_logout is not None:
             self.on_logout(session)
 
-    def _tell_ended(self, session: Session, reason: str) -> None:
-        data = {"session_id": session.session_id, "reason": reason}
-        self.publish(session_topic(session.role, session.key), "session_ended", data)
+    def _tell_ended(self, session: Session, reason: EndReason) -> None:
+        data = SessionEnded(session_id=session.session_id, reason=reason)
+        self.publish(session_topic(session.role, session.key), EventKind.SESSION_ENDED, data)
 
     # -- games played (the lobby reports them; reviews need one) ---------------------------
 

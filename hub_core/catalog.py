@@ -12,10 +12,20 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
+
 from hub_core.codes import Code
 from hub_core.errors import RequestRefused
 from hub_core.packages import FileEntry, Manifest, PackageError, Version, check_newer, version_hint
 from hub_core.packages.index import index_to_wire
+from hub_core.schema import (
+    GameDetails,
+    GameSummary,
+    MyReview,
+    ReviewResult,
+    ReviewView,
+    VersionHintReply,
+)
 from hub_core.sessions import Session
 from hub_core.storage import Repository
 
@@ -66,13 +76,13 @@ class Catalog:
             raise RequestRefused(Code.NO_SUCH_GAME, f"{name} has no version {version}.")
         return record
 
-    def version_hint(self, name: str) -> dict[str, Any]:
+    def version_hint(self, name: str) -> VersionHintReply:
         record = self.repo.get(GAMES, name)
-        return version_hint([v["version"] for v in record["versions"]] if record else [])
+        hint = version_hint([v["version"] for v in record["versions"]] if record else [])
+        return msgspec.convert(hint, VersionHintReply)
 
     @staticmethod
-    def summary(game: dict[str, Any]) -> dict[str, Any]:
-        """What a store list shows for one game."""
+    def _summary_fields(game: dict[str, Any]) -> dict[str, Any]:
         manifest = game["versions"][-1]["manifest"]
         return {
             "name": game["name"],
@@ -89,20 +99,24 @@ class Catalog:
             "updated": game["updated"],
         }
 
-    def store(self) -> list[dict[str, Any]]:
-        games = [g for g in self.repo.all(GAMES).values() if g["status"] == "active"]
-        return sorted(
-            (self.summary(g) for g in games), key=lambda g: str(g["display_name"]).casefold()
-        )
+    @classmethod
+    def summary(cls, game: dict[str, Any]) -> GameSummary:
+        """What a store list shows for one game."""
+        return msgspec.convert(cls._summary_fields(game), GameSummary)
 
-    def details_of(self, game: dict[str, Any]) -> dict[str, Any]:
+    def store(self) -> list[GameSummary]:
+        games = [g for g in self.repo.all(GAMES).values() if g["status"] == "active"]
+        return sorted((self.summary(g) for g in games), key=lambda g: g.display_name.casefold())
+
+    def details_of(self, game: dict[str, Any]) -> GameDetails:
         """Everything about a game: every version's manifest (newest first) and the reviews."""
-        return self.summary(game) | {
+        fields = self._summary_fields(game) | {
             "versions": list(reversed(game["versions"])),
             "reviews": game.get("reviews", []),
         }
+        return msgspec.convert(fields, GameDetails)
 
-    def my_games(self, developer: Session) -> list[dict[str, Any]]:
+    def my_games(self, developer: Session) -> list[GameDetails]:
         mine = [g for g in self.repo.all(GAMES).values() if g["author"] == developer.key]
         return [self.details_of(g) for g in sorted(mine, key=lambda g: g["name"])]
 
@@ -192,7 +206,7 @@ def review_problem(rating: int, text: str) -> str | None:
 
 async def add_review(
     catalog: Catalog, player: Session, played: int, name: str, rating: int, text: str
-) -> dict[str, Any]:
+) -> ReviewResult:
     """One review per player and game, replaced by a later one; only after playing."""
     game = catalog.game(name)
     if played <= 0:
@@ -216,20 +230,20 @@ async def add_review(
     game["review_count"] = len(reviews)
     game["avg_rating"] = round(sum(r["rating"] for r in reviews) / len(reviews), 2)
     await catalog.repo.put(GAMES, name, game)
-    return {
-        "name": name,
-        "avg_rating": game["avg_rating"],
-        "review_count": len(reviews),
-        "review": review,
-    }
+    return ReviewResult(
+        name=name,
+        avg_rating=game["avg_rating"],
+        review_count=len(reviews),
+        review=msgspec.convert(review, ReviewView),
+    )
 
 
-def reviews_by(catalog: Catalog, player: Session) -> list[dict[str, Any]]:
+def reviews_by(catalog: Catalog, player: Session) -> list[MyReview]:
     """A player's own reviews, newest first, with the game they are about."""
     found = [
-        {"game": g["name"], "display_name": display_name(g)} | r
+        msgspec.convert({"game": g["name"], "display_name": display_name(g)} | r, MyReview)
         for g in catalog.repo.all(GAMES).values()
         for r in g.get("reviews", [])
         if r.get("key") == player.key
     ]
-    return sorted(found, key=lambda r: -float(r["time"]))
+    return sorted(found, key=lambda r: -r.time)

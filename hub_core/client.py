@@ -12,22 +12,23 @@ import contextlib
 import itertools
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import msgspec
 import zmq
 import zmq.asyncio
 from zmq.utils.monitor import parse_monitor_message
 
-from hub_core import protocol
+from hub_core import protocol, schema
+from hub_core._client_requests import HubRequests
 from hub_core._events import EventStream, OnEvent, OnGap, Subscription
 from hub_core._ratelog import RateLimitedLog
 from hub_core.codes import Code
 from hub_core.endpoints import HubAddress, parse_endpoint
 from hub_core.errors import GameHubError, HubKeyUnproven, HubUnreachable, RequestRefused
 from hub_core.keys import KnownHubs, fingerprint
-from hub_core.sessions import Role, session_topic
+from hub_core.protocol import Role, session_topic
+from hub_core.schema import SessionInfo
 
 log = logging.getLogger(__name__)
 
@@ -35,16 +36,9 @@ DEFAULT_TIMEOUT = 3.0
 DEFAULT_RETRIES = 2
 HELLO_TIMEOUT = 2.0
 
+R = TypeVar("R")
 
-@dataclass(frozen=True)
-class SessionInfo:
-    """The logged-in user, as the hub confirmed it."""
-
-    token: str
-    session_id: str
-    user: str
-    role: Role
-    key: str
+__all__ = ["HubClient", "SessionInfo", "fetch_hello", "probe_hub"]
 
 
 async def fetch_hello(address: HubAddress, *, timeout: float = HELLO_TIMEOUT) -> protocol.Hello:
@@ -111,7 +105,7 @@ async def prove_key(
         raise HubKeyUnproven(hello.name, str(address), fingerprint(hello.key))
 
 
-class HubClient:
+class HubClient(HubRequests):
     """One connection to one hub; use it from a single asyncio loop."""
 
     def __init__(
@@ -216,10 +210,28 @@ class HubClient:
 
     # -- requests ---------------------------------------------------------------------
 
-    async def request(
+    async def call(self, req: schema.Request[R], *, timeout: float | None = None) -> R:
+        """Sends one request and returns its reply as the request's reply type.
+
+        Raises RequestRefused or HubUnreachable, or GameHubError for a reply of the wrong
+        shape (a hub of another version).
+        """
+        result = await self._request(req.kind, req, idempotent=req.idempotent, timeout=timeout)
+        try:
+            return cast(R, msgspec.convert(result, req.reply))
+        except msgspec.ValidationError as exc:
+            raise GameHubError(
+                f"The hub {self.hello.name!r} answered {req.kind} in a shape this app does not "
+                f"understand ({exc}); update the older one."
+            ) from None
+
+    async def _request(
         self, kind: str, args: Any = None, *, idempotent: bool = True, timeout: float | None = None
     ) -> Any:
-        """Sends one request and returns its result; raises RequestRefused or HubUnreachable."""
+        """Sends one request and returns its raw result; raises RequestRefused or HubUnreachable.
+
+        Only ``call`` and tests that send what a typed method cannot (a stranger's frames)
+        use it."""
         wait = timeout or self.timeout
         attempts = 1 + (self.retries if idempotent else 0)
         token = self.session.token if self.session else ""
@@ -278,37 +290,34 @@ class HubClient:
 
     # -- accounts ---------------------------------------------------------------------
 
-    async def register(self, role: Role, user: str, password: str) -> None:
-        args = {"role": role, "user": user, "password": password}
-        await self.request("register", args, idempotent=False)
-
     async def login(
         self, role: Role, user: str, password: str, *, watch: bool = True
     ) -> SessionInfo:
         """Logs in; with ``watch``, a later login elsewhere ends this session and says so."""
-        result = await self.request("login", {"role": role, "user": user, "password": password})
-        self.session = msgspec.convert(result, SessionInfo)
+        self.session = await self.call(schema.Login(role=role, user=user, password=password))
         if watch:
             self.subscribe(session_topic(role, self.session.key), self._on_session_event)
         return self.session
 
-    async def logout(self) -> None:
+    async def logout(self, *, timeout: float | None = None) -> None:
         """Ends the session; if the hub does not answer, it is forgotten here anyway (the
         hub drops it when it expires), so the user is never stuck logged in."""
         if self.session is None:
             return
         try:
-            await self.request("logout")
+            await self.call(schema.Logout(), timeout=timeout)
         finally:
             self.session = None
 
     def _on_session_event(self, event: protocol.Event) -> None:
-        data = event.data if isinstance(event.data, dict) else {}
-        if self.session is None or data.get("session_id") != self.session.session_id:
+        data = schema.event_data(event)
+        if not isinstance(data, schema.SessionEnded):
+            return
+        if self.session is None or data.session_id != self.session.session_id:
             return
         self.session = None
         why = "This account logged in elsewhere, so you were logged out here."
-        if data.get("reason") != "replaced":
+        if data.reason is not schema.EndReason.REPLACED:
             why = "You were logged out."
         if self.on_session_ended is not None:
             self.on_session_ended(why)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from hub_core.hub import Hub, HubConfig, HubEndpoints
+from hub_core.schema import RoomView
 
 log = logging.getLogger(__name__)
 
@@ -51,13 +52,13 @@ class HubStatus:
     """What the hosting app shows about its hub (read-only, a copy)."""
 
     players: list[str]  # online players' names, sorted case-insensitively
-    rooms: list[dict[str, Any]]  # open rooms' snapshots, oldest first
+    rooms: list[RoomView]  # open rooms' snapshots, oldest first
 
 
 async def _status(hub: Hub) -> HubStatus:
     """On the hub's loop, where its sessions and lobby live."""
     players = sorted({s.user for s in hub.sessions.online("player")}, key=str.casefold)
-    return HubStatus(players, list(hub.lobby.list()["rooms"]))
+    return HubStatus(players, hub.lobby.list().rooms)
 
 
 class HubThread:

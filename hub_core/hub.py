@@ -30,6 +30,7 @@ from hub_core.passwords import DEFAULT_COST, HashCost
 from hub_core.paths import AppPaths, app_paths
 from hub_core.protocol import HUB_TOPIC
 from hub_core.samples import publish_samples
+from hub_core.schema import EventKind, HubStopping
 from hub_core.sessions import Session, Sessions
 from hub_core.storage import Repository, open_repository
 from hub_core.unpacked import Unpacked
@@ -211,7 +212,7 @@ class Hub:
         self._reaper.cancel()
         await self.lobby.stop()
         await self.callback.stop()
-        self.wire.publish(HUB_TOPIC, "hub_stopping", {"name": self.name})
+        self.wire.publish(HUB_TOPIC, EventKind.HUB_STOPPING, HubStopping(name=self.name))
         if self._announcer is not None:
             await self._announcer.stop()
         self.sessions.close_all()

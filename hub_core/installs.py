@@ -32,6 +32,7 @@ from hub_core.packages import (
     Limits,
     Manifest,
     PackageError,
+    check_blocks,
     check_index,
     hash_file,
     parse_manifest,
@@ -45,7 +46,7 @@ from hub_core.publishing import (
     block_sources,
     run_window,
 )
-from hub_core.uploads import check_blocks
+from hub_core.schema import InstallOffer
 
 INSTALL_FILE = "install.json"
 
@@ -111,29 +112,28 @@ async def install(
     version: str | None = None,
 ) -> InstallResult:
     """Installs or updates ``name`` to the hub's latest version, or to ``version`` (a room's)."""
-    args = {"name": name} | ({"version": version} if version else {})
-    offer = await client.request("install_begin", args)
+    offer = await client.install_begin(name, version or None)
     manifest, index = _check_offer(offer, limits or Limits())
     current = read_installed(games_root, name)
     previous = current.version if current else None
     total = sum(e.size for e in index)
-    if current is not None and current.version == offer["version"]:
-        return InstallResult(name, offer["version"], previous, 0, total)
+    if current is not None and current.version == offer.version:
+        return InstallResult(name, offer.version, previous, 0, total)
     folder = game_folder(games_root, name)
-    build = _Build(client, folder / ".download", offer["version"], progress)
+    build = _Build(client, folder / ".download", offer.version, progress)
     local = block_sources(current.folder, current.index) if current else {}
     fetched = await build.run(index, local)
-    await asyncio.to_thread(_swap_in, folder, offer["version"], manifest, index, build)
-    return InstallResult(name, offer["version"], previous, fetched, total)
+    await asyncio.to_thread(_swap_in, folder, offer.version, manifest, index, build)
+    return InstallResult(name, offer.version, previous, fetched, total)
 
 
-def _check_offer(offer: dict[str, Any], limits: Limits) -> tuple[Manifest, list[FileEntry]]:
+def _check_offer(offer: InstallOffer, limits: Limits) -> tuple[Manifest, list[FileEntry]]:
     """The hub is trusted no more than a stranger: its index gets the same checks."""
     try:
-        index = index_from_wire(offer["index"])
+        index = index_from_wire(offer.index)
         check_index(index, limits)
         check_blocks(index)
-        manifest = parse_manifest(offer["manifest"], files={e.path for e in index})
+        manifest = parse_manifest(offer.manifest, files={e.path for e in index})
     except PackageError as exc:
         raise GameHubError(f"The hub offered a package that fails the checks: {exc}") from None
     return manifest, index
@@ -171,9 +171,8 @@ class _Build:
         done = [0]
 
         async def fetch(batch: list[str]) -> None:
-            args = {"hashes": batch}
-            reply = await self.client.request("fetch_blocks", args, timeout=BLOCK_TIMEOUT)
-            found: list[bytes] = reply["blocks"]
+            reply = await self.client.fetch_blocks(batch, timeout=BLOCK_TIMEOUT)
+            found = reply.blocks
             if len(found) != len(batch):
                 raise GameHubError("The hub answered with the wrong number of blocks.")
             await asyncio.to_thread(_place_all, list(zip(batch, found, strict=True)), todo)

@@ -30,8 +30,9 @@ from hub_core.gameprocs import (
 )
 from hub_core.lobby_callback import GameFinished
 from hub_core.packages import index_from_wire
-from hub_core.protocol import ROOMS_TOPIC
+from hub_core.protocol import ROOMS_TOPIC, room_topic
 from hub_core.rooms import Room, RoomState
+from hub_core.schema import ChatLine, Empty, EventKind, HeartbeatReply, RoomList, RoomReply
 from hub_core.sessions import Session
 from hub_core.unpacked import Unpacked
 
@@ -45,9 +46,7 @@ PLAYERS = "players"  # Accounts owns this table; _api_rooms still reads it
 
 Publish = Callable[[str, str, Any], int]
 
-
-def room_topic(room_id: str) -> str:
-    return f"room/{room_id}"
+__all__ = ["Lobby", "LobbyConfig", "room_topic"]
 
 
 @dataclass
@@ -93,24 +92,24 @@ class Lobby:
 
     # -- rooms -----------------------------------------------------------------------
 
-    def list(self) -> dict[str, Any]:
+    def list(self) -> RoomList:
         open_rooms = [r.snapshot() for r in self.rooms.values() if r.state is not RoomState.CLOSED]
-        return {
-            "rooms": sorted(open_rooms, key=lambda r: r["created"]),
-            "seq": self.topic_seq(ROOMS_TOPIC),
-            "incarnation": self.incarnation,
-        }
+        return RoomList(
+            rooms=sorted(open_rooms, key=lambda r: r.created),
+            seq=self.topic_seq(ROOMS_TOPIC),
+            incarnation=self.incarnation,
+        )
 
-    def get(self, room_id: str) -> dict[str, Any]:
+    def get(self, room_id: str) -> RoomReply:
         room = self._room(room_id)
         seq = self.topic_seq(room_topic(room_id))
-        return {"room": room.snapshot(), "seq": seq, "incarnation": self.incarnation}
+        return RoomReply(room=room.snapshot(), seq=seq, incarnation=self.incarnation)
 
-    def mine(self, player: Session) -> dict[str, Any] | None:
+    def mine(self, player: Session) -> RoomReply | None:
         room_id = self._member_of.get(player.key)
         return self.get(room_id) if room_id in self.rooms else None
 
-    async def create(self, player: Session, game_name: str) -> dict[str, Any]:
+    async def create(self, player: Session, game_name: str) -> RoomReply:
         """Starts the game's server first; the room exists once the server listens."""
         self._must_be_free(player)
         game = self.catalog.active_game(game_name)
@@ -168,7 +167,7 @@ class Lobby:
         self._changed(room)
         return self.get(room_id)
 
-    def join(self, player: Session, room_id: str) -> dict[str, Any]:
+    def join(self, player: Session, room_id: str) -> RoomReply:
         room = self._room(room_id)
         if self._member_of.get(player.key) not in (None, room_id):
             self._must_be_free(player)
@@ -177,16 +176,16 @@ class Lobby:
         self._changed(room)
         return self.get(room_id)
 
-    async def leave(self, player: Session, room_id: str) -> dict[str, Any]:
+    async def leave(self, player: Session, room_id: str) -> Empty:
         room = self._room(room_id)
         room.leave(player.key)
         self._exit(player.key)
         await self._after(room)
-        return {}
+        return Empty()
 
     async def ready(
         self, player: Session, room_id: str, ready: bool, installed: str | None
-    ) -> dict[str, Any]:
+    ) -> RoomReply:
         """Ready means "I have this room's exact version installed"; the app says which it has."""
         room = self._room(room_id)
         if ready and installed != room.version:
@@ -200,21 +199,21 @@ class Lobby:
         await self._after(room)
         return self.get(room_id)
 
-    async def propose(self, player: Session, room_id: str) -> dict[str, Any]:
+    async def propose(self, player: Session, room_id: str) -> RoomReply:
         room = self._room(room_id)
         if room.propose(player.key):
             await self.accounts.record_played(room.game, list(room.players))
         await self._after(room)
         return self.get(room_id)
 
-    async def respond(self, player: Session, room_id: str, accept: bool) -> dict[str, Any]:
+    async def respond(self, player: Session, room_id: str, accept: bool) -> RoomReply:
         room = self._room(room_id)
         if room.respond(player.key, accept):
             await self.accounts.record_played(room.game, list(room.players))
         await self._after(room)
         return self.get(room_id)
 
-    def chat(self, player: Session, room_id: str, text: str) -> dict[str, Any]:
+    def chat(self, player: Session, room_id: str, text: str) -> ChatLine:
         """A line of chat to everyone in the room (on the room's topic, kind "chat")."""
         room = self._room(room_id)
         if player.key not in room.players:
@@ -222,14 +221,14 @@ class Lobby:
         text = " ".join(text.split())[:MAX_CHAT]
         if not text:
             raise RequestRefused(Code.BAD_REQUEST, "A chat message cannot be empty.")
-        line = {"from": player.user, "text": text, "time": time.time()}
-        self.publish(room_topic(room_id), "chat", line)
+        line = ChatLine(sender=player.user, text=text, time=time.time())
+        self.publish(room_topic(room_id), EventKind.CHAT, line)
         self._beat(player.key)
         return line
 
-    def heartbeat(self, player: Session) -> dict[str, Any]:
+    def heartbeat(self, player: Session) -> HeartbeatReply:
         self._beat(player.key)
-        return {"room": self._member_of.get(player.key)}
+        return HeartbeatReply(room=self._member_of.get(player.key))
 
     async def player_gone(self, key: str) -> None:
         """A player logged out, was replaced elsewhere, or stopped answering."""
@@ -312,8 +311,8 @@ class Lobby:
 
     def _changed(self, room: Room) -> None:
         snapshot = room.snapshot()
-        self.publish(room_topic(room.id), "room", snapshot)
-        kind = "room_removed" if room.state is RoomState.CLOSED else "room"
+        self.publish(room_topic(room.id), EventKind.ROOM, snapshot)
+        kind = EventKind.ROOM_REMOVED if room.state is RoomState.CLOSED else EventKind.ROOM
         self.publish(ROOMS_TOPIC, kind, snapshot)
 
     def _room(self, room_id: str) -> Room:

@@ -15,47 +15,48 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from hub_core import protocol
+from hub_core import protocol, schema
 from hub_core.client import HubClient
 from hub_core.errors import GameHubError, HubUnreachable, RequestRefused
 from hub_core.gameprocs import game_command
 from hub_core.installs import Installed
-from hub_core.lobby import room_topic
+from hub_core.protocol import room_topic
+from hub_core.schema import ChatLine, RoomView
 
 log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 2.0
 
-OnRoom = Callable[[dict[str, Any]], None]
+OnRoom = Callable[[RoomView], None]
+OnChat = Callable[[ChatLine], None]
 
 
 class RoomWatch:
     """Calls ``on_room(snapshot)`` with the room's state now and after every change."""
 
     def __init__(
-        self, client: HubClient, room_id: str, on_room: OnRoom, on_chat: OnRoom | None = None
+        self, client: HubClient, room_id: str, on_room: OnRoom, on_chat: OnChat | None = None
     ) -> None:
         self.client = client
         self.room_id = room_id
         self.on_room = on_room
         self.on_chat = on_chat
-        self.room: dict[str, Any] | None = None
+        self.room: RoomView | None = None
         self._resync: asyncio.Task[None] | None = None
 
-    async def start(self) -> dict[str, Any]:
+    async def start(self) -> RoomView:
         self._sub = self.client.subscribe(room_topic(self.room_id), self._on_event, self._on_gap)
         await asyncio.sleep(0.05)  # let the subscription reach the hub before the snapshot
         return await self.refresh()
 
-    async def refresh(self) -> dict[str, Any]:
+    async def refresh(self) -> RoomView:
         """Fetches a snapshot; events up to its sequence number are already in it."""
-        reply = await self.client.request("room_get", {"room": self.room_id})
-        seq, incarnation = int(reply["seq"]), str(reply.get("incarnation", ""))
-        if not self._sub.is_current(seq, incarnation) and self.room is not None:
+        reply = await self.client.room_get(self.room_id)
+        if not self._sub.is_current(reply.seq, reply.incarnation) and self.room is not None:
             return self.room  # a newer event arrived while the snapshot was on its way
-        self._sub.expect(seq, incarnation)
-        self._show(reply["room"])
-        return dict(reply["room"])
+        self._sub.expect(reply.seq, reply.incarnation)
+        self._show(reply.room)
+        return reply.room
 
     def stop(self) -> None:
         self.client.unsubscribe(room_topic(self.room_id))
@@ -63,12 +64,11 @@ class RoomWatch:
             self._resync.cancel()
 
     def _on_event(self, event: protocol.Event) -> None:
-        if not isinstance(event.data, dict):
-            return
-        if event.kind == "room":
-            self._show(event.data)
-        elif event.kind == "chat" and self.on_chat is not None:
-            self.on_chat(event.data)
+        data = schema.event_data(event)
+        if isinstance(data, RoomView):
+            self._show(data)
+        elif isinstance(data, ChatLine) and self.on_chat is not None:
+            self.on_chat(data)
 
     def _on_gap(self, topic: str, last: int, got: int) -> None:
         log.info("Missed room events before %d; fetching a fresh snapshot", got)
@@ -78,7 +78,7 @@ class RoomWatch:
         with contextlib.suppress(RequestRefused, HubUnreachable):
             await self.refresh()
 
-    def _show(self, room: dict[str, Any]) -> None:
+    def _show(self, room: RoomView) -> None:
         self.room = room
         self.on_room(room)
 
@@ -105,23 +105,23 @@ class Heartbeat:
     async def _beat(self) -> None:
         while True:
             try:
-                await self.client.request("heartbeat", timeout=self.interval)
+                await self.client.heartbeat(timeout=self.interval)
             except (HubUnreachable, RequestRefused) as exc:
                 log.info("Heartbeat not answered: %s", exc)
             await asyncio.sleep(self.interval)
 
 
-def client_env(client: HubClient, room: dict[str, Any], installed: Installed) -> dict[str, str]:
+def client_env(client: HubClient, room: RoomView, installed: Installed) -> dict[str, str]:
     """The game contract's environment for a client (DESIGN §5)."""
     session = client.session
     if session is None:
         raise GameHubError("Log in as a player to play.")
     return os.environ | {
         "GAME_HOST": client.address.host,
-        "GAME_PORT": str(room["server_port"]),
-        "ROOM_ID": str(room["id"]),
-        "GAME_NAME": str(room["game"]),
-        "GAME_VERSION": str(room["version"]),
+        "GAME_PORT": str(room.server_port),
+        "ROOM_ID": room.id,
+        "GAME_NAME": room.game,
+        "GAME_VERSION": room.version,
         "PLAYER_NAME": session.user,
         "PLAYER_USERNAME": session.user,
         "PYTHONUNBUFFERED": "1",
@@ -129,16 +129,16 @@ def client_env(client: HubClient, room: dict[str, Any], installed: Installed) ->
 
 
 async def start_game_client(
-    client: HubClient, room: dict[str, Any], installed: Installed, *, pipe: bool = False
+    client: HubClient, room: RoomView, installed: Installed, *, pipe: bool = False
 ) -> asyncio.subprocess.Process:
     """Starts the installed game's client for ``room``.
 
     With ``pipe`` its stdin/stdout/stderr are pipes (the app's console); without, it
     shares this process's terminal (``gamehub play``).
     """
-    if installed.version != room["version"]:
+    if installed.version != room.version:
         raise GameHubError(
-            f"This room plays version {room['version']}; version {installed.version} is installed."
+            f"This room plays version {room.version}; version {installed.version} is installed."
         )
     entry = installed.folder / str(installed.manifest["entry_client"])
     if not entry.is_file():

@@ -8,7 +8,7 @@ Every reply is one frame holding a ``Reply``; every event is two frames, topic a
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
@@ -36,6 +36,25 @@ TOPIC_END = b"\x00"
 HUB_TOPIC = "hub"  # the hub itself: players online, shutting down
 STORE_TOPIC = "store"  # games published, updated, removed; new reviews
 ROOMS_TOPIC = "rooms"  # the lobby's room list
+
+# The two account books; a session belongs to one of them.
+Role = Literal["developer", "player"]
+ROLES: tuple[Role, ...] = ("developer", "player")
+
+# One request carries at most this many bytes of blocks, and this many blocks: small
+# files travel many to a message instead of one request each (both ways).
+BATCH_BYTES = 2 * 1024 * 1024
+MAX_BATCH = 1024
+
+
+def room_topic(room_id: str) -> str:
+    """A room's own topic: the whole room on every change, and its chat."""
+    return f"room/{room_id}"
+
+
+def session_topic(role: Role, key: str) -> str:
+    """The event topic on which a user's sessions are told they ended."""
+    return f"session/{role}/{key}"
 
 
 class Envelope(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

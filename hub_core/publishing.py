@@ -29,7 +29,7 @@ from hub_core.packages import (
     index_to_wire,
     load_package,
 )
-from hub_core.uploads import BATCH_BYTES, MAX_BATCH
+from hub_core.protocol import BATCH_BYTES, MAX_BATCH
 
 # Requests in flight at once: enough to keep the link busy, few enough to bound memory.
 WINDOW = 6
@@ -73,24 +73,13 @@ async def publish(
             None, prepare, Path(source), limits or Limits(), Path(scratch), None
         )
         if version is None:
-            hint = await client.request("version_hint", {"name": manifest.name})
-            version = str(hint["suggested"])
-        begun = await client.request(
-            "publish_begin",
-            {
-                "version": version,
-                "manifest": manifest.to_dict(),
-                "index": index_to_wire(index),
-            },
-        )
-        missing = [str(h) for h in begun["missing"]]
-        sent = await _send_all(client, begun["transfer"], folder, index, missing, progress)
-        result = await client.request(
-            "publish_commit", {"transfer": begun["transfer"]}, idempotent=False
-        )
+            version = (await client.version_hint(manifest.name)).suggested
+        begun = await client.publish_begin(version, manifest.to_dict(), index_to_wire(index))
+        sent = await _send_all(client, begun.transfer, folder, index, begun.missing, progress)
+        result = await client.publish_commit(begun.transfer)
     total = sum(e.size for e in index)
     return PublishResult(
-        name=result["name"], version=result["version"], total_bytes=total, sent_bytes=sent
+        name=result.name, version=result.version, total_bytes=total, sent_bytes=sent
     )
 
 
@@ -156,8 +145,8 @@ async def _send_all(
     async def send(batch: list[str]) -> None:
         read = [sources[d].read for d in batch]
         data = await loop.run_in_executor(None, lambda: [r() for r in read])
-        args = {"transfer": transfer, "blocks": list(zip(batch, data, strict=True))}
-        await client.request("upload_blocks", args, timeout=BLOCK_TIMEOUT)
+        blocks = list(zip(batch, data, strict=True))
+        await client.upload_blocks(transfer, blocks, timeout=BLOCK_TIMEOUT)
         done[0] += sum(len(d) for d in data)
         if progress is not None:
             progress(done[0], total)

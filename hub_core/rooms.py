@@ -13,18 +13,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from hub_core.codes import Code
 from hub_core.errors import RequestRefused
+from hub_core.schema import RoomState, RoomView
 
-
-class RoomState(StrEnum):
-    WAITING = "waiting"
-    PROPOSED = "proposed"
-    IN_GAME = "in_game"
-    CLOSED = "closed"
+__all__ = ["Room", "RoomState"]
 
 
 @dataclass
@@ -132,27 +127,27 @@ class Room:
 
     # -- views -----------------------------------------------------------------------
 
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self) -> RoomView:
         """Everything members see; the same shape in events and replies."""
-        return {
-            "id": self.id,
-            "game": self.game,
-            "version": self.version,
-            "display_name": self.display_name,
-            "type": self.type,
-            "min_players": self.min_players,
-            "max_players": self.max_players,
-            "owner": self.names.get(self.owner, self.owner),
-            "players": [self.names[p] for p in self.players],
-            "ready": [self.names[p] for p in self.players if p in self.ready],
-            "accepted": [self.names[p] for p in self.players if p in self.accepted],
-            "state": self.state.value,
-            "server_port": self.server_port,
-            "matches": self.matches,
-            "last_results": self.last_results,
-            "closed_reason": self.closed_reason,
-            "created": self.created,
-        }
+        return RoomView(
+            id=self.id,
+            game=self.game,
+            version=self.version,
+            display_name=self.display_name,
+            type=self.type,
+            min_players=self.min_players,
+            max_players=self.max_players,
+            owner=self.names.get(self.owner, self.owner),
+            players=[self.names[p] for p in self.players],
+            ready=[self.names[p] for p in self.players if p in self.ready],
+            accepted=[self.names[p] for p in self.players if p in self.accepted],
+            state=self.state,
+            server_port=self.server_port,
+            matches=self.matches,
+            last_results=self.last_results,
+            closed_reason=self.closed_reason,
+            created=self.created,
+        )
 
     # -- helpers ---------------------------------------------------------------------
 

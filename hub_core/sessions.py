@@ -10,13 +10,12 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
 
 from hub_core.codes import Code
 from hub_core.errors import RequestRefused
+from hub_core.protocol import ROLES, Role, session_topic
 
-Role = Literal["developer", "player"]
-ROLES: tuple[Role, ...] = ("developer", "player")
+__all__ = ["ROLES", "Role", "Session", "Sessions", "session_topic"]
 
 # How many ended tokens we remember, to tell their owners why (not just "unknown token").
 _ENDED_MEMORY = 4096
@@ -48,11 +47,6 @@ class Session:
     key: str  # the account's key (case-folded name)
     created: float
     last_seen: float = field(default=0.0)
-
-
-def session_topic(role: Role, key: str) -> str:
-    """The event topic on which a user's sessions are told they ended."""
-    return f"session/{role}/{key}"
 
 
 class Sessions:

@@ -28,18 +28,16 @@ from hub_core.packages import (
     Manifest,
     PackageError,
     Version,
-    block_problem,
+    check_blocks,
     check_index,
     index_from_wire,
     parse_manifest,
 )
-from hub_core.packages._errors import Problems
+from hub_core.protocol import BATCH_BYTES, MAX_BATCH
+from hub_core.schema import Published, PublishOffer, Stored
 from hub_core.sessions import Session
 
-# One request carries at most this many bytes of blocks, and this many blocks: small
-# files travel many to a message instead of one request each.
-BATCH_BYTES = 2 * 1024 * 1024
-MAX_BATCH = 1024
+__all__ = ["BATCH_BYTES", "MAX_BATCH", "Upload", "Uploads"]
 # Received blocks are flushed to disk in the background of the upload every this many bytes.
 SYNC_EVERY_BYTES = 16 * 1024 * 1024
 # Uploads idle this long are forgotten (their blocks stay and count on the next try).
@@ -66,15 +64,6 @@ class Upload:
         return ", ".join(repr(n) for n in names[:3]) + (" …" if len(names) > 3 else "")
 
 
-def check_blocks(entries: list[FileEntry]) -> None:
-    problems = Problems()
-    for entry in entries:
-        problem = block_problem(entry)
-        if problem:
-            problems.add(problem)
-    problems.raise_if_any()
-
-
 class Uploads:
     """The hub's uploads in progress; methods run on the hub's loop."""
 
@@ -86,7 +75,7 @@ class Uploads:
 
     async def begin(
         self, developer: Session, version: str, manifest: dict[str, Any], index: Any
-    ) -> dict[str, Any]:
+    ) -> PublishOffer:
         """Checks everything that can be checked before any content arrives."""
         self._forget_idle()
         try:
@@ -111,16 +100,13 @@ class Uploads:
             needed=set(missing),
         )
         self._uploads[upload.id] = upload
-        return {
-            "transfer": upload.id,
-            "name": parsed.name,
-            "version": str(checked),
-            "missing": missing,
-        }
+        return PublishOffer(
+            transfer=upload.id, name=parsed.name, version=str(checked), missing=missing
+        )
 
     async def blocks(
         self, developer: Session, transfer: str, items: list[tuple[str, bytes]]
-    ) -> dict[str, Any]:
+    ) -> Stored:
         """Stores a batch of blocks; a block sent twice (a retry) is fine."""
         upload = self._upload(developer, transfer)
         if sum(len(data) for _, data in items) > BATCH_BYTES or len(items) > MAX_BATCH:
@@ -151,9 +137,9 @@ class Uploads:
             pending, upload.unsynced, upload.unsynced_bytes = upload.unsynced, [], 0
             await asyncio.to_thread(self._blocks.sync, pending)
         upload.touched = time.monotonic()
-        return {"stored": len(items)}
+        return Stored(stored=len(items))
 
-    async def commit(self, developer: Session, transfer: str) -> dict[str, Any]:
+    async def commit(self, developer: Session, transfer: str) -> Published:
         upload = self._upload(developer, transfer)
         if upload.needed:
             example = upload.paths_of(next(iter(upload.needed)))
@@ -167,7 +153,7 @@ class Uploads:
             developer, upload.manifest, upload.version, upload.index
         )
         self._uploads.pop(upload.id, None)
-        return {"name": game["name"], "version": str(upload.version)}
+        return Published(name=game["name"], version=str(upload.version))
 
     def _check_files(self, upload: Upload) -> None:
         """Every file's hash and size over its blocks, and the manifest is manifest.json."""

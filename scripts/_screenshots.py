@@ -169,29 +169,28 @@ async def _play_and_review(context: AppContext) -> None:
     """ann (the window's player) and bob start a match of ada_rps, then both review it."""
     from hub_core.client import HubClient
 
-    ann = context.player
+    ann = context.player.hub()
     bob = await HubClient.connect(context.endpoint)
     await bob.register("player", "bob", PASSWORD)
     await bob.login("player", "bob", PASSWORD, watch=False)
-    room = (await ann.request("create_room", {"name": "ada_rps"}, timeout=30))["room"]
-    await bob.request("join_room", {"room": room["id"]})
+    room = (await ann.create_room("ada_rps", timeout=30)).room
+    await bob.join_room(room.id)
     for client in (ann, bob):
-        ready = {"room": room["id"], "ready": True, "installed": room["version"]}
-        await client.request("set_ready", ready)
-    await ann.request("propose_start", {"room": room["id"]})
-    await bob.request("respond_start", {"room": room["id"], "accept": True})
+        await client.set_ready(room.id, True, room.version)
+    await ann.propose_start(room.id)
+    await bob.respond_start(room.id, True)
     praise = "Our class plays it every break."
-    await ann.request("review", {"name": "ada_rps", "rating": 5, "text": praise})
-    await bob.request("review", {"name": "ada_rps", "rating": 4, "text": "Simple, quick, fair."})
+    await ann.review("ada_rps", 5, praise)
+    await bob.review("ada_rps", 4, "Simple, quick, fair.")
     for client in (ann, bob):
-        await client.request("leave_room", {"room": room["id"]})
+        await client.leave_room(room.id)
     await bob.close()
 
 
 def hub_tab(shots: Shots, window: MainWindow) -> None:
     """A room with its game server's log."""
     context = window.context
-    context.net.call(context.player.request("create_room", {"name": "rps"}), timeout=30)
+    context.net.call(context.player.hub().create_room("rps"), timeout=30)
     show_tab(window, 2)
     wait_until(lambda: window.hub_tab.rooms.rowCount() > 0)
     window.hub_tab.rooms.selectRow(0)

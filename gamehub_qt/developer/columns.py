@@ -6,21 +6,23 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
-from gamehub_qt.developer.rows import Column, Row
+from gamehub_qt.developer.rows import Column
 from gamehub_qt.widgets import players_text, stars, when
+from hub_core.schema import GameDetails, GameStatus, ReviewView, VersionView
 from hub_core.units import format_bytes
 
 # Called as translate("MyGames", "...") with literals, so pyside6-lupdate finds the texts.
 translate = QCoreApplication.translate
 
 
-def status_text(status: Any) -> str:
-    return translate("MyGames", "Active") if status == "active" else translate("MyGames", "Removed")
+def status_text(status: GameStatus) -> str:
+    if status is GameStatus.ACTIVE:
+        return translate("MyGames", "Active")
+    return translate("MyGames", "Removed")
 
 
-def rating_text(row: Row) -> str:
-    rating = row.get("avg_rating")
-    return "—" if rating is None else f"{float(rating):.1f} ★"
+def rating_text(row: GameDetails) -> str:
+    return "—" if row.avg_rating is None else f"{row.avg_rating:.1f} ★"
 
 
 def summary(manifest: dict[str, Any]) -> str:
@@ -28,43 +30,43 @@ def summary(manifest: dict[str, Any]) -> str:
     return f"{manifest.get('display_name', '')} — {text}"
 
 
-def game_columns() -> list[Column]:
+def game_columns() -> list[Column[GameDetails]]:
     return [
-        Column(translate("MyGames", "Name"), lambda r: str(r["name"])),
-        Column(translate("MyGames", "Display name"), lambda r: str(r.get("display_name", ""))),
-        Column(translate("MyGames", "Status"), lambda r: status_text(r.get("status"))),
-        Column(translate("MyGames", "Latest version"), lambda r: str(r.get("latest", ""))),
-        Column(translate("MyGames", "Versions"), lambda r: str(len(r.get("versions", []))), True),
+        Column(translate("MyGames", "Name"), lambda r: r.name),
+        Column(translate("MyGames", "Display name"), lambda r: r.display_name),
+        Column(translate("MyGames", "Status"), lambda r: status_text(r.status)),
+        Column(translate("MyGames", "Latest version"), lambda r: r.latest),
+        Column(translate("MyGames", "Versions"), lambda r: str(len(r.versions)), True),
         Column(translate("MyGames", "Rating"), rating_text, True),
-        Column(translate("MyGames", "Reviews"), lambda r: str(r.get("review_count", 0)), True),
+        Column(translate("MyGames", "Reviews"), lambda r: str(r.review_count), True),
     ]
 
 
-def version_columns() -> list[Column]:
+def version_columns() -> list[Column[VersionView]]:
     return [
-        Column(translate("MyGames", "Version"), lambda r: str(r["version"])),
-        Column(translate("MyGames", "Published"), lambda r: when(r.get("uploaded"))),
-        Column(translate("MyGames", "Type"), lambda r: str(r["manifest"].get("type", ""))),
-        Column(translate("MyGames", "Players"), lambda r: players_text(r["manifest"]), True),
-        Column(translate("MyGames", "Files"), lambda r: str(r.get("files", "")), True),
-        Column(translate("MyGames", "Size"), lambda r: format_bytes(int(r.get("bytes", 0))), True),
+        Column(translate("MyGames", "Version"), lambda r: r.version),
+        Column(translate("MyGames", "Published"), lambda r: when(r.uploaded)),
+        Column(translate("MyGames", "Type"), lambda r: str(r.manifest.get("type", ""))),
+        Column(translate("MyGames", "Players"), lambda r: players_text(r.manifest), True),
+        Column(translate("MyGames", "Files"), lambda r: str(r.files), True),
+        Column(translate("MyGames", "Size"), lambda r: format_bytes(r.bytes), True),
         Column(
             translate("MyGames", "Manifest"),
-            lambda r: summary(r["manifest"]),
-            tooltip=lambda r: str(r["manifest"].get("description", "")),
+            lambda r: summary(r.manifest),
+            tooltip=lambda r: str(r.manifest.get("description", "")),
         ),
     ]
 
 
-def review_columns() -> list[Column]:
+def review_columns() -> list[Column[ReviewView]]:
     return [
-        Column(translate("MyGames", "Player"), lambda r: str(r.get("player", ""))),
-        Column(translate("MyGames", "Stars"), lambda r: stars(r.get("rating"))),
-        Column(translate("MyGames", "Review"), lambda r: str(r.get("text", ""))),
-        Column(translate("MyGames", "Version"), lambda r: str(r.get("version", ""))),
-        Column(translate("MyGames", "Date"), lambda r: when(r.get("time"))),
+        Column(translate("MyGames", "Player"), lambda r: r.player),
+        Column(translate("MyGames", "Stars"), lambda r: stars(r.rating)),
+        Column(translate("MyGames", "Review"), lambda r: r.text),
+        Column(translate("MyGames", "Version"), lambda r: r.version),
+        Column(translate("MyGames", "Date"), lambda r: when(r.time)),
     ]
 
 
-def newest_first(reviews: list[Row]) -> list[Row]:
-    return sorted(reviews, key=lambda r: -float(r.get("time", 0)))
+def newest_first(reviews: list[ReviewView]) -> list[ReviewView]:
+    return sorted(reviews, key=lambda r: -r.time)

@@ -28,11 +28,12 @@ from gamehub_qt.developer.rows import RowsModel
 from gamehub_qt.i18n import Retranslated
 from gamehub_qt.widgets import error_label, note_label, set_error
 from hub_core.protocol import STORE_TOPIC
+from hub_core.schema import EventKind, GameDetails, GameRemoved, GameStatus, ReviewResult
 
-LIVE_KINDS = ("review", "game_published", "game_removed")
+LIVE_KINDS = (EventKind.REVIEW, EventKind.GAME_PUBLISHED, EventKind.GAME_REMOVED)
 
 
-def table(model: RowsModel, *, stretch: int) -> QTableView:
+def table(model: RowsModel[Any], *, stretch: int) -> QTableView:
     view = QTableView()
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -146,16 +147,16 @@ class MyGamesPanel(Retranslated, QWidget):
 
     def selected(self) -> str:
         rows = self.games_view.selectionModel().selectedRows()
-        return str(self.games.rows[rows[0].row()]["name"]) if rows else ""
+        return self.games.rows[rows[0].row()].name if rows else ""
 
-    def game(self, name: str) -> dict[str, Any] | None:
-        return next((g for g in self.games.rows if g["name"] == name), None)
+    def game(self, name: str) -> GameDetails | None:
+        return next((g for g in self.games.rows if g.name == name), None)
 
     def _set_loading(self, loading: bool) -> None:
         self._loading = loading
         self.refresh_button.setEnabled(not loading)
 
-    def _show(self, games: list[dict[str, Any]]) -> None:
+    def _show(self, games: list[GameDetails]) -> None:
         if not self.active:
             return  # logged out while the list was on its way
         keep = self.selected()
@@ -164,36 +165,36 @@ class MyGamesPanel(Retranslated, QWidget):
         self.empty_note.setVisible(not games)
         if self.game(self._want):
             keep, self._want = self._want, ""
-        self.select(keep if self.game(keep) else str(games[0]["name"]) if games else "")
+        self.select(keep if self.game(keep) else games[0].name if games else "")
         if self._dirty:
             self._dirty = False
             self.refresh()
 
     def select(self, name: str) -> None:
         for number, game in enumerate(self.games.rows):
-            if game["name"] == name:
+            if game.name == name:
                 self.games_view.selectRow(number)
         self._show_selected()
 
     def _show_selected(self, *_: object) -> None:
-        game = self.game(self.selected()) or {}
-        self.versions.set_rows(game.get("versions", []))
-        self.reviews.set_rows(columns.newest_first(game.get("reviews", [])))
+        game = self.game(self.selected())
+        self.versions.set_rows(game.versions if game else [])
+        self.reviews.set_rows(columns.newest_first(game.reviews) if game else [])
         self._enable_buttons()
         self._count_reviews()
 
     def _enable_buttons(self) -> None:
         game = self.game(self.selected())
         self.update_button.setEnabled(game is not None)
-        self.remove_button.setEnabled(game is not None and game.get("status") == "active")
+        self.remove_button.setEnabled(game is not None and game.status is GameStatus.ACTIVE)
 
     def _on_hub_event(self, topic: str, kind: str, data: object) -> None:
         """A review or removal of one of mine, or any publish (it may be mine, from the
         command line or another copy of the app, and says no author): fetch again."""
-        name = data.get("name") if isinstance(data, dict) else None
+        name = data.name if isinstance(data, GameRemoved | ReviewResult) else None
         if topic != STORE_TOPIC or kind not in LIVE_KINDS or not self.active:
             return
-        if kind == "game_published" or self.game(str(name)) is not None:
+        if kind == EventKind.GAME_PUBLISHED or self.game(str(name)) is not None:
             self.refresh()
 
     # -- removing -----------------------------------------------------------------------
@@ -203,7 +204,7 @@ class MyGamesPanel(Retranslated, QWidget):
         if game is None:
             return
         box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Remove game"), "", parent=self)
-        box.setText(self.tr("Remove %1 from the store?").replace("%1", str(game["display_name"])))
+        box.setText(self.tr("Remove %1 from the store?").replace("%1", game.display_name))
         box.setInformativeText(
             self.tr(
                 "Players who installed it keep it; it disappears from the store and from new "
@@ -212,7 +213,7 @@ class MyGamesPanel(Retranslated, QWidget):
         )
         remove = box.addButton(self.tr("Remove"), QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(box.addButton(QMessageBox.StandardButton.Cancel))
-        name = str(game["name"])
+        name = game.name
         box.buttonClicked.connect(lambda button: self._remove(name) if button is remove else None)
         self.confirm = box
         box.open()

@@ -6,14 +6,14 @@ Each one reads ``conn.client`` only there, because the network thread owns it.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
 from gamehub_qt.connection import Connection
-from hub_core.client import HubClient, SessionInfo
+from hub_core.client import HubClient
 from hub_core.errors import GameHubError
 from hub_core.publishing import Progress, PublishResult, publish
+from hub_core.schema import GameDetails, SessionInfo, Unpublished, VersionHintReply
 
 
 def _client(conn: Connection) -> HubClient:
@@ -25,19 +25,16 @@ def _client(conn: Connection) -> HubClient:
     return client
 
 
-async def my_games(conn: Connection) -> list[dict[str, Any]]:
-    _client(conn)
-    return list(await conn.request("my_games"))
+async def my_games(conn: Connection) -> list[GameDetails]:
+    return await _client(conn).my_games()
 
 
-async def version_hint(conn: Connection, name: str) -> dict[str, Any]:
-    _client(conn)
-    return dict(await conn.request("version_hint", {"name": name}))
+async def version_hint(conn: Connection, name: str) -> VersionHintReply:
+    return await _client(conn).version_hint(name)
 
 
-async def unpublish(conn: Connection, name: str) -> dict[str, Any]:
-    _client(conn)
-    return dict(await conn.request("unpublish", {"name": name}))  # removing twice is harmless
+async def unpublish(conn: Connection, name: str) -> Unpublished:
+    return await _client(conn).unpublish(name)  # removing twice is harmless
 
 
 async def publish_package(

@@ -1,4 +1,4 @@
-"""A read-only table model over a list of dicts, one column per (header, getter).
+"""A read-only table model over a list of rows (schema Structs), one column per (header, getter).
 
 The three tables of My games (games, versions, reviews) differ only in their columns,
 so each is a list of ``Column`` instead of a model class of its own.
@@ -8,31 +8,31 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-Row = dict[str, Any]
+Row = TypeVar("Row")
 Index = QModelIndex | QPersistentModelIndex
 
 
 @dataclass(frozen=True)
-class Column:
+class Column(Generic[Row]):
     header: str
     text: Callable[[Row], str]
     align_right: bool = False
     tooltip: Callable[[Row], str] | None = None
 
 
-class RowsModel(QAbstractTableModel):
+class RowsModel(QAbstractTableModel, Generic[Row]):
     """Shows ``rows``; ``set_rows`` replaces them all (the lists are short)."""
 
-    def __init__(self, columns: Sequence[Column], parent: QObject | None = None) -> None:
+    def __init__(self, columns: Sequence[Column[Row]], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.columns = list(columns)
         self.rows: list[Row] = []
 
-    def set_columns(self, columns: Sequence[Column]) -> None:
+    def set_columns(self, columns: Sequence[Column[Row]]) -> None:
         """New headers and cell texts for the same rows (another language); keeps selection."""
         self.columns = list(columns)
         last = len(self.columns) - 1

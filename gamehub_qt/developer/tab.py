@@ -24,7 +24,7 @@ from gamehub_qt.developer.my_games import MyGamesPanel
 from gamehub_qt.developer.publish.dialog import PublishDialog, remembered_source
 from gamehub_qt.i18n import Retranslated
 from gamehub_qt.login_form import DEVELOPER, LoginForm
-from hub_core.client import SessionInfo
+from hub_core.schema import SessionInfo
 
 
 class DeveloperTab(Retranslated, QWidget):

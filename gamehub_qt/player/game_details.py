@@ -7,8 +7,6 @@ The action button follows the local state: Install, Update, or a disabled Instal
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -27,6 +25,15 @@ from gamehub_qt.player.install_bar import InstallBar
 from gamehub_qt.player.installer import Installer
 from gamehub_qt.player.state import PlayerState
 from gamehub_qt.widgets import players_text, stars, when
+from hub_core import schema
+from hub_core.schema import (
+    GameRemoved,
+    GameSummary,
+    Published,
+    ReviewResult,
+    ReviewView,
+    VersionView,
+)
 from hub_core.units import format_bytes
 
 
@@ -40,7 +47,7 @@ class GameDetails(Retranslated, QWidget):
         self.state = state
         self.installer = installer
         self.name = ""
-        self.details: dict[str, Any] = {}
+        self.details: GameSummary | None = None  # a schema.GameDetails once fetched
         self.title = QLabel()
         font = QFont()
         font.setPointSizeF(font.pointSizeF() * 1.4)
@@ -104,7 +111,7 @@ class GameDetails(Retranslated, QWidget):
     def show_game(self, name: str) -> None:
         """Shows the store's summary at once, then the full details when they arrive."""
         self.name = name
-        self.details = dict(self.state.games.get(name, {}))
+        self.details = self.state.games.get(name)
         self._fill()
         if name:
             self._fetch()
@@ -117,23 +124,20 @@ class GameDetails(Retranslated, QWidget):
     def _fetch(self) -> None:
         name = self.name
 
-        async def work() -> dict[str, Any]:
-            details: dict[str, Any] = await need_client(self.state.context).request(
-                "game_details", {"name": name}
-            )
-            return details
+        async def work() -> schema.GameDetails:
+            return await need_client(self.state.context).game_details(name)
 
         self.state.op(self, work).success(lambda d: self._arrived(name, d)).run()
 
-    def _arrived(self, name: str, details: dict[str, Any]) -> None:
+    def _arrived(self, name: str, details: schema.GameDetails) -> None:
         if name == self.name:
             self.details = details
             self._fill()
 
     def _store_event(self, kind: str, data: object) -> None:
-        about = data.get("name") if isinstance(data, dict) else None
+        about = data.name if isinstance(data, Published | GameRemoved | ReviewResult) else None
         if self.name and about == self.name:
-            if kind == "game_removed":
+            if isinstance(data, GameRemoved):
                 self.show_game("")
             else:
                 self._fetch()
@@ -142,41 +146,34 @@ class GameDetails(Retranslated, QWidget):
         game = self.details
         for widget in (self.facts, self.description, self.action, self.repair, self.play):
             widget.setVisible(bool(game))
-        self.title.setText(str(game.get("display_name", self.tr("Pick a game"))))
+        self.title.setText(game.display_name if game else self.tr("Pick a game"))
         if game:
             self.facts.setText(
                 self.tr("{0} game · {1} players · by {2} · version {3} · {4}").format(
-                    game["type"],
+                    game.type,
                     players_text(game),
-                    game["author"],
-                    game["latest"],
-                    rating_text(game.get("avg_rating"), int(game.get("review_count") or 0)),
+                    game.author,
+                    game.latest,
+                    rating_text(game.avg_rating, game.review_count),
                 )
             )
-            self.description.setText(str(game["description"]))
-        self._fill_versions(game.get("versions", []))
-        self._fill_reviews(game.get("reviews", []))
+            self.description.setText(game.description)
+        full = game if isinstance(game, schema.GameDetails) else None
+        self._fill_versions(full.versions if full else [])
+        self._fill_reviews(full.reviews if full else [])
         self._update_buttons()
 
-    def _fill_versions(self, versions: list[dict[str, Any]]) -> None:
+    def _fill_versions(self, versions: list[VersionView]) -> None:
         self.versions.clear()
         for v in versions:  # the hub sends them newest first
-            size = format_bytes(float(v.get("bytes") or 0))
-            self.versions.addTopLevelItem(
-                QTreeWidgetItem([str(v["version"]), when(v.get("uploaded")), size])
-            )
+            size = format_bytes(float(v.bytes))
+            self.versions.addTopLevelItem(QTreeWidgetItem([v.version, when(v.uploaded), size]))
         fit_columns(self.versions)
 
-    def _fill_reviews(self, reviews: list[dict[str, Any]]) -> None:
+    def _fill_reviews(self, reviews: list[ReviewView]) -> None:
         self.reviews.clear()
         for r in reviews:
-            row = [
-                str(r["player"]),
-                stars(r["rating"]),
-                str(r.get("version", "")),
-                when(r.get("time")),
-                str(r.get("text", "")),
-            ]
+            row = [r.player, stars(r.rating), r.version, when(r.time), r.text]
             self.reviews.addTopLevelItem(QTreeWidgetItem(row))
         fit_columns(self.reviews)
 

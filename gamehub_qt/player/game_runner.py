@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import codecs
 import contextlib
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -25,6 +24,7 @@ from gamehub_qt.player.state import PlayerState
 from hub_core.errors import GameHubError
 from hub_core.installs import read_installed
 from hub_core.playing import start_game_client
+from hub_core.schema import RoomView
 
 CHUNK = 4096
 STOP_GRACE = 3.0
@@ -38,7 +38,7 @@ class GameRunner(QObject):
     exited = Signal(int)
     failed = Signal(str)
 
-    def __init__(self, state: PlayerState, room: dict[str, Any]) -> None:
+    def __init__(self, state: PlayerState, room: RoomView) -> None:
         super().__init__()
         self.state = state
         self.room = room
@@ -50,10 +50,10 @@ class GameRunner(QObject):
     def start(self) -> None:
         root = self.state.games_root()
         room = self.room
-        missing = self.tr("{0} is not installed.").format(room["display_name"])
+        missing = self.tr("{0} is not installed.").format(room.display_name)
 
         async def work() -> int:
-            installed = await asyncio.to_thread(read_installed, root, str(room["game"]))
+            installed = await asyncio.to_thread(read_installed, root, room.game)
             if installed is None:
                 raise GameHubError(missing)
             proc = await start_game_client(

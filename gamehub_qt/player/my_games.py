@@ -6,8 +6,6 @@ announces a review by this player, so an edit made here or after a match shows a
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
@@ -27,6 +25,7 @@ from gamehub_qt.player.installer import Installer
 from gamehub_qt.player.reviews import ask_review
 from gamehub_qt.player.state import PlayerState
 from gamehub_qt.widgets import stars, when
+from hub_core.schema import MyReview, ReviewResult
 
 NAME_ROLE = Qt.ItemDataRole.UserRole
 
@@ -38,7 +37,7 @@ class MyGamesPage(Retranslated, QWidget):
         super().__init__(parent)
         self.state = state
         self.installer = installer
-        self.reviews: list[dict[str, Any]] = []
+        self.reviews: list[MyReview] = []
         self.games, self.mine = _tree(), _tree()
         self.games_label, self.mine_label = QLabel(), QLabel()
         self.update_button, self.repair = QPushButton(), QPushButton()
@@ -99,7 +98,8 @@ class MyGamesPage(Retranslated, QWidget):
         keep = self.current_game()
         self.games.clear()
         for name, have in sorted(self.state.installed.items()):
-            latest = self.state.games.get(name, {}).get("latest")
+            game = self.state.games.get(name)
+            latest = game.latest if game else None
             if latest is None:
                 store = self.tr("removed from the store")
             elif latest != have.version:
@@ -131,33 +131,23 @@ class MyGamesPage(Retranslated, QWidget):
     # -- reviews -----------------------------------------------------------------------
 
     def refresh_reviews(self) -> None:
-        async def work() -> list[dict[str, Any]]:
-            found: list[dict[str, Any]] = await need_client(self.state.context).request(
-                "my_reviews"
-            )
-            return found
+        async def work() -> list[MyReview]:
+            return await need_client(self.state.context).my_reviews()
 
         self.state.op(self, work).success(self._fill_reviews).run()
 
-    def _fill_reviews(self, reviews: list[dict[str, Any]]) -> None:
+    def _fill_reviews(self, reviews: list[MyReview]) -> None:
         self.reviews = reviews
         self.mine.clear()
         for index, r in enumerate(reviews):
-            item = QTreeWidgetItem(
-                [str(r["display_name"]), stars(r["rating"]), when(r.get("time")), str(r["text"])]
-            )
+            item = QTreeWidgetItem([r.display_name, stars(r.rating), when(r.time), r.text])
             item.setData(0, NAME_ROLE, index)
             self.mine.addTopLevelItem(item)
         fit_columns(self.mine)
         self._update_buttons()
 
     def _store_event(self, kind: str, data: object) -> None:
-        review = data.get("review") if isinstance(data, dict) else None
-        if (
-            kind == "review"
-            and isinstance(review, dict)
-            and review.get("player") == self.state.user
-        ):
+        if isinstance(data, ReviewResult) and data.review.player == self.state.user:
             self.refresh_reviews()
 
     def _edit(self) -> None:
@@ -165,9 +155,7 @@ class MyGamesPage(Retranslated, QWidget):
         if not items:
             return
         review = self.reviews[int(items[0].data(0, NAME_ROLE))]
-        ask_review(
-            self.state, self, str(review["game"]), int(review["rating"]), str(review["text"])
-        )
+        ask_review(self.state, self, review.game, review.rating, review.text)
 
 
 def _tree() -> QTreeWidget:

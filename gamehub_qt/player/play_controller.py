@@ -12,8 +12,6 @@ It owns at most one room at a time, as the hub seats a player in one room at a t
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QTabWidget, QWidget
 
@@ -26,6 +24,7 @@ from gamehub_qt.player.room_page import RoomPage
 from gamehub_qt.player.room_session import RoomSession
 from gamehub_qt.player.rooms_page import RoomsPage
 from gamehub_qt.player.state import PlayerState
+from hub_core.schema import RoomState, RoomView
 
 
 class PlayController(QObject):
@@ -52,13 +51,13 @@ class PlayController(QObject):
 
     # -- entering and leaving ------------------------------------------------------------
 
-    def enter(self, room: dict[str, Any]) -> None:
+    def enter(self, room: RoomView) -> None:
         """Shows the room's page and follows the room (after the hub seated us)."""
         if self.session is not None:
             return
         self.session = RoomSession(self.state, room)
         self.page = RoomPage(self.state, self.installer, self.session)
-        self._launched = self._rated = int(room.get("matches", 0))
+        self._launched = self._rated = room.matches
         self.session.room_changed.connect(self._on_room)
         self.session.gone.connect(self.close_room)
         self.page.leave_requested.connect(self.leave)
@@ -114,26 +113,26 @@ class PlayController(QObject):
             self.page.show_notice("")
             self.session.refresh()
 
-    def _on_room(self, room: dict[str, Any]) -> None:
-        state, match = room["state"], int(room.get("matches", 0))
-        if state != "proposed":
+    def _on_room(self, room: RoomView) -> None:
+        state, match = room.state, room.matches
+        if state is not RoomState.PROPOSED:
             self._close_start_prompt()
-        if state == "closed":
-            self.close_room(self.tr("The room closed: {0}").format(room.get("closed_reason", "")))
-        elif state == "proposed":
+        if state is RoomState.CLOSED:
+            self.close_room(self.tr("The room closed: {0}").format(room.closed_reason))
+        elif state is RoomState.PROPOSED:
             self._maybe_ask_start(room)
-        elif state == "in_game" and match > self._launched:
+        elif state is RoomState.IN_GAME and match > self._launched:
             self._launched = match
             self._launch(room)
-        elif state == "waiting" and self._launched > self._rated:
+        elif state is RoomState.WAITING and self._launched > self._rated:
             self._rated = self._launched
             self._ask_rating(room)
 
-    def _maybe_ask_start(self, room: dict[str, Any]) -> None:
+    def _maybe_ask_start(self, room: RoomView) -> None:
         me = self.state.user
-        if room["owner"] == me or me in room["accepted"] or self.start_prompt is not None:
+        if room.owner == me or me in room.accepted or self.start_prompt is not None:
             return
-        prompt = StartPrompt(str(room["owner"]), str(room["display_name"]), self.page)
+        prompt = StartPrompt(room.owner, room.display_name, self.page)
         prompt.answered.connect(self._answered)
         self.start_prompt = prompt
         prompt.show()
@@ -151,12 +150,12 @@ class PlayController(QObject):
 
     # -- the game client -----------------------------------------------------------------
 
-    def _launch(self, room: dict[str, Any]) -> None:
+    def _launch(self, room: RoomView) -> None:
         """Runs the client for this match; its output goes to a console tab."""
         self._stop_game()
         self._remove_tab(self.console)
         runner = GameRunner(self.state, room)
-        cli = str(room.get("type", "CLI")).upper() != "GUI"
+        cli = room.type.upper() != "GUI"
         console = ConsoleTab(runner, interactive=cli)
         self.tabs.addTab(console, self._console_title(room, cli))
         if cli:
@@ -188,10 +187,10 @@ class PlayController(QObject):
 
     # -- after the match -----------------------------------------------------------------
 
-    def _ask_rating(self, room: dict[str, Any]) -> None:
+    def _ask_rating(self, room: RoomView) -> None:
         if self.rating is not None:
             self.rating.close()
-        self.rating = ask_review(self.state, self.tabs, str(room["game"]))
+        self.rating = ask_review(self.state, self.tabs, room.game)
 
     # -- tab titles --------------------------------------------------------------------
 
@@ -205,12 +204,12 @@ class PlayController(QObject):
         if self.console is not None:
             self._set_title(self.console, self._console_title(room, self.console.interactive))
 
-    def _room_title(self, room: dict[str, Any]) -> str:
-        return self.tr("Room: {0}").format(room["display_name"])
+    def _room_title(self, room: RoomView) -> str:
+        return self.tr("Room: {0}").format(room.display_name)
 
-    def _console_title(self, room: dict[str, Any], cli: bool) -> str:
+    def _console_title(self, room: RoomView, cli: bool) -> str:
         title = self.tr("{0} console") if cli else self.tr("{0} log")
-        return title.format(room["display_name"])
+        return title.format(room.display_name)
 
     def _set_title(self, widget: QWidget | None, title: str) -> None:
         index = self.tabs.indexOf(widget) if widget is not None else -1

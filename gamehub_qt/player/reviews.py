@@ -6,13 +6,12 @@ topic, so the store's details and the player's review list update themselves.
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import QWidget
 
 from gamehub_qt.player.common import need_client
 from gamehub_qt.player.prompts import RatingDialog
 from gamehub_qt.player.state import PlayerState
+from hub_core.schema import ReviewResult
 
 
 def ask_review(
@@ -28,13 +27,11 @@ def ask_review(
 def send_review(
     state: PlayerState, dialog: RatingDialog, name: str, rating: int, text: str
 ) -> None:
-    async def work() -> dict[str, Any]:
-        args = {"name": name, "rating": rating, "text": text}
+    async def work() -> ReviewResult:
         # Safe to repeat: a player's later review of a game replaces the earlier one.
-        reply: dict[str, Any] = await need_client(state.context).request("review", args)
-        return reply
+        return await need_client(state.context).review(name, rating, text)
 
-    def kept(_reply: dict[str, Any]) -> None:
+    def kept(_reply: ReviewResult) -> None:
         dialog.done_ok()
         state.context.messages.info(
             dialog.tr("Thanks! Your review of {0} is in the store.").format(

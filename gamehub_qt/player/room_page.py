@@ -7,8 +7,6 @@ of or behind the hub. Ready first makes sure the room's exact version is install
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -29,6 +27,7 @@ from gamehub_qt.player.room_session import RoomSession
 from gamehub_qt.player.state import PlayerState
 from gamehub_qt.widgets import show_outcome
 from hub_core.installs import InstallResult
+from hub_core.schema import ChatLine, RoomState, RoomView
 
 
 class RoomPage(Retranslated, QWidget):
@@ -107,54 +106,54 @@ class RoomPage(Retranslated, QWidget):
 
     # -- showing -----------------------------------------------------------------------
 
-    def show_room(self, room: dict[str, Any]) -> None:
+    def show_room(self, room: RoomView) -> None:
         me = self.state.user
         self.title.setText(
-            self.tr("{0} {1} — room {2}").format(room["display_name"], room["version"], room["id"])
+            self.tr("{0} {1} — room {2}").format(room.display_name, room.version, room.id)
         )
         self.status.setText(self.status_text(room))
         self.players.clear()
-        for seat, name in enumerate(room["players"], start=1):
+        for seat, name in enumerate(room.players, start=1):
             self.players.addItem(self.player_line(seat, name, room))
-        waiting = room["state"] == "waiting"
-        self.ready.setChecked(me in room["ready"])
-        self.ready.setText(self.tr("Ready ✓") if me in room["ready"] else self.tr("Ready"))
+        waiting = room.state is RoomState.WAITING
+        self.ready.setChecked(me in room.ready)
+        self.ready.setText(self.tr("Ready ✓") if me in room.ready else self.tr("Ready"))
         self.ready.setEnabled(waiting and not self.installer.busy)
-        self.start.setVisible(room["owner"] == me)
+        self.start.setVisible(room.owner == me)
         self.start.setEnabled(waiting and can_start(room))
 
-    def player_line(self, seat: int, name: str, room: dict[str, Any]) -> str:
+    def player_line(self, seat: int, name: str, room: RoomView) -> str:
         marks = []
-        if name == room["owner"]:
+        if name == room.owner:
             marks.append(self.tr("owner"))
         if name == self.state.user:
             marks.append(self.tr("you"))
-        if name in room["ready"]:
+        if name in room.ready:
             marks.append(self.tr("✓ ready"))
-        elif room["state"] == "waiting":
+        elif room.state is RoomState.WAITING:
             marks.append(self.tr("not ready"))
         return f"{seat}. {name}" + (f"  ({', '.join(marks)})" if marks else "")
 
-    def status_text(self, room: dict[str, Any]) -> str:
-        state, have, high = room["state"], len(room["players"]), room["max_players"]
-        if state == "waiting" and have < room["min_players"]:
+    def status_text(self, room: RoomView) -> str:
+        state, have, high = room.state, len(room.players), room.max_players
+        if state is RoomState.WAITING and have < room.min_players:
             return self.tr(
                 "Waiting for players: {0} here, {1} needed to start (at most {2})."
-            ).format(have, room["min_players"], high)
-        if state == "waiting":
+            ).format(have, room.min_players, high)
+        if state is RoomState.WAITING:
             return self.tr("Waiting: the owner starts once everyone is ready ({0} of {1}).").format(
-                len(room["ready"]), have
+                len(room.ready), have
             )
-        if state == "proposed":
+        if state is RoomState.PROPOSED:
             return self.tr("{0} proposed to start; waiting for everyone to accept.").format(
-                room["owner"]
+                room.owner
             )
-        if state == "in_game":
+        if state is RoomState.IN_GAME:
             return self.tr("Playing.")
-        return self.tr("The room closed: {0}").format(room.get("closed_reason", ""))
+        return self.tr("The room closed: {0}").format(room.closed_reason)
 
-    def add_chat(self, line: dict[str, Any]) -> None:
-        self.chat.appendPlainText(f"{line.get('from', '?')}: {line.get('text', '')}")
+    def add_chat(self, line: ChatLine) -> None:
+        self.chat.appendPlainText(f"{line.sender}: {line.text}")
 
     def show_problem(self, text: str) -> None:
         show_outcome(self.notice, text, ok=False)
@@ -171,15 +170,15 @@ class RoomPage(Retranslated, QWidget):
         if not checked:
             self.session.set_ready(False, None)
             return
-        have = self.state.installed.get(str(room["game"]))
-        if have is not None and have.version == room["version"]:
+        have = self.state.installed.get(room.game)
+        if have is not None and have.version == room.version:
             self.session.set_ready(True, have.version)
             return
         self.ready.setEnabled(False)
-        self.installer.install(str(room["game"]), str(room["version"]), then=self._installed)
+        self.installer.install(room.game, room.version, then=self._installed)
 
     def _installed(self, result: InstallResult) -> None:
-        if self.session.room["state"] == "waiting":
+        if self.session.room.state is RoomState.WAITING:
             self.session.set_ready(True, result.version)
 
     def _install_ended(self, _text: str, _ok: bool) -> None:
@@ -192,7 +191,7 @@ class RoomPage(Retranslated, QWidget):
             self.session.say(text)
 
 
-def can_start(room: dict[str, Any]) -> bool:
+def can_start(room: RoomView) -> bool:
     """Enough players, and every one of them ready (what the hub checks too)."""
-    players = room["players"]
-    return len(players) >= int(room["min_players"]) and set(room["ready"]) >= set(players)
+    players = room.players
+    return len(players) >= room.min_players and set(room.ready) >= set(players)

@@ -11,16 +11,18 @@ coroutines run there. Their callbacks are forwarded to Qt through this object's 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from gamehub_qt.player.common import need_client, on_net, spawn
 from gamehub_qt.player.state import PlayerState
+from hub_core.client import HubClient
 from hub_core.codes import Code
 from hub_core.errors import RequestRefused
 from hub_core.playing import Heartbeat, RoomWatch
+from hub_core.schema import RoomView
 
 
 class LatestRoomWatch(RoomWatch):
@@ -33,29 +35,28 @@ class LatestRoomWatch(RoomWatch):
     (Worth moving into hub_core.playing.RoomWatch.refresh.)
     """
 
-    async def refresh(self) -> dict[str, Any]:
-        reply = await self.client.request("room_get", {"room": self.room_id})
-        seq, incarnation = int(reply["seq"]), str(reply.get("incarnation", ""))
-        if not self._sub.is_current(seq, incarnation) and self.room is not None:
-            return dict(self.room)  # events newer than this snapshot were applied already
-        self._sub.expect(seq, incarnation)
-        self._show(reply["room"])
-        return dict(reply["room"])
+    async def refresh(self) -> RoomView:
+        reply = await self.client.room_get(self.room_id)
+        if not self._sub.is_current(reply.seq, reply.incarnation) and self.room is not None:
+            return self.room  # events newer than this snapshot were applied already
+        self._sub.expect(reply.seq, reply.incarnation)
+        self._show(reply.room)
+        return reply.room
 
 
 class RoomSession(QObject):
     """One room this player is in; ``room_changed(room)`` for every change."""
 
-    room_changed = Signal(object)
-    chat_received = Signal(object)  # {"from", "text", "time"}
+    room_changed = Signal(object)  # RoomView
+    chat_received = Signal(object)  # ChatLine
     failed = Signal(str)  # a room request the hub refused or could not answer
     gone = Signal(str)  # a fresh look found the room closed (why)
 
-    def __init__(self, state: PlayerState, room: dict[str, Any]) -> None:
+    def __init__(self, state: PlayerState, room: RoomView) -> None:
         super().__init__()
         self.state = state
         self.room = room
-        self.room_id = str(room["id"])
+        self.room_id = room.id
         self._watch: LatestRoomWatch | None = None
         self._beat: Heartbeat | None = None
         self._stopped = False
@@ -111,25 +112,22 @@ class RoomSession(QObject):
     # -- room requests -------------------------------------------------------------------
 
     def set_ready(self, ready: bool, installed: str | None) -> None:
-        args = {"room": self.room_id, "ready": ready, "installed": installed}
-        self._request("set_ready", args)
+        self._request(lambda hub: hub.set_ready(self.room_id, ready, installed))
 
     def propose_start(self) -> None:
-        self._request("propose_start", {"room": self.room_id})
+        self._request(lambda hub: hub.propose_start(self.room_id))
 
     def respond(self, accept: bool) -> None:
-        self._request("respond_start", {"room": self.room_id, "accept": accept})
+        self._request(lambda hub: hub.respond_start(self.room_id, accept))
 
     def say(self, text: str) -> None:
-        self._request("room_chat", {"room": self.room_id, "text": text}, idempotent=False)
+        self._request(lambda hub: hub.room_chat(self.room_id, text))
 
     def leave(self, then: Callable[[], None]) -> None:
         """Leaves the room; ``then`` runs once the hub agreed (or could not be reached)."""
 
         async def work() -> None:
-            await need_client(self.state.context).request(
-                "leave_room", {"room": self.room_id}, timeout=2
-            )
+            await need_client(self.state.context).leave_room(self.room_id, timeout=2)
 
         self.state.context.op(None, work).success(lambda _: then()).failure(
             lambda _exc: then()
@@ -137,9 +135,9 @@ class RoomSession(QObject):
 
     # -- helpers -----------------------------------------------------------------------
 
-    def _request(self, kind: str, args: dict[str, Any], **options: Any) -> None:
+    def _request(self, send: Callable[[HubClient], Awaitable[object]]) -> None:
         async def work() -> None:
-            await need_client(self.state.context).request(kind, args, **options)
+            await send(need_client(self.state.context))
 
         self._run(work)
 
@@ -148,5 +146,5 @@ class RoomSession(QObject):
             self.state.guard(lambda exc: self.failed.emit(str(exc)))
         ).run()
 
-    def _remember(self, room: dict[str, Any]) -> None:
+    def _remember(self, room: RoomView) -> None:
         self.room = room

@@ -10,17 +10,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from gamehub_qt.player.common import need_client, on_net
 from gamehub_qt.player.state import PlayerState
-from hub_core import protocol
+from hub_core import protocol, schema
 from hub_core._events import Subscription
 from hub_core.client import HubClient
 from hub_core.errors import GameHubError, RequestRefused
 from hub_core.protocol import ROOMS_TOPIC
+from hub_core.schema import EventKind, RoomState, RoomView
 
 log = logging.getLogger(__name__)
 
@@ -31,14 +31,14 @@ class RoomsMirror(QObject):
     """``rooms``: room id → room summary, in creation order; ``changed`` after each update."""
 
     changed = Signal()
-    _snapshot = Signal(object)  # list of rooms (from the network thread)
-    _event = Signal(str, object)  # kind, room
+    _snapshot = Signal(object)  # list of RoomView (from the network thread)
+    _event = Signal(str, object)  # kind, RoomView
     _hub_restarted = Signal()  # events of a new hub start arrived (from the network thread)
 
     def __init__(self, state: PlayerState) -> None:
         super().__init__()
         self.state = state
-        self.rooms: dict[str, dict[str, Any]] = {}
+        self.rooms: dict[str, RoomView] = {}
         self._snapshot.connect(self._set_all)
         self._event.connect(self._apply)
         self._hub_restarted.connect(self._resync_after_restart)
@@ -80,17 +80,17 @@ class RoomsMirror(QObject):
         the snapshot can arrive before it, and an older list would undo that event.
         """
         for _ in range(SNAPSHOT_TRIES):
-            reply = await client.request("list_rooms")
-            seq, incarnation = int(reply["seq"]), str(reply.get("incarnation", ""))
-            if self._sub is None or self._sub.is_current(seq, incarnation):
+            reply = await client.list_rooms()
+            if self._sub is None or self._sub.is_current(reply.seq, reply.incarnation):
                 break
         if self._sub is not None:
-            self._sub.expect(seq, incarnation)
-        self._snapshot.emit(list(reply["rooms"]))
+            self._sub.expect(reply.seq, reply.incarnation)
+        self._snapshot.emit(reply.rooms)
 
     def _on_event(self, event: protocol.Event) -> None:
-        if isinstance(event.data, dict):
-            self._event.emit(event.kind, event.data)
+        data = schema.event_data(event)
+        if isinstance(data, RoomView):
+            self._event.emit(event.kind, data)
 
     def _on_gap(self, topic: str, last: int, got: int) -> None:
         if last == 0:  # the hub restarted: its rooms and this player's session are gone
@@ -124,34 +124,32 @@ class RoomsMirror(QObject):
             if self.state.session is not None:
                 self.refresh()
 
-    def _set_all(self, rooms: list[dict[str, Any]]) -> None:
+    def _set_all(self, rooms: list[RoomView]) -> None:
         if self.state.session is None:
             return
-        self.rooms = {str(r["id"]): r for r in rooms}
+        self.rooms = {r.id: r for r in rooms}
         self.changed.emit()
 
-    def _apply(self, kind: str, room: dict[str, Any]) -> None:
+    def _apply(self, kind: str, room: RoomView) -> None:
         if self.state.session is None:
             return  # a late event from before the logout
-        if kind == "room_removed" or room.get("state") == "closed":
-            self.rooms.pop(str(room["id"]), None)
-        elif kind == "room":
-            self.rooms[str(room["id"])] = room
+        if kind == EventKind.ROOM_REMOVED or room.state is RoomState.CLOSED:
+            self.rooms.pop(room.id, None)
+        elif kind == EventKind.ROOM:
+            self.rooms[room.id] = room
         self.changed.emit()
 
 
-async def quick_play(client: HubClient, name: str) -> dict[str, Any]:
+async def quick_play(client: HubClient, name: str) -> RoomView:
     """Joins an open waiting room of ``name`` with a free seat, else creates one."""
-    listed = (await client.request("list_rooms"))["rooms"]
-    for room in listed:
-        free = len(room["players"]) < int(room["max_players"])
-        if room["game"] == name and room["state"] == "waiting" and free:
+    for room in (await client.list_rooms()).rooms:
+        free = len(room.players) < room.max_players
+        if room.game == name and room.state is RoomState.WAITING and free:
             with contextlib.suppress(RequestRefused):  # filled or started meanwhile: next one
-                return dict((await client.request("join_room", {"room": room["id"]}))["room"])
+                return (await client.join_room(room.id)).room
     return await create_room(client, name)
 
 
-async def create_room(client: HubClient, name: str) -> dict[str, Any]:
+async def create_room(client: HubClient, name: str) -> RoomView:
     """Creates a room (the hub starts the game's server first, so this takes a moment)."""
-    reply = await client.request("create_room", {"name": name}, idempotent=False, timeout=15)
-    return dict(reply["room"])
+    return (await client.create_room(name, timeout=15)).room

@@ -27,6 +27,7 @@ from gamehub_qt.player.common import fit_columns, need_client
 from gamehub_qt.player.rooms_mirror import RoomsMirror, create_room, quick_play
 from gamehub_qt.player.state import PlayerState
 from gamehub_qt.widgets import show_outcome
+from hub_core.schema import RoomState, RoomView
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -102,7 +103,7 @@ class RoomsPage(Retranslated, QWidget):
         keep = self.chosen_game()
         self.game.clear()
         for name, game in self.state.games.items():
-            self.game.addItem(str(game["display_name"]), name)
+            self.game.addItem(game.display_name, name)
         index = self.game.findData(keep)
         self.game.setCurrentIndex(max(index, 0))
         self._update_buttons()
@@ -113,28 +114,28 @@ class RoomsPage(Retranslated, QWidget):
         for room in self.mirror.rooms.values():
             item = QTreeWidgetItem(
                 [
-                    str(room["display_name"]),
-                    str(room["owner"]),
-                    f"{len(room['players'])}/{room['max_players']}: {', '.join(room['players'])}",
+                    room.display_name,
+                    room.owner,
+                    f"{len(room.players)}/{room.max_players}: {', '.join(room.players)}",
                     self.status_text(room),
-                    str(room["id"]),
+                    room.id,
                 ]
             )
-            item.setData(0, ID_ROLE, room["id"])
+            item.setData(0, ID_ROLE, room.id)
             self.table.addTopLevelItem(item)
-            item.setSelected(room["id"] == keep)
+            item.setSelected(room.id == keep)
         fit_columns(self.table)
         self._update_buttons()
 
-    def status_text(self, room: dict[str, Any]) -> str:
-        state = str(room["state"])
-        if state == "waiting" and len(room["players"]) >= int(room["max_players"]):
+    def status_text(self, room: RoomView) -> str:
+        state = room.state
+        if state is RoomState.WAITING and len(room.players) >= room.max_players:
             return self.tr("Full")
         return {
-            "waiting": self.tr("Open"),
-            "proposed": self.tr("Starting"),
-            "in_game": self.tr("Playing"),
-        }.get(state, state)
+            RoomState.WAITING: self.tr("Open"),
+            RoomState.PROPOSED: self.tr("Starting"),
+            RoomState.IN_GAME: self.tr("Playing"),
+        }.get(state, state.value)
 
     def selected_room(self) -> str:
         items = self.table.selectedItems()
@@ -155,8 +156,8 @@ class RoomsPage(Retranslated, QWidget):
         room = self.mirror.rooms.get(self.selected_room())
         joinable = (
             room is not None
-            and room["state"] == "waiting"
-            and (len(room["players"]) < int(room["max_players"]))
+            and room.state is RoomState.WAITING
+            and (len(room.players) < room.max_players)
         )
         self.join.setEnabled(free and joinable)
 
@@ -165,7 +166,7 @@ class RoomsPage(Retranslated, QWidget):
     def create_room(self) -> None:
         name = self.chosen_game()
 
-        async def work() -> dict[str, Any]:
+        async def work() -> RoomView:
             return await create_room(need_client(self.state.context), name)
 
         self._run(self.tr("Starting a room…"), work)
@@ -178,7 +179,7 @@ class RoomsPage(Retranslated, QWidget):
             self._failed(Exception(self.tr("Leave your room first.")))
             return
 
-        async def work() -> dict[str, Any]:
+        async def work() -> RoomView:
             return await quick_play(need_client(self.state.context), name)
 
         self._run(self.tr("Finding a room…"), work)
@@ -188,9 +189,8 @@ class RoomsPage(Retranslated, QWidget):
         if not room_id or not self.join.isEnabled():
             return
 
-        async def work() -> dict[str, Any]:
-            reply = await need_client(self.state.context).request("join_room", {"room": room_id})
-            return dict(reply["room"])
+        async def work() -> RoomView:
+            return (await need_client(self.state.context).join_room(room_id)).room
 
         self._run(self.tr("Joining…"), work)
 
@@ -204,7 +204,7 @@ class RoomsPage(Retranslated, QWidget):
         self._busy = busy
         self._update_buttons()
 
-    def _entered(self, room: dict[str, Any]) -> None:
+    def _entered(self, room: RoomView) -> None:
         self.notice.setText("")
         self.entered.emit(room)
 

@@ -19,11 +19,11 @@ from PySide6.QtWidgets import QWidget
 from gamehub_qt.context import AppContext
 from gamehub_qt.ops import HubOp
 from gamehub_qt.player.common import need_client
-from hub_core.client import SessionInfo
 from hub_core.codes import Code
 from hub_core.errors import RequestRefused
 from hub_core.installs import Installed, installed_games
 from hub_core.protocol import STORE_TOPIC
+from hub_core.schema import GameSummary, SessionInfo
 
 SESSION_GONE = (Code.NOT_LOGGED_IN, Code.SESSION_REPLACED)
 
@@ -33,14 +33,14 @@ class PlayerState(QObject):
 
     games_changed = Signal()
     installed_changed = Signal()
-    store_event = Signal(str, object)  # kind, data (after the list was re-fetched)
+    store_event = Signal(str, object)  # kind, its schema Struct (after the list was re-fetched)
     session_lost = Signal(str)  # the hub no longer knows this session (why)
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()
         self.context = context
         self.session: SessionInfo | None = None
-        self.games: dict[str, dict[str, Any]] = {}
+        self.games: dict[str, GameSummary] = {}
         self.installed: dict[str, Installed] = {}
         context.player.hub_event.connect(self._on_hub_event)
 
@@ -93,23 +93,22 @@ class PlayerState(QObject):
         self.games_changed.emit()
         self.installed_changed.emit()
 
-    async def _follow_store(self) -> list[dict[str, Any]]:
+    async def _follow_store(self) -> list[GameSummary]:
         self.context.player.subscribe(STORE_TOPIC)
         return await self._fetch_games()
 
-    async def _fetch_games(self) -> list[dict[str, Any]]:
-        games: list[dict[str, Any]] = await need_client(self.context).request("list_games")
-        return games
+    async def _fetch_games(self) -> list[GameSummary]:
+        return await need_client(self.context).list_games()
 
     # -- store -----------------------------------------------------------------------
 
     def refresh_games(self) -> None:
         self.op(None, self._fetch_games).success(self._set_games).run()
 
-    def _set_games(self, games: list[dict[str, Any]]) -> None:
+    def _set_games(self, games: list[GameSummary]) -> None:
         if self.session is None:
             return
-        self.games = {g["name"]: g for g in games}
+        self.games = {g.name: g for g in games}
         self.games_changed.emit()
 
     def _on_hub_event(self, topic: str, kind: str, data: object) -> None:
@@ -119,7 +118,7 @@ class PlayerState(QObject):
             lambda games: self._after_event(games, kind, data)
         ).run()
 
-    def _after_event(self, games: list[dict[str, Any]], kind: str, data: object) -> None:
+    def _after_event(self, games: list[GameSummary], kind: str, data: object) -> None:
         self._set_games(games)
         self.store_event.emit(kind, data)
 
@@ -144,12 +143,13 @@ class PlayerState(QObject):
         have = self.installed.get(name)
         if have is None:
             return "none"
-        latest = self.games.get(name, {}).get("latest")
+        game = self.games.get(name)
+        latest = game.latest if game else None
         return "update" if latest and latest != have.version else "current"
 
     def display_name(self, name: str) -> str:
         game = self.games.get(name)
         if game is not None:
-            return str(game["display_name"])
+            return game.display_name
         have = self.installed.get(name)
         return str(have.manifest.get("display_name", name)) if have else name

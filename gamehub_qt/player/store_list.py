@@ -7,8 +7,6 @@ filtering go through a proxy model, so they survive a rebuild and cost nothing.
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QItemSelection, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
@@ -26,6 +24,7 @@ from gamehub_qt.i18n import Retranslated
 from gamehub_qt.player.common import rating_text
 from gamehub_qt.player.state import PlayerState
 from gamehub_qt.widgets import players_text, when
+from hub_core.schema import GameSummary
 
 NAME_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -141,23 +140,20 @@ class StoreList(Retranslated, QWidget):
         if self.current() != keep:
             self.selected.emit(self.current())
 
-    def _row(self, game: dict[str, Any]) -> list[QStandardItem]:
-        name = str(game["name"])
-        title = _item(str(game["display_name"]), str(game["display_name"]).casefold())
+    def _row(self, game: GameSummary) -> list[QStandardItem]:
+        name = game.name
+        title = _item(game.display_name, game.display_name.casefold())
         title.setData(name, NAME_ROLE)
         title.setData(
-            " ".join(
-                str(game.get(k, "")) for k in ("display_name", "name", "description", "author")
-            ),
-            SEARCH_ROLE,
+            " ".join((game.display_name, game.name, game.description, game.author)), SEARCH_ROLE
         )
-        rating = game.get("avg_rating") or 0.0
+        rating = game.avg_rating or 0.0
         return [
             title,
-            _item(rating_text(game.get("avg_rating"), int(game.get("review_count") or 0)), rating),
-            _item(players_text(game), int(game.get("max_players") or 0)),
-            _item(when(game.get("updated")), float(game.get("updated") or 0)),
-            self._installed_item(name, str(game["latest"])),
+            _item(rating_text(game.avg_rating, game.review_count), rating),
+            _item(players_text(game), game.max_players),
+            _item(when(game.updated), game.updated),
+            self._installed_item(name, game.latest),
         ]
 
     def _installed_item(self, name: str, latest: str) -> QStandardItem:

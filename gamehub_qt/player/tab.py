@@ -9,7 +9,6 @@ shows the login form again, with the reason.
 from __future__ import annotations
 
 import html
-from typing import Any
 
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -34,7 +33,7 @@ from gamehub_qt.player.rooms_page import RoomsPage
 from gamehub_qt.player.state import PlayerState
 from gamehub_qt.player.store_page import StorePage
 from gamehub_qt.widgets import ERROR_STYLE
-from hub_core.client import SessionInfo
+from hub_core.schema import RoomReply, SessionInfo
 
 
 class PlayerTab(Retranslated, QWidget):
@@ -148,15 +147,14 @@ class PlayerTab(Retranslated, QWidget):
     def _find_my_room(self) -> None:
         """A restarted app finds the player's seat again (the hub keeps it a few seconds)."""
 
-        async def work() -> dict[str, Any] | None:
-            mine: dict[str, Any] | None = await need_client(self.context).request("my_room")
-            return mine
+        async def work() -> RoomReply | None:
+            return await need_client(self.context).my_room()
 
         self.state.op(self, work).success(self._rejoin).run()
 
-    def _rejoin(self, mine: dict[str, Any] | None) -> None:
+    def _rejoin(self, mine: RoomReply | None) -> None:
         if mine is not None and self.logged_in:
-            self.play.enter(mine["room"])
+            self.play.enter(mine.room)
 
     def refresh(self) -> None:
         """F5: fetches again what the pages show, for whatever live updates missed."""

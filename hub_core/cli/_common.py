@@ -9,6 +9,8 @@ import os
 import sys
 from typing import Any
 
+import msgspec
+
 from hub_core.client import HubClient
 from hub_core.keys import KnownHubs
 from hub_core.paths import AppPaths, app_paths
@@ -66,4 +68,5 @@ def read_password(*, confirm: bool = False) -> str:
 
 
 def print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, sort_keys=True))
+    """``data`` may hold Structs from the schema; they print as the wire's maps."""
+    print(json.dumps(msgspec.to_builtins(data), ensure_ascii=False, sort_keys=True))

@@ -17,8 +17,9 @@ from hub_core.cli._progress import ProgressPrinter
 from hub_core.cli._store import logged_in
 from hub_core.client import HubClient
 from hub_core.errors import GameHubError, RequestRefused
-from hub_core.installs import install, read_installed
+from hub_core.installs import Installed, install, read_installed
 from hub_core.playing import Heartbeat, RoomWatch, games_root, start_game_client
+from hub_core.schema import RoomState, RoomView
 
 
 def add_commands(commands: Any) -> None:
@@ -53,7 +54,7 @@ async def run_play(args: argparse.Namespace) -> int:
         room = await _enter(client, args)
         say(
             "joined",
-            f"In room {room['id']} for {room['display_name']} {room['version']}.",
+            f"In room {room.id} for {room.display_name} {room.version}.",
             room=room,
         )
         beat.start()
@@ -61,102 +62,95 @@ async def run_play(args: argparse.Namespace) -> int:
             return await _play(client, args, room, say)
         finally:
             await beat.stop()
-            await _leave(client, room["id"])
+            await _leave(client, room.id)
 
 
-async def _enter(client: HubClient, args: argparse.Namespace) -> dict[str, Any]:
+async def _enter(client: HubClient, args: argparse.Namespace) -> RoomView:
     if args.room:
-        reply = await client.request("join_room", {"room": args.room})
-        if reply["room"]["game"] != args.name:
+        reply = await client.join_room(args.room)
+        if reply.room.game != args.name:
             await _leave(client, args.room)
-            raise SystemExit(
-                f"gamehub: room {args.room} plays {reply['room']['game']}, not {args.name}."
-            )
+            raise SystemExit(f"gamehub: room {args.room} plays {reply.room.game}, not {args.name}.")
     else:
-        reply = await client.request("create_room", {"name": args.name}, idempotent=False)
-    return dict(reply["room"])
+        reply = await client.create_room(args.name)
+    return reply.room
 
 
 async def _leave(client: HubClient, room_id: str) -> None:
     # Best effort: the hub drops players whose app goes quiet anyway.
     with contextlib.suppress(GameHubError):
-        await client.request("leave_room", {"room": room_id}, timeout=2)
+        await client.leave_room(room_id, timeout=2)
 
 
-async def _play(client: HubClient, args: argparse.Namespace, room: dict[str, Any], say: Say) -> int:
+async def _play(client: HubClient, args: argparse.Namespace, room: RoomView, say: Say) -> int:
     assert client.session is not None
     root = games_root(paths_of(args).client, client.session.key)
-    installed = read_installed(root, room["game"])
-    if installed is None or installed.version != room["version"]:
-        bar = ProgressPrinter(f"Installing {room['game']} {room['version']}", quiet=args.json)
+    installed = read_installed(root, room.game)
+    if installed is None or installed.version != room.version:
+        bar = ProgressPrinter(f"Installing {room.game} {room.version}", quiet=args.json)
         try:
-            await install(client, room["game"], root, progress=bar, version=room["version"])
+            await install(client, room.game, root, progress=bar, version=room.version)
         finally:
             bar.finish()
-        installed = read_installed(root, room["game"])
+        installed = read_installed(root, room.game)
         assert installed is not None
-    changes: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    watch = RoomWatch(client, room["id"], changes.put_nowait)
+    changes: asyncio.Queue[RoomView] = asyncio.Queue()
+    watch = RoomWatch(client, room.id, changes.put_nowait)
     await watch.start()
     try:
-        ready = {"room": room["id"], "ready": True, "installed": installed.version}
-        await client.request("set_ready", ready)
+        await client.set_ready(room.id, True, installed.version)
         return await _follow(client, installed, changes, say)
     finally:
         watch.stop()
 
 
 async def _follow(
-    client: HubClient, installed: Any, changes: asyncio.Queue[dict[str, Any]], say: Say
+    client: HubClient, installed: Installed, changes: asyncio.Queue[RoomView], say: Say
 ) -> int:
     """Reacts to the room as it changes until one match has been played."""
     me = client.session.user if client.session else ""
     played = False
-    last_state = ""
+    last_state: RoomState | None = None
     while True:
         room = await changes.get()
-        state = room["state"]
-        if state != last_state or state == "waiting":
+        state = room.state
+        if state != last_state or state is RoomState.WAITING:
             _describe(room, me, say)
         last_state = state
-        if state == "closed":
+        if state is RoomState.CLOSED:
             return EXIT_OK if played else EXIT_REFUSED
-        if state == "waiting" and played:
-            say("back", f"Back in room {room['id']}; the match is over.", room=room)
+        if state is RoomState.WAITING and played:
+            say("back", f"Back in room {room.id}; the match is over.", room=room)
             return EXIT_OK
-        if state == "waiting" and room["owner"] == me and _can_start(room):
-            await _quietly(client.request("propose_start", {"room": room["id"]}))
-        elif state == "proposed" and me not in room["accepted"]:
-            await _quietly(client.request("respond_start", {"room": room["id"], "accept": True}))
-        elif state == "in_game" and not played:
+        if state is RoomState.WAITING and room.owner == me and _can_start(room):
+            await _quietly(client.propose_start(room.id))
+        elif state is RoomState.PROPOSED and me not in room.accepted:
+            await _quietly(client.respond_start(room.id, True))
+        elif state is RoomState.IN_GAME and not played:
             played = True
-            say("start", f"The game starts: {room['display_name']}.", room=room)
+            say("start", f"The game starts: {room.display_name}.", room=room)
             proc = await start_game_client(client, room, installed)
             code = await proc.wait()
             say("client_exit", f"The game client ended (exit code {code}).", code=code)
 
 
-def _can_start(room: dict[str, Any]) -> bool:
-    return len(room["players"]) >= room["min_players"] and set(room["ready"]) == set(
-        room["players"]
-    )
+def _can_start(room: RoomView) -> bool:
+    return len(room.players) >= room.min_players and set(room.ready) == set(room.players)
 
 
-def _describe(room: dict[str, Any], me: str, say: Say) -> None:
-    state = room["state"]
-    players = ", ".join(f"{p}{' (ready)' if p in room['ready'] else ''}" for p in room["players"])
-    if state == "waiting":
+def _describe(room: RoomView, me: str, say: Say) -> None:
+    state = room.state
+    players = ", ".join(f"{p}{' (ready)' if p in room.ready else ''}" for p in room.players)
+    if state is RoomState.WAITING:
         say(
             "room",
-            f"Waiting: {players} — {len(room['players'])} of {room['max_players']} players.",
+            f"Waiting: {players} — {len(room.players)} of {room.max_players} players.",
             room=room,
         )
-    elif state == "proposed":
-        say(
-            "room", f"{room['owner']} proposed to start; waiting for everyone to accept.", room=room
-        )
-    elif state == "closed":
-        say("closed", f"The room closed: {room['closed_reason']}", room=room)
+    elif state is RoomState.PROPOSED:
+        say("room", f"{room.owner} proposed to start; waiting for everyone to accept.", room=room)
+    elif state is RoomState.CLOSED:
+        say("closed", f"The room closed: {room.closed_reason}", room=room)
 
 
 async def _quietly(request: Any) -> None:

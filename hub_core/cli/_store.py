@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,9 @@ from hub_core.cli._common import (
 from hub_core.cli._progress import ProgressPrinter
 from hub_core.client import HubClient
 from hub_core.installs import install, repair
+from hub_core.protocol import ROLES, Role
 from hub_core.publishing import publish
-from hub_core.sessions import ROLES, Role
+from hub_core.schema import GameStatus, GameSummary
 from hub_core.units import format_bytes
 
 
@@ -87,7 +89,7 @@ async def run_publish(args: argparse.Namespace) -> int:
 
 async def run_unpublish(args: argparse.Namespace) -> int:
     async with await logged_in(args, "developer") as client:
-        await client.request("unpublish", {"name": args.name}, idempotent=True)
+        await client.unpublish(args.name)
     if args.json:
         print_json({"ok": True, "name": args.name, "status": "removed"})
     else:
@@ -100,23 +102,22 @@ async def run_unpublish(args: argparse.Namespace) -> int:
 
 async def run_games(args: argparse.Namespace) -> int:
     async with await logged_in(args, args.role) as client:
-        kind = "my_games" if args.role == "developer" else "list_games"
-        games = await client.request(kind)
+        games: Sequence[GameSummary] = await (
+            client.my_games() if args.role == "developer" else client.list_games()
+        )
     if args.json:
         print_json(games)
         return EXIT_OK
     if not games:
         print("No games yet." if args.role == "developer" else "The store is empty.")
     for g in games:
-        rating = (
-            f"{g['avg_rating']:.1f}★ ({g['review_count']})" if g.get("avg_rating") else "no reviews"
-        )
-        state = "" if g["status"] == "active" else f"  [{g['status']}]"
+        rating = f"{g.avg_rating:.1f}★ ({g.review_count})" if g.avg_rating else "no reviews"
+        state = "" if g.status is GameStatus.ACTIVE else f"  [{g.status}]"
         print(
-            f"{g['name']:<16} {g['display_name']:<28} {g['latest']:<9} {g['type']:<3} "
-            f"{g['min_players']}-{g['max_players']} players  by {g['author']}  {rating}{state}"
+            f"{g.name:<16} {g.display_name:<28} {g.latest:<9} {g.type:<3} "
+            f"{g.min_players}-{g.max_players} players  by {g.author}  {rating}{state}"
         )
-        print(f"{'':16} {g['description'][:70]}")
+        print(f"{'':16} {g.description[:70]}")
     return EXIT_OK
 
 

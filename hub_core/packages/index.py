@@ -52,6 +52,16 @@ def block_count(size: int) -> int:
     return -(-size // BLOCK_BYTES)
 
 
+def check_blocks(entries: list[FileEntry]) -> None:
+    """Every entry's block list must add up to its size (a hub's offer or a publish)."""
+    problems = Problems()
+    for entry in entries:
+        problem = block_problem(entry)
+        if problem:
+            problems.add(problem)
+    problems.raise_if_any()
+
+
 def block_problem(entry: FileEntry) -> str | None:
     """Why an entry's block list cannot be right for its size, or None."""
     if len(entry.blocks) != block_count(entry.size):

@@ -56,7 +56,7 @@ async def test_hostile_package_is_refused_before_sending(
     with pytest.raises(PackageError) as info:
         await publish(dev, built, limits=HOSTILE_LIMITS)
     assert EXPECTED[name] in str(info.value)
-    assert await dev.request("my_games") == []
+    assert await dev.my_games() == []
 
 
 def with_blocks(index: Any) -> Any:
@@ -76,10 +76,10 @@ def with_blocks(index: Any) -> Any:
 async def test_hostile_index_is_refused_by_the_hub(dev: HubClient, name: str) -> None:
     args = {"version": "1.0.0", "manifest": MANIFEST, "index": with_blocks(HOSTILE_INDEXES[name])}
     with pytest.raises(RequestRefused) as info:
-        await dev.request("publish_begin", args)
+        await dev._request("publish_begin", args)
     if info.value.code == "bad_request":  # refused by the request's schema, naming the field
         assert "at `index" in str(info.value)
     else:
         assert info.value.code == "package_invalid"
         assert EXPECTED_INDEX[name] in str(info.value)
-    assert await dev.request("my_games") == []
+    assert await dev.my_games() == []

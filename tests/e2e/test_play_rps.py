@@ -15,7 +15,6 @@ import sys
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -26,6 +25,7 @@ from hub_core.installs import install, read_installed
 from hub_core.playing import RoomWatch, start_game_client
 from hub_core.publishing import publish
 from hub_core.samples import samples_folder
+from hub_core.schema import RoomState, RoomView
 from tests.hub_core.conftest import hub_config
 
 SAMPLES = samples_folder()
@@ -47,9 +47,9 @@ async def logged_in(endpoint: str, role: str, name: str) -> HubClient:
     return client
 
 
-async def next_state(changes: asyncio.Queue[dict[str, Any]], state: str) -> dict[str, Any]:
+async def next_state(changes: asyncio.Queue[RoomView], state: RoomState) -> RoomView:
     async with asyncio.timeout(30):
-        while (room := await changes.get())["state"] != state:
+        while (room := await changes.get()).state is not state:
             pass
         return room
 
@@ -61,22 +61,23 @@ async def test_two_players_play_rps_and_review_it(hub_endpoint: str, tmp_path: P
     ann = await logged_in(hub_endpoint, "player", "ann")
     bob = await logged_in(hub_endpoint, "player", "bob")
     try:
-        assert [g["name"] for g in await ann.request("list_games")] == ["rps"]
-        room = (await ann.request("create_room", {"name": "rps"}))["room"]
-        await bob.request("join_room", {"room": room["id"]})
-        changes: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-        watch = RoomWatch(ann, room["id"], changes.put_nowait)
+        assert [g.name for g in await ann.list_games()] == ["rps"]
+        room = (await ann.create_room("rps")).room
+        await bob.join_room(room.id)
+        changes: asyncio.Queue[RoomView] = asyncio.Queue()
+        watch = RoomWatch(ann, room.id, changes.put_nowait)
         await watch.start()
         installed = {}
         for name, client in (("ann", ann), ("bob", bob)):
             root = tmp_path / name / "games"
-            await install(client, "rps", root, version=room["version"])
-            installed[name] = read_installed(root, "rps")
-            ready = {"room": room["id"], "ready": True, "installed": installed[name].version}
-            await client.request("set_ready", ready)
-        await ann.request("propose_start", {"room": room["id"]})
-        await bob.request("respond_start", {"room": room["id"], "accept": True})
-        started = await next_state(changes, "in_game")
+            await install(client, "rps", root, version=room.version)
+            have = read_installed(root, "rps")
+            assert have is not None
+            installed[name] = have
+            await client.set_ready(room.id, True, have.version)
+        await ann.propose_start(room.id)
+        await bob.respond_start(room.id, True)
+        started = await next_state(changes, RoomState.IN_GAME)
 
         moves = {"ann": b"rock\nr\nrock\nr\n", "bob": b"s\nscissors\ns\ns\n"}  # ann wins 2-0
         procs = {
@@ -87,18 +88,18 @@ async def test_two_players_play_rps_and_review_it(hub_endpoint: str, tmp_path: P
             *(asyncio.wait_for(procs[n].communicate(moves[n]), 60) for n in ("ann", "bob"))
         )
         assert [p.returncode for p in procs.values()] == [0, 0], outputs
-        back = await next_state(changes, "waiting")
-        assert back["last_results"]["winner"] == "ann"
+        back = await next_state(changes, RoomState.WAITING)
+        assert back.last_results["winner"] == "ann"
         watch.stop()
 
-        await ann.request("review", {"name": "rps", "rating": 5, "text": "Quick and fun."})
-        await bob.request("review", {"name": "rps", "rating": 3, "text": "I lost."})
-        details = await bob.request("game_details", {"name": "rps"})
-        assert (details["avg_rating"], details["review_count"]) == (4.0, 2)
-        [mine] = await dev.request("my_games")  # the developer sees both reviews
-        assert [(r["player"], r["rating"]) for r in mine["reviews"]] == [("bob", 3), ("ann", 5)]
-        await ann.request("leave_room", {"room": room["id"]})
-        await bob.request("leave_room", {"room": room["id"]})
+        await ann.review("rps", 5, "Quick and fun.")
+        await bob.review("rps", 3, "I lost.")
+        details = await bob.game_details("rps")
+        assert (details.avg_rating, details.review_count) == (4.0, 2)
+        [mine] = await dev.my_games()  # the developer sees both reviews
+        assert [(r.player, r.rating) for r in mine.reviews] == [("bob", 3), ("ann", 5)]
+        await ann.leave_room(room.id)
+        await bob.leave_room(room.id)
     finally:
         for client in (ann, bob, dev):
             await client.close()
@@ -197,9 +198,9 @@ async def test_new_hub_offers_the_sample_games(tmp_path: Path) -> None:
     endpoint = thread.start().endpoint("127.0.0.1")
     try:
         ann = await logged_in(endpoint, "player", "ann")
-        games = {g["name"]: g for g in await ann.request("list_games")}
+        games = {g.name: g for g in await ann.list_games()}
         assert set(games) == {"rps", "tetris", "dots"}
-        assert {g["author"] for g in games.values()} == {"GameHub"}
+        assert {g.author for g in games.values()} == {"GameHub"}
         with pytest.raises(RequestRefused, match="Wrong developer name or password"):
             await ann.login("developer", "GameHub", "")
         await ann.close()

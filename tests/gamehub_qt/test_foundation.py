@@ -13,13 +13,14 @@ from pytestqt.qtbot import QtBot
 from gamehub_qt.context import AppContext
 from gamehub_qt.main_window import MainWindow
 from gamehub_qt.netloop import NetLoop
+from hub_core.schema import Pong
 
 
 def test_hub_op_reports_success_on_the_qt_thread(qtbot: QtBot, connected: AppContext) -> None:
     got: list[Any] = []
-    connected.op(None, lambda: connected.player.request("ping")).success(got.append).run()
+    connected.op(None, lambda: connected.player.hub().ping()).success(got.append).run()
     qtbot.waitUntil(lambda: bool(got), timeout=5000)
-    assert "time" in got[0]
+    assert isinstance(got[0], Pong) and got[0].time > 0
 
 
 def test_hub_op_failure_goes_to_the_message_bridge(qtbot: QtBot, connected: AppContext) -> None:
@@ -66,7 +67,7 @@ def test_an_op_whose_window_was_closed_calls_nothing_back(
 ) -> None:
     parent = QWidget()
     got: list[Any] = []
-    op = connected.op(parent, lambda: connected.player.request("ping")).success(got.append)
+    op = connected.op(parent, lambda: connected.player.hub().ping()).success(got.append)
     op.busy(got.append).run()
     assert got == [True]
     shiboken6.delete(parent)  # the user closed the dialog while the hub was answering

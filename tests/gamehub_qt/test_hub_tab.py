@@ -51,22 +51,22 @@ def test_hub_tab_shows_who_is_online_the_rooms_and_a_room_log(
     player = context.player
     context.net.call(player.register("ann", "secret"))
     context.net.call(player.login("ann", "secret"))
-    room = context.net.call(player.request("create_room", {"name": "rps"}), timeout=30)["room"]
+    room = context.net.call(player.hub().create_room("rps"), timeout=30).room
     qtbot.waitUntil(lambda: tab.players.count() == 1, timeout=WAIT_MS)
     assert tab.players.item(0).text() == "ann"
     qtbot.waitUntil(lambda: len(rows(hosting)) == 1, timeout=WAIT_MS)
     assert rows(hosting)[0] == [
-        room["id"],
-        f"Rock Paper Scissors {room['version']}",
+        room.id,
+        f"Rock Paper Scissors {room.version}",
         "ann (1/2)",
         "Waiting",
     ]
     tab.rooms.selectRow(0)
     qtbot.waitUntil(lambda: "Starting rps" in tab.log_view.toPlainText(), timeout=WAIT_MS)
-    assert tab.log_title.text() == f"Room {room['id']}"
-    context.net.call(player.request("leave_room", {"room": room["id"]}), timeout=30)
+    assert tab.log_title.text() == f"Room {room.id}"
+    context.net.call(player.hub().leave_room(room.id), timeout=30)
     qtbot.waitUntil(lambda: rows(hosting) == [], timeout=WAIT_MS)
-    assert tab.log_title.text() == f"Room {room['id']} (closed)"
+    assert tab.log_title.text() == f"Room {room.id} (closed)"
 
 
 def test_stop_button_stops_hosting(qtbot: QtBot, hosting: MainWindow) -> None:

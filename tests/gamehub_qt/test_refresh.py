@@ -48,7 +48,7 @@ def cleo(connected: AppContext) -> Iterator[Callable[[], None]]:
         others.append(other)
         await other.register("player", "cleo", PASSWORD)
         await other.login("player", "cleo", PASSWORD)
-        await other.request("create_room", {"name": "rps"}, idempotent=False, timeout=15)
+        await other.create_room("rps", timeout=15)
 
     yield lambda: connected.net.call(open_room(), timeout=30)
     for other in others:

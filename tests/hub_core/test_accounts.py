@@ -13,6 +13,7 @@ from hub_core.client import HubClient
 from hub_core.errors import HubUnreachable, RequestRefused
 from hub_core.hosting import HubThread
 from hub_core.keys import KnownHubs
+from hub_core.schema import Registered
 from tests.hub_core.conftest import hub_config
 
 MakeClient = Callable[..., Awaitable[HubClient]]
@@ -61,9 +62,10 @@ async def test_concurrent_registrations_of_one_name_have_one_winner(client: HubC
     results = await asyncio.gather(
         *(client.register("player", "racer", "secret") for _ in range(5)), return_exceptions=True
     )
-    assert sum(r is None for r in results) == 1
+    won = [r for r in results if isinstance(r, Registered)]
+    assert [(r.user, r.role) for r in won] == [("racer", "player")]
     assert all(
-        isinstance(r, RequestRefused) and r.code == "name_taken" for r in results if r is not None
+        isinstance(r, RequestRefused) and r.code == "name_taken" for r in results if r not in won
     )
 
 
@@ -123,7 +125,7 @@ async def test_wrong_role_token_is_refused(client: HubClient) -> None:
     await client.register("player", "frank", "secret")
     await client.login("player", "frank", "secret")
     # "whoami" accepts any role; a role-bound request is refused for the other role.
-    assert (await client.request("whoami"))["role"] == "player"
+    assert (await client.whoami()).role == "player"
     from hub_core.sessions import Sessions
 
     sessions = Sessions()
@@ -144,10 +146,10 @@ async def test_new_login_ends_old_session_and_tells_it(make_client: MakeClient) 
     await second.login("player", "gina", "secret")
     assert "logged in elsewhere" in await asyncio.wait_for(told, 5)
     token = second.session.token if second.session else ""
-    assert (await second.request("whoami"))["user"] == "gina"
+    assert (await second.whoami()).user == "gina"
     # The old token itself is refused with the reason.
     first.session = None
-    err = await refused(first.request("whoami"))
+    err = await refused(first.whoami())
     assert err.code == "not_logged_in"
     assert token
 
@@ -159,7 +161,7 @@ async def test_replaced_token_is_refused_with_reason(make_client: MakeClient) ->
     old = first.session
     await second.login("player", "hank", "secret", watch=False)
     first.session = old
-    err = await refused(first.request("whoami"))
+    err = await refused(first.whoami())
     assert err.code == "session_replaced"
     assert "logged in elsewhere" in str(err)
 
@@ -170,7 +172,7 @@ async def test_logout_ends_the_session(client: HubClient) -> None:
     old = client.session
     await client.logout()
     client.session = old
-    err = await refused(client.request("whoami"))
+    err = await refused(client.whoami())
     assert err.code == "not_logged_in"
     assert "logged out" in str(err)
 
@@ -207,7 +209,7 @@ async def test_restart_keeps_accounts_but_ends_sessions(
     try:
         async with await HubClient.connect(endpoint, known_hubs=known_hubs) as c:
             c.session = old
-            err = await refused(c.request("whoami"))
+            err = await refused(c.whoami())
             assert err.code == "not_logged_in"
             await c.login("player", "jack", "secret")
     finally:

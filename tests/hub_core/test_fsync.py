@@ -36,4 +36,3 @@ def test_private_files_are_owner_only_and_others_follow_the_umask(tmp_path: Path
     os.umask(umask)
     assert stat.S_IMODE((tmp_path / "secret").stat().st_mode) == 0o600
     assert stat.S_IMODE((tmp_path / "plain").stat().st_mode) == 0o666 & ~umask
-

@@ -37,7 +37,7 @@ async def connect_from(source: str, hub: HubThread, known_hubs: KnownHubs) -> Hu
 
 async def wrong_login(client: HubClient) -> RequestRefused:
     try:
-        await client.request("login", {"role": "player", "user": "olga", "password": "guess"})
+        await client.login("player", "olga", "guess")
     except RequestRefused as exc:
         return exc
     raise AssertionError("a wrong password was accepted")

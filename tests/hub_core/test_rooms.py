@@ -79,7 +79,7 @@ def test_owner_leaving_passes_ownership_and_empty_room_closes() -> None:
     room.join("cy", "Cy")
     room.leave("ann")
     assert room.owner == "bob"
-    assert room.snapshot()["owner"] == "Bob"
+    assert room.snapshot().owner == "Bob"
     room.leave("bob")
     room.leave("cy")
     assert room.state is RoomState.CLOSED

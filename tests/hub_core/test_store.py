@@ -14,6 +14,7 @@ from hub_core.errors import GameHubError, RequestRefused
 from hub_core.installs import install, read_installed, repair, verify
 from hub_core.packages import PackageError
 from hub_core.publishing import publish
+from hub_core.schema import InstallOffer, VersionHintReply
 from tests.hub_core.gamefactory import make_game, random_bytes
 
 MakeClient = Callable[..., Awaitable[HubClient]]
@@ -45,23 +46,20 @@ async def test_publish_then_browse_and_details(
 ) -> None:
     result = await publish(dev, make_game(tmp_path / "g", description="Rock, paper, scissors."))
     assert (result.name, result.version) == ("rps", "1.0.0")
-    [game] = await player.request("list_games")
-    assert game["display_name"] == "RPS"
-    assert game["author"] == "dana"
-    assert game["latest"] == "1.0.0"
-    assert (game["avg_rating"], game["review_count"]) == (None, 0)
-    details = await player.request("game_details", {"name": "rps"})
-    assert details["versions"][0]["manifest"]["description"] == "Rock, paper, scissors."
-    assert details["reviews"] == []
+    [game] = await player.list_games()
+    assert game.display_name == "RPS"
+    assert game.author == "dana"
+    assert game.latest == "1.0.0"
+    assert (game.avg_rating, game.review_count) == (None, 0)
+    details = await player.game_details("rps")
+    assert details.versions[0].manifest["description"] == "Rock, paper, scissors."
+    assert details.reviews == []
 
 
 async def test_version_hint_and_update_sends_only_changes(dev: HubClient, tmp_path: Path) -> None:
-    assert await dev.request("version_hint", {"name": "rps"}) == {
-        "exists": False,
-        "latest": None,
-        "versions": [],
-        "suggested": "1.0.0",
-    }
+    assert await dev.version_hint("rps") == VersionHintReply(
+        exists=False, latest=None, versions=[], suggested="1.0.0"
+    )
     game = make_game(tmp_path / "g", files={"big.bin": random_bytes(2_500_000)})
     first = await publish(dev, game)
     (game / "server.py").write_text("print('server v2')\n")
@@ -69,13 +67,10 @@ async def test_version_hint_and_update_sends_only_changes(dev: HubClient, tmp_pa
     assert second.version == "1.0.1"
     assert second.sent_bytes < 100
     assert first.sent_bytes > 2_500_000
-    hint = await dev.request("version_hint", {"name": "rps"})
-    assert hint == {
-        "exists": True,
-        "latest": "1.0.1",
-        "versions": ["1.0.0", "1.0.1"],
-        "suggested": "1.0.2",
-    }
+    hint = await dev.version_hint("rps")
+    assert hint == VersionHintReply(
+        exists=True, latest="1.0.1", versions=["1.0.0", "1.0.1"], suggested="1.0.2"
+    )
 
 
 async def test_version_must_grow(dev: HubClient, tmp_path: Path) -> None:
@@ -98,7 +93,7 @@ async def test_only_the_author_may_update_or_remove(
     with pytest.raises(RequestRefused, match="belongs to dana; only they can update it"):
         await publish(other, make_game(tmp_path / "h"), version="9.0.0")
     with pytest.raises(RequestRefused, match="only they can remove it"):
-        await other.request("unpublish", {"name": "rps"})
+        await other.unpublish("rps")
 
 
 async def test_remove_hides_and_republish_restores(
@@ -107,15 +102,15 @@ async def test_remove_hides_and_republish_restores(
     game = make_game(tmp_path / "g")
     await publish(dev, game)
     await install(player, "rps", games_root)
-    await dev.request("unpublish", {"name": "rps"})
-    assert await player.request("list_games") == []
+    await dev.unpublish("rps")
+    assert await player.list_games() == []
     with pytest.raises(RequestRefused, match="was removed from the store"):
         await install(player, "rps", games_root)
     assert read_installed(games_root, "rps") is not None  # players keep their copy
-    [mine] = await dev.request("my_games")
-    assert mine["status"] == "removed"
+    [mine] = await dev.my_games()
+    assert mine.status == "removed"
     await publish(dev, game)
-    assert [g["latest"] for g in await player.request("list_games")] == ["1.0.1"]
+    assert [g.latest for g in await player.list_games()] == ["1.0.1"]
 
 
 async def test_install_update_and_up_to_date(
@@ -188,7 +183,7 @@ async def test_interrupted_publish_resumes(
     )
     with pytest.raises(asyncio.CancelledError):
         await task
-    assert await player.request("list_games") == []  # nothing half-published
+    assert await player.list_games() == []  # nothing half-published
     result = await publish(dev, game)
     assert result.sent_bytes < 12_000_000
 
@@ -213,7 +208,7 @@ async def test_local_manifest_problems_stop_before_sending(dev: HubClient, tmp_p
     with pytest.raises(PackageError) as info:
         await publish(dev, game)
     assert len(info.value.problems) == 2
-    assert await dev.request("my_games") == []
+    assert await dev.my_games() == []
 
 
 async def test_zip_package_publishes(dev: HubClient, tmp_path: Path) -> None:
@@ -228,30 +223,28 @@ async def test_zip_package_publishes(dev: HubClient, tmp_path: Path) -> None:
 async def test_hub_refuses_bad_index_and_blocks(dev: HubClient, tmp_path: Path) -> None:
     game = make_game(tmp_path / "g")
     manifest = json.loads((game / "manifest.json").read_text())
-    begin = {"version": "1.0.0", "manifest": manifest}
     with pytest.raises(RequestRefused, match=r"server\.py") as info:
-        await dev.request("publish_begin", begin | {"index": [["manifest.json", 0, "0" * 64, []]]})
+        await dev.publish_begin("1.0.0", manifest, [["manifest.json", 0, "0" * 64, []]])
     assert info.value.code == "package_invalid"
     with pytest.raises(RequestRefused, match="lists 0 blocks; a file of 10 bytes has 1"):
-        await dev.request("publish_begin", begin | {"index": [["manifest.json", 10, "0" * 64, []]]})
+        await dev.publish_begin("1.0.0", manifest, [["manifest.json", 10, "0" * 64, []]])
     server = b"print('server')\n"
     entries = [
         ["client.py", len(server), "a" * 64, ["a" * 64]],
         ["manifest.json", 10, "b" * 64, ["b" * 64]],
         ["server.py", len(server), "c" * 64, ["c" * 64]],
     ]
-    begun = await dev.request("publish_begin", begin | {"index": entries})
-    transfer = begun["transfer"]
+    transfer = (await dev.publish_begin("1.0.0", manifest, entries)).transfer
     with pytest.raises(RequestRefused, match="does not match its announced hash") as info:
-        await dev.request("upload_blocks", {"transfer": transfer, "blocks": [("a" * 64, server)]})
+        await dev.upload_blocks(transfer, [("a" * 64, server)])
     assert info.value.code == "transfer"
     with pytest.raises(RequestRefused, match="has no block with hash dddd"):
-        await dev.request("upload_blocks", {"transfer": transfer, "blocks": [("d" * 64, b"x")]})
+        await dev.upload_blocks(transfer, [("d" * 64, b"x")])
     with pytest.raises(RequestRefused, match="unknown or has expired"):
-        await dev.request("upload_blocks", {"transfer": "nope", "blocks": [("c" * 64, b"x")]})
+        await dev.upload_blocks("nope", [("c" * 64, b"x")])
     with pytest.raises(RequestRefused, match="have not arrived yet"):
-        await dev.request("publish_commit", {"transfer": transfer})
-    assert await dev.request("my_games") == []
+        await dev.publish_commit(transfer)
+    assert await dev.my_games() == []
 
 
 async def test_blocks_that_do_not_add_up_are_refused_at_commit(
@@ -272,35 +265,33 @@ async def test_blocks_that_do_not_add_up_are_refused_at_commit(
         ["server.py", len(script), sha(script), [sha(script)]],
     ]
     manifest = json.loads(manifest_bytes)
-    begun = await dev.request(
-        "publish_begin", {"version": "1.0.0", "manifest": manifest, "index": entries}
-    )
+    begun = await dev.publish_begin("1.0.0", manifest, entries)
     for data in (script, manifest_bytes):
-        await dev.request(
-            "upload_blocks", {"transfer": begun["transfer"], "blocks": [(sha(data), data)]}
-        )
+        await dev.upload_blocks(begun.transfer, [(sha(data), data)])
     with pytest.raises(RequestRefused, match=r"'client\.py' do not add up to its announced hash"):
-        await dev.request("publish_commit", {"transfer": begun["transfer"]})
-    assert await dev.request("my_games") == []
+        await dev.publish_commit(begun.transfer)
+    assert await dev.my_games() == []
 
 
 async def test_bad_block_requests(player: HubClient) -> None:
     with pytest.raises(RequestRefused, match="has no block with hash"):
-        await player.request("fetch_blocks", {"hashes": ["d" * 64]})
+        await player.fetch_blocks(["d" * 64])
     with pytest.raises(RequestRefused, match="not a SHA-256"):
-        await player.request("fetch_blocks", {"hashes": ["../../etc/passwd"]})
+        await player.fetch_blocks(["../../etc/passwd"])
 
 
 async def test_hub_offering_hostile_index_is_refused(player: HubClient, games_root: Path) -> None:
     from hub_core.installs import _check_offer
     from hub_core.packages import Limits
 
-    offer = {
-        "index": [
+    offer = InstallOffer(
+        name="evil",
+        version="1.0.0",
+        index=[
             ["../evil.py", 1, "a" * 64, ["a" * 64]],
             ["manifest.json", 1, "b" * 64, ["b" * 64]],
         ],
-        "manifest": {},
-    }
+        manifest={},
+    )
     with pytest.raises(GameHubError, match="fails the checks"):
         _check_offer(offer, Limits())

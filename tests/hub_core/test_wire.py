@@ -10,7 +10,7 @@ import msgspec
 import pytest
 import zmq
 
-from hub_core import protocol
+from hub_core import protocol, schema
 from hub_core.client import HubClient
 from hub_core.hosting import HubThread
 from hub_core.keys import KnownHubs
@@ -80,7 +80,7 @@ async def test_malformed_request_gets_clear_error(
     assert reply.error.code == code
     assert words in reply.error.message
     assert reply.error.message.endswith(".")
-    assert "time" in await client.request("ping")  # the hub still serves others
+    assert (await client.ping()).time > 0  # the hub still serves others
 
 
 async def test_error_reply_keeps_request_id_when_readable(raw: RawDealer) -> None:
@@ -96,7 +96,7 @@ async def test_oversize_request_is_refused_with_its_size(raw: RawDealer, client:
     assert reply.error is not None and reply.error.code == "too_large"
     assert f"{protocol.MAX_MESSAGE_BYTES:,}" in reply.error.message
     assert reply.id == 9
-    await client.request("ping")
+    await client.ping()
 
 
 async def test_over_hard_limit_drops_only_that_connection(
@@ -105,7 +105,7 @@ async def test_over_hard_limit_drops_only_that_connection(
     raw = RawDealer(hub)
     try:
         raw.send(b"x" * (protocol.HARD_MESSAGE_BYTES + 1))
-        await client.request("ping")  # others unaffected
+        await client.ping()  # others unaffected
     finally:
         raw.close()
 
@@ -118,7 +118,7 @@ async def test_client_that_never_reads_does_not_stall_others(
         frame = envelope(kind="ping")
         await asyncio.to_thread(lambda: [lazy.send(frame) for _ in range(5000)])
         for _ in range(20):
-            await client.request("ping")
+            await client.ping()
     finally:
         lazy.close()
 
@@ -144,7 +144,7 @@ async def test_slow_request_does_not_hold_up_fast_ones(
                     run("register", c.register("player", f"slowpoke{i}", "secret"))
                     for i in range(4)
                 ),
-                *(run("ping", c.request("ping")) for _ in range(4)),
+                *(run("ping", c.ping()) for _ in range(4)),
             )
             assert order[:4] == ["ping"] * 4
     finally:
@@ -217,7 +217,7 @@ async def test_bad_frame_is_answered_with_its_id_and_no_traceback(
     assert reply.error is not None, reply
     assert (reply.id, reply.error.code) == (req_id, code), reply.error.message
     assert words in reply.error.message and reply.error.message.endswith(".")
-    assert "time" in await client.request("ping")
+    assert (await client.ping()).time > 0
     assert not [r for r in caplog.records if r.exc_info or "Traceback" in r.getMessage()]
 
 
@@ -232,7 +232,7 @@ async def test_many_bad_frames_are_logged_once_per_interval(
         return [raw.reply().id for _ in frames]
 
     assert sorted(await asyncio.to_thread(send_all)) == list(range(1, 2001))
-    await client.request("ping")
+    await client.ping()
     lines = [r for r in caplog.records if r.name == "hub_core._wire"]
     assert 1 <= len(lines) <= 3, [r.getMessage() for r in lines]
     assert not [r for r in caplog.records if r.exc_info]
@@ -259,3 +259,176 @@ def test_hello_socket_drops_big_messages_and_keeps_answering(hub: HubThread) -> 
         assert hello.req_port == endpoints.ports.req
     finally:
         ctx.destroy(linger=0)
+
+
+# -- wire compatibility: frames and replies as protocol version 1 has always had them ------
+
+OLD_ROOM = {
+    "id": "a1b2c3d4",
+    "game": "rps",
+    "version": "1.0.0",
+    "display_name": "Rock Paper Scissors",
+    "type": "CLI",
+    "min_players": 2,
+    "max_players": 2,
+    "owner": "Ann",
+    "players": ["Ann", "Bob"],
+    "ready": ["Ann"],
+    "accepted": [],
+    "state": "waiting",
+    "server_port": 40123,
+    "matches": 1,
+    "last_results": {"winner": "Ann"},
+    "closed_reason": "",
+    "created": 1700000000.5,
+}
+OLD_SUMMARY = {
+    "name": "rps",
+    "display_name": "Rock Paper Scissors",
+    "type": "CLI",
+    "max_players": 2,
+    "min_players": 2,
+    "description": "Simple 2-player RPS game",
+    "author": "Dev",
+    "latest": "1.0.0",
+    "status": "active",
+    "avg_rating": None,
+    "review_count": 0,
+    "updated": 1700000000.0,
+}
+OLD_REVIEW = {
+    "player": "Ann",
+    "key": "ann",
+    "rating": 4,
+    "text": "fun",
+    "time": 1700000001.0,
+    "version": "1.0.0",
+}
+OLD_VERSION = {
+    "version": "1.0.0",
+    "uploaded": 1700000000.0,
+    "manifest": {"name": "rps", "display_name": "Rock Paper Scissors", "max_players": 2},
+    "files": 3,
+    "bytes": 1234,
+}
+OLD_SESSION = {"token": "t", "session_id": "s", "user": "Ann", "role": "player", "key": "ann"}
+
+# (the Struct a new client decodes into, a reply or event exactly as hubs have sent it)
+OLD_REPLIES: list[tuple[object, object]] = [
+    (schema.Login.reply, OLD_SESSION),
+    (schema.Register.reply, {"user": "Ann", "role": "player"}),
+    (schema.WhoAmI.reply, {"user": "Ann", "role": "player", "session_id": "s"}),
+    (schema.Ping.reply, {"time": 1700000000.25}),
+    (schema.Logout.reply, {}),
+    (schema.RoomGet.reply, {"room": OLD_ROOM, "seq": 3}),
+    (schema.MyRoom.reply, None),
+    (schema.ListRooms.reply, {"rooms": [OLD_ROOM], "seq": 9}),
+    (schema.RoomChat.reply, {"from": "Ann", "text": "hi", "time": 1700000002.0}),
+    (schema.Heartbeat.reply, {"room": None}),
+    (schema.ListGames.reply, [OLD_SUMMARY]),
+    (
+        schema.GetGameDetails.reply,
+        OLD_SUMMARY | {"versions": [OLD_VERSION], "reviews": [OLD_REVIEW]},
+    ),
+    (
+        schema.Review.reply,
+        {"name": "rps", "avg_rating": 4.0, "review_count": 1, "review": OLD_REVIEW},
+    ),
+    (schema.MyReviews.reply, [{"game": "rps", "display_name": "Rock Paper Scissors"} | OLD_REVIEW]),
+    (schema.Played.reply, {"rps": 2}),
+    (
+        schema.VersionHint.reply,
+        {"exists": True, "latest": "1.0.0", "versions": ["1.0.0"], "suggested": "1.0.1"},
+    ),
+    (
+        schema.PublishBegin.reply,
+        {"transfer": "x", "name": "rps", "version": "1.0.1", "missing": ["ab" * 32]},
+    ),
+    (schema.UploadBlocks.reply, {"stored": 2}),
+    (schema.PublishCommit.reply, {"name": "rps", "version": "1.0.1"}),
+    (schema.Unpublish.reply, {"name": "rps", "status": "removed"}),
+    (
+        schema.InstallBegin.reply,
+        {"name": "rps", "version": "1.0.0", "manifest": {}, "index": [["a.py", 1, "h", ["h"]]]},
+    ),
+    (schema.FetchBlocks.reply, {"blocks": [b"\x00\x01"]}),
+    (schema.SessionEnded, {"session_id": "s", "reason": "replaced"}),
+    (schema.HubStopping, {"name": "Test hub"}),
+    (schema.GameRemoved, {"name": "rps"}),
+]
+
+
+@pytest.mark.parametrize(("shape", "old"), OLD_REPLIES)
+def test_replies_shaped_as_before_decode_into_the_schema_and_encode_back_unchanged(
+    shape: object, old: object
+) -> None:
+    """A new client reads an older hub's replies, and a new hub sends the same maps."""
+    frame = enc(old)
+    typed = msgspec.msgpack.decode(frame, type=shape)
+    back = msgspec.msgpack.decode(enc(typed))
+    if isinstance(old, dict) and isinstance(back, dict):
+        # Fields added since (with defaults old clients ignore) are the only difference.
+        assert set(back) - set(old) <= ADDED_SINCE
+        back = {key: value for key, value in back.items() if key in old}
+    assert back == old
+
+
+# Reply fields added to protocol version 1 later; older clients ignore unknown keys.
+ADDED_SINCE = {"incarnation"}
+
+
+def test_every_request_kind_is_one_schema_struct_and_one_route(hub: HubThread) -> None:
+    structs = {cls.kind: cls for cls in _request_structs()}
+    assert len(structs) == len(_request_structs())  # no kind declared twice
+    assert sorted(structs) == hub.hub.wire._routes.kinds()
+
+
+def _request_structs() -> list[type[schema.Request[object]]]:
+    found = [c for c in vars(schema).values() if isinstance(c, type)]
+    return [c for c in found if issubclass(c, schema.Request) and c is not schema.Request]
+
+
+def test_frames_from_a_version_1_client_still_decode_on_the_hub(raw: RawDealer) -> None:
+    """Requests built the way clients always built them: a map envelope with map args."""
+
+    def ask(kind: str, token: str = "", **args: object) -> object:
+        frame = enc({"v": 1, "id": 11, "kind": kind, "token": token, "args": args})
+        reply = raw.ask(frame)
+        assert reply.ok, reply.error
+        return reply.result
+
+    for role in ("player", "developer"):
+        ask("register", role=role, user="Old", password="secret")
+    player = msgspec.convert(
+        ask("login", role="player", user="Old", password="secret"), schema.SessionInfo
+    )
+    dev = ask("login", role="developer", user="Old", password="secret")
+    developer = msgspec.convert(dev, schema.SessionInfo)
+    assert (player.user, player.role, developer.role) == ("Old", "player", "developer")
+    who = msgspec.convert(ask("whoami", player.token), schema.Identity)
+    assert who.session_id == player.session_id
+    assert msgspec.convert(ask("list_rooms", player.token), schema.RoomList).rooms == []
+    assert ask("my_room", player.token) is None
+    assert msgspec.convert(ask("heartbeat", player.token), schema.HeartbeatReply).room is None
+    assert msgspec.convert(ask("list_games", player.token), list[schema.GameSummary]) == []
+    hint = msgspec.convert(
+        ask("version_hint", developer.token, name="rps"), schema.VersionHintReply
+    )
+    assert (hint.exists, hint.suggested) == (False, "1.0.0")
+    refused = raw.ask(
+        enc(
+            {
+                "v": 1,
+                "id": 12,
+                "kind": "set_ready",
+                "token": player.token,
+                "args": {"room": "nope", "ready": True, "installed": None},
+            }
+        )
+    )
+    assert refused.error is not None and refused.error.code == "no_such_room"
+
+
+def test_the_protocol_version_is_still_1() -> None:
+    """The wire is unchanged by the typed schema; a change to it must bump this (and say so)."""
+    assert protocol.PROTOCOL_VERSION == 1

@@ -33,6 +33,7 @@ from hub_core.gameprocs import ProcessLimits
 from hub_core.hosting import HubThread
 from hub_core.keys import KEY_FILE, KnownHubs
 from hub_core.publishing import publish
+from hub_core.schema import RoomView
 from tests.hub_core.conftest import hub_config
 from tests.hub_core.gamefactory import make_server_game
 
@@ -92,18 +93,15 @@ class Stage:
         await publish(self.dev, make_server_game(self.tmp / name, name, server=server))
         return name
 
-    async def open_room(self, name: str) -> dict[str, Any]:
-        room: dict[str, Any] = (await self.ann.request("create_room", {"name": name}, timeout=20))[
-            "room"
-        ]
-        return room
+    async def open_room(self, name: str) -> RoomView:
+        return (await self.ann.create_room(name, timeout=20)).room
 
     async def closed(self, room_id: str, timeout: float = 20.0) -> dict[str, Any]:
         """The room's last snapshot once the hub has closed it."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            listed = (await self.ann.request("list_rooms"))["rooms"]
-            if all(r["id"] != room_id for r in listed):
+            listed = (await self.ann.list_rooms()).rooms
+            if all(r.id != room_id for r in listed):
                 break
             await asyncio.sleep(0.05)
         else:
@@ -111,7 +109,7 @@ class Stage:
         return {"log": self.log(room_id)}
 
     async def leave(self, room_id: str) -> None:
-        await self.ann.request("leave_room", {"room": room_id})
+        await self.ann.leave_room(room_id)
 
     def log(self, room_id: str) -> str:
         return (self.hub.hub.paths.logs / "rooms" / f"{room_id}.log").read_text(errors="replace")
@@ -169,13 +167,13 @@ async def test_a_fork_bomb_stops_at_the_limit_and_leaves_nothing(stage: Stage) -
     deadline = time.monotonic() + 20
     while (pids := game_pids(f"GAME_NAME={name}")) and time.monotonic() < deadline:
         most = max(most, len(pids))
-        listed = (await stage.ann.request("list_rooms"))["rooms"]
-        if all(r["id"] != room["id"] for r in listed):
+        listed = (await stage.ann.list_rooms()).rooms
+        if all(r.id != room.id for r in listed):
             break
         await asyncio.sleep(0.02)
-    await stage.closed(room["id"])
+    await stage.closed(room.id)
     assert most <= LIMITS.processes
-    assert f"more than {LIMITS.processes} processes" in stage.reason(room["id"])
+    assert f"more than {LIMITS.processes} processes" in stage.reason(room.id)
     await eventually(lambda: game_pids(f"GAME_NAME={name}") == [])
 
 
@@ -198,8 +196,8 @@ async def test_setsid_escapes_die_with_the_room(stage: Stage) -> None:
     await eventually(lambda: len(game_pids(f"GAME_NAME={name}")) == 4)  # server + 3 escaped
     escaped = [p for p in game_pids(f"GAME_NAME={name}") if osx.proc_stat(p)]
     assert len({osx.proc_stat(p)[2] for p in escaped if osx.proc_stat(p)}) >= 2  # type: ignore[index]
-    await stage.leave(room["id"])  # the room empties and closes
-    await stage.closed(room["id"])
+    await stage.leave(room.id)  # the room empties and closes
+    await stage.closed(room.id)
     await eventually(lambda: game_pids(f"GAME_NAME={name}") == [])
 
 
@@ -211,25 +209,25 @@ async def test_a_server_that_exits_leaving_an_escapee_with_its_output_closes_its
     )
     name = await stage.publish(body)
     room = await stage.open_room(name)
-    await stage.closed(room["id"])  # not held open by the escapee's copy of stdout
-    assert "exit code 3" in stage.reason(room["id"])
+    await stage.closed(room.id)  # not held open by the escapee's copy of stdout
+    assert "exit code 3" in stage.reason(room.id)
     await eventually(lambda: game_pids(f"GAME_NAME={name}") == [])
 
 
 async def test_8_gb_allocation_fails_and_the_room_closes(stage: Stage) -> None:
     name = await stage.publish("block = bytearray(8 * 1024**3)\nprint('got 8 GB')" + SLEEP)
     room = await stage.open_room(name)
-    await stage.closed(room["id"])
-    assert "MemoryError" in stage.log(room["id"])
-    assert "got 8 GB" not in stage.log(room["id"])
+    await stage.closed(room.id)
+    assert "MemoryError" in stage.log(room.id)
+    assert "got 8 GB" not in stage.log(room.id)
     await eventually(lambda: game_pids(f"GAME_NAME={name}") == [])
 
 
 async def test_a_cpu_spin_is_stopped_at_its_cpu_limit(stage: Stage) -> None:
     name = await stage.publish("while True:\n    pass\n")
     room = await stage.open_room(name)
-    await stage.closed(room["id"], timeout=40)
-    assert f"its {LIMITS.cpu_seconds} s of CPU time" in stage.reason(room["id"])
+    await stage.closed(room.id, timeout=40)
+    assert f"its {LIMITS.cpu_seconds} s of CPU time" in stage.reason(room.id)
     await eventually(lambda: game_pids(f"GAME_NAME={name}") == [])
 
 
@@ -249,10 +247,10 @@ for n in range(200):  # 10 MiB files, each under the file-size limit, 2 GB at mo
 async def test_a_disk_fill_closes_the_room_with_the_reason(stage: Stage) -> None:
     name = await stage.publish(DISK_FILL + SLEEP)
     room = await stage.open_room(name)
-    await stage.closed(room["id"])
+    await stage.closed(room.id)
     reason = f"wrote more than {LIMITS.scratch_mb} MiB to its folder and was stopped"
-    assert reason in stage.reason(room["id"])
-    assert not (stage.data / "servers" / "scratch" / room["id"]).exists()
+    assert reason in stage.reason(room.id)
+    assert not (stage.data / "servers" / "scratch" / room.id).exists()
     await eventually(lambda: game_pids(f"GAME_NAME={name}") == [])
 
 
@@ -265,12 +263,12 @@ print("the very end", flush=True)
 """
     name = await stage.publish(body + SLEEP)
     room = await stage.open_room(name)
-    await eventually(lambda: "the very end" in stage.log(room["id"]), timeout=60)
-    log_path = stage.hub.hub.paths.logs / "rooms" / f"{room['id']}.log"
+    await eventually(lambda: "the very end" in stage.log(room.id), timeout=60)
+    log_path = stage.hub.hub.paths.logs / "rooms" / f"{room.id}.log"
     assert log_path.stat().st_size <= 2 * 1024 * 1024 + 4096
-    assert "Earlier output was dropped" in stage.log(room["id"])
-    await stage.leave(room["id"])
-    await stage.closed(room["id"])
+    assert "Earlier output was dropped" in stage.log(room.id)
+    await stage.leave(room.id)
+    await stage.closed(room.id)
     assert log_path.stat().st_size <= 2 * 1024 * 1024 + 4096
 
 
@@ -297,7 +295,7 @@ except OSError as exc:
 async def test_the_hubs_files_other_games_and_home_are_not_readable(stage: Stage) -> None:
     other = await stage.publish("print('other')" + SLEEP)
     other_room = await stage.open_room(other)
-    await stage.leave(other_room["id"])
+    await stage.leave(other_room.id)
     players = sorted((stage.data / "db").rglob("*"))
     assert players, "the hub's database has files"
     targets = [
@@ -310,11 +308,11 @@ async def test_the_hubs_files_other_games_and_home_are_not_readable(stage: Stage
     ]
     name = await stage.publish(reader(targets, stage.data / KEY_FILE) + SLEEP)
     room = await stage.open_room(name)
-    await stage.closed(room["id"])
-    log = stage.log(room["id"])
+    await stage.closed(room.id)
+    log = stage.log(room.id)
     assert "READ" not in log.replace("now without", "")
     assert log.count("DENIED") == len(targets)
-    assert "tried to read or write outside its folder and was stopped" in stage.reason(room["id"])
+    assert "tried to read or write outside its folder and was stopped" in stage.reason(room.id)
     await eventually(lambda: game_pids(f"GAME_NAME={name}") == [])
 
 
@@ -399,7 +397,7 @@ async def create_rooms(endpoint: str, known: KnownHubs, players: list[str]) -> N
     async def one(user: str) -> None:
         async with await HubClient.connect(endpoint, known_hubs=known, timeout=3.0) as c:
             await c.login("player", user, "secret")
-            await c.request("create_room", {"name": "crashy"}, timeout=10)
+            await c.create_room("crashy", timeout=10)
 
     await asyncio.gather(*(one(u) for u in players), return_exceptions=True)
 
@@ -459,9 +457,9 @@ async def test_without_cgroups_setsid_escapes_still_die_with_the_room(tmp_path: 
             await publish(dev, game)
             await ann.register("player", "ann", "secret")
             await ann.login("player", "ann", "secret")
-            room = (await ann.request("create_room", {"name": name}, timeout=20))["room"]
+            room = (await ann.create_room(name, timeout=20)).room
             await eventually(lambda: len(game_pids(f"GAME_NAME={name}")) == 4)
-            await ann.request("leave_room", {"room": room["id"]}, timeout=20)
+            await ann.leave_room(room.id, timeout=20)
             await eventually(lambda: game_pids(f"GAME_NAME={name}") == [])
     finally:
         hub.kill()

@@ -21,7 +21,6 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -101,18 +100,14 @@ async def player(hub: HubProcess, run: Run, user: str) -> None:
         run.acks.accounts[user] = "player"
         await client.login("player", user, PASSWORD, watch=False)
         for n in range(1, MAX_CYCLES):
-            room = (await client.request("create_room", {"name": run.game}, idempotent=False))[
-                "room"
-            ]
+            room = (await client.create_room(run.game)).room
             run.acks.rooms += 1
-            args = {"room": room["id"], "ready": True, "installed": room["version"]}
-            await client.request("set_ready", args)
-            await client.request("propose_start", {"room": room["id"]}, idempotent=False)
+            await client.set_ready(room.id, True, room.version)
+            await client.propose_start(room.id)
             run.acks.played[user] = run.acks.played.get(user, 0) + 1
-            review = {"name": run.game, "rating": 1 + n % 5, "text": f"review {n}"}
-            await client.request("review", review, idempotent=False)
+            await client.review(run.game, 1 + n % 5, f"review {n}")
             run.acks.reviews[user] = n
-            await client.request("leave_room", {"room": room["id"]})
+            await client.leave_room(room.id)
 
 
 async def write_then_kill(hub: HubProcess, run: Run, round_no: int, delay: float) -> None:
@@ -139,10 +134,10 @@ async def verify(hub: HubProcess, run: Run, users: list[str]) -> list[str]:
     lost: list[str] = []
     async with await connect(hub) as client:
         await client.login("developer", run.developer, PASSWORD, watch=False)
-        details: dict[str, Any] = await client.request("game_details", {"name": run.game})
-        listed = {v["version"] for v in details["versions"]}
+        details = await client.game_details(run.game)
+        listed = {v.version for v in details.versions}
         lost += [f"version {v}" for v in sorted(run.acks.versions - listed)]
-        reviews = {r["player"]: int(r["text"].split()[1]) for r in details["reviews"]}
+        reviews = {r.player: int(r.text.split()[1]) for r in details.reviews}
         for user in users:
             if reviews.get(user, 0) < run.acks.reviews.get(user, 0):
                 lost.append(f"{user}'s review {run.acks.reviews[user]}")
@@ -153,7 +148,7 @@ async def verify(hub: HubProcess, run: Run, users: list[str]) -> list[str]:
                 lost.append(f"account {user}: {exc}")
                 continue
             if role == "player":
-                played = (await client.request("played")).get(run.game, 0)
+                played = (await client.played()).get(run.game, 0)
                 if played < run.acks.played.get(user, 0):
                     lost.append(f"{user}'s match {run.acks.played[user]}")
     return lost

@@ -106,12 +106,12 @@ class TimedClient(HubClient):
 
     soak: Soak
 
-    async def request(
+    async def _request(
         self, kind: str, args: Any = None, *, idempotent: bool = True, timeout: float | None = None
     ) -> Any:
         started = time.monotonic()
         try:
-            return await super().request(kind, args, idempotent=idempotent, timeout=timeout)
+            return await super()._request(kind, args, idempotent=idempotent, timeout=timeout)
         finally:
             self.soak.samples.append((started, time.monotonic() - started, kind))
 
@@ -130,29 +130,29 @@ async def room_cycle(soak: Soak, rng: random.Random, clients: list[HubClient]) -
     async def pause() -> None:  # past the deadline, the room winds up at once
         await asyncio.sleep(rng.uniform(*PAUSE) if soak.running() else 0)
 
-    room = (await owner.request("create_room", {"name": soak.game}, idempotent=False))["room"]
-    room_id, version = room["id"], room["version"]
+    room = (await owner.create_room(soak.game)).room
+    room_id, version = room.id, room.version
     soak.count("rooms")
     for guest in guests:
         await pause()
-        await guest.request("join_room", {"room": room_id})
+        await guest.join_room(room_id)
     for client in clients:
-        await client.request("set_ready", {"room": room_id, "ready": True, "installed": version})
-        await client.request("room_chat", {"room": room_id, "text": "ready when you are"})
+        await client.set_ready(room_id, True, version)
+        await client.room_chat(room_id, "ready when you are")
     await pause()
-    await owner.request("propose_start", {"room": room_id}, idempotent=False)
+    await owner.propose_start(room_id)
     for guest in guests:
-        await guest.request("respond_start", {"room": room_id, "accept": True})
-    snapshot = (await owner.request("room_get", {"room": room_id}))["room"]
-    assert snapshot["state"] == "in_game", snapshot
+        await guest.respond_start(room_id, True)
+    snapshot = (await owner.room_get(room_id)).room
+    assert snapshot.state == "in_game", snapshot
     await pause()
-    await finish_match(snapshot["server_port"])
+    await finish_match(snapshot.server_port)
     soak.count("matches")
     for client in clients:
-        await client.request("room_chat", {"room": room_id, "text": "good game"})
+        await client.room_chat(room_id, "good game")
     await pause()
     for client in clients:
-        await client.request("leave_room", {"room": room_id})
+        await client.leave_room(room_id)
 
 
 async def finish_match(port: int) -> None:

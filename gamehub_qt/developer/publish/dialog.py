@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QCloseEvent
@@ -25,6 +24,7 @@ from hub_core.codes import Code
 from hub_core.errors import RequestRefused
 from hub_core.packages import PackageError, check_newer
 from hub_core.publishing import PublishResult
+from hub_core.schema import VersionHintReply
 from hub_core.units import format_bytes
 
 SOURCES_KEY = "developer/sources/"
@@ -48,7 +48,7 @@ class PublishDialog(PublishDialogUi):
         self.context = context
         self.update_of = update
         self.check: CheckResult | None = None
-        self.hint: dict[str, Any] | None = None
+        self.hint: VersionHintReply | None = None
         self._generation = 0
         self._op: HubOp | None = None
         self._done = False
@@ -127,18 +127,18 @@ class PublishDialog(PublishDialogUi):
         result.field_problems.setdefault("name", []).append(text)
         result.manifest = None
 
-    def _hinted(self, generation: int, hint: dict[str, Any]) -> None:
+    def _hinted(self, generation: int, hint: VersionHintReply) -> None:
         if generation != self._generation:
             return
         self.hint = hint
-        latest = hint.get("latest")
+        latest = hint.latest
         self.version_note.setText(
             self.tr("Latest on the hub: %1").replace("%1", str(latest))
             if latest
             else self.tr("A new game on this hub.")
         )
         self._set_state(self.tr("Ready to publish."))
-        self.version.setText(str(hint["suggested"]))
+        self.version.setText(hint.suggested)
         self._check_version()
 
     def _check_version(self) -> bool:
@@ -146,7 +146,7 @@ class PublishDialog(PublishDialogUi):
         if self.hint is None:
             return False
         try:
-            check_newer(self.version.text().strip(), self.hint.get("latest"))
+            check_newer(self.version.text().strip(), self.hint.latest)
         except PackageError as exc:
             set_error(self.version_error, str(exc))
             self._update_buttons()

@@ -133,7 +133,7 @@ def test_update_prefills_the_next_version_and_sends_only_changes(
     assert dialog.result_text.text().endswith(", the rest was already on the hub.")
     qtbot.waitUntil(lambda: dev_tab.my_games.games.text(0, 3) == "1.0.1", timeout=WAIT_MS)
     assert dev_tab.my_games.games.text(0, 4) == "2"
-    assert [r["version"] for r in dev_tab.my_games.versions.rows] == ["1.0.1", "1.0.0"]
+    assert [r.version for r in dev_tab.my_games.versions.rows] == ["1.0.1", "1.0.0"]
 
 
 def test_a_lower_version_is_refused_with_the_hubs_sentence(
@@ -244,4 +244,4 @@ def test_cancel_stops_a_publish_before_the_hub_has_the_game(
     assert dialog.result_text.isHidden()
     context = dev_tab.context
     assert context.developer.client is not None
-    assert context.net.call(context.developer.client.request("my_games")) == []
+    assert context.net.call(context.developer.hub().my_games()) == []

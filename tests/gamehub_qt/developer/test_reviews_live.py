@@ -18,14 +18,13 @@ async def play_and_review(ann: HubClient, bob: HubClient, game: str) -> None:
     for client, name in ((ann, "ann"), (bob, "bob")):
         await client.register("player", name, "secret")
         await client.login("player", name, "secret")
-    room = (await ann.request("create_room", {"name": game}))["room"]
-    await bob.request("join_room", {"room": room["id"]})
+    room = (await ann.create_room(game)).room
+    await bob.join_room(room.id)
     for client in (ann, bob):
-        ready = {"room": room["id"], "ready": True, "installed": room["version"]}
-        await client.request("set_ready", ready)
-    await ann.request("propose_start", {"room": room["id"]})
-    await bob.request("respond_start", {"room": room["id"], "accept": True})
-    await ann.request("review", {"name": game, "rating": 4, "text": "Quick and fun."})
+        await client.set_ready(room.id, True, room.version)
+    await ann.propose_start(room.id)
+    await bob.respond_start(room.id, True)
+    await ann.review(game, 4, "Quick and fun.")
 
 
 def test_a_new_review_appears_live(

@@ -101,18 +101,17 @@ def slow_fetches(monkeypatch: pytest.MonkeyPatch) -> None:
     real = installer_module.install
 
     async def slowed(client: Any, *args: Any, **kwargs: Any) -> Any:
-        request = client.request
+        fetch = client.fetch_blocks
 
-        async def slow(kind: str, *more: Any, **options: Any) -> Any:
-            if kind == "fetch_blocks":
-                await asyncio.sleep(60)
-            return await request(kind, *more, **options)
+        async def slow(*more: Any, **options: Any) -> Any:
+            await asyncio.sleep(60)
+            return await fetch(*more, **options)
 
-        client.request = slow
+        client.fetch_blocks = slow
         try:
             return await real(client, *args, **kwargs)
         finally:
-            del client.request
+            del client.fetch_blocks
 
     monkeypatch.setattr(installer_module, "install", slowed)
 
