@@ -80,7 +80,7 @@ def test_events_of_older_hubs_without_incarnation_behave_as_before() -> None:
 def test_every_event_and_snapshot_names_the_hub_start(hub: HubThread) -> None:
     wire = hub.hub.wire
     assert len(wire.incarnation) >= 16
-    assert hub.hub.lobby.list()["incarnation"] == wire.incarnation
+    assert hub.hub.lobby.list().incarnation == wire.incarnation
     assert hub.hub._hello(wire.ports).incarnation == wire.incarnation
 
 

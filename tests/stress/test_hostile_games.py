@@ -341,18 +341,18 @@ async def test_a_room_cannot_change_what_the_next_room_runs(
         first = await stage.open_room(name)
         folder = next((stage.data / "unpacked" / name).iterdir())
         before = digest(folder)
-        await eventually(lambda: stage.log(first["id"]).count(" server.py") >= 1)
-        await eventually(lambda: "added.py" in stage.log(first["id"]).split("Starting")[-1])
-        await stage.leave(first["id"])
-        await stage.closed(first["id"])
+        await eventually(lambda: stage.log(first.id).count(" server.py") >= 1)
+        await eventually(lambda: "added.py" in stage.log(first.id).split("Starting")[-1])
+        await stage.leave(first.id)
+        await stage.closed(first.id)
         assert digest(folder) == before
         second = await stage.open_room(name)
-        await eventually(lambda: "added.py" in stage.log(second["id"]).split("Starting")[-1])
-        assert "changed by a room" not in stage.log(second["id"])
+        await eventually(lambda: "added.py" in stage.log(second.id).split("Starting")[-1])
+        assert "changed by a room" not in stage.log(second.id)
         word = "REFUSED" if landlock else "CHANGED"  # the copy may change; the next room's not
-        assert stage.log(second["id"]).count(word) == 3
-        await stage.leave(second["id"])
-        await stage.closed(second["id"])
+        assert stage.log(second.id).count(word) == 3
+        await stage.leave(second.id)
+        await stage.closed(second.id)
     finally:
         monkeypatch.delenv("GAMEHUB_NO_LANDLOCK", raising=False)
         gameprocs.protections.cache_clear()
