@@ -29,10 +29,10 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 from transfer import MB, PASSWORD, logged_in, make_game  # type: ignore[import-not-found]
 
-from gamehub_qt.context import AppContext
+from gamehub_qt.base.context import AppContext
 from gamehub_qt.player import PlayerTab
-from hub_core.installs import install
-from hub_core.publishing import publish
+from hub_core.client.installs import install
+from hub_core.client.publishing import publish
 
 TICK_MS = 5
 TARGET_GAP_MS = 100  # a click answered within a tenth of a second feels immediate

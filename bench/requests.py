@@ -19,8 +19,8 @@ import zmq
 import zmq.asyncio
 from _util import HubProcess, arguments, percentile, report  # type: ignore[import-not-found]
 
-from hub_core import protocol
-from hub_core.client import HubClient
+from hub_core.client.hub_client import HubClient
+from hub_core.wire import protocol
 
 PASSWORD = "bench-password"
 

@@ -27,10 +27,10 @@ from typing import Any
 
 from _util import HubProcess, arguments, percentile, report  # type: ignore[import-not-found]
 
-from hub_core.client import HubClient
-from hub_core.protocol import room_topic
-from hub_core.publishing import publish
-from hub_core.samples import samples_folder
+from hub_core.client.hub_client import HubClient
+from hub_core.client.publishing import publish
+from hub_core.server.store.samples import samples_folder
+from hub_core.wire.protocol import room_topic
 
 PASSWORD = "bench-password"
 # A game whose server reports the end of a match when a client sends "finish".

@@ -23,9 +23,9 @@ from typing import Any
 
 from _util import HubProcess, arguments, report  # type: ignore[import-not-found]
 
-from hub_core.client import HubClient
-from hub_core.installs import install
-from hub_core.publishing import publish
+from hub_core.client.hub_client import HubClient
+from hub_core.client.installs import install
+from hub_core.client.publishing import publish
 
 MB = 1_000_000
 PASSWORD = "bench-password"

@@ -1,6 +1,6 @@
 """Starting the desktop app: Qt application, the context, the window, Qt's own loop.
 
-All network I/O runs on gamehub_qt.netloop's thread; the Qt thread needs no asyncio loop.
+All network I/O runs on gamehub_qt.base.netloop's thread; the Qt thread needs no asyncio loop.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from gamehub_qt.context import AppContext
-from hub_core.logs import setup_logging
-from hub_core.paths import app_paths
+from gamehub_qt.base.context import AppContext
+from hub_core.util.logs import setup_logging
+from hub_core.util.paths import app_paths
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +36,10 @@ def run_app(argv: Sequence[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("GameHub")
     context = AppContext.create(args.data)
-    from gamehub_qt import i18n
-    from gamehub_qt.crash import ExceptionHook
-    from gamehub_qt.main_window import MainWindow
-    from gamehub_qt.style import apply_look
+    from gamehub_qt.base import i18n
+    from gamehub_qt.base.style import apply_look
+    from gamehub_qt.shell.crash import ExceptionHook
+    from gamehub_qt.shell.main_window import MainWindow
 
     apply_look(app)  # type: ignore[arg-type]  # instance() is typed as QCoreApplication
     i18n.install(i18n.chosen_language(context.settings))

@@ -2,7 +2,7 @@
 
 The app and the command line use what this module exports; modules whose names start
 with an underscore are private. Names load on first use, so a game that imports only
-``hub_core.sdk`` does not pay for ZeroMQ, the hub and the rest.
+``gamehub_sdk`` does not pay for ZeroMQ, the hub and the rest.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 _EXPORTS = {
-    "HubClient": "hub_core.client",
-    "SessionInfo": "hub_core.schema",
-    "fetch_hello": "hub_core.client",
-    "HubAddress": "hub_core.endpoints",
-    "parse_endpoint": "hub_core.endpoints",
+    "HubClient": "hub_core.client.hub_client",
+    "SessionInfo": "hub_core.wire.schema",
+    "fetch_hello": "hub_core.client.hub_client",
+    "HubAddress": "hub_core.wire.endpoints",
+    "parse_endpoint": "hub_core.wire.endpoints",
     "BadEndpoint": "hub_core.errors",
     "DiscoveryError": "hub_core.errors",
     "GameHubError": "hub_core.errors",
@@ -24,14 +24,14 @@ _EXPORTS = {
     "HubUnreachable": "hub_core.errors",
     "RequestRefused": "hub_core.errors",
     "StorageError": "hub_core.errors",
-    "HubThread": "hub_core.hosting",
-    "Hub": "hub_core.hub",
-    "HubConfig": "hub_core.hub",
-    "HubEndpoints": "hub_core.hub",
-    "KnownHubs": "hub_core.keys",
-    "fingerprint": "hub_core.keys",
-    "AppPaths": "hub_core.paths",
-    "app_paths": "hub_core.paths",
+    "HubThread": "hub_core.server.thread",
+    "Hub": "hub_core.server.hub",
+    "HubConfig": "hub_core.server.hub",
+    "HubEndpoints": "hub_core.server.hub",
+    "KnownHubs": "hub_core.wire.keys",
+    "fingerprint": "hub_core.wire.keys",
+    "AppPaths": "hub_core.util.paths",
+    "app_paths": "hub_core.util.paths",
 }
 
 __all__ = [
@@ -67,8 +67,7 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:
-    from hub_core.client import HubClient, fetch_hello
-    from hub_core.endpoints import HubAddress, parse_endpoint
+    from hub_core.client.hub_client import HubClient, fetch_hello
     from hub_core.errors import (
         BadEndpoint,
         DiscoveryError,
@@ -79,8 +78,9 @@ if TYPE_CHECKING:
         RequestRefused,
         StorageError,
     )
-    from hub_core.hosting import HubThread
-    from hub_core.hub import Hub, HubConfig, HubEndpoints
-    from hub_core.keys import KnownHubs, fingerprint
-    from hub_core.paths import AppPaths, app_paths
-    from hub_core.schema import SessionInfo
+    from hub_core.server.hub import Hub, HubConfig, HubEndpoints
+    from hub_core.server.thread import HubThread
+    from hub_core.util.paths import AppPaths, app_paths
+    from hub_core.wire.endpoints import HubAddress, parse_endpoint
+    from hub_core.wire.keys import KnownHubs, fingerprint
+    from hub_core.wire.schema import SessionInfo

@@ -115,8 +115,8 @@ def open_window(hub: str, data: Path, seconds: float = 8.0) -> None:
 def resources() -> None:
     from PySide6.QtWidgets import QApplication
 
-    from gamehub_qt import i18n, style
-    from hub_core.samples import samples_folder
+    from gamehub_qt.base import i18n, style
+    from hub_core.server.store.samples import samples_folder
 
     app = QApplication.instance() or QApplication([])
     bundle = Path(getattr(sys, "_MEIPASS", "/nonexistent"))

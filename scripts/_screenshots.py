@@ -25,13 +25,13 @@ if str(ROOT) not in sys.path:
 from PySide6.QtCore import QSize  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from gamehub_qt import i18n  # noqa: E402
-from gamehub_qt.context import AppContext  # noqa: E402
-from gamehub_qt.main_window import MainWindow  # noqa: E402
+from gamehub_qt.base import i18n  # noqa: E402
+from gamehub_qt.base.context import AppContext  # noqa: E402
+from gamehub_qt.base.style import apply_look  # noqa: E402
 from gamehub_qt.player import PlayerTab  # noqa: E402
-from gamehub_qt.style import apply_look  # noqa: E402
-from hub_core.hub import HubConfig  # noqa: E402
-from hub_core.passwords import HashCost  # noqa: E402
+from gamehub_qt.shell.main_window import MainWindow  # noqa: E402
+from hub_core.server.hub import HubConfig  # noqa: E402
+from hub_core.server.passwords import HashCost  # noqa: E402
 
 SIZE = QSize(1200, 760)
 PASSWORD = "screenshots"
@@ -167,7 +167,7 @@ def reviewed_game(shots: Shots, window: MainWindow, tmp: Path) -> None:
 
 async def _play_and_review(context: AppContext) -> None:
     """ann (the window's player) and bob start a match of ada_rps, then both review it."""
-    from hub_core.client import HubClient
+    from hub_core.client.hub_client import HubClient
 
     ann = context.player.hub()
     bob = await HubClient.connect(context.endpoint)

@@ -16,7 +16,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = ("pyproject.toml", "README.md", "hub_core", "gamehub_qt", "resources", "sample_games")
+SOURCES = (
+    "pyproject.toml",
+    "README.md",
+    "hub_core",
+    "gamehub_sdk",
+    "gamehub_qt",
+    "resources",
+    "sample_games",
+)
 CLUTTER = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", "build", "dist")
 
 
@@ -91,7 +99,7 @@ def test_installed_wheel_finds_its_resources_and_samples(wheel: Path, tmp_path: 
     with zipfile.ZipFile(wheel) as zf:
         zf.extractall(site)
     probe = (
-        "import hub_core, gamehub_qt.style as s, hub_core.samples as h\n"
+        "import hub_core, gamehub_qt.base.style as s, hub_core.server.store.samples as h\n"
         "print(hub_core.__file__); print(s.resource_dir()); print(h.samples_folder())\n"
     )
     result = subprocess.run(

@@ -6,10 +6,10 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
+from gamehub_qt.base.widgets import players_text, stars, when
 from gamehub_qt.developer.rows import Column
-from gamehub_qt.widgets import players_text, stars, when
-from hub_core.schema import GameDetails, GameStatus, ReviewView, VersionView
-from hub_core.units import format_bytes
+from hub_core.util.units import format_bytes
+from hub_core.wire.schema import GameDetails, GameStatus, ReviewView, VersionView
 
 # Called as translate("MyGames", "...") with literals, so pyside6-lupdate finds the texts.
 translate = QCoreApplication.translate

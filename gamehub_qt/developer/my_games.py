@@ -22,13 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gamehub_qt.context import AppContext
+from gamehub_qt.base.context import AppContext
+from gamehub_qt.base.i18n import Retranslated
+from gamehub_qt.base.widgets import error_label, note_label, set_error
 from gamehub_qt.developer import columns, ops
 from gamehub_qt.developer.rows import RowsModel
-from gamehub_qt.i18n import Retranslated
-from gamehub_qt.widgets import error_label, note_label, set_error
-from hub_core.protocol import STORE_TOPIC
-from hub_core.schema import EventKind, GameDetails, GameRemoved, GameStatus, ReviewResult
+from hub_core.wire.protocol import STORE_TOPIC
+from hub_core.wire.schema import EventKind, GameDetails, GameRemoved, GameStatus, ReviewResult
 
 LIVE_KINDS = (EventKind.REVIEW, EventKind.GAME_PUBLISHED, EventKind.GAME_REMOVED)
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 
-from gamehub_qt.connection import Connection
-from hub_core.client import HubClient
+from gamehub_qt.shell.connection import Connection
+from hub_core.client.hub_client import HubClient
+from hub_core.client.publishing import Progress, PublishResult, publish
 from hub_core.errors import GameHubError
-from hub_core.publishing import Progress, PublishResult, publish
-from hub_core.schema import GameDetails, SessionInfo, Unpublished, VersionHintReply
+from hub_core.wire.schema import GameDetails, SessionInfo, Unpublished, VersionHintReply
 
 
 def _client(conn: Connection) -> HubClient:

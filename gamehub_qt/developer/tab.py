@@ -17,14 +17,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gamehub_qt.context import AppContext
+from gamehub_qt.base.context import AppContext
+from gamehub_qt.base.i18n import Retranslated
+from gamehub_qt.base.login_form import DEVELOPER, LoginForm
 from gamehub_qt.developer import ops
 from gamehub_qt.developer.localtest.dialog import LocalTestDialog
 from gamehub_qt.developer.my_games import MyGamesPanel
 from gamehub_qt.developer.publish.dialog import PublishDialog, remembered_source
-from gamehub_qt.i18n import Retranslated
-from gamehub_qt.login_form import DEVELOPER, LoginForm
-from hub_core.schema import SessionInfo
+from hub_core.wire.schema import SessionInfo
 
 
 class DeveloperTab(Retranslated, QWidget):

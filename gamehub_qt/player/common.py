@@ -14,9 +14,9 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QTreeWidget
 
-from gamehub_qt.context import AppContext
-from gamehub_qt.widgets import stars
-from hub_core.client import HubClient
+from gamehub_qt.base.context import AppContext
+from gamehub_qt.base.widgets import stars
+from hub_core.client.hub_client import HubClient
 from hub_core.errors import HubUnreachable
 
 

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from PySide6.QtGui import QFont, QFontDatabase, QTextCursor
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
-from gamehub_qt.i18n import Retranslated
+from gamehub_qt.base.i18n import Retranslated
+from gamehub_qt.base.widgets import show_outcome
 from gamehub_qt.player.game_runner import GameRunner
-from gamehub_qt.widgets import show_outcome
 
 SCROLLBACK_LINES = 5000
 TAIL_LINES = 8

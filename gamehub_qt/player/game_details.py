@@ -19,14 +19,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gamehub_qt.i18n import Retranslated
+from gamehub_qt.base.i18n import Retranslated
+from gamehub_qt.base.widgets import players_text, stars, when
 from gamehub_qt.player.common import fit_columns, need_client, rating_text
 from gamehub_qt.player.install_bar import InstallBar
 from gamehub_qt.player.installer import Installer
 from gamehub_qt.player.state import PlayerState
-from gamehub_qt.widgets import players_text, stars, when
-from hub_core import schema
-from hub_core.schema import (
+from hub_core.util.units import format_bytes
+from hub_core.wire import schema
+from hub_core.wire.schema import (
     GameRemoved,
     GameSummary,
     Published,
@@ -34,7 +35,6 @@ from hub_core.schema import (
     ReviewView,
     VersionView,
 )
-from hub_core.units import format_bytes
 
 
 class GameDetails(Retranslated, QWidget):

@@ -1,7 +1,7 @@
 """Running a game's client as a child process, with its output and input over pipes.
 
 One coroutine on the network thread owns the whole life of the process: start it from
-the installed version (hub_core.playing.start_game_client), read its output in chunks
+the installed version (hub_core.client.playing.start_game_client), read its output in chunks
 (so a prompt without a newline still shows), and wait for its exit. Text reaches Qt by
 the ``output`` signal; the exit code comes back as the HubOp's result. Cancelling the
 op (leaving the room, logging out) stops the process.
@@ -18,13 +18,13 @@ import contextlib
 
 from PySide6.QtCore import QObject, Signal
 
-from gamehub_qt.ops import HubOp
+from gamehub_qt.base.ops import HubOp
 from gamehub_qt.player.common import need_client
 from gamehub_qt.player.state import PlayerState
+from hub_core.client.installs import read_installed
+from hub_core.client.playing import start_game_client
 from hub_core.errors import GameHubError
-from hub_core.installs import read_installed
-from hub_core.playing import start_game_client
-from hub_core.schema import RoomView
+from hub_core.wire.schema import RoomView
 
 CHUNK = 4096
 STOP_GRACE = 3.0

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
-from gamehub_qt.i18n import Retranslated
+from gamehub_qt.base.i18n import Retranslated
+from gamehub_qt.base.widgets import RateMeter, show_outcome
 from gamehub_qt.player.installer import Installer
-from gamehub_qt.widgets import RateMeter, show_outcome
-from hub_core.units import format_bytes
+from hub_core.util.units import format_bytes
 
 
 class InstallBar(Retranslated, QWidget):

@@ -1,6 +1,6 @@
 """Installing, updating and repairing games from the Player tab, one job at a time.
 
-hub_core.installs does the work on the network thread; this object relays its progress
+hub_core.client.installs does the work on the network thread; this object relays its progress
 to the Qt thread and remembers which job is current, so a progress report that arrives
 after a cancel is ignored. A cancelled install leaves the installed version as it was
 (hub_core swaps a new version in only once it is complete and verified).
@@ -16,11 +16,11 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from gamehub_qt.ops import HubOp
+from gamehub_qt.base.ops import HubOp
 from gamehub_qt.player.common import need_client
 from gamehub_qt.player.state import PlayerState
-from hub_core.installs import InstallResult, install, repair
-from hub_core.units import format_bytes
+from hub_core.client.installs import InstallResult, install, repair
+from hub_core.util.units import format_bytes
 
 AfterInstall = Callable[[InstallResult], None]
 

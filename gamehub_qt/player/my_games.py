@@ -18,14 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gamehub_qt.i18n import Retranslated
+from gamehub_qt.base.i18n import Retranslated
+from gamehub_qt.base.widgets import stars, when
 from gamehub_qt.player.common import fit_columns, need_client
 from gamehub_qt.player.install_bar import InstallBar
 from gamehub_qt.player.installer import Installer
 from gamehub_qt.player.reviews import ask_review
 from gamehub_qt.player.state import PlayerState
-from gamehub_qt.widgets import stars, when
-from hub_core.schema import MyReview, ReviewResult
+from hub_core.wire.schema import MyReview, ReviewResult
 
 NAME_ROLE = Qt.ItemDataRole.UserRole
 

@@ -24,7 +24,7 @@ from gamehub_qt.player.room_page import RoomPage
 from gamehub_qt.player.room_session import RoomSession
 from gamehub_qt.player.rooms_page import RoomsPage
 from gamehub_qt.player.state import PlayerState
-from hub_core.schema import RoomState, RoomView
+from hub_core.wire.schema import RoomState, RoomView
 
 
 class PlayController(QObject):

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gamehub_qt.i18n import Retranslated
-from gamehub_qt.widgets import EMPTY_STAR, ERROR_STYLE, FULL_STAR
+from gamehub_qt.base.i18n import Retranslated
+from gamehub_qt.base.widgets import EMPTY_STAR, ERROR_STYLE, FULL_STAR
 
 
 class StartPrompt(Retranslated, QDialog):

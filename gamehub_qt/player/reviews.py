@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QWidget
 from gamehub_qt.player.common import need_client
 from gamehub_qt.player.prompts import RatingDialog
 from gamehub_qt.player.state import PlayerState
-from hub_core.schema import ReviewResult
+from hub_core.wire.schema import ReviewResult
 
 
 def ask_review(

@@ -20,14 +20,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gamehub_qt.i18n import Retranslated
+from gamehub_qt.base.i18n import Retranslated
+from gamehub_qt.base.widgets import show_outcome
 from gamehub_qt.player.install_bar import InstallBar
 from gamehub_qt.player.installer import Installer
 from gamehub_qt.player.room_session import RoomSession
 from gamehub_qt.player.state import PlayerState
-from gamehub_qt.widgets import show_outcome
-from hub_core.installs import InstallResult
-from hub_core.schema import ChatLine, RoomState, RoomView
+from hub_core.client.installs import InstallResult
+from hub_core.wire.schema import ChatLine, RoomState, RoomView
 
 
 class RoomPage(Retranslated, QWidget):

@@ -1,6 +1,6 @@
 """Being in one room: its live state, its chat, the heartbeat, and the room requests.
 
-hub_core.playing.RoomWatch keeps the room current (snapshot, events, resync on a gap)
+hub_core.client.playing.RoomWatch keeps the room current (snapshot, events, resync on a gap)
 and Heartbeat keeps the seat; both live on the network thread, started and stopped by
 coroutines run there. Their callbacks are forwarded to Qt through this object's signals.
 
@@ -18,11 +18,11 @@ from PySide6.QtCore import QObject, Signal
 
 from gamehub_qt.player.common import need_client, on_net, spawn
 from gamehub_qt.player.state import PlayerState
-from hub_core.client import HubClient
-from hub_core.codes import Code
+from hub_core.client.hub_client import HubClient
+from hub_core.client.playing import Heartbeat, RoomWatch
 from hub_core.errors import RequestRefused
-from hub_core.playing import Heartbeat, RoomWatch
-from hub_core.schema import RoomView
+from hub_core.wire.codes import Code
+from hub_core.wire.schema import RoomView
 
 
 class LatestRoomWatch(RoomWatch):
@@ -32,7 +32,7 @@ class LatestRoomWatch(RoomWatch):
     just after the snapshot was taken can arrive before it. ``RoomWatch.refresh`` would
     then show the older snapshot and rewind the sequence number, leaving the page stale
     until the next event. A room event carries the whole room, so the newer one wins.
-    (Worth moving into hub_core.playing.RoomWatch.refresh.)
+    (Worth moving into hub_core.client.playing.RoomWatch.refresh.)
     """
 
     async def refresh(self) -> RoomView:

@@ -15,12 +15,12 @@ from PySide6.QtCore import QObject, Signal
 
 from gamehub_qt.player.common import need_client, on_net
 from gamehub_qt.player.state import PlayerState
-from hub_core import protocol, schema
-from hub_core._events import Subscription
-from hub_core.client import HubClient
+from hub_core.client.events import Subscription
+from hub_core.client.hub_client import HubClient
 from hub_core.errors import GameHubError, RequestRefused
-from hub_core.protocol import ROOMS_TOPIC
-from hub_core.schema import EventKind, RoomState, RoomView
+from hub_core.wire import protocol, schema
+from hub_core.wire.protocol import ROOMS_TOPIC
+from hub_core.wire.schema import EventKind, RoomState, RoomView
 
 log = logging.getLogger(__name__)
 

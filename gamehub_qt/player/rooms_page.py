@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gamehub_qt.i18n import Retranslated
+from gamehub_qt.base.i18n import Retranslated
+from gamehub_qt.base.widgets import show_outcome
 from gamehub_qt.player.common import fit_columns, need_client
 from gamehub_qt.player.rooms_mirror import RoomsMirror, create_room, quick_play
 from gamehub_qt.player.state import PlayerState
-from gamehub_qt.widgets import show_outcome
-from hub_core.schema import RoomState, RoomView
+from hub_core.wire.schema import RoomState, RoomView
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 

@@ -16,14 +16,14 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from gamehub_qt.context import AppContext
-from gamehub_qt.ops import HubOp
+from gamehub_qt.base.context import AppContext
+from gamehub_qt.base.ops import HubOp
 from gamehub_qt.player.common import need_client
-from hub_core.codes import Code
+from hub_core.client.installs import Installed, installed_games
 from hub_core.errors import RequestRefused
-from hub_core.installs import Installed, installed_games
-from hub_core.protocol import STORE_TOPIC
-from hub_core.schema import GameSummary, SessionInfo
+from hub_core.wire.codes import Code
+from hub_core.wire.protocol import STORE_TOPIC
+from hub_core.wire.schema import GameSummary, SessionInfo
 
 SESSION_GONE = (Code.NOT_LOGGED_IN, Code.SESSION_REPLACED)
 

@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gamehub_qt.i18n import Retranslated
+from gamehub_qt.base.i18n import Retranslated
+from gamehub_qt.base.widgets import players_text, when
 from gamehub_qt.player.common import rating_text
 from gamehub_qt.player.state import PlayerState
-from gamehub_qt.widgets import players_text, when
-from hub_core.schema import GameSummary
+from hub_core.wire.schema import GameSummary
 
 NAME_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1

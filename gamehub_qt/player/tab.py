@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gamehub_qt.context import AppContext
-from gamehub_qt.i18n import Retranslated
-from gamehub_qt.login_form import PLAYER, LoginForm
+from gamehub_qt.base.context import AppContext
+from gamehub_qt.base.i18n import Retranslated
+from gamehub_qt.base.login_form import PLAYER, LoginForm
+from gamehub_qt.base.widgets import ERROR_STYLE
 from gamehub_qt.player.common import need_client
 from gamehub_qt.player.installer import Installer
 from gamehub_qt.player.my_games import MyGamesPage
@@ -32,8 +33,7 @@ from gamehub_qt.player.rooms_mirror import RoomsMirror
 from gamehub_qt.player.rooms_page import RoomsPage
 from gamehub_qt.player.state import PlayerState
 from gamehub_qt.player.store_page import StorePage
-from gamehub_qt.widgets import ERROR_STYLE
-from hub_core.schema import RoomReply, SessionInfo
+from hub_core.wire.schema import RoomReply, SessionInfo
 
 
 class PlayerTab(Retranslated, QWidget):

@@ -23,8 +23,8 @@ from hub_core.errors import (
     HubUnreachable,
     RequestRefused,
 )
-from hub_core.hosting import new_selector_loop
 from hub_core.run_script import RUN_SCRIPT, run_script
+from hub_core.server.thread import new_selector_loop
 
 __all__ = ["RUN_SCRIPT", "build_parser", "main", "run_script"]
 

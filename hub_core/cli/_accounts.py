@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from hub_core.cli._common import EXIT_OK, add_hub_options, connect, print_json, read_password
-from hub_core.protocol import ROLES
+from hub_core.wire.protocol import ROLES
 
 
 def add_commands(commands: Any) -> None:

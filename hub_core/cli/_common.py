@@ -11,9 +11,9 @@ from typing import Any
 
 import msgspec
 
-from hub_core.client import HubClient
-from hub_core.keys import KnownHubs
-from hub_core.paths import AppPaths, app_paths
+from hub_core.client.hub_client import HubClient
+from hub_core.util.paths import AppPaths, app_paths
+from hub_core.wire.keys import KnownHubs
 
 EXIT_OK = 0
 EXIT_REFUSED = 1

@@ -7,9 +7,9 @@ import sys
 from typing import Any
 
 from hub_core.cli._common import EXIT_OK, add_data_option, paths_of, print_json
-from hub_core.hosting import serve_until_stopped
-from hub_core.hub import DEFAULT_PORT, HubConfig, HubEndpoints
-from hub_core.logs import setup_logging
+from hub_core.server.hub import DEFAULT_PORT, HubConfig, HubEndpoints
+from hub_core.server.thread import serve_until_stopped
+from hub_core.util.logs import setup_logging
 
 
 def add_commands(commands: Any) -> None:
@@ -89,7 +89,7 @@ def _addresses(bind: str) -> list[str]:
 
 
 async def run_discover(args: argparse.Namespace) -> int:
-    from hub_core.client import probe_hub
+    from hub_core.client.hub_client import probe_hub
     from hub_core.discovery import discover
 
     hubs = await discover(args.timeout, probe=probe_hub)

@@ -15,11 +15,11 @@ from typing import Any
 from hub_core.cli._common import EXIT_OK, EXIT_REFUSED, add_hub_options, paths_of, print_json
 from hub_core.cli._progress import ProgressPrinter
 from hub_core.cli._store import logged_in
-from hub_core.client import HubClient
+from hub_core.client.hub_client import HubClient
+from hub_core.client.installs import Installed, install, read_installed
+from hub_core.client.playing import Heartbeat, RoomWatch, games_root, start_game_client
 from hub_core.errors import GameHubError, RequestRefused
-from hub_core.installs import Installed, install, read_installed
-from hub_core.playing import Heartbeat, RoomWatch, games_root, start_game_client
-from hub_core.schema import RoomState, RoomView
+from hub_core.wire.schema import RoomState, RoomView
 
 
 def add_commands(commands: Any) -> None:

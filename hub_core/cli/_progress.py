@@ -6,7 +6,7 @@ import sys
 import time
 from typing import TextIO
 
-from hub_core.units import format_bytes
+from hub_core.util.units import format_bytes
 
 _WIDTH = 30
 

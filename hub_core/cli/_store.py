@@ -16,12 +16,12 @@ from hub_core.cli._common import (
     read_password,
 )
 from hub_core.cli._progress import ProgressPrinter
-from hub_core.client import HubClient
-from hub_core.installs import install, repair
-from hub_core.protocol import ROLES, Role
-from hub_core.publishing import publish
-from hub_core.schema import GameStatus, GameSummary
-from hub_core.units import format_bytes
+from hub_core.client.hub_client import HubClient
+from hub_core.client.installs import install, repair
+from hub_core.client.publishing import publish
+from hub_core.util.units import format_bytes
+from hub_core.wire.protocol import ROLES, Role
+from hub_core.wire.schema import GameStatus, GameSummary
 
 
 def add_commands(commands: Any) -> None:

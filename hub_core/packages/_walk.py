@@ -13,7 +13,7 @@ from pathlib import Path
 
 from hub_core.packages._errors import PackageError, Problems, shown
 from hub_core.packages.index import Limits, hash_blocks, is_skipped, too_big
-from hub_core.units import format_bytes
+from hub_core.util.units import format_bytes
 
 _REPARSE_POINT = 0x400  # FILE_ATTRIBUTE_REPARSE_POINT: junctions and symlinks on Windows
 

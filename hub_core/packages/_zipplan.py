@@ -20,7 +20,7 @@ from hub_core.packages.index import (
     too_big,
 )
 from hub_core.packages.paths import path_reason
-from hub_core.units import format_bytes
+from hub_core.util.units import format_bytes
 
 BOMB_RATIO = 1000
 """More than this many bytes out per byte in, for a file over BOMB_MIN_BYTES, is a bomb."""

@@ -16,7 +16,7 @@ from typing import IO, Any, BinaryIO
 
 from hub_core.packages._errors import PackageError, Problems, shown
 from hub_core.packages.paths import path_problem
-from hub_core.units import format_bytes
+from hub_core.util.units import format_bytes
 
 HASH_CHUNK = 1024 * 1024
 MANIFEST = "manifest.json"

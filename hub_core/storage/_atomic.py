@@ -1,6 +1,6 @@
 """Durable folders and the lock that keeps a second process off the same database.
 
-Shard files are written with hub_core.fsync.write_atomic (temp file, fsync, rename): a
+Shard files are written with hub_core.util.fsync.write_atomic (temp file, fsync, rename): a
 crash leaves either the old or the new file, never half of one. The folder itself is
 fsynced after the rename (once per batch, by the caller), because until then the rename
 may live only in memory and a power cut could undo it.
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import IO
 
 from hub_core.errors import StorageError
-from hub_core.fsync import fsync_dir
+from hub_core.util.fsync import fsync_dir
 
 log = logging.getLogger(__name__)
 

@@ -22,10 +22,10 @@ from types import TracebackType
 from typing import Any
 
 from hub_core.errors import StorageError
-from hub_core.fsync import fsync_dir
 from hub_core.storage._atomic import RootLock
 from hub_core.storage._layout import Loaded, check_key, check_table, clean_temp_files, encode, load
 from hub_core.storage._writer import Op, Outcome, Writer
+from hub_core.util.fsync import fsync_dir
 
 log = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ from typing import Any
 from tinydb import Storage, TinyDB
 from tinydb.table import Table
 
-from hub_core.fsync import write_atomic
 from hub_core.storage._layout import dump_shard, encode
+from hub_core.util.fsync import write_atomic
 
 log = logging.getLogger(__name__)
 

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from hub_core.errors import StorageError
-from hub_core.fsync import fsync_dir
 from hub_core.storage._atomic import make_dir
 from hub_core.storage._layout import ShardId, shard_of
 from hub_core.storage._tinydb import ShardDB
+from hub_core.util.fsync import fsync_dir
 
 log = logging.getLogger(__name__)
 

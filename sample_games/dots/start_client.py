@@ -7,7 +7,7 @@ giving boxes away.
 import os
 import sys
 
-from hub_core import sdk
+import gamehub_sdk as sdk
 
 
 def main() -> int:

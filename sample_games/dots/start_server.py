@@ -8,7 +8,7 @@ import contextlib
 
 from dots_match import DotsMatch
 
-from hub_core import sdk
+import gamehub_sdk as sdk
 
 if __name__ == "__main__":
     with contextlib.suppress(KeyboardInterrupt):

@@ -5,7 +5,7 @@ import sys
 
 from rps_client import run
 
-from hub_core import sdk
+import gamehub_sdk as sdk
 
 
 def main() -> int:

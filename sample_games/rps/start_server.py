@@ -4,7 +4,7 @@ import contextlib
 
 from rps_rules import RpsMatch
 
-from hub_core import sdk
+import gamehub_sdk as sdk
 
 if __name__ == "__main__":
     with contextlib.suppress(KeyboardInterrupt):

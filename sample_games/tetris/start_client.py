@@ -8,7 +8,7 @@ middle so it tops out within a second or so.
 import os
 import sys
 
-from hub_core import sdk
+import gamehub_sdk as sdk
 
 
 def main() -> int:

@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
-from hub_core.client import HubClient
+from hub_core.client.hub_client import HubClient
+from hub_core.client.publishing import publish
 from hub_core.errors import RequestRefused
-from hub_core.hosting import HubThread
 from hub_core.packages import PackageError, block_count
-from hub_core.publishing import publish
+from hub_core.server.thread import HubThread
 from tests.hub_core.conftest import hub_config
 from tests.hub_core.packages.hostile import (
     EXPECTED,

@@ -18,14 +18,14 @@ from pathlib import Path
 
 import pytest
 
-from hub_core.client import HubClient
+from hub_core.client.hub_client import HubClient
+from hub_core.client.installs import install, read_installed
+from hub_core.client.playing import RoomWatch, start_game_client
+from hub_core.client.publishing import publish
 from hub_core.errors import RequestRefused
-from hub_core.hosting import HubThread
-from hub_core.installs import install, read_installed
-from hub_core.playing import RoomWatch, start_game_client
-from hub_core.publishing import publish
-from hub_core.samples import samples_folder
-from hub_core.schema import RoomState, RoomView
+from hub_core.server.store.samples import samples_folder
+from hub_core.server.thread import HubThread
+from hub_core.wire.schema import RoomState, RoomView
 from tests.hub_core.conftest import hub_config
 
 SAMPLES = samples_folder()

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from gamehub_qt.context import AppContext
-from hub_core.hosting import HubThread
-from hub_core.hub import HubConfig
-from hub_core.passwords import HashCost
+from gamehub_qt.base.context import AppContext
+from hub_core.server.hub import HubConfig
+from hub_core.server.passwords import HashCost
+from hub_core.server.thread import HubThread
 
 FAST_HASH = HashCost(n=2**8, r=8, p=1)
 

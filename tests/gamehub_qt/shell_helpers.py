@@ -7,10 +7,10 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from gamehub_qt.context import AppContext
-from gamehub_qt.main_window import MainWindow
-from hub_core.hosting import HubThread
-from hub_core.hub import HubConfig
+from gamehub_qt.base.context import AppContext
+from gamehub_qt.shell.main_window import MainWindow
+from hub_core.server.hub import HubConfig
+from hub_core.server.thread import HubThread
 from tests.gamehub_qt.conftest import FAST_HASH
 
 WAIT_MS = 10_000

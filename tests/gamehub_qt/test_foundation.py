@@ -10,10 +10,10 @@ import shiboken6
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from gamehub_qt.context import AppContext
-from gamehub_qt.main_window import MainWindow
-from gamehub_qt.netloop import NetLoop
-from hub_core.schema import Pong
+from gamehub_qt.base.context import AppContext
+from gamehub_qt.base.netloop import NetLoop
+from gamehub_qt.shell.main_window import MainWindow
+from hub_core.wire.schema import Pong
 
 
 def test_hub_op_reports_success_on_the_qt_thread(qtbot: QtBot, connected: AppContext) -> None:

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from hub_core.client import HubClient
-from hub_core.hosting import HubThread
-from hub_core.hub import HubConfig
-from hub_core.keys import KnownHubs
-from hub_core.passwords import HashCost
+from hub_core.client.hub_client import HubClient
+from hub_core.server.hub import HubConfig
+from hub_core.server.passwords import HashCost
+from hub_core.server.thread import HubThread
+from hub_core.wire.keys import KnownHubs
 
 # Cheap hashes keep tests fast; the production cost is exercised in test_passwords.py.
 FAST_HASH = HashCost(n=2**8, r=8, p=1)

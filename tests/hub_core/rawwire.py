@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import zmq
 
-from hub_core import protocol
-from hub_core.hosting import HubThread
+from hub_core.server.thread import HubThread
+from hub_core.wire import protocol
 
 
 class RawDealer:

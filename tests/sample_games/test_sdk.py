@@ -1,4 +1,4 @@
-"""hub_core.sdk: the environment, sockets, JSON lines, the lobby report and the match loop."""
+"""gamehub_sdk: the environment, sockets, JSON lines, the lobby report and the match loop."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from hub_core import sdk
+import gamehub_sdk as sdk
 from tests.sample_games import FakeLobby, RawPlayer, base_env, free_port, wait_until
 
 FULL_ENV = {
@@ -500,7 +500,7 @@ def test_play_match_closes_even_if_a_client_lingers(listener: socket.socket) -> 
 
 TOY_SERVER = """
 from typing import Any
-from hub_core import sdk
+import gamehub_sdk as sdk
 
 
 class Toy:
@@ -575,3 +575,11 @@ def test_serve_matches_survives_a_failing_match(tmp_path: Any, lobby: FakeLobby)
     log_text = (tmp_path / "toy.log").read_text()
     assert "RuntimeError: a bug in the game" in log_text
     assert "toy server for room toy-room is listening" in log_text
+
+
+def test_games_published_before_the_move_still_find_the_sdk() -> None:
+    """Sample versions stored on older hubs import ``hub_core.sdk``."""
+    from hub_core import sdk as old
+
+    assert old.__all__ == sdk.__all__
+    assert all(getattr(old, name) is getattr(sdk, name) for name in sdk.__all__)

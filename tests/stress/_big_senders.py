@@ -23,7 +23,7 @@ from typing import Any
 
 import zmq
 
-from hub_core import protocol
+from hub_core.wire import protocol
 
 BIG = protocol.MAX_MESSAGE_BYTES - 1024
 

@@ -12,8 +12,8 @@ import json
 import sys
 from pathlib import Path
 
-from hub_core.hosting import serve_until_stopped
-from hub_core.hub import HubConfig, HubEndpoints
+from hub_core.server.hub import HubConfig, HubEndpoints
+from hub_core.server.thread import serve_until_stopped
 from tests.hub_core.conftest import hub_config
 
 

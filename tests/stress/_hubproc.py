@@ -12,7 +12,7 @@ from typing import Any
 
 import zmq
 
-from hub_core import protocol
+from hub_core.wire import protocol
 
 _LISTENING = re.compile(r"game_finished reports on 127\.0\.0\.1:(\d+)")
 

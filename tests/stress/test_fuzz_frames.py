@@ -23,7 +23,7 @@ import zmq
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hub_core import protocol
+from hub_core.wire import protocol
 from tests.stress._hubproc import HubProcess, curve_dealer, ping
 
 FULL = os.environ.get("GAMEHUB_STRESS") == "full"
@@ -255,7 +255,8 @@ def test_events_socket_garbage(hub: HubProcess) -> None:
         wrong = curve_dealer(ctx, hub, hub.pub)
         for _ in range(FRAMES):
             size = rng.choice([0, 1, 30, 2000, 10_000])
-            xsub.send(bytes([rng.randrange(3)]) + rng.randbytes(size), zmq.NOBLOCK)
+            with contextlib.suppress(zmq.Again):  # the hub drops oversized senders: queues fill
+                xsub.send(bytes([rng.randrange(3)]) + rng.randbytes(size), zmq.NOBLOCK)
             with contextlib.suppress(zmq.Again):
                 wrong.send(rng.randbytes(size), zmq.NOBLOCK)
         assert ping(curve_dealer(ctx, hub), 4).ok
@@ -311,7 +312,9 @@ async def test_game_finished_listener(hub: HubProcess) -> None:
     ok = await _ask_lobby(port, b'{"kind": "game_finished", "room_id": "none"}\n')
     assert ok["ok"] is False and "no open room" in ok["error"]
     assert hub.alive() and hub.tracebacks() == 0
-    lines = [line for line in hub.log_text().splitlines() if "hub_core.lobby_callback" in line]
+    lines = [
+        line for line in hub.log_text().splitlines() if "hub_core.server.lobby.callback" in line
+    ]
     intervals = 1 + (time.monotonic() - started) / 10  # the log's interval is 10 s
     # "Listening", then per source (this host, the unknown rooms) a line and a summary
     assert len(lines) <= 1 + 2 * 2 * intervals, lines[:10]

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from hub_core.client import HubClient
-from hub_core.publishing import publish
+from hub_core.client.hub_client import HubClient
+from hub_core.client.publishing import publish
 from tests.stress.conftest import (
     FULL,
     PASSWORD,

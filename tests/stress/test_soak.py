@@ -34,10 +34,10 @@ from typing import Any
 
 import pytest
 
-from hub_core.client import HubClient
-from hub_core.installs import install
-from hub_core.playing import Heartbeat
-from hub_core.publishing import publish
+from hub_core.client.hub_client import HubClient
+from hub_core.client.installs import install
+from hub_core.client.playing import Heartbeat
+from hub_core.client.publishing import publish
 from tests.hub_core.gamefactory import make_game
 from tests.stress.conftest import (
     FULL,

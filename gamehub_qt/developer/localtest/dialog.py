@@ -17,11 +17,11 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QWidget
 
-from gamehub_qt.context import AppContext
+from gamehub_qt.base.context import AppContext
+from gamehub_qt.base.widgets import set_error
 from gamehub_qt.developer.localtest.console import Console
 from gamehub_qt.developer.localtest.dialog_ui import LocalTestUi
 from gamehub_qt.developer.localtest.runner import SERVER, LocalPlan, LocalRun
-from gamehub_qt.widgets import set_error
 from hub_core.packages import Manifest, load_manifest
 
 

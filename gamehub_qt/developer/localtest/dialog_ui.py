@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gamehub_qt.i18n import Retranslated
-from gamehub_qt.widgets import ERROR_STYLE, error_label, note_label
+from gamehub_qt.base.i18n import Retranslated
+from gamehub_qt.base.widgets import ERROR_STYLE, error_label, note_label
 
 
 class LocalTestUi(Retranslated, QDialog):

@@ -22,8 +22,8 @@ from PySide6.QtCore import QObject, Signal
 
 from gamehub_qt.developer.localtest.procs import ClientProcess, LogTail
 from hub_core.gameprocs import GameServer, ServerSpec, game_command, start_server
-from hub_core.lobby_callback import GameFinished, LobbyCallback
 from hub_core.packages import Manifest
+from hub_core.server.lobby.callback import GameFinished, LobbyCallback
 
 ROOM_ID = "local-test"
 LOCAL_VERSION = "0.0.0"  # nothing is published yet; games only pass GAME_VERSION along

@@ -14,18 +14,18 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QWidget
 
-from gamehub_qt.context import AppContext
+from gamehub_qt.base.context import AppContext
+from gamehub_qt.base.ops import HubOp
+from gamehub_qt.base.widgets import ERROR_STYLE, set_error
 from gamehub_qt.developer import ops
 from gamehub_qt.developer.publish.checking import CheckResult, check_source
 from gamehub_qt.developer.publish.dialog_ui import PublishDialogUi
-from gamehub_qt.ops import HubOp
-from gamehub_qt.widgets import ERROR_STYLE, set_error
-from hub_core.codes import Code
+from hub_core.client.publishing import PublishResult
 from hub_core.errors import RequestRefused
 from hub_core.packages import PackageError, check_newer
-from hub_core.publishing import PublishResult
-from hub_core.schema import VersionHintReply
-from hub_core.units import format_bytes
+from hub_core.util.units import format_bytes
+from hub_core.wire.codes import Code
+from hub_core.wire.schema import VersionHintReply
 
 SOURCES_KEY = "developer/sources/"
 CHECK_DELAY_MS = 400  # typing a path checks it once the typing pauses

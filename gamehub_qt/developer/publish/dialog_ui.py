@@ -17,10 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gamehub_qt.base.i18n import Retranslated
+from gamehub_qt.base.widgets import error_label, note_label
 from gamehub_qt.developer.publish.manifest_form import ManifestForm
 from gamehub_qt.developer.publish.progress import PublishProgress
-from gamehub_qt.i18n import Retranslated
-from gamehub_qt.widgets import error_label, note_label
 
 
 class PublishDialogUi(Retranslated, QDialog):

@@ -8,10 +8,10 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
+from gamehub_qt.base.i18n import Retranslated
+from gamehub_qt.base.widgets import error_label, note_label, set_error
 from gamehub_qt.developer.publish.checking import FIELDS, CheckResult
-from gamehub_qt.i18n import Retranslated
-from gamehub_qt.widgets import error_label, note_label, set_error
-from hub_core.units import format_bytes
+from hub_core.util.units import format_bytes
 
 
 def shown_value(raw: dict[str, Any], key: str) -> str:

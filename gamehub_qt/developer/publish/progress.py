@@ -11,7 +11,7 @@ import time
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
 
-from hub_core.units import format_bytes
+from hub_core.util.units import format_bytes
 
 STEPS = 1000
 

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-from gamehub_qt.context import AppContext
+from gamehub_qt.base.context import AppContext
+from gamehub_qt.base.login_form import DEVELOPER
 from gamehub_qt.developer.tab import DeveloperTab
-from gamehub_qt.login_form import DEVELOPER
 
 WAIT_MS = 10_000
 

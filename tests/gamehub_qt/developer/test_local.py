@@ -10,11 +10,11 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from gamehub_qt.context import AppContext
+from gamehub_qt.base.context import AppContext
 from gamehub_qt.developer.localtest.dialog import LocalTestDialog
 from gamehub_qt.developer.publish.dialog import SOURCES_KEY
 from gamehub_qt.developer.tab import DeveloperTab
-from hub_core.publishing import publish
+from hub_core.client.publishing import publish
 from tests.gamehub_qt.developer.conftest import WAIT_MS, write_manifest
 from tests.hub_core.gamefactory import make_game, make_server_game
 

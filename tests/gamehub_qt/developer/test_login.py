@@ -5,10 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from gamehub_qt.context import AppContext
+from gamehub_qt.base.context import AppContext
+from gamehub_qt.base.login_form import DEVELOPER
 from gamehub_qt.developer.tab import DeveloperTab
-from gamehub_qt.login_form import DEVELOPER
-from hub_core.client import HubClient
+from hub_core.client.hub_client import HubClient
 from tests.gamehub_qt.developer.conftest import WAIT_MS
 
 USER_KEY = DEVELOPER.user_key

@@ -13,9 +13,9 @@ from pytestqt.qtbot import QtBot
 from gamehub_qt.developer.publish.checking import CheckResult
 from gamehub_qt.developer.publish.dialog import PublishDialog
 from gamehub_qt.developer.tab import DeveloperTab
+from hub_core.client.publishing import publish
 from hub_core.errors import RequestRefused
 from hub_core.packages import Problem
-from hub_core.publishing import publish
 from tests.gamehub_qt.developer.conftest import WAIT_MS, write_manifest
 from tests.hub_core.gamefactory import make_game
 

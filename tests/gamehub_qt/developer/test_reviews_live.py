@@ -7,8 +7,8 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from gamehub_qt.developer.tab import DeveloperTab
-from hub_core.client import HubClient
-from hub_core.publishing import publish
+from hub_core.client.hub_client import HubClient
+from hub_core.client.publishing import publish
 from tests.gamehub_qt.developer.conftest import WAIT_MS
 from tests.hub_core.gamefactory import make_server_game
 

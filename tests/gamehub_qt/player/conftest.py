@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from gamehub_qt.context import AppContext
+from gamehub_qt.base.context import AppContext
 from gamehub_qt.player import PlayerTab
-from hub_core.publishing import PublishResult, publish
+from hub_core.client.publishing import PublishResult, publish
 
 PASSWORD = "secret-pw"
 SAMPLES = {"rps", "tetris", "dots"}

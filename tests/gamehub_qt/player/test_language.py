@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from gamehub_qt import i18n
+from gamehub_qt.base import i18n
 from gamehub_qt.player import PlayerTab
 from gamehub_qt.player.prompts import RatingDialog, StartPrompt
 

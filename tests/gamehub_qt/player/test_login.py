@@ -8,10 +8,10 @@ import types
 import pytest
 from pytestqt.qtbot import QtBot
 
-from gamehub_qt.context import AppContext
-from gamehub_qt.login_form import PLAYER, LoginForm
+from gamehub_qt.base.context import AppContext
+from gamehub_qt.base.login_form import PLAYER, LoginForm
 from gamehub_qt.player import PlayerTab
-from hub_core.client import HubClient
+from hub_core.client.hub_client import HubClient
 from tests.gamehub_qt.player.conftest import PASSWORD, SAMPLES, log_in, register
 
 

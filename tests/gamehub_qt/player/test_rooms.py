@@ -16,11 +16,11 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from gamehub_qt.base.style import apply_look
 from gamehub_qt.player import PlayerTab
 from gamehub_qt.player.prompts import RatingDialog
 from gamehub_qt.player.room_page import RoomPage
-from gamehub_qt.style import apply_look
-from hub_core.hosting import HubThread
+from hub_core.server.thread import HubThread
 from tests.gamehub_qt.player.conftest import Developer
 from tests.hub_core.gamefactory import make_server_game
 

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from gamehub_qt.context import AppContext
+from gamehub_qt.base.context import AppContext
 from gamehub_qt.player import PlayerTab
 from gamehub_qt.player.rooms_mirror import create_room
-from hub_core.client import HubClient
-from hub_core.hosting import HubThread
-from hub_core.hub import HubConfig
-from hub_core.keys import KnownHubs
+from hub_core.client.hub_client import HubClient
+from hub_core.server.hub import HubConfig
+from hub_core.server.thread import HubThread
+from hub_core.wire.keys import KnownHubs
 from tests.gamehub_qt.conftest import FAST_HASH
 from tests.gamehub_qt.player.conftest import PASSWORD, leave, log_in, make_tab, register
 

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from gamehub_qt.player import PlayerTab
 from gamehub_qt.player import installer as installer_module
-from hub_core.installs import install, read_installed
+from hub_core.client.installs import install, read_installed
 from tests.gamehub_qt.player.conftest import Developer
 from tests.hub_core.gamefactory import make_game, random_bytes
 

@@ -1,0 +1,1 @@
+"""gamehub_qt.shell."""

@@ -1,0 +1,114 @@
+"""One typed method per request kind, so callers never spell a kind or read a dict.
+
+Each method builds the request's Struct and hands it to ``call``, which ``HubClient``
+implements (send, wait with retries, decode the reply into the request's reply type).
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from hub_core.wire import schema as s
+from hub_core.wire.protocol import Role
+
+R = TypeVar("R")
+
+
+class HubRequests:
+    """The hub's request kinds as methods; ``timeout`` overrides the client's default."""
+
+    async def call(self, req: s.Request[R], *, timeout: float | None = None) -> R:
+        raise NotImplementedError
+
+    # -- accounts ---------------------------------------------------------------------
+
+    async def register(self, role: Role, user: str, password: str) -> s.Registered:
+        return await self.call(s.Register(role=role, user=user, password=password))
+
+    async def whoami(self) -> s.Identity:
+        return await self.call(s.WhoAmI())
+
+    async def ping(self, *, timeout: float | None = None) -> s.Pong:
+        return await self.call(s.Ping(), timeout=timeout)
+
+    # -- the store --------------------------------------------------------------------
+
+    async def version_hint(self, name: str) -> s.VersionHintReply:
+        return await self.call(s.VersionHint(name=name))
+
+    async def publish_begin(
+        self, version: str, manifest: dict[str, Any], index: s.WireIndex
+    ) -> s.PublishOffer:
+        return await self.call(s.PublishBegin(version=version, manifest=manifest, index=index))
+
+    async def upload_blocks(
+        self, transfer: str, blocks: list[tuple[str, bytes]], *, timeout: float | None = None
+    ) -> s.Stored:
+        return await self.call(s.UploadBlocks(transfer=transfer, blocks=blocks), timeout=timeout)
+
+    async def publish_commit(self, transfer: str) -> s.Published:
+        return await self.call(s.PublishCommit(transfer=transfer))
+
+    async def unpublish(self, name: str) -> s.Unpublished:
+        return await self.call(s.Unpublish(name=name))
+
+    async def my_games(self) -> list[s.GameDetails]:
+        return await self.call(s.MyGames())
+
+    async def list_games(self) -> list[s.GameSummary]:
+        return await self.call(s.ListGames())
+
+    async def game_details(self, name: str) -> s.GameDetails:
+        return await self.call(s.GetGameDetails(name=name))
+
+    async def install_begin(self, name: str, version: str | None = None) -> s.InstallOffer:
+        return await self.call(s.InstallBegin(name=name, version=version))
+
+    async def fetch_blocks(self, hashes: list[str], *, timeout: float | None = None) -> s.Blocks:
+        return await self.call(s.FetchBlocks(hashes=hashes), timeout=timeout)
+
+    # -- rooms and reviews ------------------------------------------------------------
+
+    async def list_rooms(self) -> s.RoomList:
+        return await self.call(s.ListRooms())
+
+    async def room_get(self, room_id: str) -> s.RoomReply:
+        return await self.call(s.RoomGet(room=room_id))
+
+    async def my_room(self) -> s.RoomReply | None:
+        return await self.call(s.MyRoom())
+
+    async def create_room(self, name: str, *, timeout: float | None = None) -> s.RoomReply:
+        return await self.call(s.CreateRoom(name=name), timeout=timeout)
+
+    async def join_room(self, room_id: str) -> s.RoomReply:
+        return await self.call(s.JoinRoom(room=room_id))
+
+    async def leave_room(self, room_id: str, *, timeout: float | None = None) -> s.Empty:
+        return await self.call(s.LeaveRoom(room=room_id), timeout=timeout)
+
+    async def set_ready(
+        self, room_id: str, ready: bool, installed: str | None = None
+    ) -> s.RoomReply:
+        return await self.call(s.SetReady(room=room_id, ready=ready, installed=installed))
+
+    async def propose_start(self, room_id: str) -> s.RoomReply:
+        return await self.call(s.ProposeStart(room=room_id))
+
+    async def respond_start(self, room_id: str, accept: bool) -> s.RoomReply:
+        return await self.call(s.RespondStart(room=room_id, accept=accept))
+
+    async def room_chat(self, room_id: str, text: str) -> s.ChatLine:
+        return await self.call(s.RoomChat(room=room_id, text=text))
+
+    async def heartbeat(self, *, timeout: float | None = None) -> s.HeartbeatReply:
+        return await self.call(s.Heartbeat(), timeout=timeout)
+
+    async def review(self, name: str, rating: int, text: str = "") -> s.ReviewResult:
+        return await self.call(s.Review(name=name, rating=rating, text=text))
+
+    async def my_reviews(self) -> list[s.MyReview]:
+        return await self.call(s.MyReviews())
+
+    async def played(self) -> dict[str, int]:
+        return await self.call(s.Played())

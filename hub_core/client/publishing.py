@@ -1,0 +1,179 @@
+"""Publishing from the developer's side: check locally, send only what the hub lacks, commit.
+
+Everything that can be refused is checked before a byte is sent: the manifest, every
+path, the limits. Then the hub says which blocks (512 KiB pieces of files, by hash) it
+lacks, and only those go, a few in flight at once, so the link stays busy without the
+hub or this process holding more than a window of blocks in memory. A publish that was
+interrupted resumes: the blocks that arrived are already on the hub.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import tempfile
+import zipfile
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hub_core.client.hub_client import HubClient
+from hub_core.errors import GameHubError
+from hub_core.packages import (
+    BLOCK_BYTES,
+    FileEntry,
+    Limits,
+    Manifest,
+    extract_zip,
+    index_to_wire,
+    load_package,
+)
+from hub_core.wire.protocol import BATCH_BYTES, MAX_BATCH
+
+# Requests in flight at once: enough to keep the link busy, few enough to bound memory.
+WINDOW = 6
+BLOCK_TIMEOUT = 30.0
+
+Progress = Callable[[int, int], None]  # (bytes done, bytes total)
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    name: str
+    version: str
+    total_bytes: int  # the whole package
+    sent_bytes: int  # what actually travelled (only missing contents)
+
+
+def prepare(
+    source: Path, limits: Limits, scratch: Path, progress: Progress | None = None
+) -> tuple[Path, Manifest, list[FileEntry]]:
+    """A checked package from a folder or a zip (unpacked safely into ``scratch``)."""
+    folder = source
+    if source.is_file() and (source.suffix.lower() == ".zip" or zipfile.is_zipfile(source)):
+        folder = scratch / "package"
+        extract_zip(source, folder, limits)
+    manifest, index = load_package(folder, limits, progress=progress)
+    return folder, manifest, index
+
+
+async def publish(
+    client: HubClient,
+    source: Path,
+    *,
+    version: str | None = None,
+    limits: Limits | None = None,
+    progress: Progress | None = None,
+) -> PublishResult:
+    """Publishes a folder or zip; with no ``version``, the hub's suggested next one."""
+    loop = asyncio.get_running_loop()
+    with tempfile.TemporaryDirectory(prefix="gamehub-publish-") as scratch:
+        folder, manifest, index = await loop.run_in_executor(
+            None, prepare, Path(source), limits or Limits(), Path(scratch), None
+        )
+        if version is None:
+            version = (await client.version_hint(manifest.name)).suggested
+        begun = await client.publish_begin(version, manifest.to_dict(), index_to_wire(index))
+        sent = await _send_all(client, begun.transfer, folder, index, begun.missing, progress)
+        result = await client.publish_commit(begun.transfer)
+    total = sum(e.size for e in index)
+    return PublishResult(
+        name=result.name, version=result.version, total_bytes=total, sent_bytes=sent
+    )
+
+
+@dataclass(frozen=True)
+class BlockSource:
+    """Where a block's bytes are in a local package folder."""
+
+    path: Path
+    offset: int
+    length: int
+
+    def read(self) -> bytes:
+        with self.path.open("rb") as f:
+            f.seek(self.offset)
+            data = f.read(self.length)
+        if len(data) != self.length:
+            raise GameHubError(f"{self.path} changed while it was being sent; publish again.")
+        return data
+
+
+def block_sources(folder: Path, index: list[FileEntry]) -> dict[str, BlockSource]:
+    """For each block hash, the first place in the package that holds it."""
+    sources: dict[str, BlockSource] = {}
+    for entry in index:
+        for number, digest in enumerate(entry.blocks):
+            offset = number * BLOCK_BYTES
+            length = min(BLOCK_BYTES, entry.size - offset)
+            sources.setdefault(digest, BlockSource(folder / entry.path, offset, length))
+    return sources
+
+
+async def run_window(
+    jobs: list[Any], worker: Callable[[Any], Awaitable[None]], width: int = WINDOW
+) -> None:
+    """Runs ``worker`` over ``jobs`` with at most ``width`` at once; the first failure stops all."""
+    queue = iter(jobs)
+
+    async def lane() -> None:
+        for job in queue:
+            await worker(job)
+
+    lanes = [asyncio.ensure_future(lane()) for _ in range(min(width, len(jobs)))]
+    try:
+        await asyncio.gather(*lanes)
+    finally:
+        await cancel_all(lanes)
+
+
+async def _send_all(
+    client: HubClient,
+    transfer: str,
+    folder: Path,
+    index: list[FileEntry],
+    missing: list[str],
+    progress: Progress | None,
+) -> int:
+    sources = block_sources(folder, index)
+    jobs = sorted(missing, key=lambda d: (str(sources[d].path), sources[d].offset))
+    total = sum(sources[d].length for d in jobs)
+    done = [0]
+    loop = asyncio.get_running_loop()
+
+    async def send(batch: list[str]) -> None:
+        read = [sources[d].read for d in batch]
+        data = await loop.run_in_executor(None, lambda: [r() for r in read])
+        blocks = list(zip(batch, data, strict=True))
+        await client.upload_blocks(transfer, blocks, timeout=BLOCK_TIMEOUT)
+        done[0] += sum(len(d) for d in data)
+        if progress is not None:
+            progress(done[0], total)
+
+    if progress is not None:
+        progress(0, total)
+    await run_window(batches(jobs, lambda d: sources[d].length), send)
+    return total
+
+
+def batches(digests: list[str], size_of: Callable[[str], int]) -> list[list[str]]:
+    """Groups blocks into requests of at most BATCH_BYTES (small files travel together)."""
+    groups: list[list[str]] = []
+    room = 0
+    for digest in digests:
+        size = size_of(digest)
+        if not groups or size > room or len(groups[-1]) >= MAX_BATCH:
+            groups.append([])
+            room = BATCH_BYTES
+        groups[-1].append(digest)
+        room -= size
+    return groups
+
+
+async def cancel_all(futures: Iterable[asyncio.Future[Any]]) -> None:
+    """Cancels requests still in flight after a failure, and waits for them to go."""
+    for pending in list(futures):
+        pending.cancel()
+        with contextlib.suppress(BaseException):
+            await pending

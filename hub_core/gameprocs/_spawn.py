@@ -1,0 +1,198 @@
+"""Starting a game server's process: its entry, port, environment, limits and log.
+
+Every failure here is a GameStartError whose message names what went wrong.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import shlex
+import socket
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from hub_core.gameprocs import _os as osx
+from hub_core.gameprocs._log import RoomLog
+from hub_core.gameprocs._orphans import write_record
+from hub_core.gameprocs._room import RoomJail
+from hub_core.gameprocs._types import GameStartError, ProcessLimits, ServerSpec
+
+log = logging.getLogger("hub_core.gameprocs")
+
+_PRIVATE_ENV = ("GAMEHUB_PASSWORD",)  # a stranger's game never sees the user's password
+
+
+def game_command(script: Path) -> list[str]:
+    """How to run a game's Python script with the Python that runs GameHub.
+
+    A PyInstaller build has no separate Python: the GameHub executable runs the script
+    itself through its hidden ``run-script`` sub-command (hub_core.cli.RUN_SCRIPT).
+    """
+    if getattr(sys, "frozen", False):
+        return [sys.executable, "run-script", str(script)]
+    return [sys.executable, "-u", str(script)]
+
+
+def entry_script(spec: ServerSpec) -> Path:
+    """The server script, refused if it lies outside the package (a stranger's manifest)."""
+    entry = Path(spec.entry)
+    if not spec.entry or entry.is_absolute() or ".." in entry.parts:
+        raise GameStartError(f"The game's server entry {spec.entry!r} is not inside its package.")
+    root = spec.package_dir.resolve()
+    script = (root / entry).resolve()
+    if not script.is_relative_to(root):
+        raise GameStartError(f"The game's server entry {spec.entry!r} leads outside its package.")
+    if not script.is_file():
+        raise GameStartError(
+            f"The game's server entry {spec.entry!r} is missing from {spec.package_dir}."
+        )
+    return script
+
+
+def free_port(host: str) -> int:
+    """A port that was free on ``host`` a moment ago, for GAME_PORT."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host or None, 0, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+        with socket.socket(family, kind, proto) as sock:
+            sock.bind(address)
+            return int(sock.getsockname()[1])
+    except OSError as exc:
+        raise GameStartError(
+            f"No port is free for the game server on {host}: {exc.strerror or exc}."
+        ) from None
+
+
+def environment(spec: ServerSpec, port: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _PRIVATE_ENV}
+    env.update(
+        GAME_HOST=spec.bind_host,
+        GAME_PORT=str(port),
+        ROOM_ID=spec.room_id,
+        GAME_NAME=spec.game,
+        GAME_VERSION=spec.version,
+        GAME_PLAYERS=",".join(spec.players),
+        LOBBY_HOST=spec.lobby_host,
+        LOBBY_CONNECT_HOST=spec.lobby_connect_host,
+        LOBBY_PORT=str(spec.lobby_port),
+        # Some games of the original system read the port under this name.
+        LOBBY_CONNECT_PORT=str(spec.lobby_port),
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def rlimit_plan(limits: ProcessLimits) -> list[osx.Rlimit]:
+    if not osx.POSIX:
+        log.info("Resource limits are not applied to game servers on this system")
+        return []
+    return osx.rlimit_plan(
+        limits.memory_mb,
+        limits.cpu_seconds,
+        limits.processes,
+        limits.file_size_mb,
+        limits.open_files,
+    )
+
+
+async def spawn(
+    spec: ServerSpec,
+    command: list[str],
+    env: dict[str, str],
+    cwd: Path,
+    setup: Callable[[], None] | None,
+    log: RoomLog,
+) -> tuple[asyncio.subprocess.Process, asyncio.StreamReader]:
+    """Starts the child with its output on a pipe the hub copies into the room's log.
+
+    The pipe is the hub's own, not asyncio's subprocess.PIPE: asyncio's Process.wait()
+    also waits for its pipes to close, which a descendant that kept stdout would delay
+    until the room is cleaned up, which itself waits for wait(): a deadlock.
+    """
+    log.note(f"Starting {spec.game} {spec.version} for room {spec.room_id}: {shlex.join(command)}")
+    if sys.platform == "win32":  # the selector loop cannot watch pipes there
+        proc = await _exec(command, env, cwd, setup, subprocess.PIPE)
+        assert proc.stdout is not None
+        return proc, proc.stdout
+    read_end, write_end = os.pipe()
+    try:
+        proc = await _exec(command, env, cwd, setup, write_end)
+    except BaseException:
+        os.close(read_end)
+        raise
+    finally:
+        os.close(write_end)
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    pipe = os.fdopen(read_end, "rb", buffering=0)
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), pipe)
+    return proc, reader
+
+
+async def _exec(
+    command: list[str],
+    env: dict[str, str],
+    cwd: Path,
+    setup: Callable[[], None] | None,
+    stdout: int,
+) -> asyncio.subprocess.Process:
+    try:
+        return await asyncio.create_subprocess_exec(
+            *command,
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=stdout,
+            stderr=subprocess.STDOUT,
+            **_session_options(setup),
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise GameStartError(f"The game server failed to start: {exc}.") from None
+
+
+def _session_options(setup: Callable[[], None] | None) -> dict[str, Any]:
+    """Its own process group, so stopping it stops everything it started.
+
+    CPython's child runs preexec_fn after setsid and before closing inherited fds
+    (close_fds), so the cgroup and Landlock fds the hub opened are still there; they are
+    close-on-exec, so the game never sees them.
+    """
+    if sys.platform == "win32":
+        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+    return {"start_new_session": True, "preexec_fn": setup}
+
+
+def prepare(
+    spec: ServerSpec, limits: ProcessLimits, state_dir: Path
+) -> tuple[list[osx.Rlimit], RoomJail, RoomLog, Path]:
+    """Blocking work before the fork: limits, the record, the jail, the log."""
+    plan = rlimit_plan(limits)
+    jail: RoomJail | None = None
+    try:
+        jail = RoomJail.prepare(spec.room_id, spec.package_dir, state_dir, limits.processes)
+        record = write_start_record(state_dir, spec.room_id, jail, None)
+        return plan, jail, RoomLog(spec.log_path), record
+    except OSError as exc:
+        if jail is not None:
+            jail.release()
+        raise GameStartError(
+            f"The game server's folders could not be prepared: {exc.strerror or exc}."
+        ) from None
+
+
+def write_start_record(
+    state_dir: Path, room_id: str, jail: RoomJail, started: tuple[int, int, list[str]] | None
+) -> Path:
+    """Before the fork (what to kill: cgroup, token), then again with the pid once started."""
+    try:
+        return write_record(state_dir, room_id, started, jail.record())
+    except OSError as exc:
+        raise GameStartError(
+            f"The game server's record in {state_dir} cannot be written: {exc.strerror or exc}."
+        ) from None

@@ -1,0 +1,90 @@
+"""Request kinds for the store: publishing (developers), browsing and installing (players)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from hub_core.errors import RequestRefused
+from hub_core.server.routes import Context, Routes
+from hub_core.server.store.blocks import BlockError, BlockStore
+from hub_core.server.store.catalog import Catalog
+from hub_core.server.store.uploads import Uploads
+from hub_core.wire import schema as s
+from hub_core.wire.codes import Code
+from hub_core.wire.protocol import BATCH_BYTES, MAX_BATCH, STORE_TOPIC
+
+
+def add_routes(
+    routes: Routes, catalog: Catalog, uploads: Uploads, blocks: BlockStore, publish: Any
+) -> None:
+    """Registers the store's request kinds on ``routes``."""
+
+    def version_hint(ctx: Context, args: s.VersionHint) -> s.VersionHintReply:
+        return catalog.version_hint(args.name)
+
+    async def publish_begin(ctx: Context, args: s.PublishBegin) -> s.PublishOffer:
+        return await uploads.begin(ctx.user, args.version, args.manifest, args.index)
+
+    async def upload_blocks(ctx: Context, args: s.UploadBlocks) -> s.Stored:
+        return await uploads.blocks(ctx.user, args.transfer, args.blocks)
+
+    async def publish_commit(ctx: Context, args: s.PublishCommit) -> s.Published:
+        result = await uploads.commit(ctx.user, args.transfer)
+        publish(STORE_TOPIC, s.EventKind.GAME_PUBLISHED, result)
+        return result
+
+    async def unpublish(ctx: Context, args: s.Unpublish) -> s.Unpublished:
+        game = await catalog.remove(ctx.user, args.name)
+        publish(STORE_TOPIC, s.EventKind.GAME_REMOVED, s.GameRemoved(name=args.name))
+        return s.Unpublished(name=game["name"], status=game["status"])
+
+    def my_games(ctx: Context, _: s.MyGames) -> list[s.GameDetails]:
+        return catalog.my_games(ctx.user)
+
+    def list_games(ctx: Context, _: s.ListGames) -> list[s.GameSummary]:
+        return catalog.store()
+
+    def game_details(ctx: Context, args: s.GetGameDetails) -> s.GameDetails:
+        return catalog.details_of(catalog.active_game(args.name))
+
+    def install_begin(ctx: Context, args: s.InstallBegin) -> s.InstallOffer:
+        game = catalog.active_game(args.name)
+        version = catalog.version(game["name"], args.version or game["latest"])
+        return s.InstallOffer(
+            name=game["name"],
+            version=version["version"],
+            manifest=version["manifest"],
+            index=version["index"],
+        )
+
+    async def fetch_blocks(ctx: Context, args: s.FetchBlocks) -> s.Blocks:
+        if len(args.hashes) > MAX_BATCH:
+            raise RequestRefused(Code.TRANSFER, f"Ask for at most {MAX_BATCH} blocks at once.")
+        loop = asyncio.get_running_loop()
+        try:
+            found = await loop.run_in_executor(None, read_batch, args.hashes)
+        except BlockError as exc:
+            raise RequestRefused(Code.TRANSFER, str(exc)) from None
+        return s.Blocks(blocks=found)
+
+    def read_batch(hashes: list[str]) -> list[bytes]:
+        found: list[bytes] = []
+        total = 0
+        for digest in hashes:
+            found.append(blocks.read(digest))
+            total += len(found[-1])
+            if total > BATCH_BYTES and len(found) > 1:
+                raise BlockError(f"Ask for at most {BATCH_BYTES:,} bytes of blocks at once.")
+        return found
+
+    routes.add(s.VersionHint, "developer", version_hint)
+    routes.add(s.PublishBegin, "developer", publish_begin, large=True)
+    routes.add(s.UploadBlocks, "developer", upload_blocks, large=True)
+    routes.add(s.PublishCommit, "developer", publish_commit)
+    routes.add(s.Unpublish, "developer", unpublish)
+    routes.add(s.MyGames, "developer", my_games)
+    routes.add(s.ListGames, "any", list_games)
+    routes.add(s.GetGameDetails, "any", game_details)
+    routes.add(s.InstallBegin, "player", install_begin)
+    routes.add(s.FetchBlocks, "any", fetch_blocks)

@@ -1,0 +1,350 @@
+"""The lobby: rooms, their game servers, membership and heartbeats, on the hub's loop.
+
+Each change to a room is published twice: the whole room on ``room/<id>`` for its
+members, and a summary on ``rooms`` for everyone browsing. A snapshot request returns
+the same shape plus the topic's sequence number, so a client can apply later events.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hub_core.errors import RequestRefused
+from hub_core.gameprocs import (
+    GameServer,
+    GameStartError,
+    ProcessLimits,
+    ServerSpec,
+    prune_logs,
+    start_server,
+)
+from hub_core.packages import index_from_wire
+from hub_core.server.accounts import Accounts
+from hub_core.server.lobby.callback import GameFinished
+from hub_core.server.lobby.rooms import Room, RoomState
+from hub_core.server.sessions import Session
+from hub_core.server.store.catalog import Catalog
+from hub_core.server.store.unpacked import Unpacked
+from hub_core.wire.codes import Code
+from hub_core.wire.protocol import ROOMS_TOPIC, room_topic
+from hub_core.wire.schema import ChatLine, Empty, EventKind, HeartbeatReply, RoomList, RoomReply
+
+log = logging.getLogger(__name__)
+
+# A player whose app sends no heartbeat for this long leaves their room.
+HEARTBEAT_TIMEOUT = 8.0
+REAP_INTERVAL = 1.0
+MAX_CHAT = 500
+PLAYERS = "players"  # Accounts owns this table; _api_rooms still reads it
+
+Publish = Callable[[str, str, Any], int]
+
+__all__ = ["Lobby", "LobbyConfig", "room_topic"]
+
+
+@dataclass
+class LobbyConfig:
+    """Where servers listen and log, and how they are limited."""
+
+    bind_host: str
+    state_dir: Path  # orphan records of running servers
+    log_dir: Path  # one log per room
+    limits: ProcessLimits
+    ready_timeout: float = 10.0
+    logs_kept: int = 200  # room logs kept: the newest this many...
+    logs_max_age_days: float = 14.0  # ...and none older than this (open rooms' logs stay)
+
+
+class Lobby:
+    """All rooms of the hub; every method runs on the hub's loop."""
+
+    def __init__(
+        self,
+        *,
+        config: LobbyConfig,
+        catalog: Catalog,
+        accounts: Accounts,
+        unpacked: Unpacked,
+        publish: Publish,
+        topic_seq: Callable[[str], int],
+        incarnation: str = "",
+    ) -> None:
+        self.config = config
+        self.catalog = catalog
+        self.accounts = accounts
+        self.unpacked = unpacked
+        self.publish = publish
+        self.topic_seq = topic_seq
+        self.incarnation = incarnation  # with "seq" in snapshots: which hub start numbered it
+        self.lobby_port = 0  # set once the game_finished listener is up
+        self.rooms: dict[str, Room] = {}
+        self._servers: dict[str, GameServer] = {}
+        self._member_of: dict[str, str] = {}  # player key -> room id
+        self._last_beat: dict[str, float] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    # -- rooms -----------------------------------------------------------------------
+
+    def list(self) -> RoomList:
+        open_rooms = [r.snapshot() for r in self.rooms.values() if r.state is not RoomState.CLOSED]
+        return RoomList(
+            rooms=sorted(open_rooms, key=lambda r: r.created),
+            seq=self.topic_seq(ROOMS_TOPIC),
+            incarnation=self.incarnation,
+        )
+
+    def get(self, room_id: str) -> RoomReply:
+        room = self._room(room_id)
+        seq = self.topic_seq(room_topic(room_id))
+        return RoomReply(room=room.snapshot(), seq=seq, incarnation=self.incarnation)
+
+    def mine(self, player: Session) -> RoomReply | None:
+        room_id = self._member_of.get(player.key)
+        return self.get(room_id) if room_id in self.rooms else None
+
+    async def create(self, player: Session, game_name: str) -> RoomReply:
+        """Starts the game's server first; the room exists once the server listens."""
+        self._must_be_free(player)
+        game = self.catalog.active_game(game_name)
+        version = self.catalog.version(game["name"], game["latest"])
+        manifest = version["manifest"]
+        room_id = secrets.token_hex(4)
+        folder = await _run(
+            self.unpacked.folder,
+            game["name"],
+            version["version"],
+            index_from_wire(version["index"]),
+        )
+        spec = ServerSpec(
+            room_id=room_id,
+            game=game["name"],
+            version=version["version"],
+            package_dir=folder,
+            entry=manifest["entry_server"],
+            players=[player.user],
+            bind_host=self.config.bind_host,
+            lobby_host="127.0.0.1",
+            lobby_connect_host="127.0.0.1",
+            lobby_port=self.lobby_port,
+            log_path=self.config.log_dir / f"{room_id}.log",
+        )
+        try:
+            server = await start_server(
+                spec,
+                limits=self.config.limits,
+                ready_timeout=self.config.ready_timeout,
+                state_dir=self.config.state_dir,
+            )
+        except GameStartError as exc:
+            raise RequestRefused(
+                Code.GAME_START_FAILED, f"{manifest['display_name']} could not start: {exc}"
+            ) from None
+        self._must_be_free(player)  # the player might have joined elsewhere meanwhile
+        room = Room(
+            id=room_id,
+            game=game["name"],
+            version=version["version"],
+            display_name=manifest["display_name"],
+            type=manifest["type"],
+            min_players=int(manifest.get("min_players", manifest["max_players"])),
+            max_players=int(manifest["max_players"]),
+            owner=player.key,
+            players=[player.key],
+            names={player.key: player.user},
+            server_port=server.port,
+        )
+        self.rooms[room_id] = room
+        self._servers[room_id] = server
+        self._enter(player, room_id)
+        self._spawn(self._watch_server(room_id, server))
+        self._changed(room)
+        return self.get(room_id)
+
+    def join(self, player: Session, room_id: str) -> RoomReply:
+        room = self._room(room_id)
+        if self._member_of.get(player.key) not in (None, room_id):
+            self._must_be_free(player)
+        room.join(player.key, player.user)
+        self._enter(player, room_id)
+        self._changed(room)
+        return self.get(room_id)
+
+    async def leave(self, player: Session, room_id: str) -> Empty:
+        room = self._room(room_id)
+        room.leave(player.key)
+        self._exit(player.key)
+        await self._after(room)
+        return Empty()
+
+    async def ready(
+        self, player: Session, room_id: str, ready: bool, installed: str | None
+    ) -> RoomReply:
+        """Ready means "I have this room's exact version installed"; the app says which it has."""
+        room = self._room(room_id)
+        if ready and installed != room.version:
+            have = f"you have {installed}" if installed else "it is not installed"
+            raise RequestRefused(
+                Code.NOT_READY,
+                f"Install {room.display_name} {room.version} before getting ready ({have}).",
+            )
+        room.set_ready(player.key, ready)
+        self._beat(player.key)
+        await self._after(room)
+        return self.get(room_id)
+
+    async def propose(self, player: Session, room_id: str) -> RoomReply:
+        room = self._room(room_id)
+        if room.propose(player.key):
+            await self.accounts.record_played(room.game, list(room.players))
+        await self._after(room)
+        return self.get(room_id)
+
+    async def respond(self, player: Session, room_id: str, accept: bool) -> RoomReply:
+        room = self._room(room_id)
+        if room.respond(player.key, accept):
+            await self.accounts.record_played(room.game, list(room.players))
+        await self._after(room)
+        return self.get(room_id)
+
+    def chat(self, player: Session, room_id: str, text: str) -> ChatLine:
+        """A line of chat to everyone in the room (on the room's topic, kind "chat")."""
+        room = self._room(room_id)
+        if player.key not in room.players:
+            raise RequestRefused(Code.NOT_IN_ROOM, "You are not in this room.")
+        text = " ".join(text.split())[:MAX_CHAT]
+        if not text:
+            raise RequestRefused(Code.BAD_REQUEST, "A chat message cannot be empty.")
+        line = ChatLine(sender=player.user, text=text, time=time.time())
+        self.publish(room_topic(room_id), EventKind.CHAT, line)
+        self._beat(player.key)
+        return line
+
+    def heartbeat(self, player: Session) -> HeartbeatReply:
+        self._beat(player.key)
+        return HeartbeatReply(room=self._member_of.get(player.key))
+
+    async def player_gone(self, key: str) -> None:
+        """A player logged out, was replaced elsewhere, or stopped answering."""
+        room_id = self._member_of.get(key)
+        room = self.rooms.get(room_id or "")
+        self._exit(key)
+        if room is not None and key in room.players:
+            room.leave(key)
+            await self._after(room)
+
+    # -- game servers ----------------------------------------------------------------
+
+    async def on_finished(self, report: GameFinished) -> tuple[bool, str]:
+        """The game_finished callback: only for rooms this hub started and that are playing."""
+        room = self.rooms.get(report.room_id)
+        if room is None or room.state is RoomState.CLOSED:
+            return False, f"There is no open room {report.room_id!r} on this hub."
+        try:
+            room.finished(report.kick_all, report.results)
+        except RequestRefused as exc:
+            return False, str(exc)
+        await self._after(room)
+        return True, "The room is closed." if report.kick_all else "The room is waiting again."
+
+    async def _watch_server(self, room_id: str, server: GameServer) -> None:
+        ended = await server.wait()
+        room = self.rooms.get(room_id)
+        if room is not None and room.state is not RoomState.CLOSED:
+            room.close(ended.describe())
+            await self._after(room)
+
+    async def stop(self) -> None:
+        """Closes every room and stops every server (the hub is stopping)."""
+        for room in list(self.rooms.values()):
+            if room.state is not RoomState.CLOSED:
+                room.close("The hub is stopping.")
+                await self._after(room)
+        for task in list(self._tasks):
+            task.cancel()
+        for server in list(self._servers.values()):
+            await server.stop()
+
+    async def reap(self) -> None:
+        """Forever: members whose app went quiet leave their rooms."""
+        while True:
+            await asyncio.sleep(REAP_INTERVAL)
+            limit = time.monotonic() - HEARTBEAT_TIMEOUT
+            for key in [k for k, t in self._last_beat.items() if t < limit]:
+                log.info("Player %s stopped answering; leaving their room", key)
+                await self.player_gone(key)
+
+    # -- helpers ---------------------------------------------------------------------
+
+    async def _after(self, room: Room) -> None:
+        """Publishes a change and cleans up a closed room."""
+        self._changed(room)
+        if room.state is RoomState.CLOSED:
+            await self._dispose(room)
+
+    async def _dispose(self, room: Room) -> None:
+        for key in list(room.players):
+            self._exit(key)
+        self.rooms.pop(room.id, None)
+        server = self._servers.pop(room.id, None)
+        if server is not None:
+            await server.stop()
+        await _run(self.prune_logs, set(self._servers))
+
+    def prune_logs(self, open_rooms: set[str] | None = None) -> int:
+        """Deletes old room logs (blocking): beyond ``logs_kept`` or ``logs_max_age_days``.
+
+        ``open_rooms`` is taken on the loop; the logs of those rooms always stay.
+        """
+        return prune_logs(
+            self.config.log_dir,
+            self.config.logs_kept,
+            self.config.logs_max_age_days,
+            open_rooms or set(),
+        )
+
+    def _changed(self, room: Room) -> None:
+        snapshot = room.snapshot()
+        self.publish(room_topic(room.id), EventKind.ROOM, snapshot)
+        kind = EventKind.ROOM_REMOVED if room.state is RoomState.CLOSED else EventKind.ROOM
+        self.publish(ROOMS_TOPIC, kind, snapshot)
+
+    def _room(self, room_id: str) -> Room:
+        room = self.rooms.get(room_id)
+        if room is None or room.state is RoomState.CLOSED:
+            raise RequestRefused(Code.NO_SUCH_ROOM, f"There is no open room {room_id!r}.")
+        return room
+
+    def _must_be_free(self, player: Session) -> None:
+        current = self._member_of.get(player.key)
+        if current is not None and current in self.rooms:
+            raise RequestRefused(
+                Code.ROOM_BUSY, f"You are already in room {current}; leave it first."
+            )
+
+    def _enter(self, player: Session, room_id: str) -> None:
+        self._member_of[player.key] = room_id
+        self._beat(player.key)
+
+    def _exit(self, key: str) -> None:
+        self._member_of.pop(key, None)
+        self._last_beat.pop(key, None)
+
+    def _beat(self, key: str) -> None:
+        if key in self._member_of:
+            self._last_beat[key] = time.monotonic()
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+
+async def _run(func: Any, *args: Any) -> Any:
+    return await asyncio.get_running_loop().run_in_executor(None, func, *args)

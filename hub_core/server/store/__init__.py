@@ -1,0 +1,1 @@
+"""hub_core.server.store."""

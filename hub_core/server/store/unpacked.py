@@ -1,0 +1,59 @@
+"""Versions unpacked into folders on the hub, for game servers to run from.
+
+The block store holds contents by hash; a game server needs a real folder. The first
+room of a version builds it (in a temporary folder, renamed when complete and checked),
+and later rooms reuse it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+from hub_core.errors import GameHubError
+from hub_core.packages import FileEntry
+from hub_core.server.store.blocks import BlockStore
+
+
+class Unpacked:
+    """``root/<game>/<version>/`` folders built from the block store; thread-safe."""
+
+    def __init__(self, root: Path, blocks: BlockStore) -> None:
+        self.root = root
+        self.blocks = blocks
+        self._lock = threading.Lock()
+
+    def folder(self, game: str, version: str, index: list[FileEntry]) -> Path:
+        """The version's folder, built now if it is not there yet (blocking I/O)."""
+        target = self.root / game / version
+        with self._lock:
+            if not target.is_dir():
+                self._build(target, index)
+        return target
+
+    def _build(self, target: Path, index: list[FileEntry]) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        try:
+            for entry in index:
+                self._write(temp / entry.path, entry)
+            temp.rename(target)
+        except BaseException:
+            shutil.rmtree(temp, ignore_errors=True)
+            raise
+
+    def _write(self, path: Path, entry: FileEntry) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        with path.open("wb") as f:
+            for block in entry.blocks:
+                data = self.blocks.read(block)
+                digest.update(data)
+                f.write(data)
+        if digest.hexdigest() != entry.hash:
+            raise GameHubError(
+                f"The hub's copy of {entry.path} is damaged; publish the game again."
+            )

@@ -1,0 +1,199 @@
+"""Publishing on the hub side: announce → receive only the missing blocks → commit.
+
+    announced  : index and manifest checked; the hub has listed the blocks it lacks
+    receiving  : blocks arrive in any order; each is checked against its hash as it lands
+    committed  : every file's hash checked over its blocks, the version recorded
+
+An upload lives in memory only. If it is interrupted, the developer runs publish again:
+the blocks that arrived are in the block store, so only the rest are sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import secrets
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from hub_core.errors import RequestRefused
+from hub_core.packages import (
+    BLOCK_BYTES,
+    FileEntry,
+    Limits,
+    Manifest,
+    PackageError,
+    Version,
+    check_blocks,
+    check_index,
+    index_from_wire,
+    parse_manifest,
+)
+from hub_core.server.sessions import Session
+from hub_core.server.store.blocks import BlockError, BlockStore
+from hub_core.server.store.catalog import Catalog, refuse_package
+from hub_core.wire.codes import Code
+from hub_core.wire.protocol import BATCH_BYTES, MAX_BATCH
+from hub_core.wire.schema import Published, PublishOffer, Stored
+
+__all__ = ["BATCH_BYTES", "MAX_BATCH", "Upload", "Uploads"]
+# Received blocks are flushed to disk in the background of the upload every this many bytes.
+SYNC_EVERY_BYTES = 16 * 1024 * 1024
+# Uploads idle this long are forgotten (their blocks stay and count on the next try).
+IDLE_SECONDS = 3600.0
+MAX_UPLOADS_PER_DEVELOPER = 4
+
+
+@dataclass
+class Upload:
+    """One publish in progress."""
+
+    id: str
+    developer: str
+    manifest: Manifest
+    version: Version
+    index: list[FileEntry]
+    needed: set[str]  # block hashes still to receive
+    unsynced: list[str] = field(default_factory=list)  # stored but maybe not on disk yet
+    unsynced_bytes: int = 0
+    touched: float = field(default_factory=time.monotonic)
+
+    def paths_of(self, block: str) -> str:
+        names = [e.path for e in self.index if block in e.blocks]
+        return ", ".join(repr(n) for n in names[:3]) + (" …" if len(names) > 3 else "")
+
+
+class Uploads:
+    """The hub's uploads in progress; methods run on the hub's loop."""
+
+    def __init__(self, blocks: BlockStore, catalog: Catalog, limits: Limits) -> None:
+        self._blocks = blocks
+        self._catalog = catalog
+        self._limits = limits
+        self._uploads: dict[str, Upload] = {}
+
+    async def begin(
+        self, developer: Session, version: str, manifest: dict[str, Any], index: Any
+    ) -> PublishOffer:
+        """Checks everything that can be checked before any content arrives."""
+        self._forget_idle()
+        try:
+            entries = index_from_wire(index)
+            check_index(entries, self._limits)
+            check_blocks(entries)
+            parsed = parse_manifest(manifest, files={e.path for e in entries})
+        except PackageError as exc:
+            raise refuse_package(exc) from None
+        checked = self._catalog.check_publish(developer, parsed, version)
+        self._check_quota(developer)
+        wanted = {b for e in entries for b in e.blocks}
+        missing = await asyncio.to_thread(
+            lambda: sorted(b for b in wanted if not self._blocks.has(b))
+        )
+        upload = Upload(
+            id=secrets.token_urlsafe(12),
+            developer=developer.key,
+            manifest=parsed,
+            version=checked,
+            index=entries,
+            needed=set(missing),
+        )
+        self._uploads[upload.id] = upload
+        return PublishOffer(
+            transfer=upload.id, name=parsed.name, version=str(checked), missing=missing
+        )
+
+    async def blocks(
+        self, developer: Session, transfer: str, items: list[tuple[str, bytes]]
+    ) -> Stored:
+        """Stores a batch of blocks; a block sent twice (a retry) is fine."""
+        upload = self._upload(developer, transfer)
+        if sum(len(data) for _, data in items) > BATCH_BYTES or len(items) > MAX_BATCH:
+            raise RequestRefused(
+                Code.TRANSFER,
+                f"One request may carry at most {MAX_BATCH} blocks and {BATCH_BYTES:,} bytes.",
+            )
+        for digest, data in items:
+            if digest not in upload.needed and not any(digest in e.blocks for e in upload.index):
+                raise RequestRefused(
+                    Code.TRANSFER, f"This upload has no block with hash {digest[:12]}…."
+                )
+            if len(data) > BLOCK_BYTES:
+                raise RequestRefused(
+                    Code.TRANSFER, f"A block may hold at most {BLOCK_BYTES:,} bytes."
+                )
+        fresh = [(d, data) for d, data in items if d in upload.needed]
+        try:
+            await asyncio.to_thread(self._blocks.put_many, fresh)
+        except BlockError as exc:
+            where = upload.paths_of(exc.digest)
+            raise RequestRefused(Code.TRANSFER, f"{exc} (file {where})") from None
+        upload.needed.difference_update(d for d, _ in fresh)
+        upload.unsynced.extend(d for d, _ in fresh)
+        upload.unsynced_bytes += sum(len(data) for _, data in fresh)
+        if upload.unsynced_bytes >= SYNC_EVERY_BYTES:
+            # Flushing as the upload goes overlaps disk writes with the transfer.
+            pending, upload.unsynced, upload.unsynced_bytes = upload.unsynced, [], 0
+            await asyncio.to_thread(self._blocks.sync, pending)
+        upload.touched = time.monotonic()
+        return Stored(stored=len(items))
+
+    async def commit(self, developer: Session, transfer: str) -> Published:
+        upload = self._upload(developer, transfer)
+        if upload.needed:
+            example = upload.paths_of(next(iter(upload.needed)))
+            raise RequestRefused(
+                Code.TRANSFER,
+                f"{len(upload.needed):,} block(s) have not arrived yet, e.g. of {example}.",
+            )
+        await asyncio.to_thread(self._check_files, upload)
+        await asyncio.to_thread(self._blocks.sync, upload.unsynced)
+        game = await self._catalog.add_version(
+            developer, upload.manifest, upload.version, upload.index
+        )
+        self._uploads.pop(upload.id, None)
+        return Published(name=game["name"], version=str(upload.version))
+
+    def _check_files(self, upload: Upload) -> None:
+        """Every file's hash and size over its blocks, and the manifest is manifest.json."""
+        for entry in upload.index:
+            digest, size = hashlib.sha256(), 0
+            for block in entry.blocks:
+                data = self._blocks.read(block)
+                digest.update(data)
+                size += len(data)
+            if size != entry.size or digest.hexdigest() != entry.hash:
+                raise RequestRefused(
+                    Code.TRANSFER,
+                    f"The blocks sent for {entry.path!r} do not add up to its announced hash.",
+                )
+        manifest = next(e for e in upload.index if e.path == "manifest.json")
+        raw = b"".join(self._blocks.read(b) for b in manifest.blocks)
+        try:
+            stored = parse_manifest(raw, files={e.path for e in upload.index})
+        except PackageError as exc:
+            raise refuse_package(exc) from None
+        if stored.to_dict() != upload.manifest.to_dict():
+            raise RequestRefused(
+                Code.PACKAGE_INVALID, "The manifest sent differs from the package's manifest.json."
+            )
+
+    def _upload(self, developer: Session, transfer: str) -> Upload:
+        upload = self._uploads.get(transfer)
+        if upload is None or upload.developer != developer.key:
+            raise RequestRefused(
+                Code.TRANSFER,
+                "That upload is unknown or has expired; start the publish again (it resumes).",
+            )
+        return upload
+
+    def _check_quota(self, developer: Session) -> None:
+        mine = [u for u in self._uploads.values() if u.developer == developer.key]
+        if len(mine) >= MAX_UPLOADS_PER_DEVELOPER:
+            del self._uploads[min(mine, key=lambda u: u.touched).id]
+
+    def _forget_idle(self) -> None:
+        now = time.monotonic()
+        for key in [k for k, u in self._uploads.items() if now - u.touched > IDLE_SECONDS]:
+            del self._uploads[key]

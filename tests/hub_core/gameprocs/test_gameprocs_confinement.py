@@ -1,0 +1,150 @@
+"""What confines game servers: records before the fork, per-room cgroups, the capped log, pruning.
+
+Real processes, real cgroups (root on Linux with cgroup v1; skipped elsewhere), real files.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from hub_core.gameprocs import _cgroup as cgroups
+from hub_core.gameprocs import _os as osx
+from hub_core.gameprocs import kill_orphans, protections
+from hub_core.gameprocs._log import LOG_KEEP, LOG_SLACK, RoomLog, prune_logs
+from hub_core.gameprocs._orphans import write_record
+from hub_core.gameprocs._room import RoomJail
+
+needs_cgroups = pytest.mark.skipif(
+    not (osx.HAS_PROC and protections().cgroups), reason="needs cgroup v1 and root"
+)
+SLEEPER = [sys.executable, "-c", "import time; time.sleep(60)"]
+
+
+def sleeper_in(group: cgroups.RoomCgroup) -> subprocess.Popen[bytes]:
+    """A process that joined the cgroup before exec, as a game server does."""
+    # preexec_fn as in the hub: only a write(2) to an fd opened beforehand.
+    return subprocess.Popen(SLEEPER, preexec_fn=group.join, start_new_session=True)  # noqa: PLW1509
+
+
+@needs_cgroups
+def test_a_record_written_before_the_fork_is_enough_to_kill_the_room(tmp_path: Path) -> None:
+    state = tmp_path / "servers"
+    jail = RoomJail.prepare("r1", tmp_path, state, max_pids=8)
+    assert jail.cgroup is not None
+    write_record(state, "r1", None, jail.record())  # the hub died right after the fork
+    proc = sleeper_in(jail.cgroup)
+    jail.spawned()
+    try:
+        assert jail.cgroup.members() == 1
+        assert kill_orphans(state) == 1
+        assert proc.wait(timeout=5) == -9
+        assert not jail.cgroup.paths[0].exists()
+        assert not (state / "scratch" / "r1").exists()
+        assert list(state.glob("*.json")) == []
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+@needs_cgroups
+def test_rooms_of_a_hub_that_is_gone_are_killed_without_a_record() -> None:
+    dead_hub = "999999999-test"  # no such pid
+    group = cgroups.RoomCgroup.create(dead_hub, f"r{os.getpid()}", 8)
+    proc = sleeper_in(group)
+    group.close_fds()
+    try:
+        assert cgroups.sweep() >= 1
+        assert proc.wait(timeout=5) == -9
+        assert not group.paths[0].parent.exists()
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+@needs_cgroups
+def test_the_process_limit_holds_for_root(tmp_path: Path) -> None:
+    group = cgroups.RoomCgroup.create("limit-test", f"r{os.getpid()}", 5)
+    script = "import os, time\nn = 0\ntry:\n    for _ in range(50):\n        if os.fork() == 0:\n            time.sleep(30)\n            os._exit(0)\n        n += 1\nexcept OSError:\n    pass\nprint(n)\n"  # noqa: E501
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script],
+        preexec_fn=group.join,  # noqa: PLW1509
+        stdout=subprocess.PIPE,
+    )
+    group.close_fds()
+    try:
+        assert proc.stdout is not None
+        assert int(proc.stdout.readline()) == 4  # 5 tasks: the parent and 4 children
+        assert group.refused_forks() >= 1
+    finally:
+        group.remove()
+        proc.wait()
+    assert not group.paths[0].exists()
+
+
+def test_scratch_folders_of_a_crashed_hub_are_removed(tmp_path: Path) -> None:
+    state = tmp_path / "servers"
+    (state / "scratch" / "old" / "tmp").mkdir(parents=True)
+    (state / "scratch" / "old" / "big.bin").write_bytes(b"x" * 1000)
+    kill_orphans(state)
+    assert not (state / "scratch").exists()
+
+
+async def test_the_log_keeps_the_last_mib_and_says_what_was_dropped(tmp_path: Path) -> None:
+    log = RoomLog(tmp_path / "room.log")
+    log.note("Starting")
+    stream = asyncio.StreamReader()
+    line = b"y" * 99 + b"\n"
+    for n in range(50_000):  # 5 MB
+        stream.feed_data(line if n < 49_999 else b"the last line\n")
+    stream.feed_eof()
+    await log.pump(stream)
+    log.close()
+    data = (tmp_path / "room.log").read_bytes()
+    assert len(data) <= LOG_KEEP + LOG_SLACK + 200
+    assert b"Earlier output was dropped" in data.splitlines()[0]
+    assert data.endswith(b"the last line\n")
+    assert log.last_lines(1) == ["the last line"]
+
+
+def test_old_room_logs_are_pruned_but_open_rooms_keep_theirs(tmp_path: Path) -> None:
+    now = time.time()
+    ages_days = {"a": 0, "b": 1, "c": 2, "d": 30, "e": 3}
+    for name, days in ages_days.items():
+        path = tmp_path / f"{name}.log"
+        path.write_text(name)
+        os.utime(path, (now - days * 86400, now - days * 86400))
+    removed = prune_logs(tmp_path, keep=2, max_age_days=14, spare={"e"})
+    assert sorted(p.stem for p in tmp_path.glob("*.log")) == ["a", "b", "e"]
+    assert removed == 2
+
+
+def test_protections_name_what_is_active_in_one_line() -> None:
+    found = protections()
+    line = found.describe()
+    assert line.startswith("Game servers:")
+    assert ("Landlock ABI" in line) == bool(found.landlock_abi)
+    assert ("cgroup per room" in line) == found.cgroups
+    assert json.dumps(found.as_dict())
+
+
+@pytest.mark.skipif(not protections().landlock_abi, reason="needs Landlock")
+def test_releasing_a_room_twice_closes_no_fd_of_someone_else(tmp_path: Path) -> None:
+    jail = RoomJail.prepare("r2", tmp_path, tmp_path / "servers", max_pids=8)
+    assert jail.ruleset is not None
+    jail.spawned()  # after the fork: the hub's copies of the fds are closed...
+    others = [os.open(os.devnull, os.O_RDONLY) for _ in range(6)]  # ...and reused by others
+    try:
+        jail.release()  # the room ends later: it must not close those numbers again
+        for fd in others:
+            os.fstat(fd)
+    finally:
+        for fd in others:
+            os.close(fd)
