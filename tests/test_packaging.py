@@ -88,7 +88,7 @@ def test_wheel_has_every_sample_game(wheel: Path) -> None:
 def test_wheel_has_every_package(wheel: Path) -> None:
     """pyproject.toml lists the packages by hand (the package-dir mapping needs it)."""
     names = _names(wheel)
-    for top in ("hub_core", "gamehub_qt"):
+    for top in ("hub_core", "gamehub_sdk", "gamehub_qt"):
         for init in sorted((ROOT / top).rglob("__init__.py")):
             path = init.relative_to(ROOT).as_posix()
             assert path in names, f"add {init.parent.relative_to(ROOT)} to pyproject.toml"

@@ -67,10 +67,9 @@ async def publish(
     progress: Progress | None = None,
 ) -> PublishResult:
     """Publishes a folder or zip; with no ``version``, the hub's suggested next one."""
-    loop = asyncio.get_running_loop()
     with tempfile.TemporaryDirectory(prefix="gamehub-publish-") as scratch:
-        folder, manifest, index = await loop.run_in_executor(
-            None, prepare, Path(source), limits or Limits(), Path(scratch), None
+        folder, manifest, index = await asyncio.to_thread(
+            prepare, Path(source), limits or Limits(), Path(scratch), None
         )
         if version is None:
             version = (await client.version_hint(manifest.name)).suggested
@@ -140,11 +139,10 @@ async def _send_all(
     jobs = sorted(missing, key=lambda d: (str(sources[d].path), sources[d].offset))
     total = sum(sources[d].length for d in jobs)
     done = [0]
-    loop = asyncio.get_running_loop()
 
     async def send(batch: list[str]) -> None:
         read = [sources[d].read for d in batch]
-        data = await loop.run_in_executor(None, lambda: [r() for r in read])
+        data = await asyncio.to_thread(lambda: [r() for r in read])
         blocks = list(zip(batch, data, strict=True))
         await client.upload_blocks(transfer, blocks, timeout=BLOCK_TIMEOUT)
         done[0] += sum(len(d) for d in data)

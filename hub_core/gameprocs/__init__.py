@@ -2,7 +2,7 @@
 
 A server runs as the leader of its own session and process group, with the contract's
 environment, resource limits, and its output read by the hub into the room's capped
-log. On Linux it is confined (``_gameprocs_room``): Landlock lets it read its package
+log. On Linux it is confined (``_room``): Landlock lets it read its package
 (its working directory, read-only) and the runtime and write only its private scratch
 folder (HOME, TMPDIR), which goes with the room; without Landlock it runs a fresh copy
 of the package in that folder. A cgroup per room (root) holds its process limit and
@@ -21,7 +21,7 @@ import itertools
 import logging
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from hub_core.gameprocs import _os as osx
@@ -37,7 +37,13 @@ from hub_core.gameprocs._spawn import (
     spawn,
     write_start_record,
 )
-from hub_core.gameprocs._types import GameStartError, ProcessLimits, ServerExit, ServerSpec
+from hub_core.gameprocs._types import (
+    GameStartError,
+    ProcessLimits,
+    ServerExit,
+    ServerSpec,
+    ServerState,
+)
 
 __all__ = [
     "NOTE",
@@ -47,6 +53,7 @@ __all__ = [
     "Protections",
     "ServerExit",
     "ServerSpec",
+    "ServerState",
     "game_command",
     "kill_orphans",
     "protections",
@@ -67,19 +74,12 @@ MIB = 1024 * 1024
 DEFAULT_LIMITS = ProcessLimits()  # frozen, so one shared default is safe
 
 
-# Lifecycle of a GameServer, one per room:
-#   STARTING  its scratch folder, cgroup and ruleset were prepared and its record written
-#             before the fork; it runs confined, in its own session; start_server probes
-#             its port while racing its exit
-#   RUNNING   its port accepted a connection; start_server has returned it; the watchdog
-#             checks its process count and scratch size
-#   STOPPING  stop() sent SIGTERM to the whole group; SIGKILL follows after the grace
-#   EXITED    the child was reaped (asyncio's child watcher, no polling); everything else
-#             in its cgroup or group was killed, its scratch and record deleted, its last
-#             output read, and wait() resolved
+# Lifecycle of a GameServer: ServerState (STARTING → RUNNING → STOPPING → EXITED).
 # Every state goes to EXITED when the child dies, or when the watchdog kills a room that
 # went over a limit. A server that never reaches RUNNING is stopped by start_server,
 # which raises GameStartError instead of returning it.
+
+OnState = Callable[[ServerState], None]
 
 
 class GameServer:
@@ -96,8 +96,13 @@ class GameServer:
         jail: RoomJail,
         room_log: RoomLog,
         output: asyncio.StreamReader,
+        on_state: OnState | None = None,
     ) -> None:
         self.spec = spec
+        self.state = ServerState.STARTING
+        self._on_state = on_state
+        if on_state is not None:
+            on_state(self.state)
         self.port = port
         self.pid = proc.pid
         self.scratch = jail.scratch
@@ -124,6 +129,7 @@ class GameServer:
         """SIGTERM to the whole group, SIGKILL after ``grace`` seconds; safe to call twice."""
         if not self._ended.done():
             self._reason = self._reason or "was stopped by the hub"
+            self._enter(ServerState.STOPPING)
             self._signal(signal.SIGTERM)
             try:
                 await asyncio.wait_for(asyncio.shield(self._ended), grace)
@@ -131,6 +137,12 @@ class GameServer:
                 self._signal(signal.SIGKILL)
                 await asyncio.shield(self._ended)
         remove_record(self._record)
+
+    def _enter(self, state: ServerState) -> None:
+        if state is not self.state:
+            self.state = state
+            if self._on_state is not None:
+                self._on_state(state)
 
     # -- STARTING ----------------------------------------------------------------------
 
@@ -222,6 +234,7 @@ class GameServer:
         self._log.note(f"The game server {ended.how()}.")
         self._log.close()
         log.info("Game server of room %s (pid %d) %s", self.spec.room_id, self.pid, ended.how())
+        self._enter(ServerState.EXITED)
         self._ended.set_result(ended)
 
     def _xcpu(self, status: int) -> str | None:
@@ -244,12 +257,14 @@ async def start_server(
     limits: ProcessLimits = DEFAULT_LIMITS,
     ready_timeout: float = 10.0,
     state_dir: Path,
+    on_state: OnState | None = None,
 ) -> GameServer:
     """Starts a room's server; returns once its port accepts connections.
 
     Raises GameStartError, whose message names what went wrong, if the entry is missing
     or outside the package, the process cannot start, it exits during start, or it does
-    not listen within ``ready_timeout`` seconds (then it is killed first).
+    not listen within ``ready_timeout`` seconds (then it is killed first). ``on_state``
+    hears every ServerState the server enters, from STARTING on.
     """
     script = entry_script(spec)
     port = free_port(spec.bind_host)
@@ -267,7 +282,15 @@ async def start_server(
     finally:
         jail.spawned()
     server = GameServer(
-        spec, proc, port, limits=limits, record=record, jail=jail, room_log=room_log, output=output
+        spec,
+        proc,
+        port,
+        limits=limits,
+        record=record,
+        jail=jail,
+        room_log=room_log,
+        output=output,
+        on_state=on_state,
     )
     try:
         write_start_record(state_dir, spec.room_id, jail, (proc.pid, port, command))
@@ -275,6 +298,8 @@ async def start_server(
     except BaseException:
         await server.stop(grace=0)
         raise
+    if not server.exited:  # it may have ended already, just after listening
+        server._enter(ServerState.RUNNING)
     log.info("Game server of room %s listens on port %d (pid %d)", spec.room_id, port, proc.pid)
     return server
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
 import shutil
 import signal
 import time
@@ -22,6 +21,7 @@ from typing import Any
 from hub_core.gameprocs import _cgroup as cgroups
 from hub_core.gameprocs._os import HAS_PROC, boot_id, kill_group, proc_cmdline, proc_stat
 from hub_core.gameprocs._room import SCRATCH, kill_by_token
+from hub_core.util.fsync import write_atomic
 
 log = logging.getLogger("hub_core.gameprocs")
 
@@ -32,7 +32,7 @@ def write_record(
     started: tuple[int, int, list[str]] | None,
     room: dict[str, Any],
 ) -> Path:
-    """Writes the record atomically (temp file, rename): a crash never leaves half of one.
+    """Writes the record atomically (util.fsync.write_atomic): a crash never leaves half of one.
 
     It is written twice: before the fork with only ``room`` (the cgroup whose members
     to kill, the room's token), and again once the server runs, with ``started`` (pid,
@@ -49,9 +49,9 @@ def write_record(
             record["start_ticks"] = stat[3]
             record["boot_id"] = boot_id()
     path = state_dir / f"{room_id}.json"
-    temp = path.with_name(f".{path.name}.tmp")
-    temp.write_text(json.dumps(record), encoding="utf-8")
-    os.replace(temp, path)
+    # No fsync: the record must outlive the hub's process, not a power cut, which ends
+    # the game servers too; an fsync per room would slow every room's start.
+    write_atomic(path, json.dumps(record).encode(), durable=False)
     return path
 
 

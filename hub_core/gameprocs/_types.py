@@ -7,6 +7,7 @@ from ``hub_core.gameprocs``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 from hub_core.errors import GameHubError
@@ -19,6 +20,22 @@ _SIGNAL_HINTS = {
     "SIGSEGV": "it crashed",
     "SIGABRT": "it aborted",
 }
+
+
+class ServerState(StrEnum):
+    """Where a game server is in its life (``gameprocs.GameServer``), one per room."""
+
+    # its scratch folder, cgroup and ruleset were prepared and its record written before
+    # the fork; it runs confined, and start_server probes its port while racing its exit
+    STARTING = "starting"
+    # its port accepted a connection; start_server returned it; the watchdog watches its
+    # process count and scratch size
+    RUNNING = "running"
+    # stop() sent SIGTERM to the whole room; SIGKILL follows after the grace
+    STOPPING = "stopping"
+    # reaped (asyncio's child watcher, no polling); everything else in its cgroup or group
+    # was killed, its scratch and record deleted, its last output read, wait() resolved
+    EXITED = "exited"
 
 
 class GameStartError(GameHubError):
@@ -40,7 +57,7 @@ class ProcessLimits:
     that left the group with setsid is found by its room token (the hub is a child
     subreaper) when the room ends. RLIMIT_NPROC backs that up loosely (it counts every
     thread of the user, and the kernel does not enforce it for root; see
-    _gameprocs_os.rlimit_plan).
+    _os.rlimit_plan).
     """
 
     memory_mb: int = 1024

@@ -168,9 +168,7 @@ class Accounts:
             raise RequestRefused(Code.PASSWORD_INVALID, problem)
         key = name_key(user)
         self._refuse_taken(role, key, user)
-        hashed = await asyncio.get_running_loop().run_in_executor(
-            None, hash_password, password, self.cost
-        )
+        hashed = await asyncio.to_thread(hash_password, password, self.cost)
         doc: dict[str, Any] = {"name": user, "password": hashed, "created": time.time()}
         if role == "player":
             doc["played"] = {}
@@ -198,9 +196,7 @@ class Accounts:
                 record = self.repo.get(TABLES[role], key)
                 stored = record["password"] if record else self._dummy_hash
                 self.password_checks += 1
-                ok = await asyncio.get_running_loop().run_in_executor(
-                    None, verify_password, password, stored
-                )
+                ok = await asyncio.to_thread(verify_password, password, stored)
                 ok = bool(ok and record)
         finally:
             throttle.settle(role, key, address, ok=ok)
@@ -223,6 +219,11 @@ class Accounts:
         self.publish(session_topic(session.role, session.key), EventKind.SESSION_ENDED, data)
 
     # -- games played (the lobby reports them; reviews need one) ---------------------------
+
+    def played(self, key: str) -> dict[str, int]:
+        """How many matches of each game the player ``key`` has started."""
+        record = self.repo.get(TABLES["player"], key) or {}
+        return {game: int(count) for game, count in record.get("played", {}).items()}
 
     async def record_played(self, game: str, player_keys: Iterable[str]) -> None:
         """Counts one match of ``game`` for each player: what lets them review it."""

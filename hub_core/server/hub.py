@@ -122,13 +122,13 @@ class Hub:
 
     async def start(self) -> HubEndpoints:
         self.paths.ensure()
-        keys = await _run(load_or_create_hub_keys, self.paths.hub)
+        keys = await asyncio.to_thread(load_or_create_hub_keys, self.paths.hub)
         self._public_key = keys.public.decode()
-        self.repo: Repository = await _run(open_repository, self.paths.hub / "db")
+        self.repo: Repository = await asyncio.to_thread(open_repository, self.paths.hub / "db")
         try:
             ports = await self._serve(keys)
         except BaseException:
-            await _run(self.repo.close)
+            await asyncio.to_thread(self.repo.close)
             raise
         self.endpoints = HubEndpoints(
             name=self.name,
@@ -163,7 +163,7 @@ class Hub:
             cost=self.config.hash_cost,
             on_logout=self._on_logout,
         )
-        blocks = await _run(BlockStore, self.paths.hub / "blocks")
+        blocks = await asyncio.to_thread(BlockStore, self.paths.hub / "blocks")
         catalog = Catalog(self.repo)
         uploads = Uploads(blocks, catalog, self.config.limits)
         self.lobby = Lobby(
@@ -183,15 +183,15 @@ class Hub:
         )
         _api_accounts.add_routes(routes, accounts)
         _api_packages.add_routes(routes, catalog, uploads, blocks, self.wire.publish)
-        _api_rooms.add_routes(routes, self.lobby, catalog, self.wire.publish)
+        _api_rooms.add_routes(routes, self.lobby, catalog, accounts, self.wire.publish)
         if self.config.samples:
             await publish_samples(catalog, blocks)
-        self._protections: Protections = await _run(protections)
+        self._protections: Protections = await asyncio.to_thread(protections)
         log.info("%s", self._protections.describe())
-        killed = await _run(kill_orphans, self.paths.hub / "servers")
+        killed = await asyncio.to_thread(kill_orphans, self.paths.hub / "servers")
         if killed:
             log.warning("Stopped %d game server(s) left over from a crash", killed)
-        await _run(self.lobby.prune_logs)
+        await asyncio.to_thread(self.lobby.prune_logs)
         self.callback = LobbyCallback(self.lobby.on_finished, host="127.0.0.1")
         self.lobby.lobby_port = await self.callback.start()
         ports = self.wire.start()
@@ -221,7 +221,7 @@ class Hub:
         self.sessions.close_all()
         await asyncio.sleep(0.2)  # let the last events leave before the PUB socket closes
         await self.wire.stop()
-        await _run(self.repo.close)
+        await asyncio.to_thread(self.repo.close)
         log.info("Hub %r stopped", self.name)
 
     def _hello(self, ports: Ports) -> protocol.Hello:
@@ -254,7 +254,3 @@ class Hub:
         )
         self._announcer = discovery.Announcer(ann)
         await self._announcer.start()
-
-
-async def _run(func: Any, *args: Any) -> Any:
-    return await asyncio.get_running_loop().run_in_executor(None, func, *args)

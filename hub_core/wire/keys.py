@@ -9,14 +9,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import zmq
 
 from hub_core.errors import GameHubError, HubKeyChanged
+from hub_core.util.fsync import write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -44,19 +43,9 @@ def fingerprint(public_key: str | bytes) -> str:
 
 
 def write_private_file(path: Path, text: str) -> None:
-    """Atomically writes a file only its owner can read."""
+    """Atomically writes a file only its owner can read, making its folder if needed."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o600) if hasattr(os, "fchmod") else None
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, text.encode("utf-8"), private=True)
 
 
 def load_or_create_hub_keys(folder: Path) -> KeyPair:

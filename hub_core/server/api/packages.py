@@ -61,9 +61,8 @@ def add_routes(
     async def fetch_blocks(ctx: Context, args: s.FetchBlocks) -> s.Blocks:
         if len(args.hashes) > MAX_BATCH:
             raise RequestRefused(Code.TRANSFER, f"Ask for at most {MAX_BATCH} blocks at once.")
-        loop = asyncio.get_running_loop()
         try:
-            found = await loop.run_in_executor(None, read_batch, args.hashes)
+            found = await asyncio.to_thread(read_batch, args.hashes)
         except BlockError as exc:
             raise RequestRefused(Code.TRANSFER, str(exc)) from None
         return s.Blocks(blocks=found)

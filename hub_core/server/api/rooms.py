@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from hub_core.server.lobby.lobby import PLAYERS, Lobby
+from hub_core.server.accounts import Accounts
+from hub_core.server.lobby.lobby import Lobby
 from hub_core.server.routes import Context, Routes
 from hub_core.server.store.catalog import Catalog, add_review, reviews_by
 from hub_core.wire import schema as s
 from hub_core.wire.protocol import STORE_TOPIC
 
 
-def add_routes(routes: Routes, lobby: Lobby, catalog: Catalog, publish: Any) -> None:
+def add_routes(
+    routes: Routes, lobby: Lobby, catalog: Catalog, accounts: Accounts, publish: Any
+) -> None:
     """Registers room and review request kinds on ``routes``."""
 
     def list_rooms(ctx: Context, _: s.ListRooms) -> s.RoomList:
@@ -48,8 +51,7 @@ def add_routes(routes: Routes, lobby: Lobby, catalog: Catalog, publish: Any) -> 
         return lobby.heartbeat(ctx.user)
 
     async def review(ctx: Context, args: s.Review) -> s.ReviewResult:
-        record = catalog.repo.get(PLAYERS, ctx.user.key) or {}
-        played = int(record.get("played", {}).get(args.name, 0))
+        played = accounts.played(ctx.user.key).get(args.name, 0)
         result = await add_review(catalog, ctx.user, played, args.name, args.rating, args.text)
         publish(STORE_TOPIC, s.EventKind.REVIEW, result)
         return result
@@ -58,8 +60,7 @@ def add_routes(routes: Routes, lobby: Lobby, catalog: Catalog, publish: Any) -> 
         return reviews_by(catalog, ctx.user)
 
     def played(ctx: Context, _: s.Played) -> dict[str, int]:
-        record = catalog.repo.get(PLAYERS, ctx.user.key) or {}
-        return dict(record.get("played", {}))
+        return accounts.played(ctx.user.key)
 
     routes.add(s.ListRooms, "any", list_rooms)
     routes.add(s.RoomGet, "any", room_get)

@@ -42,7 +42,6 @@ log = logging.getLogger(__name__)
 HEARTBEAT_TIMEOUT = 8.0
 REAP_INTERVAL = 1.0
 MAX_CHAT = 500
-PLAYERS = "players"  # Accounts owns this table; _api_rooms still reads it
 
 Publish = Callable[[str, str, Any], int]
 
@@ -116,7 +115,7 @@ class Lobby:
         version = self.catalog.version(game["name"], game["latest"])
         manifest = version["manifest"]
         room_id = secrets.token_hex(4)
-        folder = await _run(
+        folder = await asyncio.to_thread(
             self.unpacked.folder,
             game["name"],
             version["version"],
@@ -295,7 +294,7 @@ class Lobby:
         server = self._servers.pop(room.id, None)
         if server is not None:
             await server.stop()
-        await _run(self.prune_logs, set(self._servers))
+        await asyncio.to_thread(self.prune_logs, set(self._servers))
 
     def prune_logs(self, open_rooms: set[str] | None = None) -> int:
         """Deletes old room logs (blocking): beyond ``logs_kept`` or ``logs_max_age_days``.
@@ -344,7 +343,3 @@ class Lobby:
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-
-
-async def _run(func: Any, *args: Any) -> Any:
-    return await asyncio.get_running_loop().run_in_executor(None, func, *args)

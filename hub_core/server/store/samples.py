@@ -46,9 +46,7 @@ async def publish_samples(
     developer = await _builtin_developer(catalog)
     published = []
     for game in sorted(p for p in folder.iterdir() if (p / "manifest.json").is_file()):
-        manifest, index = await asyncio.get_running_loop().run_in_executor(
-            None, _store_package, game, blocks
-        )
+        manifest, index = await asyncio.to_thread(_store_package, game, blocks)
         await catalog.add_version(developer, manifest, Version.parse("1.0.0"), index)
         published.append(manifest.name)
     log.info("Published the sample games: %s", ", ".join(published))

@@ -28,6 +28,7 @@ from hub_core.gameprocs import (
     ProcessLimits,
     ServerExit,
     ServerSpec,
+    ServerState,
     game_command,
     kill_orphans,
     start_server,
@@ -511,3 +512,51 @@ def test_exits_are_described_in_a_sentence(ended: ServerExit, expected: str) -> 
 def test_long_output_is_shortened() -> None:
     text = ServerExit(1, None, ["x" * 1000]).describe()
     assert len(text) < 400 and text.endswith("x")
+
+
+# -- the server's states, recorded --------------------------------------------------------
+
+
+async def record_states(
+    package: Path, state_dir: Path, entry: str, *, ready_timeout: float = 5.0
+) -> tuple[list[ServerState], GameServer | None]:
+    seen: list[ServerState] = []
+    spec = make_spec(package, entry)
+    try:
+        server = await start_server(
+            spec, ready_timeout=ready_timeout, state_dir=state_dir, on_state=seen.append
+        )
+    except GameStartError:
+        return seen, None
+    return seen, server
+
+
+async def test_states_of_a_server_that_runs_and_is_stopped(package: Path, state_dir: Path) -> None:
+    seen, server = await record_states(package, state_dir, "echo_server.py")
+    assert server is not None and server.state is ServerState.RUNNING
+    await server.stop()
+    assert seen == ["starting", "running", "stopping", "exited"]
+    await server.stop()  # twice is harmless and enters nothing new
+    assert seen[-1] is ServerState.EXITED and len(seen) == 4
+
+
+async def test_states_of_a_server_that_exits_by_itself(package: Path, state_dir: Path) -> None:
+    (package / "brief.py").write_text(
+        "import fakelib, time\nsock = fakelib.listen()\ntime.sleep(0.5)\n", encoding="utf-8"
+    )
+    seen, server = await record_states(package, state_dir, "brief.py")
+    assert server is not None
+    await server.wait()
+    assert seen == ["starting", "running", "exited"]
+
+
+async def test_states_of_a_server_that_crashes_during_start(package: Path, state_dir: Path) -> None:
+    seen, server = await record_states(package, state_dir, "crash_server.py")
+    assert server is None
+    assert seen == ["starting", "exited"]
+
+
+async def test_states_of_a_server_that_never_listens(package: Path, state_dir: Path) -> None:
+    seen, server = await record_states(package, state_dir, "never_listens.py", ready_timeout=0.5)
+    assert server is None
+    assert seen == ["starting", "stopping", "exited"]

@@ -1,0 +1,65 @@
+"""The schema's ground: the enums both sides share, the file index, and ``Request``."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, ClassVar, Generic, TypeVar, get_args, get_origin
+
+import msgspec
+
+__all__ = [
+    "EndReason",
+    "EventKind",
+    "GameStatus",
+    "Request",
+    "RoomState",
+    "WireIndex",
+]
+
+R = TypeVar("R")
+
+# A file index on the wire: [[path, size, hash, [block hashes]], ...]. It stays loose here
+# because packages.index_from_wire checks it with messages that name the bad entry.
+WireIndex = list[list[Any]]
+
+
+class RoomState(StrEnum):
+    WAITING = "waiting"  # players join and leave, and mark themselves ready
+    PROPOSED = "proposed"  # the owner asked to start; guests accept or decline
+    IN_GAME = "in_game"  # the game's clients are running
+    CLOSED = "closed"  # the room is gone
+
+
+class GameStatus(StrEnum):
+    ACTIVE = "active"  # in the store
+    REMOVED = "removed"  # hidden by its developer; files kept, installs keep working
+
+
+class EndReason(StrEnum):
+    REPLACED = "replaced"  # the same account logged in elsewhere
+    LOGOUT = "logout"  # the user logged out
+
+
+class EventKind(StrEnum):
+    SESSION_ENDED = "session_ended"  # session/<role>/<key>: SessionEnded
+    ROOM = "room"  # room/<id> and rooms: RoomView
+    ROOM_REMOVED = "room_removed"  # rooms: RoomView of a closed room
+    CHAT = "chat"  # room/<id>: ChatLine
+    GAME_PUBLISHED = "game_published"  # store: Published
+    GAME_REMOVED = "game_removed"  # store: GameRemoved
+    REVIEW = "review"  # store: ReviewResult
+    HUB_STOPPING = "hub_stopping"  # hub: HubStopping
+
+
+class Request(msgspec.Struct, Generic[R], frozen=True, forbid_unknown_fields=True):
+    """A request's arguments; subclasses set ``kind`` and name their reply as ``Request[Reply]``."""
+
+    kind: ClassVar[str]
+    reply: ClassVar[Any]  # the reply's type, taken from Request[...] by __init_subclass__
+    idempotent: ClassVar[bool] = True  # safe to send again after a timeout
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for base in getattr(cls, "__orig_bases__", ()):
+            if get_origin(base) is Request:
+                cls.reply = get_args(base)[0]

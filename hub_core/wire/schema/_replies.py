@@ -1,0 +1,225 @@
+"""Replies and event data: what the hub answers and publishes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from hub_core.wire.protocol import Role
+from hub_core.wire.schema._base import EndReason, GameStatus, RoomState, WireIndex
+
+__all__ = [
+    "Blocks",
+    "ChatLine",
+    "Empty",
+    "GameDetails",
+    "GameRemoved",
+    "GameSummary",
+    "HeartbeatReply",
+    "HubStopping",
+    "Identity",
+    "InstallOffer",
+    "MyReview",
+    "Pong",
+    "PublishOffer",
+    "Published",
+    "Registered",
+    "ReviewResult",
+    "ReviewView",
+    "RoomList",
+    "RoomReply",
+    "RoomView",
+    "SessionEnded",
+    "SessionInfo",
+    "Stored",
+    "Unpublished",
+    "VersionHintReply",
+    "VersionView",
+]
+
+# -- replies and event data ----------------------------------------------------------
+
+
+class Empty(msgspec.Struct, frozen=True):
+    """A reply with nothing to say (an empty map on the wire)."""
+
+
+class Registered(msgspec.Struct, frozen=True):
+    user: str
+    role: Role
+
+
+class SessionInfo(msgspec.Struct, frozen=True):
+    """The logged-in user, as the hub confirmed it (the login reply)."""
+
+    token: str
+    session_id: str
+    user: str
+    role: Role
+    key: str
+
+
+class Identity(msgspec.Struct, frozen=True):
+    user: str
+    role: Role
+    session_id: str
+
+
+class Pong(msgspec.Struct, frozen=True):
+    time: float
+
+
+class SessionEnded(msgspec.Struct, frozen=True):
+    session_id: str
+    reason: EndReason
+
+
+class HubStopping(msgspec.Struct, frozen=True):
+    name: str
+
+
+class RoomView(msgspec.Struct, frozen=True):
+    """Everything members see of a room; the same shape in events and replies."""
+
+    id: str
+    game: str
+    version: str
+    display_name: str
+    type: str
+    min_players: int
+    max_players: int
+    owner: str  # display names from here on
+    players: list[str]
+    ready: list[str]
+    accepted: list[str]
+    state: RoomState
+    server_port: int
+    matches: int
+    last_results: Any
+    closed_reason: str
+    created: float
+
+
+class RoomReply(msgspec.Struct, frozen=True):
+    """A room and the sequence number of its topic, so later events apply in order."""
+
+    room: RoomView
+    seq: int
+    incarnation: str = ""  # which hub start numbered ``seq`` (empty from older hubs)
+
+
+class RoomList(msgspec.Struct, frozen=True):
+    rooms: list[RoomView]
+    seq: int
+    incarnation: str = ""  # as in RoomReply
+
+
+class ChatLine(msgspec.Struct, frozen=True):
+    sender: str = msgspec.field(name="from")
+    text: str
+    time: float
+
+
+class HeartbeatReply(msgspec.Struct, frozen=True):
+    room: str | None  # the room the hub has this player in
+
+
+class GameSummary(msgspec.Struct, frozen=True):
+    """What a store list shows for one game."""
+
+    name: str
+    display_name: str
+    type: str
+    max_players: int
+    min_players: int
+    description: str
+    author: str
+    latest: str
+    status: GameStatus
+    avg_rating: float | None
+    review_count: int
+    updated: float
+
+
+class VersionView(msgspec.Struct, frozen=True):
+    version: str
+    uploaded: float
+    manifest: dict[str, Any]  # checked by packages.parse_manifest where it matters
+    files: int
+    bytes: int
+
+
+class ReviewView(msgspec.Struct, frozen=True):
+    player: str
+    key: str
+    rating: int
+    text: str
+    time: float
+    version: str
+
+
+class GameDetails(GameSummary, frozen=True):
+    """Everything about a game: every version (newest first) and the reviews (newest first)."""
+
+    versions: list[VersionView]
+    reviews: list[ReviewView]
+
+
+class MyReview(ReviewView, frozen=True):
+    """A player's own review, with the game it is about."""
+
+    game: str
+    display_name: str
+
+
+class ReviewResult(msgspec.Struct, frozen=True):
+    name: str
+    avg_rating: float | None
+    review_count: int
+    review: ReviewView
+
+
+class VersionHintReply(msgspec.Struct, frozen=True):
+    exists: bool
+    latest: str | None
+    versions: list[str]
+    suggested: str
+
+
+class PublishOffer(msgspec.Struct, frozen=True):
+    """The hub's answer to publish_begin: which blocks it lacks."""
+
+    transfer: str
+    name: str
+    version: str
+    missing: list[str]
+
+
+class Stored(msgspec.Struct, frozen=True):
+    stored: int
+
+
+class Published(msgspec.Struct, frozen=True):
+    name: str
+    version: str
+
+
+class Unpublished(msgspec.Struct, frozen=True):
+    name: str
+    status: GameStatus
+
+
+class GameRemoved(msgspec.Struct, frozen=True):
+    name: str
+
+
+class InstallOffer(msgspec.Struct, frozen=True):
+    name: str
+    version: str
+    manifest: dict[str, Any]
+    index: WireIndex
+
+
+class Blocks(msgspec.Struct, frozen=True):
+    blocks: list[bytes]

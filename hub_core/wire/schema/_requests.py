@@ -1,0 +1,223 @@
+"""Requests: one Struct per kind, naming its reply type."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hub_core.wire.protocol import Role
+from hub_core.wire.schema._base import Request, WireIndex
+from hub_core.wire.schema._replies import (
+    Blocks,
+    ChatLine,
+    Empty,
+    GameDetails,
+    GameSummary,
+    HeartbeatReply,
+    Identity,
+    InstallOffer,
+    MyReview,
+    Pong,
+    Published,
+    PublishOffer,
+    Registered,
+    ReviewResult,
+    RoomList,
+    RoomReply,
+    SessionInfo,
+    Stored,
+    Unpublished,
+    VersionHintReply,
+)
+
+__all__ = [
+    "CreateRoom",
+    "FetchBlocks",
+    "GetGameDetails",
+    "Heartbeat",
+    "InstallBegin",
+    "JoinRoom",
+    "LeaveRoom",
+    "ListGames",
+    "ListRooms",
+    "Login",
+    "Logout",
+    "MyGames",
+    "MyReviews",
+    "MyRoom",
+    "Ping",
+    "Played",
+    "ProposeStart",
+    "PublishBegin",
+    "PublishCommit",
+    "Register",
+    "RespondStart",
+    "Review",
+    "RoomChat",
+    "RoomGet",
+    "SetReady",
+    "Unpublish",
+    "UploadBlocks",
+    "VersionHint",
+    "WhoAmI",
+]
+
+# -- requests: accounts --------------------------------------------------------------
+
+
+class Register(Request[Registered], frozen=True):
+    kind = "register"
+    idempotent = False
+    role: Role
+    user: str
+    password: str
+
+
+class Login(Request[SessionInfo], frozen=True):
+    kind = "login"
+    role: Role
+    user: str
+    password: str
+
+
+class Logout(Request[Empty], frozen=True):
+    kind = "logout"
+
+
+class WhoAmI(Request[Identity], frozen=True):
+    kind = "whoami"
+
+
+class Ping(Request[Pong], frozen=True):
+    kind = "ping"
+
+
+# -- requests: the store -------------------------------------------------------------
+
+
+class VersionHint(Request[VersionHintReply], frozen=True):
+    kind = "version_hint"
+    name: str
+
+
+class PublishBegin(Request[PublishOffer], frozen=True):
+    kind = "publish_begin"
+    version: str
+    manifest: dict[str, Any]
+    index: WireIndex
+
+
+class UploadBlocks(Request[Stored], frozen=True):
+    kind = "upload_blocks"
+    transfer: str
+    blocks: list[tuple[str, bytes]]
+
+
+class PublishCommit(Request[Published], frozen=True):
+    kind = "publish_commit"
+    idempotent = False
+    transfer: str
+
+
+class Unpublish(Request[Unpublished], frozen=True):
+    kind = "unpublish"  # removing twice is harmless
+    name: str
+
+
+class MyGames(Request[list[GameDetails]], frozen=True):
+    kind = "my_games"
+
+
+class ListGames(Request[list[GameSummary]], frozen=True):
+    kind = "list_games"
+
+
+class GetGameDetails(Request[GameDetails], frozen=True):
+    kind = "game_details"
+    name: str
+
+
+class InstallBegin(Request[InstallOffer], frozen=True):
+    kind = "install_begin"
+    name: str
+    version: str | None = None  # a room's version; the latest if not given
+
+
+class FetchBlocks(Request[Blocks], frozen=True):
+    kind = "fetch_blocks"
+    hashes: list[str]
+
+
+# -- requests: rooms and reviews -----------------------------------------------------
+
+
+class ListRooms(Request[RoomList], frozen=True):
+    kind = "list_rooms"
+
+
+class RoomGet(Request[RoomReply], frozen=True):
+    kind = "room_get"
+    room: str
+
+
+class MyRoom(Request[RoomReply | None], frozen=True):
+    kind = "my_room"
+
+
+class CreateRoom(Request[RoomReply], frozen=True):
+    kind = "create_room"
+    idempotent = False
+    name: str
+
+
+class JoinRoom(Request[RoomReply], frozen=True):
+    kind = "join_room"
+    room: str
+
+
+class LeaveRoom(Request[Empty], frozen=True):
+    kind = "leave_room"
+    room: str
+
+
+class SetReady(Request[RoomReply], frozen=True):
+    kind = "set_ready"
+    room: str
+    ready: bool
+    installed: str | None = None  # the version this player has installed
+
+
+class ProposeStart(Request[RoomReply], frozen=True):
+    kind = "propose_start"
+    room: str
+
+
+class RespondStart(Request[RoomReply], frozen=True):
+    kind = "respond_start"
+    room: str
+    accept: bool
+
+
+class RoomChat(Request[ChatLine], frozen=True):
+    kind = "room_chat"
+    idempotent = False
+    room: str
+    text: str
+
+
+class Heartbeat(Request[HeartbeatReply], frozen=True):
+    kind = "heartbeat"
+
+
+class Review(Request[ReviewResult], frozen=True):
+    kind = "review"
+    name: str
+    rating: int
+    text: str = ""
+
+
+class MyReviews(Request[list[MyReview]], frozen=True):
+    kind = "my_reviews"
+
+
+class Played(Request[dict[str, int]], frozen=True):
+    kind = "played"
