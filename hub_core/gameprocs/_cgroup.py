@@ -18,6 +18,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hub_core.gameprocs._os import is_alive
+
 ROOT = Path("/sys/fs/cgroup")
 CONTROLLERS = ("pids", "freezer")
 PARENT = "gamehub"
@@ -133,7 +135,9 @@ def sweep() -> int:
     instances = {p.name for c in CONTROLLERS for p in _subfolders(ROOT / c / PARENT)}
     for name in sorted(instances):
         pid = name.split("-")[0]
-        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+        if (
+            not pid.isdigit() or int(pid) == os.getpid() or is_alive(int(pid))
+        ):  # a zombie hub is gone too
             continue
         rooms = {p.name for c in CONTROLLERS for p in _subfolders(ROOT / c / PARENT / name)}
         for room in sorted(rooms):
@@ -149,16 +153,6 @@ def _subfolders(folder: Path) -> list[Path]:
         return [p for p in folder.iterdir() if p.is_dir()]
     except OSError:
         return []
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _freeze(freezer: Path, state: str) -> None:
