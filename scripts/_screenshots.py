@@ -159,7 +159,7 @@ def reviewed_game(shots: Shots, window: MainWindow, tmp: Path) -> None:
     show_tab(window, 1)
     panel = window.developer_tab.my_games  # type: ignore[attr-defined]
     panel.refresh_button.click()
-    wait_until(lambda: (panel.game("ada_rps") or {}).get("review_count") == 2)
+    wait_until(lambda: getattr(panel.game("ada_rps"), "review_count", 0) == 2)
     panel.select("ada_rps")
     panel.details.setCurrentIndex(1)
     shots.save(window, "developer-reviews")

@@ -357,6 +357,10 @@ Key fingerprint: {2}</source>
         <translation>資料夾：</translation>
     </message>
     <message>
+        <source>Protections:</source>
+        <translation>保護措施：</translation>
+    </message>
+    <message>
         <source>Players who are warned that the key changed can compare it with this</source>
         <translation>收到「金鑰已變更」警告的玩家可以和這個指紋比對</translation>
     </message>
@@ -506,24 +510,32 @@ Key fingerprint: {2}</source>
         <translation>大廳的金鑰已變更</translation>
     </message>
     <message>
-        <source>The hub {0} at {1} shows a different key from the one it had when you first connected. If its host reinstalled GameHub or moved it to another computer, that is expected. If not, another computer may be pretending to be this hub, and it would see everything you send, passwords included.
+        <source>If the host of the hub at {1} reinstalled GameHub or moved it to another computer, a new key is expected. If not, another computer may be pretending to be “{0}”, and it would see everything you send, passwords included.
 
 Ask the host which fingerprint their hub shows (in its Hub tab) and trust the new key only if it matches.</source>
-        <translation>位於 {1} 的大廳 {0} 出示的金鑰，與您第一次連線時不同。如果架設者重新安裝了 GameHub 或把它搬到另一台電腦，這是正常的。否則，可能有另一台電腦冒充這個大廳，它會看到您傳送的一切，包括密碼。
+        <translation>如果位於 {1} 的大廳主人重新安裝了 GameHub 或把它移到另一台電腦，出現新金鑰是正常的。如果不是，可能有另一台電腦冒充「{0}」，它會看到您傳送的一切，包括密碼。
 
-請詢問架設者他們的大廳顯示的指紋（在「大廳」分頁中），只有在相符時才信任新金鑰。</translation>
+請向主人確認他們的大廳顯示的指紋（在大廳分頁中），只有相符時才信任新金鑰。</translation>
     </message>
     <message>
-        <source>Hub:</source>
-        <translation>大廳：</translation>
+        <source>Address:</source>
+        <translation>位址：</translation>
     </message>
     <message>
-        <source>Key trusted before:</source>
-        <translation>先前信任的金鑰：</translation>
+        <source>Trusted before:</source>
+        <translation>先前信任：</translation>
     </message>
     <message>
-        <source>Key it shows now:</source>
-        <translation>現在出示的金鑰：</translation>
+        <source>Its key then:</source>
+        <translation>當時的金鑰：</translation>
+    </message>
+    <message>
+        <source>Answering now:</source>
+        <translation>現在回應：</translation>
+    </message>
+    <message>
+        <source>Its key now:</source>
+        <translation>現在的金鑰：</translation>
     </message>
     <message>
         <source>&amp;Trust the new key</source>
@@ -540,6 +552,18 @@ Ask the host which fingerprint their hub shows (in its Hub tab) and trust the ne
     <message>
         <source>Keep the old key and stay away from this hub</source>
         <translation>保留舊金鑰，不連線到這個大廳</translation>
+    </message>
+    <message>
+        <source>Another hub answers at this address: you trusted “{0}” here, now “{1}” answers with another key.</source>
+        <translation>這個位址上回應的是另一個大廳：您先前在此信任的是「{0}」，現在回應的是「{1}」，金鑰也不同。</translation>
+    </message>
+    <message>
+        <source>“{0}” answers at the same address as before, but with another key.</source>
+        <translation>「{0}」在與先前相同的位址回應，但金鑰不同。</translation>
+    </message>
+    <message>
+        <source>Same hub name as one you trusted, “{0}”, but another key.</source>
+        <translation>大廳名稱與您信任過的「{0}」相同，但金鑰不同。</translation>
     </message>
 </context>
 <context>
@@ -770,10 +794,6 @@ Ask the host which fingerprint their hub shows (in its Hub tab) and trust the ne
     <message>
         <source>The hub this computer hosts (Ctrl+3)</source>
         <translation>這台電腦架設的大廳（Ctrl+3）</translation>
-    </message>
-    <message>
-        <source>The {0} tab is not available in this build.</source>
-        <translation>此版本沒有「{0}」分頁。</translation>
     </message>
     <message>
         <source>GameHub</source>
