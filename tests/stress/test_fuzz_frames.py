@@ -34,7 +34,10 @@ KINDS = ["ping", "whoami", "upload_blocks", "publish_begin", "list_games", "fetc
 
 enc = protocol.encode
 
-pytestmark = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="Linux /proc")
+pytestmark = [
+    pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="Linux /proc"),
+    pytest.mark.timeout(3600 if FULL else 300),  # the long variant takes minutes per test
+]
 
 
 @pytest.fixture(scope="module")

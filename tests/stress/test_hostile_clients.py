@@ -44,7 +44,10 @@ SENDERS_CMD = [sys.executable, "-m", "tests.stress._big_senders"]
 LOAD_SECONDS_MAX = 120.0
 READY_SECONDS_MAX = 60.0  # a bound on every load loop, whatever happens
 
-pytestmark = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="Linux /proc")
+pytestmark = [
+    pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="Linux /proc"),
+    pytest.mark.timeout(3600 if FULL else 300),  # the long variant takes minutes per test
+]
 
 
 @pytest.fixture(scope="module")
