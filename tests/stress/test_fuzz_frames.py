@@ -242,30 +242,45 @@ def test_hello_socket_random_frames(hub: HubProcess) -> None:
 
 
 def test_events_socket_garbage(hub: HubProcess) -> None:
-    """Subscription junk from a CURVE XSUB, and a DEALER that is the wrong socket type."""
+    """Subscription junk from a CURVE XSUB, and a DEALER that is the wrong socket type.
+
+    Fresh sockets every BATCH frames: a peer the hub drops keeps its queue on this side,
+    and 100,000 frames queued in one process would measure the test, not the hub.
+    """
     rng = random.Random(6)
     ctx: zmq.Context[Any] = zmq.Context()
     try:
-        xsub = ctx.socket(zmq.XSUB)
-        public, secret = zmq.curve_keypair()
-        xsub.curve_serverkey, xsub.curve_publickey, xsub.curve_secretkey = (
-            hub.key.encode(),
-            public,
-            secret,
-        )
-        xsub.setsockopt(zmq.LINGER, 0)
-        xsub.connect(f"tcp://127.0.0.1:{hub.pub}")
-        wrong = curve_dealer(ctx, hub, hub.pub)
-        for _ in range(FRAMES):
-            size = rng.choice([0, 1, 30, 2000, 10_000])
-            with contextlib.suppress(zmq.Again):  # the hub drops oversized senders: queues fill
-                xsub.send(bytes([rng.randrange(3)]) + rng.randbytes(size), zmq.NOBLOCK)
-            with contextlib.suppress(zmq.Again):
-                wrong.send(rng.randbytes(size), zmq.NOBLOCK)
+        for start in range(0, FRAMES, BATCH):
+            xsub, wrong = events_peers(ctx, hub)
+            for _ in range(min(BATCH, FRAMES - start)):
+                size = rng.choice([0, 1, 30, 2000, 10_000])
+                with contextlib.suppress(zmq.Again):  # the hub drops oversized senders
+                    xsub.send(bytes([rng.randrange(3)]) + rng.randbytes(size), zmq.NOBLOCK)
+                with contextlib.suppress(zmq.Again):
+                    wrong.send(rng.randbytes(size), zmq.NOBLOCK)
+            xsub.close(linger=0)
+            wrong.close(linger=0)
         assert ping(curve_dealer(ctx, hub), 4).ok
     finally:
         ctx.destroy(linger=0)
     assert hub.alive() and hub.tracebacks() == 0
+
+
+BATCH = 1_000  # frames per pair of fresh sockets in test_events_socket_garbage
+
+
+def events_peers(ctx: zmq.Context[Any], hub: HubProcess) -> tuple[zmq.Socket[Any], zmq.Socket[Any]]:
+    """A CURVE XSUB at the event socket, and a DEALER there (the wrong socket type)."""
+    xsub = ctx.socket(zmq.XSUB)
+    public, secret = zmq.curve_keypair()
+    xsub.curve_serverkey, xsub.curve_publickey, xsub.curve_secretkey = (
+        hub.key.encode(),
+        public,
+        secret,
+    )
+    xsub.setsockopt(zmq.LINGER, 0)
+    xsub.connect(f"tcp://127.0.0.1:{hub.pub}")
+    return xsub, curve_dealer(ctx, hub, hub.pub)
 
 
 def lobby_message(rng: random.Random) -> bytes:
