@@ -43,12 +43,17 @@ class SocketReader:
         self._sock = sock
         self._on_message = on_message
         self._peer_addresses = peer_addresses
-        # With peer_addresses: the sender's IP of the message being handled, valid only
-        # during on_message (ZeroMQ gives it per message, as "Peer-Address").
-        self.peer_address = ""
+        # With peer_addresses: the last frame of the message being handled, whose
+        # "Peer-Address" ZeroMQ gives per message; read only when asked (logins).
+        self._last: zmq.Frame | None = None
         self._fd: int = sock.getsockopt(zmq.FD)  # type: ignore[assignment]
         self._scheduled = False
         self._closed = False
+
+    @property
+    def peer_address(self) -> str:
+        """The sender's IP of the message being handled; valid only during on_message."""
+        return "" if self._last is None else _peer_address(self._last)
 
     def start(self) -> None:
         self._loop.add_reader(self._fd, self._drain)
@@ -81,7 +86,7 @@ class SocketReader:
             except zmq.Again:
                 return
             if self._peer_addresses:
-                self.peer_address = _peer_address(received[-1])
+                self._last = received[-1]
             frames: list[Frame] = [f.bytes if len(f) < _COPY_BELOW else f.buffer for f in received]
             handled += sum(len(frame) for frame in frames)
             try:
