@@ -83,10 +83,6 @@ def boot_id() -> str | None:
 
 def all_pids() -> list[int]:
     """Every process id in /proc now (empty without /proc)."""
-    return _pids()
-
-
-def _pids() -> list[int]:
     try:
         return [int(name) for name in os.listdir("/proc") if name.isdigit()]
     except OSError:
@@ -108,7 +104,7 @@ class _Census:
     def group_size(self, pgid: int, max_age: float) -> int:
         with self._lock:
             if time.monotonic() - self._taken > max_age:
-                self._counts = Counter(stat[1] for pid in _pids() if (stat := proc_stat(pid)))
+                self._counts = Counter(stat[1] for pid in all_pids() if (stat := proc_stat(pid)))
                 self._taken = time.monotonic()
             return self._counts[pgid]
 
@@ -141,7 +137,7 @@ def user_tasks() -> int:
     """Tasks (threads) this user runs now: what the kernel's RLIMIT_NPROC counts."""
     uid = os.getuid()
     total = 0
-    for pid in _pids():
+    for pid in all_pids():
         with contextlib.suppress(OSError, IndexError, ValueError):
             if os.stat(f"/proc/{pid}").st_uid == uid:
                 raw = Path(f"/proc/{pid}/stat").read_bytes()

@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from hub_core.gameprocs import _os as osx
 from tests.conftest import free_port
 from tests.hub_core.gamefactory import make_server_game
 
@@ -127,15 +128,14 @@ def make_room_game(folder: Path, name: str, players: int) -> Path:
 def processes_with_env(marker: str) -> list[int]:
     """Pids of live processes whose environment holds ``marker`` (e.g. GAME_NAME=x).
 
-    Zombies are not counted: their environment can no longer be read and they run nothing."""
+    Zombies are not counted: they run nothing (and their environment is mostly unreadable)."""
     needle = marker.encode()
     found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+    for pid in osx.all_pids():
         try:
-            if needle in (entry / "environ").read_bytes().split(b"\0"):
-                found.append(int(entry.name))
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                if needle in f.read().split(b"\0") and osx.is_alive(pid):
+                    found.append(pid)
         except OSError:  # gone meanwhile, or not ours to read
             continue
     return found

@@ -37,6 +37,7 @@ from hub_core.wire.keys import KEY_FILE, KnownHubs
 from hub_core.wire.schema import RoomView
 from tests.hub_core.conftest import hub_config
 from tests.hub_core.gamefactory import make_server_game
+from tests.stress.conftest import processes_with_env
 
 FULL = os.environ.get("GAMEHUB_STRESS") == "full"
 KILL_CYCLES = 120 if FULL else 10
@@ -54,16 +55,7 @@ SLEEP = "\ntime.sleep(120)\n"
 
 def game_pids(marker: str) -> list[int]:
     """Live processes whose environment holds ``marker`` (e.g. GAME_NAME=...)."""
-    needle = marker.encode()
-    found = []
-    for pid in osx.all_pids():
-        try:
-            with open(f"/proc/{pid}/environ", "rb") as f:
-                if needle in f.read().split(b"\0") and osx.is_alive(pid):
-                    found.append(pid)
-        except OSError:
-            continue
-    return found
+    return processes_with_env(marker)
 
 
 async def eventually(check: Callable[[], bool], timeout: float = 15.0) -> None:
