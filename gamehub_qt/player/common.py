@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QTreeWidget
 
 from gamehub_qt.base.context import AppContext
 from gamehub_qt.base.widgets import stars
+from gamehub_qt.shell.connection import LinkState
 from hub_core.client.hub_client import HubClient
 from hub_core.errors import HubUnreachable
 
@@ -35,7 +36,7 @@ def need_client(context: AppContext) -> HubClient:
     client = context.player.client
     if client is None:
         raise HubUnreachable(tr("Not connected to a hub; choose a hub first."))
-    if context.player.state == "lost":
+    if context.player.state is LinkState.LOST:
         raise HubUnreachable(tr("The hub is not answering right now; try again in a moment."))
     return client
 

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Signal
 
 from gamehub_qt.player.common import need_client, on_net
 from gamehub_qt.player.state import PlayerState
+from gamehub_qt.shell.connection import LinkState
 from hub_core.client.events import Subscription
 from hub_core.client.hub_client import HubClient
 from hub_core.errors import GameHubError, RequestRefused
@@ -109,7 +110,7 @@ class RoomsMirror(QObject):
     # -- on the Qt thread ----------------------------------------------------------------
 
     def _resync_after_restart(self) -> None:
-        if self.state.context.player.state == "connected":
+        if self.state.context.player.state is LinkState.CONNECTED:
             self.refresh()
         else:
             self._stale = True
@@ -117,9 +118,9 @@ class RoomsMirror(QObject):
     def _hub_state(self, state: str) -> None:
         """A hub that was lost may have restarted (rooms gone, sessions ended) or events
         may have been missed meanwhile: once it answers again, take a fresh list."""
-        if state == "lost":
+        if state == LinkState.LOST:
             self._stale = True
-        elif state == "connected" and self._stale:
+        elif state == LinkState.CONNECTED and self._stale:
             self._stale = False
             if self.state.session is not None:
                 self.refresh()

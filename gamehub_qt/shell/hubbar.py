@@ -28,6 +28,7 @@ from gamehub_qt.base.i18n import Retranslated
 from gamehub_qt.base.ops import HubOp
 from gamehub_qt.base.style import icon, set_style_property
 from gamehub_qt.shell.banner import Banner
+from gamehub_qt.shell.connection import LinkState
 from gamehub_qt.shell.discovery_model import ENDPOINT_ROLE, HubListModel
 from gamehub_qt.shell.host_toggle import Hosting, shared_endpoints
 from gamehub_qt.shell.key_dialog import KeyChangedDialog
@@ -253,30 +254,30 @@ class HubBar(Retranslated, QWidget):
 
     def _show_state(self, state: str) -> None:
         name = self.hub_name or self._target
-        texts = {
-            "disconnected": self.tr("Not connected"),
-            "connecting": self.tr("Connecting to {0}…").format(self._target),
-            "connected": self.tr("Connected to {0}").format(name),
-            "lost": self.tr("Lost {0}; retrying…").format(name),
+        texts: dict[str, str] = {  # a LinkState equals its value, which the signal carries
+            LinkState.DISCONNECTED: self.tr("Not connected"),
+            LinkState.CONNECTING: self.tr("Connecting to {0}…").format(self._target),
+            LinkState.CONNECTED: self.tr("Connected to {0}").format(name),
+            LinkState.LOST: self.tr("Lost {0}; retrying…").format(name),
         }
         self.state_label.setText(texts.get(state, state))
         self.state_label.setToolTip(self._state_tip(state))
         set_style_property(self.state_label, "state", state)
-        self.connect_button.setEnabled(state != "connecting")
-        if state == "lost":
+        self.connect_button.setEnabled(state != LinkState.CONNECTING)
+        if state == LinkState.LOST:
             self.lost.show_text(
                 self.tr(
                     "The hub {0} stopped answering. GameHub keeps trying; you can also retry now."
                 ).format(name)
             )
-        elif state in ("connected", "disconnected"):
+        elif state in (LinkState.CONNECTED, LinkState.DISCONNECTED):
             self.lost.hide()
-        if state in ("connecting", "connected"):
+        if state in (LinkState.CONNECTING, LinkState.CONNECTED):
             self.offer.hide()
 
     def _state_tip(self, state: str) -> str:
         client = self.context.player.client
-        if state == "connected" and client is not None:
+        if state == LinkState.CONNECTED and client is not None:
             return self.tr("{0} at {1}\nKey fingerprint: {2}").format(
                 self.hub_name, self._target, client.fingerprint
             )

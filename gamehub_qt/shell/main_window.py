@@ -29,6 +29,7 @@ from gamehub_qt.base.style import icon
 from gamehub_qt.developer.tab import DeveloperTab
 from gamehub_qt.player.tab import PlayerTab
 from gamehub_qt.shell.banner import Banner
+from gamehub_qt.shell.connection import LinkState
 from gamehub_qt.shell.discovery_model import HubDiscovery
 from gamehub_qt.shell.host_toggle import Hosting
 from gamehub_qt.shell.hub_tab import HubTab
@@ -190,7 +191,7 @@ class MainWindow(i18n.Retranslated, QMainWindow):
         self.error_banner.hide()  # whatever went wrong before, the hub answers now
 
     def _state_changed(self, state: str) -> None:
-        if state == "disconnected":
+        if state == LinkState.DISCONNECTED:
             self._set_title("")
 
     # -- starting --------------------------------------------------------------------
