@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 import msgspec
+import zmq
 
+from hub_core.server._zmqloop import peer_address
 from hub_core.server.sessions import Session
 from hub_core.wire.protocol import Role
 from hub_core.wire.schema import Request
@@ -26,7 +28,13 @@ class Context:
 
     session: Session | None
     peer: bytes  # the ZeroMQ identity of the client connection
-    address: str = ""  # the client's IP address as the hub saw it ("" if unknown)
+    # A frame of the request, which carries its sender's address; read only when asked.
+    origin: zmq.Frame | None = None
+
+    @property
+    def address(self) -> str:
+        """The client's IP address as the hub saw it ("" if unknown)."""
+        return "" if self.origin is None else peer_address(self.origin)
 
     @property
     def user(self) -> Session:

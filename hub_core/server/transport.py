@@ -197,19 +197,18 @@ class WireServer:
             self._refuse(peer, req_id, Code.BAD_REQUEST, _frame_count_message(len(frames)))
             return
         frame = frames[1]
-        head = read_head(frame)
         try:
             if len(frame) > protocol.SMALL_MESSAGE_BYTES:
-                env = self._large_envelope(frame, head)
-            else:
-                env = self._small_envelope(frame, head)
+                env = self._large_envelope(frame, read_head(frame))
+            else:  # decoding a small frame whole is cheaper than reading its head first
+                env = self._small_envelope(frame)
         except RequestRefused as exc:
-            self._refuse(peer, _request_id(frame, head), exc.code, str(exc))
+            self._refuse(peer, _request_id(frame), exc.code, str(exc))
             return
         self._dispatch(peer, env)
 
     @staticmethod
-    def _small_envelope(frame: Frame, head: Head) -> protocol.Envelope:
+    def _small_envelope(frame: Frame) -> protocol.Envelope:
         """Decodes a frame small enough to decode whole; raises RequestRefused if malformed."""
         try:
             return protocol.decode_envelope(frame)
@@ -288,8 +287,8 @@ class WireServer:
         session = None
         if route.access is not None:
             session = self._sessions.check(env.token, _role(route))
-        address = self._req_reader.peer_address  # of the message being handled now
-        return route, args, Context(session=session, peer=peer, address=address)
+        origin = self._req_reader.last_frame  # of the message being handled now
+        return route, args, Context(session=session, peer=peer, origin=origin)
 
     async def _finish(self, peer: bytes, env: protocol.Envelope, pending: Any) -> None:
         try:
@@ -335,8 +334,12 @@ def _frame_count_message(count: int) -> str:
     return f"A request must be exactly one frame; this one had {count - 1}."
 
 
-def _request_id(frame: Frame, head: Head) -> int:
-    """The id to answer a refused frame with: from its head, else from a small frame, else 0."""
+def _request_id(frame: Frame) -> int:
+    """The id to answer a refused frame with: from its head, else from a small frame, else 0.
+
+    Read only on refusal: for the requests that pass, the id comes from the decoded envelope.
+    """
+    head = read_head(frame)
     if head.id is not None:
         return head.id
     return _guess_id(frame) if len(frame) <= protocol.SMALL_MESSAGE_BYTES else 0
