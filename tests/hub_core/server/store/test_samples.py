@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from hub_core.client.hub_client import HubClient
+from hub_core.client.installs import install, read_installed
 from hub_core.client.publishing import publish
 from hub_core.server.store import samples
 from hub_core.server.thread import HubThread
@@ -87,6 +88,7 @@ async def test_an_old_hub_moves_its_samples_aside_on_start(
         await player.register("player", "pat", "secret")
         await player.login("player", "pat", "secret")
         room = (await player.create_room("rps", timeout=30)).room  # unpacks rps 1.0.0
+        await install(player, "rps", tmp_path / "games")  # pat has the sample as rps
         await player.leave_room(room.id)
         assert player.session is not None
         thread.call(thread.hub.accounts.record_played("rps", [player.session.key]))
@@ -106,6 +108,10 @@ async def test_an_old_hub_moves_its_samples_aside_on_start(
         player = await HubClient.connect(endpoint, timeout=5)
         await player.login("player", "pat", "secret")
         assert (await player.played()) == {"gamehub-rps": 1}
+        again = await install(player, "rps", tmp_path / "games")  # dana's rps, same number
+        assert again.fetched_bytes > 0
+        installed = read_installed(tmp_path / "games", "rps")
+        assert installed is not None and installed.manifest["display_name"] == "RPS"
         details = await player.game_details("gamehub-rps")
         assert details.versions[0].manifest["name"] == "gamehub-rps"
         room = (await player.create_room("gamehub-rps", timeout=30)).room
