@@ -62,7 +62,7 @@ def test_hub_tab_shows_who_is_online_the_rooms_and_a_room_log(
         "Waiting",
     ]
     tab.rooms.selectRow(0)
-    qtbot.waitUntil(lambda: "Starting rps" in tab.log_view.toPlainText(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "Starting gamehub-rps" in tab.log_view.toPlainText(), timeout=WAIT_MS)
     assert tab.log_title.text() == f"Room {room.id}"
     context.net.call(player.hub().leave_room(room.id), timeout=30)
     qtbot.waitUntil(lambda: rows(hosting) == [], timeout=WAIT_MS)
