@@ -66,7 +66,7 @@ async def create_latency(client: HubClient, n: int = 20) -> float:
     times = []
     for _ in range(n):
         start = time.perf_counter()
-        room = (await client.create_room("rps", timeout=20)).room
+        room = (await client.create_room("gamehub-rps", timeout=20)).room
         times.append(time.perf_counter() - start)
         await client.leave_room(room.id)
     return ms(percentile(times, 50))
@@ -124,7 +124,7 @@ def closing_watcher(closed: asyncio.Future[float]) -> Any:
 async def dead_room(client: HubClient, data: Path, n: int = 10) -> float:
     times = []
     for _ in range(n):
-        room = (await client.create_room("rps", timeout=20)).room
+        room = (await client.create_room("gamehub-rps", timeout=20)).room
         closed: asyncio.Future[float] = asyncio.get_running_loop().create_future()
         client.subscribe(room_topic(room.id), closing_watcher(closed))
         await asyncio.sleep(0.2)
@@ -140,7 +140,7 @@ async def dead_room(client: HubClient, data: Path, n: int = 10) -> float:
 
 
 async def fan_out(endpoint: str, owner: HubClient, members: int = 50, events: int = 20) -> float:
-    room = (await owner.create_room("rps", timeout=20)).room
+    room = (await owner.create_room("gamehub-rps", timeout=20)).room
     watchers = [await HubClient.connect(endpoint) for _ in range(members)]
     delays: list[float] = []
     sent = [0.0]

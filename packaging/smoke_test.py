@@ -77,8 +77,8 @@ def play_rps(hub: str, tmp: Path) -> None:
     def play(name: str, *extra: str) -> subprocess.Popen[str]:
         gamehub("register", "--hub", hub, "--role", "player", "--user", name, data=tmp / name)
         return subprocess.Popen(
-            [GAMEHUB, "play", "rps", "--hub", hub, "--user", name, "--data", str(tmp / name),
-             "--json", *extra],
+            [GAMEHUB, "play", "gamehub-rps", "--hub", hub, "--user", name,
+             "--data", str(tmp / name), "--json", *extra],
             env=ENV, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             text=True,
         )  # fmt: skip
@@ -148,7 +148,8 @@ def main() -> int:
         host, hub = start_hub(tmp / "hub")
         try:
             games = store(hub, tmp / "lister")
-            check("host: the samples are published", games == ["dots", "rps", "tetris"], str(games))
+            samples = ["gamehub-dots", "gamehub-rps", "gamehub-tetris"]
+            check("host: the samples are published", games == samples, str(games))
             play_rps(hub, tmp)
             open_window(hub, tmp / "window")
         finally:

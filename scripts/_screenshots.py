@@ -131,8 +131,8 @@ def role_tabs(shots: Shots, window: MainWindow, tmp: Path) -> None:
     show_tab(window, 0)
     tab = window.player_tab
     if isinstance(tab, PlayerTab):  # a picked game shows its details and versions
-        wait_until(lambda: "tetris" in tab.state.games)
-        tab.store.list.select("tetris")
+        wait_until(lambda: "gamehub-tetris" in tab.state.games)
+        tab.store.list.select("gamehub-tetris")
         wait_until(lambda: tab.store.details.versions.topLevelItemCount() > 0)
     shots.save(window, "player")
     publish_a_game(context, tmp)
@@ -190,7 +190,7 @@ async def _play_and_review(context: AppContext) -> None:
 def hub_tab(shots: Shots, window: MainWindow) -> None:
     """A room with its game server's log."""
     context = window.context
-    context.net.call(context.player.hub().create_room("rps"), timeout=30)
+    context.net.call(context.player.hub().create_room("gamehub-rps"), timeout=30)
     show_tab(window, 2)
     wait_until(lambda: window.hub_tab.rooms.rowCount() > 0)
     window.hub_tab.rooms.selectRow(0)

@@ -111,13 +111,17 @@ async def install(
     progress: Progress | None = None,
     version: str | None = None,
 ) -> InstallResult:
-    """Installs or updates ``name`` to the hub's latest version, or to ``version`` (a room's)."""
+    """Installs or updates ``name`` to the hub's latest version, or to ``version`` (a room's).
+
+    The same version number with other files is installed again: a hub that moved its
+    samples aside (``rps`` -> ``gamehub-rps``) may later hold a developer's own rps 1.0.0.
+    """
     offer = await client.install_begin(name, version or None)
     manifest, index = _check_offer(offer, limits or Limits())
     current = read_installed(games_root, name)
     previous = current.version if current else None
     total = sum(e.size for e in index)
-    if current is not None and current.version == offer.version:
+    if current is not None and current.version == offer.version and current.index == index:
         return InstallResult(name, offer.version, previous, 0, total)
     folder = game_folder(games_root, name)
     build = _Build(client, folder / ".download", offer.version, progress)

@@ -19,16 +19,19 @@ from pathlib import Path
 from typing import Any
 
 from hub_core.client.hub_client import HubClient
-from hub_core.errors import GameHubError
+from hub_core.errors import GameHubError, RequestRefused
 from hub_core.packages import (
     BLOCK_BYTES,
     FileEntry,
     Limits,
     Manifest,
+    PackageError,
+    check_newer,
     extract_zip,
     index_to_wire,
     load_package,
 )
+from hub_core.wire.codes import Code
 from hub_core.wire.protocol import BATCH_BYTES, MAX_BATCH
 
 # Requests in flight at once: enough to keep the link busy, few enough to bound memory.
@@ -71,14 +74,39 @@ async def publish(
         folder, manifest, index = await asyncio.to_thread(
             prepare, Path(source), limits or Limits(), Path(scratch), None
         )
-        if version is None:
-            version = (await client.version_hint(manifest.name)).suggested
+        version = await preflight(client, manifest.name, version)
         begun = await client.publish_begin(version, manifest.to_dict(), index_to_wire(index))
         sent = await _send_all(client, begun.transfer, folder, index, begun.missing, progress)
         result = await client.publish_commit(begun.transfer)
     total = sum(e.size for e in index)
     return PublishResult(
         name=result.name, version=result.version, total_bytes=total, sent_bytes=sent
+    )
+
+
+async def preflight(client: HubClient, name: str, version: str | None) -> str:
+    """Asks the hub before anything is sent: whose name it is, and which version comes next.
+
+    A name another developer owns, or a version not above the latest, is refused here
+    with the same sentence the hub would give after the upload. Returns the version to
+    publish (the hub's suggestion when ``version`` is None).
+    """
+    hint = await client.version_hint(name)
+    if not hint.yours:
+        raise RequestRefused(Code.NOT_AUTHOR, not_yours_sentence(name, hint.owner))
+    if version is None:
+        return hint.suggested
+    try:
+        check_newer(version, hint.latest)
+    except PackageError as exc:
+        raise RequestRefused(Code.PACKAGE_INVALID, str(exc)) from None
+    return version
+
+
+def not_yours_sentence(name: str, owner: str | None) -> str:
+    return (
+        f"The game {name!r} belongs to {owner}; only they can update it. To publish yours, "
+        'give it another "name" in manifest.json.'
     )
 
 

@@ -28,7 +28,7 @@ from hub_core.server.routes import Routes
 from hub_core.server.sessions import Session, Sessions
 from hub_core.server.store.blocks import BlockStore
 from hub_core.server.store.catalog import Catalog
-from hub_core.server.store.samples import publish_samples
+from hub_core.server.store.samples import publish_samples, rename_old_samples
 from hub_core.server.store.unpacked import Unpacked
 from hub_core.server.store.uploads import Uploads
 from hub_core.server.transport import Ports, WireServer
@@ -166,6 +166,8 @@ class Hub:
         blocks = await asyncio.to_thread(BlockStore, self.paths.hub / "blocks")
         catalog = Catalog(self.repo)
         uploads = Uploads(blocks, catalog, self.config.limits)
+        unpacked_root = self.paths.hub / "unpacked"
+        await rename_old_samples(catalog, unpacked_root)
         self.lobby = Lobby(
             config=LobbyConfig(
                 bind_host=self.config.bind,
@@ -176,7 +178,7 @@ class Hub:
             ),
             catalog=catalog,
             accounts=accounts,
-            unpacked=Unpacked(self.paths.hub / "unpacked", blocks),
+            unpacked=Unpacked(unpacked_root, blocks),
             publish=self.wire.publish,
             topic_seq=self.wire.topic_seq,
             incarnation=self.wire.incarnation,

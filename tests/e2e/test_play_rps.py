@@ -153,7 +153,7 @@ def test_gamehub_play_from_two_terminals(tmp_path: Path) -> None:
                 [
                     *gamehub,
                     "play",
-                    "rps",
+                    "gamehub-rps",
                     "--hub",
                     hub,
                     "--user",
@@ -199,7 +199,7 @@ async def test_new_hub_offers_the_sample_games(tmp_path: Path) -> None:
     try:
         ann = await logged_in(endpoint, "player", "ann")
         games = {g.name: g for g in await ann.list_games()}
-        assert set(games) == {"rps", "tetris", "dots"}
+        assert set(games) == {"gamehub-rps", "gamehub-tetris", "gamehub-dots"}
         assert {g.author for g in games.values()} == {"GameHub"}
         with pytest.raises(RequestRefused, match="Wrong developer name or password"):
             await ann.login("developer", "GameHub", "")

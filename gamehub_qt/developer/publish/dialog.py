@@ -55,7 +55,7 @@ class PublishDialog(PublishDialogUi):
         self._timer = QTimer(self, singleShot=True, interval=CHECK_DELAY_MS)
         self._timer.timeout.connect(self.start_check)
         self.source.textEdited.connect(lambda _: self._timer.start())
-        self.source.returnPressed.connect(self.start_check)
+        self.source.returnPressed.connect(self._enter_pressed)
         self.recheck_button.clicked.connect(self.start_check)
         self.chose_path.connect(self.use_path)
         self.version.textChanged.connect(lambda _: self._check_version())
@@ -79,6 +79,16 @@ class PublishDialog(PublishDialogUi):
     def use_path(self, path: str) -> None:
         self.source.setText(path)
         self.start_check()
+
+    def _enter_pressed(self) -> None:
+        """Enter checks the typed path, and only that; on an empty field it opens the chooser.
+
+        (The Folder… button no longer takes Enter as its click: dialog_ui.)
+        """
+        if self.source.text().strip():
+            self.start_check()
+        else:
+            self.pick_folder("")
 
     def start_check(self) -> None:
         """Checks the chosen source in a worker; results of an older check are dropped."""
@@ -128,18 +138,53 @@ class PublishDialog(PublishDialogUi):
         result.manifest = None
 
     def _hinted(self, generation: int, hint: VersionHintReply) -> None:
-        if generation != self._generation:
+        if generation != self._generation or self.check is None:
             return
         self.hint = hint
-        latest = hint.latest
-        self.version_note.setText(
-            self.tr("Latest on the hub: %1").replace("%1", str(latest))
-            if latest
-            else self.tr("A new game on this hub.")
-        )
-        self._set_state(self.tr("Ready to publish."))
+        self._show_latest(hint)
         self.version.setText(hint.suggested)
+        if not hint.yours:
+            self._name_taken(self.check, hint.owner or "")
+            return
+        self._set_state(self.tr("Ready to publish."))
         self._check_version()
+
+    def _show_latest(self, hint: VersionHintReply) -> None:
+        if hint.latest and hint.removed:
+            text = self.tr(
+                "Latest on the hub: %1 (removed from the store; publishing brings it back)"
+            )
+        elif hint.latest:
+            text = self.tr("Latest on the hub: %1")
+        else:
+            text = self.tr("A new game on this hub.")
+        self.version_note.setText(text.replace("%1", str(hint.latest)))
+
+    def _name_taken(self, result: CheckResult, owner: str) -> None:
+        """Another developer's name: said at the name, before anything is sent."""
+        text = self.tr(
+            "%1 belongs to %2; only they can publish it. Give your game another "
+            '"name" in manifest.json, then check again.'
+        )
+        name = repr(result.raw.get("name", ""))
+        result.field_problems.setdefault("name", []).append(
+            text.replace("%1", name).replace("%2", owner)
+        )
+        result.manifest = None
+        self.form.show_result(result)
+        self._set_state(self.tr("Fix the problems shown; nothing is sent until then."), True)
+        self._update_buttons()
+
+    def _refresh_latest(self, name: str) -> None:
+        """After a publish, "Latest on the hub" is the version just sent, asked of the hub."""
+        conn, generation = self.context.developer, self._generation
+
+        def show(hint: VersionHintReply) -> None:
+            if generation == self._generation:
+                self.hint = hint
+                self._show_latest(hint)
+
+        self.context.op(self, lambda: ops.version_hint(conn, name)).success(show).run()
 
     def _check_version(self) -> bool:
         """The hub's rule, run here first: major.minor.patch, greater than the latest."""
@@ -199,6 +244,7 @@ class PublishDialog(PublishDialogUi):
         if self.check is not None:
             self.context.settings.setValue(SOURCES_KEY + result.name, str(self.check.source))
         self._update_buttons()
+        self._refresh_latest(result.name)
         self.published.emit(result.name)
 
     def _failed(self, error: Exception) -> None:
@@ -208,6 +254,9 @@ class PublishDialog(PublishDialogUi):
         refused = isinstance(error, RequestRefused) and error.code == Code.PACKAGE_INVALID
         if refused and str(error).startswith("Version"):
             set_error(self.version_error, str(error))
+        elif isinstance(error, RequestRefused) and error.code == Code.NOT_AUTHOR and self.check:
+            self.check.field_problems.setdefault("name", []).append(str(error))
+            self.form.show_result(self.check)  # taken meanwhile: said at the name too
         else:
             set_error(self.failure_text, str(error))
         self._update_buttons()

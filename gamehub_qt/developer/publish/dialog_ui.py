@@ -35,6 +35,10 @@ class PublishDialogUi(Retranslated, QDialog):
         self.folder_button, self.zip_button = QPushButton(), QPushButton()
         self.recheck_button = QPushButton()
         self.pick_buttons = (self.folder_button, self.zip_button)
+        for button in (*self.pick_buttons, self.recheck_button):
+            # A dialog's push buttons take Enter by default, so Enter in the path field
+            # opened the folder chooser as well as checking the path (issue 11).
+            button.setAutoDefault(False)
         self.state_text = QLabel()
         self.state_text.setWordWrap(True)
         self.form = ManifestForm()
@@ -54,7 +58,7 @@ class PublishDialogUi(Retranslated, QDialog):
         self.setAcceptDrops(True)
         self._layout()
         self.retranslate_ui()
-        self.folder_button.clicked.connect(self._pick_folder)
+        self.folder_button.clicked.connect(self._folder_clicked)
         self.zip_button.clicked.connect(self._pick_zip)
 
     def _layout(self) -> None:
@@ -92,10 +96,18 @@ class PublishDialogUi(Retranslated, QDialog):
         self.publish_button.setText(self.tr("Publish"))
         self.cancel_button.setText(self.tr("Cancel"))
 
-    def _pick_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Choose the game's folder"))
+    def _folder_clicked(self) -> None:
+        self.pick_folder("")
+
+    def pick_folder(self, start: str) -> None:
+        folder = self.ask_folder(start)
         if folder:
             self.chose_path.emit(folder)
+
+    def ask_folder(self, start: str) -> str:
+        """The folder chooser (the seam tests replace: a native dialog cannot be driven)."""
+        title = self.tr("Choose the game's folder")
+        return QFileDialog.getExistingDirectory(self, title, start)
 
     def _pick_zip(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

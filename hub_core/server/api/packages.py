@@ -21,7 +21,7 @@ def add_routes(
     """Registers the store's request kinds on ``routes``."""
 
     def version_hint(ctx: Context, args: s.VersionHint) -> s.VersionHintReply:
-        return catalog.version_hint(args.name)
+        return catalog.version_hint(args.name, ctx.user)
 
     async def publish_begin(ctx: Context, args: s.PublishBegin) -> s.PublishOffer:
         return await uploads.begin(ctx.user, args.version, args.manifest, args.index)

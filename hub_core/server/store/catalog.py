@@ -76,9 +76,16 @@ class Catalog:
             raise RequestRefused(Code.NO_SUCH_GAME, f"{name} has no version {version}.")
         return record
 
-    def version_hint(self, name: str) -> VersionHintReply:
+    def version_hint(self, name: str, developer: Session) -> VersionHintReply:
+        """The publish preflight: versions so far, the next one, and whose name it is."""
         record = self.repo.get(GAMES, name)
         hint = version_hint([v["version"] for v in record["versions"]] if record else [])
+        if record is not None:
+            hint |= {
+                "owner": record["author_name"],
+                "yours": record["author"] == developer.key,
+                "removed": record["status"] != "active",
+            }
         return msgspec.convert(hint, VersionHintReply)
 
     @staticmethod

@@ -181,10 +181,20 @@ class ReviewResult(msgspec.Struct, frozen=True):
 
 
 class VersionHintReply(msgspec.Struct, frozen=True):
+    """What a developer needs before publishing ``name``: its versions and who owns it.
+
+    ``owner`` is the owning developer's name (None for a name nobody holds); ``yours``
+    is False when that is someone else, whose game the publish would be refused as.
+    Hubs before issue 11 sent neither: the defaults say "yours", as they assumed.
+    """
+
     exists: bool
     latest: str | None
     versions: list[str]
     suggested: str
+    owner: str | None = None
+    yours: bool = True
+    removed: bool = False  # in the store's history but removed; publishing re-activates it
 
 
 class PublishOffer(msgspec.Struct, frozen=True):

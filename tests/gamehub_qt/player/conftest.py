@@ -15,7 +15,7 @@ from gamehub_qt.player import PlayerTab
 from hub_core.client.publishing import PublishResult, publish
 
 PASSWORD = "secret-pw"
-SAMPLES = {"rps", "tetris", "dots"}
+SAMPLES = {"gamehub-rps", "gamehub-tetris", "gamehub-dots"}
 
 
 def register(context: AppContext, name: str) -> None:

@@ -27,10 +27,10 @@ def switch(qapp: object) -> Iterator[None]:
 @pytest.fixture
 def in_room(qtbot: QtBot, ann: PlayerTab) -> PlayerTab:
     """Ann with Rock Paper Scissors picked in the store and a room of it open."""
-    ann.store.list.select("rps")
+    ann.store.list.select("gamehub-rps")
     details = ann.store.details
     qtbot.waitUntil(lambda: details.versions.topLevelItemCount() > 0, timeout=WAIT_MS)
-    ann.rooms.game.setCurrentIndex(ann.rooms.game.findData("rps"))
+    ann.rooms.game.setCurrentIndex(ann.rooms.game.findData("gamehub-rps"))
     ann.rooms.create_button.click()
     qtbot.waitUntil(lambda: ann.play.page is not None, timeout=START_MS)
     qtbot.waitUntil(lambda: ann.rooms.table.topLevelItemCount() == 1, timeout=WAIT_MS)
@@ -125,7 +125,7 @@ def test_the_login_form_follows_a_language_switch(
 
 def test_the_questions_follow_a_language_switch(qtbot: QtBot, switch: None) -> None:
     start = StartPrompt("ann", "Rock Paper Scissors")
-    rate = RatingDialog("rps", "Rock Paper Scissors")
+    rate = RatingDialog("gamehub-rps", "Rock Paper Scissors")
     for dialog in (start, rate):
         qtbot.addWidget(dialog)
     i18n.install(i18n.CHINESE_TW)

@@ -75,7 +75,9 @@ def type_into(tab: PlayerTab, *lines: str) -> None:
         console.input.returnPressed.emit()
 
 
-def ready_and_start(qtbot: QtBot, owner: PlayerTab, guest: PlayerTab, game: str = "rps") -> None:
+def ready_and_start(
+    qtbot: QtBot, owner: PlayerTab, guest: PlayerTab, game: str = "gamehub-rps"
+) -> None:
     """Both get ready (installing the room's version), the owner starts, the guest accepts."""
     page_of(owner).ready.click()
     page_of(guest).ready.click()
@@ -118,7 +120,7 @@ def rate(qtbot: QtBot, dialog: RatingDialog | None, stars: int, text: str) -> No
 
 def shown_reviews(qtbot: QtBot, tab: PlayerTab, count: int) -> list[tuple[str, str, str]]:
     tab.tabs.setCurrentWidget(tab.store)
-    tab.store.list.select("rps")
+    tab.store.list.select("gamehub-rps")
     reviews = tab.store.details.reviews
     qtbot.waitUntil(lambda: reviews.topLevelItemCount() == count, timeout=5000)
     items = [reviews.topLevelItem(i) for i in range(count)]
@@ -128,7 +130,7 @@ def shown_reviews(qtbot: QtBot, tab: PlayerTab, count: int) -> list[tuple[str, s
 def test_two_windows_play_rps_and_review_it(qtbot: QtBot, ann: PlayerTab, bob: PlayerTab) -> None:
     for tab in (ann, bob):
         tab.resize(1000, 640)
-    room_id = create_room(qtbot, ann, "rps")
+    room_id = create_room(qtbot, ann, "gamehub-rps")
     join_room(qtbot, bob, room_id)
     qtbot.waitUntil(lambda: page_of(ann).players.count() == 2, timeout=5000)
     shoot(qtbot, ann, "room")
@@ -159,7 +161,7 @@ def test_two_windows_play_rps_and_review_it(qtbot: QtBot, ann: PlayerTab, bob: P
 
 
 def test_chat_reaches_the_other_window(qtbot: QtBot, ann: PlayerTab, bob: PlayerTab) -> None:
-    room_id = create_room(qtbot, ann, "rps")
+    room_id = create_room(qtbot, ann, "gamehub-rps")
     join_room(qtbot, bob, room_id)
     page_of(bob).say.setText("hello ann")
     page_of(bob).send.click()
@@ -168,9 +170,9 @@ def test_chat_reaches_the_other_window(qtbot: QtBot, ann: PlayerTab, bob: Player
 
 
 def test_quick_play_joins_a_waiting_room(qtbot: QtBot, ann: PlayerTab, bob: PlayerTab) -> None:
-    room_id = create_room(qtbot, ann, "rps")
+    room_id = create_room(qtbot, ann, "gamehub-rps")
     qtbot.waitUntil(lambda: room_id in bob.mirror.rooms, timeout=5000)
-    bob.store.list.select("rps")
+    bob.store.list.select("gamehub-rps")
     bob.store.details.play.click()  # Quick play from the store
     qtbot.waitUntil(lambda: bob.play.session is not None, timeout=START)
     assert bob.play.session is not None and bob.play.session.room_id == room_id
@@ -209,7 +211,7 @@ def test_hub_gone_while_in_a_room_is_a_clear_message(
 ) -> None:
     """Whichever way the app learns it (the hub's last words, its silence, or a refused
     session), the player is told in a sentence and can go on using the tab."""
-    create_room(qtbot, ann, "rps")
+    create_room(qtbot, ann, "gamehub-rps")
     hub.stop()  # while ann waits in a room
 
     def told() -> bool:
@@ -229,13 +231,13 @@ def test_hub_gone_while_in_a_room_is_a_clear_message(
     qtbot.waitUntil(lambda: "answer" in ann.rooms.notice.text(), timeout=20000)
     assert ann.rooms.create_button.isEnabled()
     ann.store.list.search.setText("scissors")
-    assert ann.store.list.visible_names() == ["rps"]
+    assert ann.store.list.visible_names() == ["gamehub-rps"]
 
 
 def test_a_declined_start_returns_the_room_to_waiting(
     qtbot: QtBot, ann: PlayerTab, bob: PlayerTab
 ) -> None:
-    room_id = create_room(qtbot, ann, "rps")
+    room_id = create_room(qtbot, ann, "gamehub-rps")
     join_room(qtbot, bob, room_id)
     page_of(ann).ready.click()
     page_of(bob).ready.click()
@@ -277,13 +279,13 @@ def test_two_windows_play_tetris_in_its_own_windows(
     for tab in (ann, bob):  # for the picture: the room beside the game's window at (0, 0)
         tab.setGeometry(560, 0, 840, 640)
     ann.raise_()
-    room_id = create_room(qtbot, ann, "tetris")
+    room_id = create_room(qtbot, ann, "gamehub-tetris")
     join_room(qtbot, bob, room_id)
     qtbot.waitUntil(lambda: page_of(ann).players.count() == 2, timeout=5000)
     page_of(bob).say.setText("Best of luck, ann!")
     page_of(bob).send.click()
     qtbot.waitUntil(lambda: "bob: Best of luck" in page_of(ann).chat.toPlainText(), timeout=5000)
-    ready_and_start(qtbot, ann, bob, "tetris")
+    ready_and_start(qtbot, ann, bob, "gamehub-tetris")
     qtbot.waitUntil(lambda: ann.play.console is not None, timeout=5000)
     console = ann.play.console
     assert console is not None and console.input.isHidden()  # the game has its own window
@@ -297,7 +299,7 @@ def test_two_windows_play_tetris_in_its_own_windows(
     rate(qtbot, ann.play.rating, 5, "The garbage lines make it.")
     tab = ann
     tab.tabs.setCurrentWidget(tab.store)
-    tab.store.list.select("tetris")
+    tab.store.list.select("gamehub-tetris")
     reviews = tab.store.details.reviews
     qtbot.waitUntil(lambda: reviews.topLevelItemCount() == 1, timeout=5000)
     assert reviews.topLevelItem(0).text(4) == "The garbage lines make it."

@@ -56,7 +56,7 @@ class Bob:
             if register_first:
                 await self.client.register("player", "bob", PASSWORD)
             await self.client.login("player", "bob", PASSWORD, watch=False)
-            return (await create_room(self.client, "rps")).id
+            return (await create_room(self.client, "gamehub-rps")).id
 
         return str(self.context.net.call(work(), timeout=30))
 

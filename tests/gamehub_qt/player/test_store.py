@@ -27,9 +27,9 @@ def pick(qtbot: QtBot, tab: PlayerTab, name: str) -> None:
 def test_search_filters_the_list(qtbot: QtBot, ann: PlayerTab) -> None:
     games = ann.store.list
     games.search.setText("scissors")
-    assert games.visible_names() == ["rps"]
+    assert games.visible_names() == ["gamehub-rps"]
     games.search.setText("WINDOW")  # descriptions count too, in any case
-    assert "rps" not in games.visible_names()
+    assert "gamehub-rps" not in games.visible_names()
     games.search.setText("")
     assert len(games.visible_names()) == 3
 
@@ -41,19 +41,19 @@ def test_ctrl_f_goes_to_the_search_box_from_any_page(qtbot: QtBot, ann: PlayerTa
     assert ann.tabs.currentWidget() is ann.store
     qtbot.waitUntil(ann.store.list.search.hasFocus)
     qtbot.keyClicks(ann.store.list.search, "tetr")
-    assert ann.store.list.visible_names() == ["tetris"]
+    assert ann.store.list.visible_names() == ["gamehub-tetris"]
 
 
 def test_sort_by_players_puts_the_biggest_rooms_first(ann: PlayerTab) -> None:
     games = ann.store.list
     games.sort.setCurrentIndex(games.sort.findText("Sort by players"))
-    assert games.visible_names()[0] == "dots"  # up to 4 players
+    assert games.visible_names()[0] == "gamehub-dots"  # up to 4 players
     games.sort.setCurrentIndex(games.sort.findText("Sort by name"))
-    assert games.visible_names() == ["dots", "rps", "tetris"]
+    assert games.visible_names() == ["gamehub-dots", "gamehub-rps", "gamehub-tetris"]
 
 
 def test_details_show_the_game(qtbot: QtBot, ann: PlayerTab) -> None:
-    pick(qtbot, ann, "rps")
+    pick(qtbot, ann, "gamehub-rps")
     details = ann.store.details
     assert details.title.text() == "Rock Paper Scissors"
     assert "CLI game" in details.facts.text() and "GameHub" in details.facts.text()
@@ -63,7 +63,7 @@ def test_details_show_the_game(qtbot: QtBot, ann: PlayerTab) -> None:
 
 
 def test_install_shows_progress_then_installed(qtbot: QtBot, ann: PlayerTab) -> None:
-    pick(qtbot, ann, "rps")
+    pick(qtbot, ann, "gamehub-rps")
     details = ann.store.details
     with qtbot.waitSignal(ann.installer.progress, timeout=10000):
         details.action.click()
@@ -72,7 +72,7 @@ def test_install_shows_progress_then_installed(qtbot: QtBot, ann: PlayerTab) -> 
     assert details.repair.isVisible()
     assert "Installed Rock Paper Scissors 1.0.0" in details.bar.result.text()
     assert "MB/s" in details.bar.rate.text()
-    installed = read_installed(ann.state.games_root(), "rps")
+    installed = read_installed(ann.state.games_root(), "gamehub-rps")
     assert installed is not None and installed.version == "1.0.0"
     qtbot.waitUntil(lambda: ann.my_games.games.topLevelItemCount() == 1)
 
@@ -81,11 +81,11 @@ def test_repair_fixes_a_corrupted_file(qtbot: QtBot, ann: PlayerTab) -> None:
     root = ann.state.games_root()
     client = ann.context.player.client
     assert client is not None
-    ann.context.net.call(install(client, "rps", root))
+    ann.context.net.call(install(client, "gamehub-rps", root))
     ann.state.refresh_installed()
-    pick(qtbot, ann, "rps")
+    pick(qtbot, ann, "gamehub-rps")
     qtbot.waitUntil(ann.store.details.repair.isVisible)
-    installed = read_installed(root, "rps")
+    installed = read_installed(root, "gamehub-rps")
     assert installed is not None
     damaged = installed.folder / "rps_rules.py"
     good = damaged.read_bytes()
@@ -120,7 +120,7 @@ def test_cancelled_install_leaves_nothing_installed(
     qtbot: QtBot, ann: PlayerTab, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     slow_fetches(monkeypatch)
-    pick(qtbot, ann, "rps")
+    pick(qtbot, ann, "gamehub-rps")
     details = ann.store.details
     with qtbot.waitSignal(ann.installer.progress, timeout=10000):
         details.action.click()
@@ -128,7 +128,7 @@ def test_cancelled_install_leaves_nothing_installed(
     with qtbot.waitSignal(ann.installer.ended) as ended:
         details.bar.cancel.click()
     assert ended.args == ["Cancelled: Rock Paper Scissors was not installed.", False]
-    assert read_installed(ann.state.games_root(), "rps") is None
+    assert read_installed(ann.state.games_root(), "gamehub-rps") is None
     assert details.action.text() == "Install" and details.action.isEnabled()
 
 

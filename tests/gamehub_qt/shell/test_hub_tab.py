@@ -51,7 +51,7 @@ def test_hub_tab_shows_who_is_online_the_rooms_and_a_room_log(
     player = context.player
     context.net.call(player.register("ann", "secret"))
     context.net.call(player.login("ann", "secret"))
-    room = context.net.call(player.hub().create_room("rps"), timeout=30).room
+    room = context.net.call(player.hub().create_room("gamehub-rps"), timeout=30).room
     qtbot.waitUntil(lambda: tab.players.count() == 1, timeout=WAIT_MS)
     assert tab.players.item(0).text() == "ann"
     qtbot.waitUntil(lambda: len(rows(hosting)) == 1, timeout=WAIT_MS)
@@ -62,7 +62,7 @@ def test_hub_tab_shows_who_is_online_the_rooms_and_a_room_log(
         "Waiting",
     ]
     tab.rooms.selectRow(0)
-    qtbot.waitUntil(lambda: "Starting rps" in tab.log_view.toPlainText(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "Starting gamehub-rps" in tab.log_view.toPlainText(), timeout=WAIT_MS)
     assert tab.log_title.text() == f"Room {room.id}"
     context.net.call(player.hub().leave_room(room.id), timeout=30)
     qtbot.waitUntil(lambda: rows(hosting) == [], timeout=WAIT_MS)

@@ -48,7 +48,7 @@ def cleo(connected: AppContext) -> Iterator[Callable[[], None]]:
         others.append(other)
         await other.register("player", "cleo", PASSWORD)
         await other.login("player", "cleo", PASSWORD)
-        await other.create_room("rps", timeout=15)
+        await other.create_room("gamehub-rps", timeout=15)
 
     yield lambda: connected.net.call(open_room(), timeout=30)
     for other in others:
@@ -63,18 +63,18 @@ def test_f5_reloads_the_player_tab(
     window.show_tab(0)
     register(context, "ann")
     log_in(qtbot, tab, "ann")
-    tab.store.list.select("rps")
+    tab.store.list.select("gamehub-rps")
     context.net.call(drop_events(context.player, "store", "rooms"))
     with qtbot.assertNotEmitted(tab.state.games_changed, wait=500):
         Developer(context).publish(make_game(tmp_path / "quiz", "quiz"), "1.0.0")
     cleo()
     assert context.player.client is not None
-    context.net.call(install(context.player.client, "rps", tab.state.games_root()))
+    context.net.call(install(context.player.client, "gamehub-rps", tab.state.games_root()))
 
     window.refresh_action.trigger()  # F5
     qtbot.waitUntil(lambda: "quiz" in tab.store.list.visible_names(), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: tab.my_games.games.topLevelItemCount() == 1, timeout=WAIT_MS)
-    assert tab.store.details.name == "rps"  # still picked
+    assert tab.store.details.name == "gamehub-rps"  # still picked
     assert tab.store.details.action.text() == "Installed"
     qtbot.waitUntil(lambda: tab.rooms.table.topLevelItemCount() == 1, timeout=WAIT_MS)
     assert tab.rooms.table.topLevelItem(0).text(1) == "cleo"

@@ -69,7 +69,7 @@ async def test_version_hint_and_update_sends_only_changes(dev: HubClient, tmp_pa
     assert first.sent_bytes > 2_500_000
     hint = await dev.version_hint("rps")
     assert hint == VersionHintReply(
-        exists=True, latest="1.0.1", versions=["1.0.0", "1.0.1"], suggested="1.0.2"
+        exists=True, latest="1.0.1", versions=["1.0.0", "1.0.1"], suggested="1.0.2", owner="dana"
     )
 
 
