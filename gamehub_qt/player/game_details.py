@@ -167,8 +167,9 @@ class GameDetails(Retranslated, QWidget):
         self._fill_versions(full.versions if full else [])
         self._fill_reviews(full.reviews if full else [])
         self.ratings.show_ratings(full.ratings if full else [], full.latest if full else "")
-        for widget in (self.ratings_label, self.ratings):  # hidden for hubs that send none
-            widget.setVisible(bool(self.ratings.rows))
+        rated = bool(self.ratings.rows)  # hidden for hubs that send none
+        self.ratings_label.setVisible(rated)
+        self.ratings.setVisible(rated)
         self._update_buttons()
 
     def _fill_versions(self, versions: list[VersionView]) -> None:

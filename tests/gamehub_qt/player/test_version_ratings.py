@@ -34,11 +34,8 @@ def test_store_page_shows_ratings_per_version(
         ["Earlier version", "★☆☆☆☆ 1.0", "1"],
     ]
     assert ratings.isVisible() and details.ratings_label.text() == "Ratings by version"
-    reviews = details.reviews
-    by_player = {
-        reviews.topLevelItem(i).text(0): reviews.topLevelItem(i).text(2)
-        for i in range(reviews.topLevelItemCount())
-    }
+    items = [details.reviews.topLevelItem(i) for i in range(details.reviews.topLevelItemCount())]
+    by_player = {item.text(0): item.text(2) for item in items if item is not None}
     assert by_player == {"carl": "1.1.0", "ann": "1.1.0", "bob": "1.0.0", "olga": "Earlier version"}
     SHOTS.mkdir(exist_ok=True)
     tab.window().resize(1100, 760)
