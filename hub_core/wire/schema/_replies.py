@@ -158,7 +158,7 @@ class ReviewView(msgspec.Struct, frozen=True):
     text: str
     time: float
     # The version the player last played when writing it; "" for a review the hub stored
-    # before it recorded that (shown as "an earlier version").
+    # before it recorded that (the app shows "Earlier version", the CLI "earlier").
     version: str = ""
 
 
