@@ -6,10 +6,11 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
+from gamehub_qt.base.version_ratings import average_text, earlier_tooltip, version_label
 from gamehub_qt.base.widgets import players_text, stars, when
 from gamehub_qt.developer.rows import Column
 from hub_core.util.units import format_bytes
-from hub_core.wire.schema import GameDetails, GameStatus, ReviewView, VersionView
+from hub_core.wire.schema import GameDetails, GameStatus, ReviewView, VersionRating, VersionView
 
 # Called as translate("MyGames", "...") with literals, so pyside6-lupdate finds the texts.
 translate = QCoreApplication.translate
@@ -63,8 +64,21 @@ def review_columns() -> list[Column[ReviewView]]:
         Column(translate("MyGames", "Player"), lambda r: r.player),
         Column(translate("MyGames", "Stars"), lambda r: stars(r.rating)),
         Column(translate("MyGames", "Review"), lambda r: r.text),
-        Column(translate("MyGames", "Version"), lambda r: r.version),
+        Column(translate("MyGames", "Version"), lambda r: version_label(r.version)),
         Column(translate("MyGames", "Date"), lambda r: when(r.time)),
+    ]
+
+
+def rating_columns() -> list[Column[VersionRating]]:
+    """A game's rating per version (the hub's order: newest first, unversioned last)."""
+    return [
+        Column(
+            translate("MyGames", "Version"),
+            lambda r: version_label(r.version),
+            tooltip=lambda r: r.version or earlier_tooltip(),
+        ),
+        Column(translate("MyGames", "Rating"), average_text),
+        Column(translate("MyGames", "Reviews"), lambda r: str(r.review_count), True),
     ]
 
 

@@ -59,10 +59,12 @@ class MyGamesPanel(Retranslated, QWidget):
         self.games = RowsModel(columns.game_columns(), self)
         self.versions = RowsModel(columns.version_columns(), self)
         self.reviews = RowsModel(columns.review_columns(), self)
+        self.ratings = RowsModel(columns.rating_columns(), self)
         self.games_view = table(self.games, stretch=1)
         self.details = QTabWidget()
         self.details.addTab(table(self.versions, stretch=6), "")
         self.details.addTab(table(self.reviews, stretch=2), "")
+        self.details.addTab(table(self.ratings, stretch=1), "")
         self.error, self.empty_note = error_label(), note_label()
         self.confirm: QMessageBox | None = None
         self._loading = self._dirty = False
@@ -88,7 +90,9 @@ class MyGamesPanel(Retranslated, QWidget):
         self.games.set_columns(columns.game_columns())
         self.versions.set_columns(columns.version_columns())
         self.reviews.set_columns(columns.review_columns())
+        self.ratings.set_columns(columns.rating_columns())
         self.details.setTabText(0, self.tr("Versions"))
+        self.details.setTabText(2, self.tr("Ratings by version"))
         self._count_reviews()
 
     def _count_reviews(self) -> None:
@@ -180,6 +184,7 @@ class MyGamesPanel(Retranslated, QWidget):
         game = self.game(self.selected())
         self.versions.set_rows(game.versions if game else [])
         self.reviews.set_rows(columns.newest_first(game.reviews) if game else [])
+        self.ratings.set_rows(game.ratings if game else [])
         self._enable_buttons()
         self._count_reviews()
 

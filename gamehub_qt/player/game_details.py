@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from gamehub_qt.base.i18n import Retranslated
+from gamehub_qt.base.version_ratings import VersionRatings, version_label
 from gamehub_qt.base.widgets import players_text, stars, when
 from gamehub_qt.player.common import fit_columns, need_client, rating_text
 from gamehub_qt.player.install_bar import InstallBar
@@ -60,6 +61,7 @@ class GameDetails(Retranslated, QWidget):
         self.repair, self.play = QPushButton(), QPushButton()
         self.versions_label, self.reviews_label = QLabel(), QLabel()
         self.versions, self.reviews = _tree(), _tree()
+        self.ratings_label, self.ratings = QLabel(), VersionRatings()
         self.bar = InstallBar(installer)
         self._layout()
         self.action.clicked.connect(self._act)
@@ -78,6 +80,7 @@ class GameDetails(Retranslated, QWidget):
         self.play.setText(self.tr("Quick play"))
         self.versions_label.setText(self.tr("Versions"))
         self.reviews_label.setText(self.tr("Reviews"))
+        self.ratings_label.setText(self.tr("Ratings by version"))
         self.versions.setHeaderLabels([self.tr("Version"), self.tr("Published"), self.tr("Size")])
         self.reviews.setHeaderLabels(
             [
@@ -103,6 +106,8 @@ class GameDetails(Retranslated, QWidget):
         layout.addWidget(self.bar)
         layout.addWidget(self.versions_label)
         layout.addWidget(self.versions, 1)
+        layout.addWidget(self.ratings_label)
+        layout.addWidget(self.ratings)
         layout.addWidget(self.reviews_label)
         layout.addWidget(self.reviews, 2)
 
@@ -161,6 +166,10 @@ class GameDetails(Retranslated, QWidget):
         full = game if isinstance(game, schema.GameDetails) else None
         self._fill_versions(full.versions if full else [])
         self._fill_reviews(full.reviews if full else [])
+        self.ratings.show_ratings(full.ratings if full else [], full.latest if full else "")
+        rated = bool(self.ratings.rows)  # hidden for hubs that send none
+        self.ratings_label.setVisible(rated)
+        self.ratings.setVisible(rated)
         self._update_buttons()
 
     def _fill_versions(self, versions: list[VersionView]) -> None:
@@ -173,7 +182,7 @@ class GameDetails(Retranslated, QWidget):
     def _fill_reviews(self, reviews: list[ReviewView]) -> None:
         self.reviews.clear()
         for r in reviews:
-            row = [r.player, stars(r.rating), r.version, when(r.time), r.text]
+            row = [r.player, stars(r.rating), version_label(r.version), when(r.time), r.text]
             self.reviews.addTopLevelItem(QTreeWidgetItem(row))
         fit_columns(self.reviews)
 

@@ -225,12 +225,23 @@ class Accounts:
         record = self.repo.get(TABLES["player"], key) or {}
         return {game: int(count) for game, count in record.get("played", {}).items()}
 
-    async def record_played(self, game: str, player_keys: Iterable[str]) -> None:
-        """Counts one match of ``game`` for each player: what lets them review it."""
+    def played_version(self, key: str, game: str) -> str:
+        """The version of ``game`` the player ``key`` last started ("" if not recorded)."""
+        record = self.repo.get(TABLES["player"], key) or {}
+        return str(record.get("played_version", {}).get(game, ""))
+
+    async def record_played(self, game: str, player_keys: Iterable[str], version: str = "") -> None:
+        """Counts one match of ``game`` for each player: what lets them review it.
+
+        Also keeps the ``version`` played (one entry per game, replaced each match): a
+        review is filed under the version its writer last played.
+        """
         table = TABLES["player"]
         for key in player_keys:
             record = self.repo.get(table, key)
             if record is not None:
                 played = record.setdefault("played", {})
                 played[game] = int(played.get(game, 0)) + 1
+                if version:
+                    record.setdefault("played_version", {})[game] = version
                 await self.repo.put(table, key, record)

@@ -52,7 +52,10 @@ def add_routes(
 
     async def review(ctx: Context, args: s.Review) -> s.ReviewResult:
         played = accounts.played(ctx.user.key).get(args.name, 0)
-        result = await add_review(catalog, ctx.user, played, args.name, args.rating, args.text)
+        version = accounts.played_version(ctx.user.key, args.name)
+        result = await add_review(
+            catalog, ctx.user, played, args.name, args.rating, args.text, version
+        )
         publish(STORE_TOPIC, s.EventKind.REVIEW, result)
         return result
 

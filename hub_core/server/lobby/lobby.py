@@ -201,14 +201,14 @@ class Lobby:
     async def propose(self, player: Session, room_id: str) -> RoomReply:
         room = self._room(room_id)
         if room.propose(player.key):
-            await self.accounts.record_played(room.game, list(room.players))
+            await self.accounts.record_played(room.game, list(room.players), room.version)
         await self._after(room)
         return self.get(room_id)
 
     async def respond(self, player: Session, room_id: str, accept: bool) -> RoomReply:
         room = self._room(room_id)
         if room.respond(player.key, accept):
-            await self.accounts.record_played(room.game, list(room.players))
+            await self.accounts.record_played(room.game, list(room.players), room.version)
         await self._after(room)
         return self.get(room_id)
 

@@ -18,6 +18,7 @@ from hub_core.errors import RequestRefused
 from hub_core.packages import FileEntry, Manifest, PackageError, Version, check_newer, version_hint
 from hub_core.packages.index import index_to_wire
 from hub_core.server.sessions import Session
+from hub_core.server.store.ratings import version_ratings
 from hub_core.storage import Repository
 from hub_core.wire.codes import Code
 from hub_core.wire.schema import (
@@ -116,10 +117,12 @@ class Catalog:
         return sorted((self.summary(g) for g in games), key=lambda g: g.display_name.casefold())
 
     def details_of(self, game: dict[str, Any]) -> GameDetails:
-        """Everything about a game: every version's manifest (newest first) and the reviews."""
+        """Everything about a game: every version's manifest (newest first), the reviews and
+        what they add up to per version."""
         fields = self._summary_fields(game) | {
             "versions": list(reversed(game["versions"])),
             "reviews": game.get("reviews", []),
+            "ratings": version_ratings(game),
         }
         return msgspec.convert(fields, GameDetails)
 
@@ -212,9 +215,19 @@ def review_problem(rating: int, text: str) -> str | None:
 
 
 async def add_review(
-    catalog: Catalog, player: Session, played: int, name: str, rating: int, text: str
+    catalog: Catalog,
+    player: Session,
+    played: int,
+    name: str,
+    rating: int,
+    text: str,
+    version: str = "",
 ) -> ReviewResult:
-    """One review per player and game, replaced by a later one; only after playing."""
+    """One review per player and game, replaced by a later one; only after playing.
+
+    ``version`` is the one the player last played (the hub's record, not the client's
+    word); "" when the hub does not know it (plays from before it kept that).
+    """
     game = catalog.game(name)
     if played <= 0:
         raise RequestRefused(
@@ -229,7 +242,7 @@ async def add_review(
         "rating": rating,
         "text": text.strip(),
         "time": time.time(),
-        "version": game["latest"],
+        "version": version,
     }
     reviews = [r for r in game.get("reviews", []) if r.get("key") != player.key]
     reviews.insert(0, review)  # newest first

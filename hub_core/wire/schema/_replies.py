@@ -35,6 +35,7 @@ __all__ = [
     "Stored",
     "Unpublished",
     "VersionHintReply",
+    "VersionRating",
     "VersionView",
 ]
 
@@ -156,17 +157,32 @@ class ReviewView(msgspec.Struct, frozen=True):
     rating: int
     text: str
     time: float
-    version: str
+    # The version the player last played when writing it; "" for a review the hub stored
+    # before it recorded that (the app shows "Earlier version", the CLI "earlier").
+    version: str = ""
+
+
+class VersionRating(msgspec.Struct, frozen=True):
+    """The reviews written for one version: their average and count (none: not rated)."""
+
+    version: str  # "" gathers reviews that say no version
+    avg_rating: float | None
+    review_count: int
 
 
 class GameDetails(GameSummary, frozen=True):
-    """Everything about a game: every version (newest first) and the reviews (newest first)."""
+    """Everything about a game: every version (newest first) and the reviews (newest first).
+
+    ``ratings`` has one row per published version, newest first, then one for reviews
+    without a version; empty from hubs older than per-version ratings.
+    """
 
     versions: list[VersionView]
     reviews: list[ReviewView]
+    ratings: list[VersionRating] = msgspec.field(default_factory=list)
 
 
-class MyReview(ReviewView, frozen=True):
+class MyReview(ReviewView, frozen=True, kw_only=True):
     """A player's own review, with the game it is about."""
 
     game: str

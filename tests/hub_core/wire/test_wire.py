@@ -374,7 +374,17 @@ def test_replies_shaped_as_before_decode_into_the_schema_and_encode_back_unchang
 
 
 # Reply fields added to protocol version 1 later; older clients ignore unknown keys.
-ADDED_SINCE = {"incarnation", "owner", "yours", "removed"}  # owner...: version_hint
+# owner, yours, removed: version_hint; ratings: game_details
+ADDED_SINCE = {"incarnation", "owner", "yours", "removed", "ratings"}
+
+
+def test_a_review_stored_without_a_version_decodes_and_is_sent_with_one() -> None:
+    """Hub records from before reviews named a version still decode; an old client, which
+    requires the key, still finds it in what a new hub sends."""
+    unversioned = {k: v for k, v in OLD_REVIEW.items() if k != "version"}
+    typed = msgspec.convert(unversioned, schema.ReviewView)
+    assert typed.version == ""
+    assert msgspec.msgpack.decode(enc(typed))["version"] == ""
 
 
 def test_every_request_kind_is_one_schema_struct_and_one_route(hub: HubThread) -> None:
