@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from gamehub_qt.base.context import AppContext
 from gamehub_qt.base.ops import HubOp
@@ -20,6 +20,7 @@ from gamehub_qt.base.widgets import ERROR_STYLE, set_error
 from gamehub_qt.developer import ops
 from gamehub_qt.developer.publish.checking import CheckResult, check_source
 from gamehub_qt.developer.publish.dialog_ui import PublishDialogUi
+from gamehub_qt.developer.publish.runcheck import RunCheckStep
 from hub_core.client.publishing import PublishResult
 from hub_core.errors import RequestRefused
 from hub_core.packages import PackageError, check_newer
@@ -52,6 +53,11 @@ class PublishDialog(PublishDialogUi):
         self._generation = 0
         self._op: HubOp | None = None
         self._done = False
+        self.run_check = RunCheckStep(context)  # the server and a client, run here first
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(layout.indexOf(self.progress), self.run_check)
+        self.run_check.changed.connect(self._update_buttons)
         self._timer = QTimer(self, singleShot=True, interval=CHECK_DELAY_MS)
         self._timer.timeout.connect(self.start_check)
         self.source.textEdited.connect(lambda _: self._timer.start())
@@ -86,6 +92,7 @@ class PublishDialog(PublishDialogUi):
         self._generation += 1
         generation, text = self._generation, self.source.text().strip()
         self.check, self.hint, self._done = None, None, False
+        self.run_check.cancel()
         self.result_text.hide()
         set_error(self.failure_text, "")
         self.progress.hide()
@@ -112,6 +119,7 @@ class PublishDialog(PublishDialogUi):
             self._update_buttons()
             return
         self._set_state(self.tr("The package is fine. Asking the hub for the next version…"))
+        self.run_check.start(result.source)
         conn, name = self.context.developer, result.manifest.name
         self.context.op(self, lambda: ops.version_hint(conn, name)).success(
             lambda hint: self._hinted(generation, hint)
@@ -177,7 +185,8 @@ class PublishDialog(PublishDialogUi):
     def _publishing(self, busy: bool) -> None:
         if not busy:
             self._op = None
-        for widget in (self.source, self.recheck_button, self.version, *self.pick_buttons):
+        widgets = (self.source, self.recheck_button, self.version, self.run_check.insist)
+        for widget in (*widgets, *self.pick_buttons):
             widget.setEnabled(not busy)
         self._update_buttons()
 
@@ -225,11 +234,13 @@ class PublishDialog(PublishDialogUi):
         set_error(self.failure_text, cancelled)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.run_check.cancel()
         if self._op is not None:
             self._op.cancel()
         super().closeEvent(event)
 
     def reject(self) -> None:
+        self.run_check.cancel()
         if self._op is not None:
             self._op.cancel()
         super().reject()
@@ -238,6 +249,7 @@ class PublishDialog(PublishDialogUi):
 
     def _update_buttons(self) -> None:
         ready = self.check is not None and self.check.ok and self.hint is not None
+        ready = ready and self.run_check.allows_publish()
         version_ok = ready and not self.version_error.text()
         self.publish_button.setEnabled(bool(version_ok) and self._op is None and not self._done)
         self.cancel_button.setText(

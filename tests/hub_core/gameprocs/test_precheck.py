@@ -15,31 +15,10 @@ import pytest
 
 from hub_core.gameprocs import _os as osx
 from hub_core.gameprocs.precheck import CheckStep, Finding, PrecheckReport, run_precheck
-from tests.hub_core.gamefactory import make_game
+from tests.hub_core.gamefactory import IDLE_CLIENT, IDLE_SERVER, make_game
 from tests.stress.conftest import processes_with_env
 
 SAMPLES = Path(__file__).resolve().parents[3] / "sample_games"
-
-# Listens on GAME_PORT and keeps every connection open until the client goes.
-LISTENS = r"""
-import os, socket, threading
-srv = socket.create_server((os.environ["GAME_HOST"], int(os.environ["GAME_PORT"])))
-print("listening", flush=True)
-def serve(conn):
-    with conn:
-        while conn.recv(1024):
-            pass
-while True:
-    threading.Thread(target=serve, args=(srv.accept()[0],), daemon=True).start()
-"""
-
-# Connects like a real client, then waits for its player's input.
-WAITS = r"""
-import os, socket, sys
-sock = socket.create_connection((os.environ["GAME_HOST"], int(os.environ["GAME_PORT"])))
-print("connected as", os.environ["PLAYER_NAME"], flush=True)
-sys.stdin.readline()
-"""
 
 NEVER_LISTENS = "import time\nprint('loading the board', flush=True)\ntime.sleep(60)\n"
 TRACEBACK = "def load():\n    raise RuntimeError('no board configured')\nload()\n"
@@ -63,7 +42,7 @@ def marker(monkeypatch: pytest.MonkeyPatch) -> str:
     return f"PRECHECK_TEST={value}"
 
 
-def game(tmp_path: Path, *, server: str = LISTENS, client: str = WAITS) -> Path:
+def game(tmp_path: Path, *, server: str = IDLE_SERVER, client: str = IDLE_CLIENT) -> Path:
     folder = make_game(tmp_path / "game", "checked")
     (folder / "server.py").write_text(server, encoding="utf-8")
     (folder / "client.py").write_text(client, encoding="utf-8")
@@ -139,7 +118,7 @@ async def test_the_server_runs_only_the_files_publishing_uploads(
 ) -> None:
     """A module in a folder publishing skips (.git) is missing on the hub, and here too."""
     uses_git = "import sys\nsys.path.insert(0, '.git')\nimport helper\n"
-    folder = game(tmp_path, server=uses_git + LISTENS)
+    folder = game(tmp_path, server=uses_git + IDLE_SERVER)
     (folder / ".git").mkdir()
     (folder / ".git" / "helper.py").write_text("", encoding="utf-8")
     report = await check(folder, tmp_path, marker)
