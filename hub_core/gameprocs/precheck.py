@@ -17,6 +17,7 @@ language from the same fields.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import secrets
 import shutil
@@ -171,7 +172,7 @@ async def run_precheck(
         except PackageError as exc:
             return PrecheckReport(Finding.PACKAGE, detail=" ".join(exc.messages))
         run = _Run(folder, manifest, scratch, version, limits, step)
-        return await run.check(ready_timeout, settle)
+        return _as_source(await run.check(ready_timeout, settle), folder, Path(source))
     finally:
         await asyncio.to_thread(shutil.rmtree, scratch, True)
 
@@ -363,6 +364,15 @@ def _ended(finding: Finding, game: str, ended: ServerExit) -> PrecheckReport:
         reason=ended.reason or "",
         last_lines=tuple(ended.last_lines),
     )
+
+
+def _as_source(report: PrecheckReport, staged: Path, source: Path) -> PrecheckReport:
+    """Tracebacks name the developer's own files, not the scratch copy they never saw."""
+    if not report.last_lines:
+        return report
+    shown = str(source if source.is_dir() else source.name)
+    lines = tuple(line.replace(str(staged), shown) for line in report.last_lines)
+    return dataclasses.replace(report, last_lines=lines)
 
 
 def _quiet(_who: str, _code: int) -> None:

@@ -20,7 +20,7 @@ from gamehub_qt.base.widgets import ERROR_STYLE, set_error
 from gamehub_qt.developer import ops
 from gamehub_qt.developer.publish.checking import CheckResult, check_source
 from gamehub_qt.developer.publish.dialog_ui import PublishDialogUi
-from gamehub_qt.developer.publish.runcheck import RunCheckStep
+from gamehub_qt.developer.publish.runcheck import RunCheckState, RunCheckStep
 from hub_core.client.publishing import PublishResult
 from hub_core.errors import RequestRefused
 from hub_core.packages import PackageError, check_newer
@@ -57,7 +57,7 @@ class PublishDialog(PublishDialogUi):
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
         layout.insertWidget(layout.indexOf(self.progress), self.run_check)
-        self.run_check.changed.connect(self._update_buttons)
+        self.run_check.changed.connect(self._run_checked)
         self._timer = QTimer(self, singleShot=True, interval=CHECK_DELAY_MS)
         self._timer.timeout.connect(self.start_check)
         self.source.textEdited.connect(lambda _: self._timer.start())
@@ -145,9 +145,25 @@ class PublishDialog(PublishDialogUi):
             if latest
             else self.tr("A new game on this hub.")
         )
-        self._set_state(self.tr("Ready to publish."))
+        self._show_ready()
         self.version.setText(hint.suggested)
         self._check_version()
+
+    def _run_checked(self) -> None:
+        self._update_buttons()
+        self._show_ready()
+
+    def _show_ready(self) -> None:
+        """Once the hub's hint is in: ready only if the run check passed too."""
+        if self.hint is None or self._done:
+            return
+        state = self.run_check.state
+        if state is RunCheckState.PASSED:
+            self._set_state(self.tr("Ready to publish."))
+        elif state is RunCheckState.FAILED:
+            self._set_state(self.tr("The game did not start here; see the run check below."), True)
+        elif state is RunCheckState.RUNNING:
+            self._set_state(self.tr("The package is fine. Running the game once here…"))
 
     def _check_version(self) -> bool:
         """The hub's rule, run here first: major.minor.patch, greater than the latest."""

@@ -17,9 +17,16 @@ import contextlib
 from enum import StrEnum
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QCheckBox, QLabel, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gamehub_qt.base.context import AppContext
 from gamehub_qt.base.i18n import Retranslated
@@ -33,6 +40,8 @@ from hub_core.gameprocs.precheck import (
     run_precheck,
 )
 
+OUTPUT_ROWS = 6  # lines of output shown at once (10 kept; the rest scroll)
+
 
 class RunCheckState(StrEnum):
     """Where the dialog's run check is; only PASSED, or FAILED with the box ticked, publish."""
@@ -45,6 +54,19 @@ class RunCheckState(StrEnum):
     PASSED = "passed"
     # what went wrong is shown with its last lines; "Publish anyway" is offered
     FAILED = "failed"
+
+
+def _output_view() -> QPlainTextEdit:
+    """The culprit's last lines as written (a traceback keeps its shape; long lines scroll
+    sideways instead of widening the dialog)."""
+    view = QPlainTextEdit()
+    view.setReadOnly(True)
+    view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+    view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+    lines = view.fontMetrics().lineSpacing() * OUTPUT_ROWS
+    bar = view.horizontalScrollBar().sizeHint().height()
+    view.setFixedHeight(lines + bar + 2 * view.frameWidth() + 12)
+    return view
 
 
 class RunCheckStep(Retranslated, QWidget):
@@ -66,11 +88,9 @@ class RunCheckStep(Retranslated, QWidget):
         self.bar = QProgressBar()
         self.bar.setRange(0, 0)  # busy: the check's length is not known in advance
         self.bar.setTextVisible(False)
-        self.step_text, self.result_text, self.output = QLabel(), QLabel(), QLabel()
+        self.step_text, self.result_text = QLabel(), QLabel()
         self.result_text.setWordWrap(True)
-        self.output.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.output.setTextFormat(Qt.TextFormat.PlainText)
-        self.output.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.output = _output_view()
         self.insist = QCheckBox()
         self.insist.toggled.connect(lambda _: self.changed.emit())
         layout = QVBoxLayout(self)
@@ -148,7 +168,9 @@ class RunCheckStep(Retranslated, QWidget):
         self.insist.setVisible(state is RunCheckState.FAILED)
         self.result_text.setStyleSheet(ERROR_STYLE if state is RunCheckState.FAILED else "")
         lines = self.report.last_lines if self.report is not None else ()
-        self.output.setText("\n".join(lines))
+        self.output.setPlainText("\n".join(lines))
+        bar = self.output.verticalScrollBar()
+        bar.setValue(bar.maximum())  # the last line (the exception) first
         self.output.setVisible(bool(lines))
         self.retranslate()
         self.changed.emit()

@@ -73,6 +73,8 @@ async def test_a_server_that_exits_shows_its_traceback(tmp_path: Path, marker: s
     assert report.sentence() == "The server exited with code 1 before it listened on GAME_PORT:"
     assert report.last_lines[-1] == "RuntimeError: no board configured"
     assert any("Traceback" in line for line in report.last_lines)
+    here = str(tmp_path / "game" / "server.py")  # the developer's file, not the scratch copy
+    assert f'  File "{here}", line 3, in <module>' in report.last_lines
 
 
 async def test_a_client_that_exits_at_once_is_named(tmp_path: Path, marker: str) -> None:
