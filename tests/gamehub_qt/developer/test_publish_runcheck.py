@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from gamehub_qt.developer.publish.dialog import PublishDialog
-from gamehub_qt.developer.publish.runcheck import RunCheckState
+from gamehub_qt.developer.publish.runcheck import RunCheckState, RunCheckStep
 from gamehub_qt.developer.tab import DeveloperTab
 from hub_core.gameprocs import _os as osx
 from hub_core.gameprocs.precheck import CheckStep
@@ -103,18 +103,22 @@ def test_a_broken_manifest_runs_nothing(
 
 @pytest.mark.skipif(not osx.HAS_PROC, reason="finds the game's processes in /proc")
 def test_closing_the_dialog_during_the_check_stops_the_game(
-    qtbot: QtBot, dev_tab: DeveloperTab, tmp_path: Path, marker: str
+    qtbot: QtBot,
+    dev_tab: DeveloperTab,
+    tmp_path: Path,
+    marker: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    folder = make_playable_game(tmp_path / "slow", "slow")
-    (folder / "server.py").write_text("import time\ntime.sleep(60)\n", encoding="utf-8")
+    """The client would be watched for a minute; closing the dialog ends both at once."""
+    monkeypatch.setattr(RunCheckStep, "settle", 60.0)
     dialog = dev_tab.open_publish("")
-    dialog.use_path(str(folder))
-    qtbot.waitUntil(lambda: dialog.run_check.step is CheckStep.STARTING_SERVER, timeout=WAIT_MS)
+    dialog.use_path(str(make_playable_game(tmp_path / "slow", "slow")))
+    qtbot.waitUntil(lambda: dialog.run_check.step is CheckStep.RUNNING_CLIENT, timeout=WAIT_MS)
     assert dialog.run_check.step_text.text() == (
-        "Run check: starting the game's server, as the hub does…"
+        "Run check: starting one client, as a player's app does…"
     )
-    qtbot.waitUntil(lambda: processes_with_env(marker) != [], timeout=WAIT_MS)
-    assert dialog.run_check.bar.isVisible()  # busy while the server starts
+    qtbot.waitUntil(lambda: len(processes_with_env(marker)) == 2, timeout=WAIT_MS)
+    assert dialog.run_check.bar.isVisible()  # busy while the game runs
     SHOTS.mkdir(parents=True, exist_ok=True)
     dialog.grab().save(str(SHOTS / "publish-runcheck-running.png"))
     dialog.reject()
