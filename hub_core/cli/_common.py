@@ -34,9 +34,10 @@ def add_data_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
 
 
-def add_hub_options(parser: argparse.ArgumentParser) -> None:
+def add_hub_options(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
+    """``required=False``: the command checks --hub itself (it can run without a hub)."""
     add_data_option(parser)
-    parser.add_argument("--hub", required=True, metavar="ENDPOINT", help="the hub's host:port")
+    parser.add_argument("--hub", required=required, metavar="ENDPOINT", help="the hub's host:port")
     parser.add_argument(
         "--trust-new-key",
         action="store_true",

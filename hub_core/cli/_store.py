@@ -7,8 +7,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from hub_core.cli import _precheck
 from hub_core.cli._common import (
     EXIT_OK,
+    EXIT_REFUSED,
+    UsageError,
     add_hub_options,
     connect,
     paths_of,
@@ -25,9 +28,16 @@ from hub_core.wire.schema import GameStatus, GameSummary
 
 
 def add_commands(commands: Any) -> None:
-    p = _command(commands, "publish", "check a game package and upload it (developer)", run_publish)
+    p = _command(
+        commands,
+        "publish",
+        "check a game package, run it here once, and upload it (developer)",
+        run_publish,
+        hub_required=False,  # --check needs no hub; run_publish asks for it otherwise
+    )
     p.add_argument("source", metavar="DIR|ZIP", help="the game's folder, or a zip of it")
     p.add_argument("--version", help="the new version, major.minor.patch (default: the next patch)")
+    _precheck.add_options(p)
 
     p = _command(commands, "unpublish", "remove a game from the store (developer)", run_unpublish)
     p.add_argument("name", help="the game's name")
@@ -42,10 +52,12 @@ def add_commands(commands: Any) -> None:
     )
 
 
-def _command(commands: Any, name: str, helptext: str, func: Any) -> argparse.ArgumentParser:
+def _command(
+    commands: Any, name: str, helptext: str, func: Any, *, hub_required: bool = True
+) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = commands.add_parser(name, help=helptext, description=helptext)
-    add_hub_options(parser)
-    parser.add_argument("--user", required=True)
+    add_hub_options(parser, required=hub_required)
+    parser.add_argument("--user", required=hub_required)
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.set_defaults(func=func)
     return parser
@@ -63,6 +75,13 @@ async def logged_in(args: argparse.Namespace, role: Role) -> HubClient:
 
 
 async def run_publish(args: argparse.Namespace) -> int:
+    """Runs the pre-publish check first (unless --no-check); --check stops after it."""
+    if not args.check and not (args.hub and args.user):
+        raise UsageError("publish needs --hub and --user (or --check, to only run the game here).")
+    if not args.no_check:
+        report = await _precheck.precheck(args)
+        if args.check or not report.ok:
+            return EXIT_OK if report.ok else EXIT_REFUSED
     async with await logged_in(args, "developer") as client:
         bar = ProgressPrinter("Uploading", quiet=args.json)
         try:

@@ -155,7 +155,9 @@ class GameServer:
                 ended = self._ended.result()
                 raise GameStartError(
                     f"The game server exited during start ({ended.status_text()})."
-                    f"{ended.last_output()}"
+                    f"{ended.last_output()}",
+                    ended=ended,
+                    last_lines=ended.last_lines,
                 )
             if await _accepts(host, self.port):
                 return
@@ -163,8 +165,13 @@ class GameServer:
             if remaining <= 0:
                 late = f"did not listen on port {self.port} within {timeout:g} s"
                 self._reason = f"was stopped because it {late}"
-                last = ServerExit(None, None, self._log.last_lines(LAST_LINES)).last_output()
-                raise GameStartError(f"The game server {late}, so it was stopped.{last}")
+                lines = self._log.last_lines(LAST_LINES)
+                last = ServerExit(None, None, lines).last_output()
+                raise GameStartError(
+                    f"The game server {late}, so it was stopped.{last}",
+                    late=timeout,
+                    last_lines=lines,
+                )
             await asyncio.wait([self._ended], timeout=min(delay, remaining))
 
     # -- RUNNING -----------------------------------------------------------------------

@@ -41,6 +41,23 @@ class ServerState(StrEnum):
 class GameStartError(GameHubError):
     """The game server could not be started."""
 
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        ended: ServerExit | None = None,
+        late: float | None = None,
+        last_lines: list[str] | None = None,
+    ) -> None:
+        """``ended``: it exited during start; ``late``: it did not listen within that many
+        seconds; ``last_lines``: its last output. Callers that word their own sentences
+        (the pre-publish check) read these instead of parsing the message.
+        """
+        super().__init__(message)
+        self.ended = ended
+        self.late = late
+        self.last_lines = last_lines if last_lines is not None else []
+
 
 @dataclass(frozen=True)
 class ProcessLimits:

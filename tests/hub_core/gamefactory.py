@@ -75,3 +75,33 @@ def make_server_game(
     (folder / "server.py").write_text(server, encoding="utf-8")
     (folder / "client.py").write_text(TEST_CLIENT, encoding="utf-8")
     return folder
+
+
+# A server that listens on GAME_PORT and keeps every connection open until its client goes,
+# and a client that connects and waits for its player: a game the pre-publish check passes.
+IDLE_SERVER = r"""
+import os, socket, threading
+srv = socket.create_server((os.environ["GAME_HOST"], int(os.environ["GAME_PORT"])))
+print("listening", flush=True)
+def serve(conn):
+    with conn:
+        while conn.recv(1024):
+            pass
+while True:
+    threading.Thread(target=serve, args=(srv.accept()[0],), daemon=True).start()
+"""
+
+IDLE_CLIENT = r"""
+import os, socket, sys
+sock = socket.create_connection((os.environ["GAME_HOST"], int(os.environ["GAME_PORT"])))
+print("connected as", os.environ["PLAYER_NAME"], flush=True)
+sys.stdin.readline()
+"""
+
+
+def make_playable_game(folder: Path, name: str = "rps", **options: Any) -> Path:
+    """A package (as make_game) whose server and client start: it passes the run check."""
+    make_game(folder, name, **options)
+    (folder / "server.py").write_text(IDLE_SERVER, encoding="utf-8")
+    (folder / "client.py").write_text(IDLE_CLIENT, encoding="utf-8")
+    return folder

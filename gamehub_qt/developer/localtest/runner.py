@@ -14,7 +14,6 @@ game that works here works in a room.
 from __future__ import annotations
 
 import asyncio
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from PySide6.QtCore import QObject, Signal
 
 from gamehub_qt.developer.localtest.procs import ClientProcess, LogTail
 from hub_core.gameprocs import GameServer, ServerSpec, game_command, start_server
+from hub_core.gameprocs.clients import local_client_env
 from hub_core.packages import Manifest
 from hub_core.server.lobby.callback import GameFinished, LobbyCallback
 
@@ -48,18 +48,14 @@ class LocalPlan:
 
 def client_env(plan: LocalPlan, port: int, who: str) -> dict[str, str]:
     """The game contract's client environment (DESIGN §5), as a player's app sets it."""
-    env = {key: value for key, value in os.environ.items() if key != "GAMEHUB_PASSWORD"}
-    env.update(
-        GAME_HOST=HOST,
-        GAME_PORT=str(port),
-        ROOM_ID=ROOM_ID,
-        GAME_NAME=plan.manifest.name,
-        GAME_VERSION=LOCAL_VERSION,
-        PLAYER_NAME=who,
-        PLAYER_USERNAME=who,
-        PYTHONUNBUFFERED="1",
+    return local_client_env(
+        host=HOST,
+        port=port,
+        room_id=ROOM_ID,
+        game=plan.manifest.name,
+        version=LOCAL_VERSION,
+        player=who,
     )
-    return env
 
 
 class LocalRun(QObject):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from gamehub_qt.base.context import AppContext
 from gamehub_qt.base.ops import HubOp
@@ -20,6 +20,7 @@ from gamehub_qt.base.widgets import ERROR_STYLE, set_error
 from gamehub_qt.developer import ops
 from gamehub_qt.developer.publish.checking import CheckResult, check_source
 from gamehub_qt.developer.publish.dialog_ui import PublishDialogUi
+from gamehub_qt.developer.publish.runcheck import RunCheckState, RunCheckStep
 from hub_core.client.publishing import PublishResult
 from hub_core.errors import RequestRefused
 from hub_core.packages import PackageError, check_newer
@@ -52,6 +53,11 @@ class PublishDialog(PublishDialogUi):
         self._generation = 0
         self._op: HubOp | None = None
         self._done = False
+        self.run_check = RunCheckStep(context)  # the server and a client, run here first
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(layout.indexOf(self.progress), self.run_check)
+        self.run_check.changed.connect(self._run_checked)
         self._timer = QTimer(self, singleShot=True, interval=CHECK_DELAY_MS)
         self._timer.timeout.connect(self.start_check)
         self.source.textEdited.connect(lambda _: self._timer.start())
@@ -96,6 +102,7 @@ class PublishDialog(PublishDialogUi):
         self._generation += 1
         generation, text = self._generation, self.source.text().strip()
         self.check, self.hint, self._done = None, None, False
+        self.run_check.cancel()
         self.result_text.hide()
         set_error(self.failure_text, "")
         self.progress.hide()
@@ -122,6 +129,7 @@ class PublishDialog(PublishDialogUi):
             self._update_buttons()
             return
         self._set_state(self.tr("The package is fine. Asking the hub for the next version…"))
+        self.run_check.start(result.source)
         conn, name = self.context.developer, result.manifest.name
         self.context.op(self, lambda: ops.version_hint(conn, name)).success(
             lambda hint: self._hinted(generation, hint)
@@ -146,7 +154,7 @@ class PublishDialog(PublishDialogUi):
         if not hint.yours:
             self._name_taken(self.check, hint.owner or "")
             return
-        self._set_state(self.tr("Ready to publish."))
+        self._show_ready()
         self._check_version()
 
     def _show_latest(self, hint: VersionHintReply) -> None:
@@ -186,6 +194,22 @@ class PublishDialog(PublishDialogUi):
 
         self.context.op(self, lambda: ops.version_hint(conn, name)).success(show).run()
 
+    def _run_checked(self) -> None:
+        self._update_buttons()
+        self._show_ready()
+
+    def _show_ready(self) -> None:
+        """Once the hub's hint is in: ready only if the run check passed too."""
+        if self.hint is None or self._done or not self.hint.yours:
+            return  # a name someone else owns stays refused at the name field
+        state = self.run_check.state
+        if state is RunCheckState.PASSED:
+            self._set_state(self.tr("Ready to publish."))
+        elif state is RunCheckState.FAILED:
+            self._set_state(self.tr("The game did not start here; see the run check below."), True)
+        elif state is RunCheckState.RUNNING:
+            self._set_state(self.tr("The package is fine. Running the game once here…"))
+
     def _check_version(self) -> bool:
         """The hub's rule, run here first: major.minor.patch, greater than the latest."""
         if self.hint is None:
@@ -222,7 +246,8 @@ class PublishDialog(PublishDialogUi):
     def _publishing(self, busy: bool) -> None:
         if not busy:
             self._op = None
-        for widget in (self.source, self.recheck_button, self.version, *self.pick_buttons):
+        widgets = (self.source, self.recheck_button, self.version, self.run_check.insist)
+        for widget in (*widgets, *self.pick_buttons):
             widget.setEnabled(not busy)
         self._update_buttons()
 
@@ -274,11 +299,13 @@ class PublishDialog(PublishDialogUi):
         set_error(self.failure_text, cancelled)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.run_check.cancel()
         if self._op is not None:
             self._op.cancel()
         super().closeEvent(event)
 
     def reject(self) -> None:
+        self.run_check.cancel()
         if self._op is not None:
             self._op.cancel()
         super().reject()
@@ -287,6 +314,7 @@ class PublishDialog(PublishDialogUi):
 
     def _update_buttons(self) -> None:
         ready = self.check is not None and self.check.ok and self.hint is not None
+        ready = ready and self.run_check.allows_publish()
         version_ok = ready and not self.version_error.text()
         self.publish_button.setEnabled(bool(version_ok) and self._op is None and not self._done)
         self.cancel_button.setText(

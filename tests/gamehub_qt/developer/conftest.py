@@ -12,9 +12,16 @@ from pytestqt.qtbot import QtBot
 
 from gamehub_qt.base.context import AppContext
 from gamehub_qt.base.login_form import DEVELOPER
+from gamehub_qt.developer.publish.runcheck import RunCheckStep
 from gamehub_qt.developer.tab import DeveloperTab
 
 WAIT_MS = 10_000
+
+
+@pytest.fixture(autouse=True)
+def quick_run_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The publish dialog's run check keeps a good client up 0.5 s, not 3 s."""
+    monkeypatch.setattr(RunCheckStep, "settle", 0.5)
 
 
 @pytest.fixture

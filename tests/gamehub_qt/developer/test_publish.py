@@ -17,14 +17,16 @@ from hub_core.client.publishing import publish
 from hub_core.errors import RequestRefused
 from hub_core.packages import Problem
 from tests.gamehub_qt.developer.conftest import WAIT_MS, write_manifest
-from tests.hub_core.gamefactory import make_game
+from tests.hub_core.gamefactory import IDLE_CLIENT, make_game, make_playable_game
 
 
 def checked(qtbot: QtBot, dialog: PublishDialog, *, hinted: bool) -> None:
-    """Waits until the dialog's check (and, if the package is fine, the hub's hint) is in."""
+    """Waits until the dialog's check (and, if the package is fine, the hub's hint and the
+    run check's result) is in."""
     qtbot.waitUntil(lambda: dialog.check is not None, timeout=WAIT_MS)
     if hinted:
         qtbot.waitUntil(lambda: dialog.hint is not None, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: dialog.run_check.report is not None, timeout=WAIT_MS)
 
 
 def publish_and_wait(qtbot: QtBot, dialog: PublishDialog) -> None:
@@ -34,7 +36,7 @@ def publish_and_wait(qtbot: QtBot, dialog: PublishDialog) -> None:
 
 @pytest.fixture
 def broken(tmp_path: Path) -> Path:
-    folder = make_game(tmp_path / "mygame", "mygame")
+    folder = make_playable_game(tmp_path / "mygame", "mygame")
     write_manifest(folder, type="VR", max_players=0, entry_client="missing.py")
     os.symlink("/etc/hostname", folder / "link")
     return folder
@@ -107,7 +109,9 @@ def test_fixed_package_publishes_and_appears_in_my_games(
 @pytest.fixture
 def published(qtbot: QtBot, dev_tab: DeveloperTab, tmp_path: Path) -> Path:
     """mygame 1.0.0 published through the dialog (so its folder is remembered)."""
-    folder = make_game(tmp_path / "mygame", "mygame", files={"data.bin": os.urandom(300_000)})
+    folder = make_playable_game(
+        tmp_path / "mygame", "mygame", files={"data.bin": os.urandom(300_000)}
+    )
     dialog = dev_tab.open_publish("")
     dialog.use_path(str(folder))
     checked(qtbot, dialog, hinted=True)
@@ -120,7 +124,7 @@ def published(qtbot: QtBot, dev_tab: DeveloperTab, tmp_path: Path) -> Path:
 def test_update_prefills_the_next_version_and_sends_only_changes(
     qtbot: QtBot, dev_tab: DeveloperTab, published: Path
 ) -> None:
-    (published / "client.py").write_text("print('client 2')\n", encoding="utf-8")
+    (published / "client.py").write_text(IDLE_CLIENT + "# 2\n", encoding="utf-8")
     qtbot.mouseClick(dev_tab.my_games.update_button, Qt.MouseButton.LeftButton)
     dialog = dev_tab.publish_dialog
     assert dialog is not None and dialog.windowTitle() == "Publish an update of mygame"
@@ -183,7 +187,7 @@ def test_an_update_from_another_games_folder_is_refused(
 def test_a_zip_is_checked_too(qtbot: QtBot, dev_tab: DeveloperTab, tmp_path: Path) -> None:
     import shutil
 
-    folder = make_game(tmp_path / "zipped", "zipped")
+    folder = make_playable_game(tmp_path / "zipped", "zipped")
     archive = shutil.make_archive(str(tmp_path / "zipped"), "zip", folder)
     dialog = dev_tab.open_publish("")
     dialog.use_path(archive)
@@ -212,7 +216,7 @@ def test_remove_asks_first_then_marks_the_game_removed(
 
 
 def test_a_dropped_folder_is_checked(qtbot: QtBot, dev_tab: DeveloperTab, tmp_path: Path) -> None:
-    folder = make_game(tmp_path / "dropped", "dropped")
+    folder = make_playable_game(tmp_path / "dropped", "dropped")
     dialog = dev_tab.open_publish("")
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(folder))])
@@ -232,7 +236,7 @@ def test_a_dropped_folder_is_checked(qtbot: QtBot, dev_tab: DeveloperTab, tmp_pa
 def test_cancel_stops_a_publish_before_the_hub_has_the_game(
     qtbot: QtBot, dev_tab: DeveloperTab, tmp_path: Path
 ) -> None:
-    folder = make_game(tmp_path / "big", "big", files={"big.bin": os.urandom(30_000_000)})
+    folder = make_playable_game(tmp_path / "big", "big", files={"big.bin": os.urandom(30_000_000)})
     dialog = dev_tab.open_publish("")
     dialog.use_path(str(folder))
     checked(qtbot, dialog, hinted=True)

@@ -23,7 +23,7 @@ def test_store_round_trip(host: HostProcess, tmp_path: Path) -> None:  # noqa: F
     )
     game = make_game(tmp_path / "rps", files={"big.bin": random_bytes(1_500_000)})
 
-    out = gamehub("publish", str(game), *hub, "--user", "dana", data=dev_data)
+    out = gamehub("publish", str(game), *hub, "--user", "dana", "--no-check", data=dev_data)
     assert out.returncode == 0, out.stderr
     assert "Published rps 1.0.0" in out.stdout
     assert "Uploading: 100%" in out.stderr  # plain progress lines when not a terminal
@@ -45,7 +45,9 @@ def test_store_round_trip(host: HostProcess, tmp_path: Path) -> None:  # noqa: F
     assert (installed / "big.bin").stat().st_size == 1_500_000
 
     (game / "client.py").write_text("print('v2')\n")
-    update = gamehub("publish", str(game), *hub, "--user", "dana", "--json", data=dev_data)
+    update = gamehub(
+        "publish", str(game), *hub, "--user", "dana", "--json", "--no-check", data=dev_data
+    )
     assert json.loads(update.stdout)["version"] == "1.0.1"
     assert json.loads(update.stdout)["sent_bytes"] < 100
     again = gamehub("install", "rps", *hub, "--user", "pat", data=player_data)
@@ -67,7 +69,17 @@ def test_publish_zip_and_broken_packages(host: HostProcess, tmp_path: Path) -> N
     archive = shutil.make_archive(
         str(tmp_path / "tetris"), "zip", root_dir=tmp_path, base_dir="tetris"
     )
-    ok = gamehub("publish", archive, *hub, "--user", "dana", "--version", "2.0.0", data=tmp_path)
+    ok = gamehub(
+        "publish",
+        archive,
+        *hub,
+        "--user",
+        "dana",
+        "--version",
+        "2.0.0",
+        "--no-check",
+        data=tmp_path,
+    )
     assert ok.returncode == 0, ok.stderr
     assert "Published tetris 2.0.0" in ok.stdout
 
