@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from gamehub_qt.developer.tab import DeveloperTab
 from tests.gamehub_qt.developer.conftest import WAIT_MS
 from tests.gamehub_qt.developer.test_publish import checked, publish_and_wait
-from tests.hub_core.gamefactory import make_game
+from tests.hub_core.gamefactory import make_game, make_playable_game
 
 
 def test_a_name_another_developer_owns_is_refused_at_the_name(
@@ -33,7 +33,7 @@ def test_latest_on_the_hub_follows_a_publish(
     qtbot: QtBot, dev_tab: DeveloperTab, tmp_path: Path
 ) -> None:
     dialog = dev_tab.open_publish("")
-    dialog.use_path(str(make_game(tmp_path / "mygame", "mygame")))
+    dialog.use_path(str(make_playable_game(tmp_path / "mygame", "mygame")))
     checked(qtbot, dialog, hinted=True)
     assert dialog.version_note.text() == "A new game on this hub."
     publish_and_wait(qtbot, dialog)
@@ -46,7 +46,7 @@ def test_enter_in_the_path_field_checks_it_and_opens_no_chooser(
     qtbot: QtBot, dev_tab: DeveloperTab, tmp_path: Path
 ) -> None:
     """Enter on a typed path checks it, and only that; on an empty field, it opens the chooser."""
-    game = make_game(tmp_path / "games" / "mygame", "mygame")
+    game = make_playable_game(tmp_path / "games" / "mygame", "mygame")
     dialog = dev_tab.open_publish("")
     asked: list[str] = []
 
