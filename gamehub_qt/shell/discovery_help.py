@@ -115,11 +115,16 @@ class DiscoveryHelp(Retranslated, QFrame):
         self.address.setPlaceholderText(
             self.tr("host:port, e.g. 192.168.1.20:{0}").format(DEFAULT_PORT)
         )
+        self.address.setToolTip(self.tr("Type the hub's address and press Enter"))
         self.connect_button.setText(self.tr("Co&nnect"))
+        self.connect_button.setToolTip(self.tr("Connect to the hub at the address typed"))
         self.copy_button.setText(self.tr("&Copy report"))
         self.copy_button.setToolTip(self.tr("Copy the report, to send to whoever helps you"))
         self.check_button.setText(self.tr("Check &again"))
+        self.check_button.setToolTip(self.tr("Run the network checks again"))
         self.close_button.setText(self.tr("Hide"))
+        self.close_button.setToolTip(self.tr("Hide this panel"))
+        self.report.setToolTip(self.tr("What the checks found on this computer"))
         self._show_report()
 
     # -- checks ----------------------------------------------------------------------
