@@ -32,7 +32,7 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["GAMEHUB_MDNS_INTERFACES"] = "127.0.0.1"
 
-from _util import (  # type: ignore[import-not-found]  # noqa: E402
+from _util import (  # type: ignore[import-not-found]
     HubProcess,
     arguments,
     fail,
