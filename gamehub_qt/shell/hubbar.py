@@ -47,6 +47,7 @@ class HubBar(Retranslated, QWidget):
 
     offer_after_ms = 2000  # how long to look for hubs before offering to host one
     help_after_ms = 4000  # how long to look before asking "Can't find your hub?"
+    auto_join_after_ms = 300  # hubs arrive one by one: wait for a second one before joining
 
     def __init__(self, context: AppContext, hosting: Hosting, parent: QWidget | None = None):
         super().__init__(parent)
@@ -57,6 +58,9 @@ class HubBar(Retranslated, QWidget):
         self._target = ""  # the endpoint being joined or last joined
         self._joining: HubOp | None = None
         self._auto_joined = False  # the app joins a lone hub by itself once per run, at most
+        self.auto_join_timer = QTimer(self)
+        self.auto_join_timer.setSingleShot(True)
+        self.auto_join_timer.timeout.connect(self._maybe_auto_join)
         self.key_dialog: KeyChangedDialog | None = None
         if context.player.client is not None:  # a window opened on a joined context
             self.hub_name, self._target = context.player.client.hello.name, context.endpoint
@@ -208,7 +212,8 @@ class HubBar(Retranslated, QWidget):
 
     def _list_changed(self) -> None:
         self._show_current()
-        self._maybe_auto_join()
+        if not self._auto_joined:
+            self.auto_join_timer.start(self.auto_join_after_ms)
 
     def _maybe_auto_join(self) -> None:
         """Joins the only hub around when nothing is remembered, chosen, hosted or joined.
