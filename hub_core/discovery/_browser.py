@@ -44,7 +44,7 @@ async def open_zeroconf(interfaces: list[str] | None, doing: str) -> AsyncZeroco
     chosen = interfaces if interfaces is not None else default_interfaces()
     try:
         aiozc = AsyncZeroconf(interfaces=chosen) if chosen else AsyncZeroconf()
-    except (OSError, ValueError, ZeroconfError) as exc:
+    except (OSError, ValueError, RuntimeError, ZeroconfError) as exc:  # Runtime: no interface up
         raise DiscoveryError(
             f"Could not {doing}: multicast DNS could not open its sockets ({exc})."
         ) from exc

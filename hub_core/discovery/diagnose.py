@@ -154,6 +154,22 @@ def list_interfaces() -> tuple[Interface, ...]:
                 loopback=loopback if flags is None else bool(flags & _IFF_LOOPBACK),
             )
         )
+    return tuple(found) + _without_addresses({a.name for a in adapters})
+
+
+def _without_addresses(listed: set[str]) -> tuple[Interface, ...]:
+    """Linux interfaces ifaddr leaves out because they have no address (often: down)."""
+    if platform.system() != "Linux":
+        return ()
+    try:
+        names = [name for _, name in socket.if_nameindex() if name not in listed]
+    except OSError:
+        return ()
+    found = []
+    for name in names:
+        flags = _flags(name) or 0
+        up, multicast = bool(flags & _IFF_UP), bool(flags & _IFF_MULTICAST)
+        found.append(Interface(name, (), up, multicast, loopback=bool(flags & _IFF_LOOPBACK)))
     return tuple(found)
 
 
