@@ -76,13 +76,15 @@ def test_discover_with_no_hubs_says_so(tmp_path: Path) -> None:
     assert "No hubs found" in result.stdout
 
 
-def diagnose(*prefix: str, as_json: bool) -> subprocess.CompletedProcess[str]:
+def diagnose(
+    *prefix: str, as_json: bool, env: dict[str, str] = LOOPBACK_ONLY
+) -> subprocess.CompletedProcess[str]:
     command = [*prefix, *GAMEHUB, "discover", "--diagnose", "--timeout", "1"]
     return subprocess.run(
         [*command, "--json"] if as_json else command,
         capture_output=True,
         text=True,
-        env=LOOPBACK_ONLY,
+        env=env,
         timeout=60,
     )
 
@@ -106,18 +108,19 @@ def test_discover_diagnose_reports_the_checks() -> None:
 
 
 NO_NETWORK = ["unshare", "--net", "--"]  # a nested namespace whose loopback is down
+ALL_INTERFACES = {k: v for k, v in os.environ.items() if k != "GAMEHUB_MDNS_INTERFACES"}
 
 
 @pytest.mark.mdns
 def test_discover_diagnose_in_a_network_that_is_down() -> None:
     if os.geteuid() != 0 or subprocess.run([*NO_NETWORK, "true"]).returncode != 0:
         pytest.skip("cannot make a nested network namespace here")
-    result = diagnose(*NO_NETWORK, as_json=True)
+    result = diagnose(*NO_NETWORK, as_json=True, env=ALL_INTERFACES)  # none of them is up
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["self_test"] == "no_sockets" and data["sockets_open"] is False
     assert "multicast DNS could not open its sockets" in data["sockets_error"]
     assert data["multicast_interfaces"] == []
-    text = diagnose(*NO_NETWORK, as_json=False).stdout
+    text = diagnose(*NO_NETWORK, as_json=False, env=ALL_INTERFACES).stdout
     assert "No interface carries multicast" in text
     assert "could not open them" in text and "lo (loopback)" in text and "down" in text
