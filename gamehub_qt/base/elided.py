@@ -22,8 +22,11 @@ class ElidedLabel(QLabel):
     paint as for any label; ``text()`` answers the full text.
     """
 
-    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self, text: str = "", parent: QWidget | None = None, *, hint_chars: int = 0
+    ) -> None:
         super().__init__(parent)
+        self._hint_chars = hint_chars  # asks for at most this many characters (0: all)
         self._full = text
         self._tip = ""
         self.setTextFormat(Qt.TextFormat.PlainText)
@@ -46,8 +49,11 @@ class ElidedLabel(QLabel):
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()
         metrics = self.fontMetrics()
-        extra = metrics.horizontalAdvance(self._full) - metrics.horizontalAdvance(super().text())
-        return QSize(hint.width() + max(0, extra), hint.height())
+        wanted = metrics.horizontalAdvance(self._full)
+        if self._hint_chars:
+            wanted = min(wanted, metrics.averageCharWidth() * self._hint_chars)
+        extra = wanted - metrics.horizontalAdvance(super().text())
+        return QSize(hint.width() + extra, hint.height())
 
     def minimumSizeHint(self) -> QSize:
         margins = self.contentsMargins()

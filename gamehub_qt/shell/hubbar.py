@@ -9,7 +9,7 @@ around, offer to host one.
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QFontMetrics
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -84,10 +84,12 @@ class HubBar(Retranslated, QWidget):
         self.found_label.setBuddy(self.found)
         self.address = QLineEdit(text_value(self.context.settings, LAST_HUB))
         self.address.setClearButtonEnabled(True)
-        self.address.setMinimumWidth(150)
+        self.address.setMinimumWidth(120)
         self.address.setMaximumWidth(220)
         self.connect_button = QPushButton(icon("connect"), "")
-        self.state_label = ElidedLabel()  # elided: a long hub name never widens the window
+        # Elided, so a long hub name or address never widens the window; the state asks for
+        # little room, so the address others need to join keeps its room first.
+        self.state_label = ElidedLabel(hint_chars=40)
         self.state_label.setObjectName("HubState")
         self.hosting_info = ElidedLabel()
         self.hosting_info.setObjectName("HostingInfo")
@@ -110,7 +112,7 @@ class HubBar(Retranslated, QWidget):
         for widget in (self.found_label, self.found, self.address, self.connect_button):
             row.addWidget(widget)
         row.addSpacing(8)
-        row.addWidget(self.state_label, 1)
+        row.addWidget(self.state_label)
         row.addWidget(self.hosting_info, 1)
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -212,8 +214,22 @@ class HubBar(Retranslated, QWidget):
 
     def _list_changed(self) -> None:
         self._show_current()
+        self._fit_popup()
         if not self._auto_joined:
             self.auto_join_timer.start(self.auto_join_after_ms)
+
+    def _fit_popup(self) -> None:
+        """Makes the open list as wide as its longest row (bold for the current hub)."""
+        bold = self.found.font()
+        bold.setBold(True)
+        metrics = QFontMetrics(bold)
+        rows = range(self.model.rowCount())
+        widest = max(
+            (metrics.horizontalAdvance(str(self.model.data(self.model.index(r)))) for r in rows),
+            default=0,
+        )
+        extra = self.found.iconSize().width() + 40  # icon, margins, scroll bar
+        self.found.view().setMinimumWidth(widest + extra)
 
     def _maybe_auto_join(self) -> None:
         """Joins the only hub around when nothing is remembered, chosen, hosted or joined.
@@ -306,10 +322,13 @@ class HubBar(Retranslated, QWidget):
 
     def _show_state(self, state: str) -> None:
         name = self.hub_name or self._target
+        own = bool(self._target) and self._target == self.hosting.local_endpoint()
+        # On our own hub, "Hosting at …" beside the state says which hub: room saved.
+        connected = self.tr("Connected") if own else self.tr("Connected to {0}").format(name)
         texts: dict[str, str] = {  # a LinkState equals its value, which the signal carries
             LinkState.DISCONNECTED: self.tr("Not connected"),
             LinkState.CONNECTING: self.tr("Connecting to {0}…").format(self._target),
-            LinkState.CONNECTED: self.tr("Connected to {0}").format(name),
+            LinkState.CONNECTED: connected,
             LinkState.LOST: self.tr("Lost {0}; retrying…").format(name),
         }
         self.state_label.setText(texts.get(state, state))

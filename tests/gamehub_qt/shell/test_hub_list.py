@@ -146,7 +146,8 @@ def test_the_window_keeps_its_width_when_hosting_starts(qtbot: QtBot, window: Ma
         window.hubbar.host_action.trigger()
     own = window.hosting.local_endpoint()
     qtbot.waitUntil(lambda: joined(context, own), timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: LONG_NAME in window.hubbar.state_label.text(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.hubbar.state_label.text() == "Connected", timeout=WAIT_MS)
+    assert LONG_NAME in window.hubbar.state_label.toolTip()
     for _ in range(3):  # the layout's requests are posted events: let them all run
         window.layout().activate()
         QApplication.processEvents()
