@@ -74,7 +74,7 @@ class DiscoveryHelp(Retranslated, QFrame):
         self.report.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.address = QLineEdit()
         self.address.setClearButtonEnabled(True)
-        self.address.setMaximumWidth(220)
+        self.address.setMinimumWidth(250)  # the placeholder's example address fits
         self.connect_button = QPushButton()
         self.copy_button = QPushButton()
         self.check_button = QPushButton()
