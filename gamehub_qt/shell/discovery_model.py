@@ -21,7 +21,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont
 
 from gamehub_qt.base.netloop import NetLoop
 from gamehub_qt.base.style import icon
@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 PROBE_TIMEOUT = 1.0
 ENDPOINT_ROLE = Qt.ItemDataRole.UserRole
 ALIVE_ROLE = Qt.ItemDataRole.UserRole + 1
+CURRENT_ROLE = Qt.ItemDataRole.UserRole + 2  # True for the hub this app is connected to
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -113,12 +114,14 @@ class FoundHub:
 
 
 class HubListModel(QAbstractListModel):
-    """The hubs found, in the order they appeared; unreachable ones are greyed out."""
+    """The hubs found, in the order they appeared; unreachable ones are greyed out and
+    the one this app is connected to is marked (found by its key, whatever the address)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[FoundHub] = []
         self._counts: dict[str, int] = {}  # a probe's count may arrive before its hub
+        self._current_key = ""  # the connected hub's public key; "" when not connected
 
     def watch(self, discovery: HubDiscovery) -> None:
         discovery.added.connect(self.put)
@@ -154,6 +157,12 @@ class HubListModel(QAbstractListModel):
             self._rows[row] = dataclasses.replace(self._rows[row], online=online)
             self._changed(row)
 
+    def set_current(self, key: str) -> None:
+        """Marks the hub with this public key as the connected one ("" marks none)."""
+        if key != self._current_key:
+            self._current_key = key
+            self.retranslate()
+
     def retranslate(self) -> None:
         if self._rows:
             self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1))
@@ -162,6 +171,18 @@ class HubListModel(QAbstractListModel):
 
     def hubs(self) -> list[FoundHub]:
         return list(self._rows)
+
+    def current_row(self) -> int | None:
+        """The row of the connected hub, if it is in the list."""
+        if not self._current_key:
+            return None
+        for row, hub in enumerate(self._rows):
+            if hub.info.key == self._current_key:
+                return row
+        return None
+
+    def _is_current(self, hub: FoundHub) -> bool:
+        return bool(self._current_key) and hub.info.key == self._current_key
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
         return 0 if parent.isValid() else len(self._rows)
@@ -182,10 +203,18 @@ class HubListModel(QAbstractListModel):
             return hub.info.endpoint
         if role == ALIVE_ROLE:
             return hub.info.alive
+        if role == CURRENT_ROLE:
+            return self._is_current(hub)
+        if role == Qt.ItemDataRole.FontRole and self._is_current(hub):
+            bold = QFont()
+            bold.setBold(True)
+            return bold
         return None
 
     def _label(self, hub: FoundHub) -> str:
         text = self.tr("{name} — {host}").format(name=hub.info.name, host=hub.info.host)
+        if self._is_current(hub):
+            text = self.tr("✓ {0} · connected").format(text)
         if not hub.info.alive:
             return text + " · " + self.tr("not answering")
         if hub.online is not None:
@@ -204,6 +233,8 @@ class HubListModel(QAbstractListModel):
         ]
         if not hub.info.alive:
             lines.append(self.tr("This hub is announced but does not answer."))
+        if self._is_current(hub):
+            lines.append(self.tr("This app is connected to this hub."))
         return "\n".join(lines)
 
     def _row_of(self, service_name: str) -> int | None:

@@ -9,7 +9,7 @@ around, offer to host one.
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QFontMetrics
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -24,12 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from gamehub_qt.base.context import AppContext
+from gamehub_qt.base.elided import ElidedLabel
 from gamehub_qt.base.i18n import Retranslated
 from gamehub_qt.base.ops import HubOp
 from gamehub_qt.base.style import icon, set_style_property
 from gamehub_qt.shell.banner import Banner
 from gamehub_qt.shell.connection import LinkState
-from gamehub_qt.shell.discovery_model import ENDPOINT_ROLE, HubListModel
+from gamehub_qt.shell.discovery_help import DiscoveryHelp
+from gamehub_qt.shell.discovery_model import ALIVE_ROLE, ENDPOINT_ROLE, HubListModel
 from gamehub_qt.shell.host_toggle import Hosting, shared_endpoints
 from gamehub_qt.shell.key_dialog import KeyChangedDialog
 from gamehub_qt.shell.settings import HOSTING_NAME, LAST_HUB, text_value
@@ -44,6 +46,8 @@ class HubBar(Retranslated, QWidget):
     joined = Signal(str, str)  # endpoint, hub name
 
     offer_after_ms = 2000  # how long to look for hubs before offering to host one
+    help_after_ms = 4000  # how long to look before asking "Can't find your hub?"
+    auto_join_after_ms = 300  # hubs arrive one by one: wait for a second one before joining
 
     def __init__(self, context: AppContext, hosting: Hosting, parent: QWidget | None = None):
         super().__init__(parent)
@@ -53,6 +57,10 @@ class HubBar(Retranslated, QWidget):
         self.hub_name = ""
         self._target = ""  # the endpoint being joined or last joined
         self._joining: HubOp | None = None
+        self._auto_joined = False  # the app joins a lone hub by itself once per run, at most
+        self.auto_join_timer = QTimer(self)
+        self.auto_join_timer.setSingleShot(True)
+        self.auto_join_timer.timeout.connect(self._maybe_auto_join)
         self.key_dialog: KeyChangedDialog | None = None
         if context.player.client is not None:  # a window opened on a joined context
             self.hub_name, self._target = context.player.client.hello.name, context.endpoint
@@ -76,12 +84,14 @@ class HubBar(Retranslated, QWidget):
         self.found_label.setBuddy(self.found)
         self.address = QLineEdit(text_value(self.context.settings, LAST_HUB))
         self.address.setClearButtonEnabled(True)
-        self.address.setMinimumWidth(150)
+        self.address.setMinimumWidth(120)
         self.address.setMaximumWidth(220)
         self.connect_button = QPushButton(icon("connect"), "")
-        self.state_label = QLabel()
+        # Elided, so a long hub name or address never widens the window; the state asks for
+        # little room, so the address others need to join keeps its room first.
+        self.state_label = ElidedLabel(hint_chars=40)
         self.state_label.setObjectName("HubState")
-        self.hosting_info = QLabel()
+        self.hosting_info = ElidedLabel()
         self.hosting_info.setObjectName("HostingInfo")
         self.hosting_info.hide()
         self.host_action = QAction(icon("host"), "", self)
@@ -91,6 +101,7 @@ class HubBar(Retranslated, QWidget):
         self.host_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.lost = Banner("error")
         self.offer = Banner("info")
+        self.help = DiscoveryHelp(self.context)
         self._lay_out()
 
     def _lay_out(self) -> None:
@@ -112,7 +123,7 @@ class HubBar(Retranslated, QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(4)
         column.addWidget(bar)
-        for banner in (self.lost, self.offer):
+        for banner in (self.lost, self.offer, self.help):
             column.addWidget(banner)
         self.setTabOrder(self.found, self.address)
         self.setTabOrder(self.address, self.connect_button)
@@ -138,8 +149,12 @@ class HubBar(Retranslated, QWidget):
         self.lost.set_action("", "", self.retry)
         self.offer.set_action("", "", self._host_from_offer)
         self.model.rowsInserted.connect(lambda *_: self.offer.hide())
+        self.model.rowsInserted.connect(lambda *_: self.help.hide())
+        self.help.join_requested.connect(self.join)
         self.model.rowsInserted.connect(lambda *_: self._count_found())
         self.model.rowsRemoved.connect(lambda *_: self._count_found())
+        for signal in (self.model.rowsInserted, self.model.rowsRemoved, self.model.dataChanged):
+            signal.connect(lambda *_: self._list_changed())
 
     def retranslate(self) -> None:
         self.found_label.setText(self.tr("&Hub:"))
@@ -172,7 +187,10 @@ class HubBar(Retranslated, QWidget):
         self._show_hosting(self.hosting.endpoints)
 
     def _count_found(self) -> None:
-        """The list's prompt says how many hubs are around, so an empty list is no mystery."""
+        """The list's prompt says how many hubs are around, so an empty list is no mystery.
+
+        The prompt shows only while no listed hub is the current one (see _show_current).
+        """
         count = self.model.rowCount()
         if count == 0:
             text = self.tr("No hubs found on your network yet")
@@ -188,9 +206,58 @@ class HubBar(Retranslated, QWidget):
         self.join(self.address.text())
 
     def _chose_found(self, row: int) -> None:
+        if row == self.model.current_row():
+            return  # already connected to it: joining again would only drop the sessions
         endpoint = self.model.data(self.model.index(row), ENDPOINT_ROLE)
         if endpoint:
             self.join(str(endpoint))
+
+    def _list_changed(self) -> None:
+        self._show_current()
+        self._fit_popup()
+        if not self._auto_joined:
+            self.auto_join_timer.start(self.auto_join_after_ms)
+
+    def _fit_popup(self) -> None:
+        """Makes the open list as wide as its longest row (bold for the current hub)."""
+        bold = self.found.font()
+        bold.setBold(True)
+        metrics = QFontMetrics(bold)
+        rows = range(self.model.rowCount())
+        widest = max(
+            (metrics.horizontalAdvance(str(self.model.data(self.model.index(r)))) for r in rows),
+            default=0,
+        )
+        extra = self.found.iconSize().width() + 40  # icon, margins, scroll bar
+        self.found.view().setMinimumWidth(widest + extra)
+
+    def _maybe_auto_join(self) -> None:
+        """Joins the only hub around when nothing is remembered, chosen, hosted or joined.
+
+        Once per run: after the user leaves or switches, the choice stays theirs.
+        """
+        if self._auto_joined or self.model.rowCount() != 1:
+            return
+        idle = self.context.player.state == LinkState.DISCONNECTED and self._joining is None
+        remembered = text_value(self.context.settings, LAST_HUB)
+        if not idle or self._target or remembered or self.hosting.state != "off":
+            return
+        index = self.model.index(0)
+        endpoint = self.model.data(index, ENDPOINT_ROLE)
+        if endpoint and self.model.data(index, ALIVE_ROLE):
+            self._auto_joined = True
+            self.join(str(endpoint), quiet=True)
+
+    def _show_current(self) -> None:
+        """Marks the connected hub in the list and shows it as the list's choice."""
+        client = self.context.player.client
+        connected = self.context.player.state == LinkState.CONNECTED and client is not None
+        self.model.set_current(client.hello.key if connected and client is not None else "")
+        row = self.model.current_row()
+        if row is not None and self.found.currentIndex() != row:
+            self.found.setCurrentIndex(row)
+        elif row is None and self.found.currentIndex() != -1 and self._joining is None:
+            self.found.setCurrentIndex(-1)  # the prompt again, not a hub we are not on
 
     def retry(self) -> None:
         if self._target:
@@ -236,6 +303,7 @@ class HubBar(Retranslated, QWidget):
         if op is not self._joining:
             return
         self._joining = None
+        self._show_current()  # the list shows the hub we are on, not the one that failed
         if isinstance(error, HubKeyChanged):
             self._ask_retrust(error, endpoint)
         elif quiet:
@@ -254,13 +322,17 @@ class HubBar(Retranslated, QWidget):
 
     def _show_state(self, state: str) -> None:
         name = self.hub_name or self._target
+        own = bool(self._target) and self._target == self.hosting.local_endpoint()
+        # On our own hub, "Hosting at …" beside the state says which hub: room saved.
+        connected = self.tr("Connected") if own else self.tr("Connected to {0}").format(name)
         texts: dict[str, str] = {  # a LinkState equals its value, which the signal carries
             LinkState.DISCONNECTED: self.tr("Not connected"),
             LinkState.CONNECTING: self.tr("Connecting to {0}…").format(self._target),
-            LinkState.CONNECTED: self.tr("Connected to {0}").format(name),
+            LinkState.CONNECTED: connected,
             LinkState.LOST: self.tr("Lost {0}; retrying…").format(name),
         }
         self.state_label.setText(texts.get(state, state))
+        self._show_current()
         self.state_label.setToolTip(self._state_tip(state))
         set_style_property(self.state_label, "state", state)
         self.connect_button.setEnabled(state != LinkState.CONNECTING)
@@ -274,6 +346,8 @@ class HubBar(Retranslated, QWidget):
             self.lost.hide()
         if state in (LinkState.CONNECTING, LinkState.CONNECTED):
             self.offer.hide()
+        if state == LinkState.CONNECTED:
+            self.help.hide()
 
     def _state_tip(self, state: str) -> str:
         client = self.context.player.client
@@ -293,6 +367,21 @@ class HubBar(Retranslated, QWidget):
         busy = self.context.player.state != "disconnected" or self._joining is not None
         if self.model.rowCount() == 0 and not busy and self.hosting.state == "off":
             self.offer.show()
+
+    def schedule_help(self) -> None:
+        """After a longer look, explains why no hub may show up (only while discovery runs:
+        the checks open mDNS sockets)."""
+        QTimer.singleShot(self.help_after_ms, self._maybe_help)
+
+    def _maybe_help(self) -> None:
+        busy = self.context.player.state != LinkState.DISCONNECTED or self._joining is not None
+        if self.model.rowCount() == 0 and not busy and self.hosting.state == "off":
+            self.show_help()
+
+    def show_help(self) -> None:
+        """Shows "Can't find your hub?" and runs its network checks."""
+        self.help.show()
+        self.help.run_checks()
 
     def _host_from_offer(self) -> None:
         self.offer.hide()

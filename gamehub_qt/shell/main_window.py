@@ -209,6 +209,7 @@ class MainWindow(i18n.Retranslated, QMainWindow):
             self.hubbar.model.watch(self.discovery)
             self.discovery.failed.connect(self.context.messages.info)
             self.discovery.start()
+            self.hubbar.schedule_help()
         self.hubbar.schedule_offer()
         settings = self.context.settings
         if self._start_hosting or bool_value(settings, HOST_AT_START):

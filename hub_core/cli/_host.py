@@ -47,6 +47,11 @@ def add_commands(commands: Any) -> None:
         "--timeout", type=float, default=2.0, metavar="S", help="how long to listen"
     )
     discover.add_argument("--json", action="store_true", help="print a JSON list")
+    discover.add_argument(
+        "--diagnose",
+        action="store_true",
+        help="check why hubs are not found: interfaces, mDNS sockets, a self-test, firewall",
+    )
     discover.set_defaults(func=run_discover)
 
 
@@ -92,6 +97,8 @@ async def run_discover(args: argparse.Namespace) -> int:
     from hub_core.client.hub_client import probe_hub
     from hub_core.discovery import discover
 
+    if args.diagnose:
+        return await _run_diagnose(args)
     hubs = await discover(args.timeout, probe=probe_hub)
     if args.json:
         print_json(
@@ -119,4 +126,16 @@ async def run_discover(args: argparse.Namespace) -> int:
         for h in hubs:
             state = "" if h.alive else "  (not answering)"
             print(f"{h.name}  —  {h.endpoint}  hosted by {h.host}{state}")
+    return EXIT_OK
+
+
+async def _run_diagnose(args: argparse.Namespace) -> int:
+    """Runs the discovery checks and prints the report (or its JSON)."""
+    from hub_core.discovery.diagnose import diagnose, render
+
+    found = await diagnose(hub_port=DEFAULT_PORT, wait=max(args.timeout, 0.5))
+    if args.json:
+        print_json(found.as_dict())
+    else:
+        print(render(found))
     return EXIT_OK

@@ -10,8 +10,8 @@ import dataclasses
 import enum
 from collections.abc import Awaitable, Callable
 
+from zeroconf import DNSQuestionType, IPVersion, ServiceStateChange, Zeroconf
 from zeroconf import Error as ZeroconfError
-from zeroconf import IPVersion, ServiceStateChange, Zeroconf
 from zeroconf.asyncio import AsyncServiceBrowser, AsyncServiceInfo, AsyncZeroconf
 
 from hub_core.discovery._records import (
@@ -44,7 +44,7 @@ async def open_zeroconf(interfaces: list[str] | None, doing: str) -> AsyncZeroco
     chosen = interfaces if interfaces is not None else default_interfaces()
     try:
         aiozc = AsyncZeroconf(interfaces=chosen) if chosen else AsyncZeroconf()
-    except (OSError, ValueError, ZeroconfError) as exc:
+    except (OSError, ValueError, RuntimeError, ZeroconfError) as exc:  # Runtime: no interface up
         raise DiscoveryError(
             f"Could not {doing}: multicast DNS could not open its sockets ({exc})."
         ) from exc
@@ -101,7 +101,13 @@ class Browser:
             return
         aiozc = await open_zeroconf(self._interfaces, "look for hubs on the network")
         self._aiozc = aiozc
-        self._browser = AsyncServiceBrowser(aiozc.zeroconf, SERVICE_TYPE, handlers=[self._changed])
+        # QM (multicast answers) from the first query on: zeroconf asks its first query QU,
+        # and a unicast answer to port 5353 reaches only one of the sockets sharing that port
+        # on this computer (often another copy's, or the hub's own), so a hub already running
+        # showed up only with the second query, a second or more later.
+        self._browser = AsyncServiceBrowser(
+            aiozc.zeroconf, SERVICE_TYPE, handlers=[self._changed], question_type=DNSQuestionType.QM
+        )
         if self._probe is not None:
             self._prober = asyncio.create_task(self._probe_loop(), name="gamehub-hub-prober")
         log.debug("Browsing for %s", SERVICE_TYPE)
