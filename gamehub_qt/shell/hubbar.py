@@ -74,7 +74,7 @@ class HubBar(Retranslated, QWidget):
     def _build(self) -> None:
         self.found = QComboBox()
         self.found.setModel(self.model)
-        self.found.setMinimumContentsLength(24)
+        self.found.setMinimumContentsLength(32)
         self.found.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
