@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -26,6 +27,9 @@ from gamehub_qt.base.widgets import note_label, when
 from gamehub_qt.player.common import fit_columns, need_client
 from gamehub_qt.player.reviews import ask_review
 from gamehub_qt.player.state import PlayerState
+from hub_core.client.hub_client import HubClient
+from hub_core.errors import RequestRefused
+from hub_core.wire.codes import Code
 from hub_core.wire.schema import LeaderRow, MatchEnding, MatchHistoryReply, MatchView
 
 RECENT = 20  # matches a game's section shows
@@ -103,10 +107,12 @@ class GameMatches(Retranslated, QWidget):
         self.reply = MatchHistoryReply(matches=[])
         self.rate = QPushButton()
         self.rate_note = note_label()
-        self.recent_label, self.board_label = QLabel(), QLabel()
         self.table = MatchTable(with_game=False)
         self.board = QTreeWidget()
         self.board.setRootIsDecorated(False)
+        self.lists = QTabWidget()  # recent matches, and the leaderboard when there is one
+        self.lists.addTab(self.table, "")
+        self.lists.addTab(self.board, "")
         self._layout()
         self.rate.clicked.connect(self._rate)
         state.match_ended.connect(self._match_ended)
@@ -115,8 +121,8 @@ class GameMatches(Retranslated, QWidget):
     def retranslate(self) -> None:
         """Every fixed text; runs again when the user switches languages."""
         self.rate.setText(self.tr("Rate this game…"))
-        self.recent_label.setText(self.tr("Recent matches"))
-        self.board_label.setText(self.tr("Leaderboard"))
+        self.lists.setTabText(0, self.tr("Recent matches"))
+        self.lists.setTabText(1, self.tr("Leaderboard"))
         self.table.set_headers()
         self.board.setHeaderLabels(
             [self.tr("#"), self.tr("Player"), self.tr("Wins"), self.tr("Matches")]
@@ -127,18 +133,9 @@ class GameMatches(Retranslated, QWidget):
         rate_row = QHBoxLayout()
         rate_row.addWidget(self.rate)
         rate_row.addWidget(self.rate_note, 1)
-        lists = QHBoxLayout()
-        recent, board = QVBoxLayout(), QVBoxLayout()
-        recent.addWidget(self.recent_label)
-        recent.addWidget(self.table, 1)
-        board.addWidget(self.board_label)
-        board.addWidget(self.board, 1)
-        lists.addLayout(recent, 3)
-        lists.addLayout(board, 2)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout = QVBoxLayout(self)  # default margins: lined up with the details above
         layout.addLayout(rate_row)
-        layout.addLayout(lists, 1)
+        layout.addWidget(self.lists, 1)
 
     def show_game(self, name: str) -> None:
         self.name = name
@@ -155,8 +152,8 @@ class GameMatches(Retranslated, QWidget):
 
         async def work() -> tuple[MatchHistoryReply, int]:
             client = need_client(self.state.context)
-            history = await client.match_history(name, limit=RECENT)
-            return history, (await client.played()).get(name, 0)
+            played = (await client.played()).get(name, 0)
+            return await _history(client, name, mine=False, limit=RECENT), played
 
         self.state.op(self, work).success(lambda got: self._arrived(name, *got)).run()
 
@@ -184,8 +181,7 @@ class GameMatches(Retranslated, QWidget):
             cells = [str(place), row.player, str(row.wins), str(row.matches)]
             self.board.addTopLevelItem(QTreeWidgetItem(cells))
         fit_columns(self.board)
-        for widget in (self.board_label, self.board):
-            widget.setVisible(bool(rows))  # only games that report a winner have one
+        self.lists.setTabVisible(1, bool(rows))  # only games that report a winner have one
 
     def _rate(self) -> None:
         if self.name:
@@ -218,10 +214,22 @@ class MyMatches(Retranslated, QWidget):
 
     def refresh(self) -> None:
         async def work() -> MatchHistoryReply:
-            return await need_client(self.state.context).match_history(mine=True, limit=MINE)
+            return await _history(need_client(self.state.context), None, mine=True, limit=MINE)
 
         self.state.op(self, work).success(self._arrived).run()
 
     def _arrived(self, reply: MatchHistoryReply) -> None:
         self.table.fill(reply.matches)
         self.empty.setVisible(not reply.matches)
+
+
+async def _history(
+    client: HubClient, name: str | None, *, mine: bool, limit: int
+) -> MatchHistoryReply:
+    """The hub's match history; none from a hub too old to keep one (it says so politely)."""
+    try:
+        return await client.match_history(name, mine=mine, limit=limit)
+    except RequestRefused as exc:
+        if exc.code == Code.UNKNOWN_KIND:
+            return MatchHistoryReply(matches=[])
+        raise

@@ -79,8 +79,11 @@ def test_a_game_that_closes_its_room_keeps_the_console_result_and_rating(
     board = section.board.topLevelItem(0)
     assert (board.text(1), board.text(2), board.text(3)) == ("ann", "1", "1")
     qtbot.waitUntil(section.rate.isEnabled, timeout=5000)
+    assert section.lists.isTabVisible(1)  # the game reports winners: a leaderboard
     if SHOTS:
         ann.grab().save(str(Path(SHOTS) / "store-matches.png"))
+        section.lists.setCurrentIndex(1)
+        ann.grab().save(str(Path(SHOTS) / "store-leaderboard.png"))
     section.rate.click()
     dialog = section.findChild(RatingDialog)
     rate(qtbot, dialog, 5, "Closes cleanly.")
@@ -90,6 +93,9 @@ def test_a_game_that_closes_its_room_keeps_the_console_result_and_rating(
     mine = ann.my_games.matches.table  # My games lists the match
     qtbot.waitUntil(lambda: mine.topLevelItemCount() == 1, timeout=5000)
     assert mine.topLevelItem(0).text(1) == "CLOSER"
+    if SHOTS:
+        ann.tabs.setCurrentWidget(ann.my_games)
+        ann.grab().save(str(Path(SHOTS) / "my-matches.png"))
 
     developer_view = VersionMatches(ann.context)  # the developer's matches per version
     qtbot.addWidget(developer_view)
@@ -101,6 +107,9 @@ def test_a_game_that_closes_its_room_keeps_the_console_result_and_rating(
         "1",
     )
     assert developer_view.recent.topLevelItemCount() == 1
+    if SHOTS:
+        developer_view.resize(900, 300)
+        developer_view.grab().save(str(Path(SHOTS) / "developer-matches.png"))
 
     console.close_button.click()  # the player closes the finished console
     qtbot.waitUntil(lambda: ann.tabs.indexOf(console) < 0, timeout=5000)
@@ -115,3 +124,28 @@ def test_a_dying_server_still_ends_the_match_with_a_result_and_a_rating(
     assert console.finished
     assert console.result.text() == "Match over: the game's server stopped."
     assert ann.play.rating is not None and ann.play.rating.isVisible()
+
+
+WAITING_CLIENT = 'import time\nprint("thinking", flush=True)\ntime.sleep(60)\n'
+
+
+def test_leaving_during_a_match_keeps_the_console_and_asks_for_a_rating(
+    qtbot: QtBot, ann: PlayerTab, developer: Developer, tmp_path: Path
+) -> None:
+    play_solo(qtbot, ann, developer, tmp_path / "slow", WAITING_CLIENT)
+    qtbot.waitUntil(lambda: ann.play.console is not None, timeout=START)
+    console = ann.play.console
+    assert console is not None
+    qtbot.waitUntil(lambda: "thinking" in console.text(), timeout=10000)
+    ann.play.leave()
+    console = finished_console(qtbot, ann)
+    # whichever the app hears first: its own leave, or the hub's record of the empty room
+    assert console.result.text() in (
+        "Match over: You left before the match ended.",
+        "Match over: the players left.",
+    )
+    assert "thinking" in console.text()
+    assert ann.play.rating is not None and ann.play.rating.isVisible()
+    mine = ann.my_games.matches.table  # the last player left: the hub recorded it so
+    qtbot.waitUntil(lambda: mine.topLevelItemCount() == 1, timeout=5000)
+    assert mine.topLevelItem(0).text(4) == "the players left"
