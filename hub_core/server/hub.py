@@ -168,7 +168,9 @@ class Hub:
         blocks = await asyncio.to_thread(BlockStore, self.paths.hub / "blocks")
         catalog = Catalog(self.repo)
         uploads = Uploads(blocks, catalog, self.config.limits)
-        history = History(self.repo, self.config.matches_kept)
+        # Reading every record takes a while on a big history (15-50 ms per 1000 matches here):
+        # off the loop, at start, before anything else writes to the repository.
+        history = await asyncio.to_thread(History, self.repo, self.config.matches_kept)
         await history.prune_all()
         self.lobby = Lobby(
             config=LobbyConfig(

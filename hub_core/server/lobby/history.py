@@ -9,6 +9,7 @@ whole table; the records themselves are read only for the matches a reply return
 
 from __future__ import annotations
 
+import heapq
 import logging
 import secrets
 from collections import Counter
@@ -55,6 +56,7 @@ class History:
     """Records and answers match history; every method runs on the hub's loop."""
 
     def __init__(self, repo: Repository, kept: int = DEFAULT_KEPT) -> None:
+        """Reads every record's summary (blocking: the hub builds it in a thread at start)."""
         if kept < 1:
             raise ValueError("At least one match per game must be kept.")
         self.repo = repo
@@ -101,7 +103,7 @@ class History:
         pool = self._by_game.get(game, []) if game is not None else self._every()
         if player is not None:
             pool = [e for e in pool if player in e.players]
-        newest = sorted(pool, key=lambda e: e.ended, reverse=True)[:limit]
+        newest = heapq.nlargest(limit, pool, key=lambda e: e.ended)
         matches = [self._view(e.key) for e in newest]
         if game is None:
             return MatchHistoryReply(matches=[m for m in matches if m], kept=self.kept)
