@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from gamehub_qt.developer.matches import VersionMatches
@@ -29,6 +30,13 @@ SHOTS = os.environ.get("GAMEHUB_SCREENSHOTS")
 # "die" by exiting with code 7; either way the client prints what it got, and "bye" last.
 CLOSING_CLIENT = TEST_CLIENT.replace('b"finish\\n"', 'b"close\\n"') + 'print("bye", flush=True)\n'
 DYING_CLIENT = TEST_CLIENT.replace('b"finish\\n"', 'b"die\\n"')
+
+
+def shot(qtbot: QtBot, widget: QWidget, name: str) -> None:
+    """A picture for review (scripts/screenshots), once the last layout changes painted."""
+    if SHOTS:
+        qtbot.wait(300)
+        widget.grab().save(str(Path(SHOTS) / f"{name}.png"))
 
 
 def play_solo(qtbot: QtBot, tab: PlayerTab, developer: Developer, folder: Path, client: str) -> str:
@@ -64,8 +72,7 @@ def test_a_game_that_closes_its_room_keeps_the_console_result_and_rating(
     assert "client got" in console.text() and "bye" in console.text()  # the last output
     assert console.result.text() == "Match over: ann won."
     assert ann.tabs.tabText(ann.tabs.indexOf(console)) == "CLOSER console (finished)"
-    if SHOTS:
-        ann.grab().save(str(Path(SHOTS) / "match-finished.png"))
+    shot(qtbot, ann, "match-finished")
     rating = ann.play.rating
     assert isinstance(rating, RatingDialog) and rating.isVisible() and rating.name == name
     rating.later_button.click()
@@ -80,10 +87,9 @@ def test_a_game_that_closes_its_room_keeps_the_console_result_and_rating(
     assert (board.text(1), board.text(2), board.text(3)) == ("ann", "1", "1")
     qtbot.waitUntil(section.rate.isEnabled, timeout=5000)
     assert section.lists.isTabVisible(1)  # the game reports winners: a leaderboard
-    if SHOTS:
-        ann.grab().save(str(Path(SHOTS) / "store-matches.png"))
-        section.lists.setCurrentIndex(1)
-        ann.grab().save(str(Path(SHOTS) / "store-leaderboard.png"))
+    shot(qtbot, ann, "store-matches")
+    section.lists.setCurrentIndex(1)
+    shot(qtbot, ann, "store-leaderboard")
     section.rate.click()
     dialog = section.findChild(RatingDialog)
     rate(qtbot, dialog, 5, "Closes cleanly.")
@@ -93,9 +99,8 @@ def test_a_game_that_closes_its_room_keeps_the_console_result_and_rating(
     mine = ann.my_games.matches.table  # My games lists the match
     qtbot.waitUntil(lambda: mine.topLevelItemCount() == 1, timeout=5000)
     assert mine.topLevelItem(0).text(1) == "CLOSER"
-    if SHOTS:
-        ann.tabs.setCurrentWidget(ann.my_games)
-        ann.grab().save(str(Path(SHOTS) / "my-matches.png"))
+    ann.tabs.setCurrentWidget(ann.my_games)
+    shot(qtbot, ann, "my-matches")
 
     developer_view = VersionMatches(ann.context)  # the developer's matches per version
     qtbot.addWidget(developer_view)
@@ -107,9 +112,8 @@ def test_a_game_that_closes_its_room_keeps_the_console_result_and_rating(
         "1",
     )
     assert developer_view.recent.topLevelItemCount() == 1
-    if SHOTS:
-        developer_view.resize(900, 300)
-        developer_view.grab().save(str(Path(SHOTS) / "developer-matches.png"))
+    developer_view.resize(900, 300)
+    shot(qtbot, developer_view, "developer-matches")
 
     console.close_button.click()  # the player closes the finished console
     qtbot.waitUntil(lambda: ann.tabs.indexOf(console) < 0, timeout=5000)
