@@ -233,6 +233,9 @@ def report_finished(
 ) -> dict[str, Any]:
     """Tells the lobby the match is over; returns its reply, or {"ok": False, "error": ...}.
 
+    ``results`` are recorded in the hub's match history as sent; a ``"winner"`` that names
+    one of GAME_PLAYERS counts on the game's leaderboard, and ``"scores"`` are shown.
+
     Never raises: a missing or silent lobby is noted on stderr and the game goes on.
     A connection that is refused is retried until ``timeout``; once the line is sent it
     is never sent again, so the lobby never sees one match twice.

@@ -26,6 +26,7 @@ from gamehub_qt.base.context import AppContext
 from gamehub_qt.base.i18n import Retranslated
 from gamehub_qt.base.widgets import error_label, note_label, set_error
 from gamehub_qt.developer import columns, ops
+from gamehub_qt.developer.matches import VersionMatches
 from gamehub_qt.developer.rows import RowsModel
 from hub_core.wire.protocol import STORE_TOPIC
 from hub_core.wire.schema import EventKind, GameDetails, GameRemoved, GameStatus, ReviewResult
@@ -65,6 +66,8 @@ class MyGamesPanel(Retranslated, QWidget):
         self.details.addTab(table(self.versions, stretch=6), "")
         self.details.addTab(table(self.reviews, stretch=2), "")
         self.details.addTab(table(self.ratings, stretch=1), "")
+        self.matches = VersionMatches(context)
+        self.details.addTab(self.matches, "")
         self.error, self.empty_note = error_label(), note_label()
         self.confirm: QMessageBox | None = None
         self._loading = self._dirty = False
@@ -93,6 +96,7 @@ class MyGamesPanel(Retranslated, QWidget):
         self.ratings.set_columns(columns.rating_columns())
         self.details.setTabText(0, self.tr("Versions"))
         self.details.setTabText(2, self.tr("Ratings by version"))
+        self.details.setTabText(3, self.tr("Matches"))
         self._count_reviews()
 
     def _count_reviews(self) -> None:
@@ -185,6 +189,8 @@ class MyGamesPanel(Retranslated, QWidget):
         self.versions.set_rows(game.versions if game else [])
         self.reviews.set_rows(columns.newest_first(game.reviews) if game else [])
         self.ratings.set_rows(game.ratings if game else [])
+        if (game.name if game else "") != self.matches.name:
+            self.matches.show_game(game.name if game else "")
         self._enable_buttons()
         self._count_reviews()
 

@@ -13,7 +13,13 @@ from gamehub_qt.shell.connection import Connection
 from hub_core.client.hub_client import HubClient
 from hub_core.client.publishing import Progress, PublishResult, publish
 from hub_core.errors import GameHubError
-from hub_core.wire.schema import GameDetails, SessionInfo, Unpublished, VersionHintReply
+from hub_core.wire.schema import (
+    GameDetails,
+    MatchHistoryReply,
+    SessionInfo,
+    Unpublished,
+    VersionHintReply,
+)
 
 
 def _client(conn: Connection) -> HubClient:
@@ -48,3 +54,7 @@ def session_of(conn: Connection) -> SessionInfo | None:
     """The session now (a plain attribute read; the tab asks once, when it is built)."""
     client = conn.client
     return None if client is None else client.session
+
+
+async def match_history(conn: Connection, name: str, limit: int) -> MatchHistoryReply:
+    return await _client(conn).match_history(name, limit=limit)

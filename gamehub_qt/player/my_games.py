@@ -23,6 +23,7 @@ from gamehub_qt.base.widgets import stars, when
 from gamehub_qt.player.common import fit_columns, need_client
 from gamehub_qt.player.install_bar import InstallBar
 from gamehub_qt.player.installer import Installer
+from gamehub_qt.player.matches import MyMatches
 from gamehub_qt.player.reviews import ask_review
 from gamehub_qt.player.state import PlayerState
 from hub_core.wire.schema import MyReview, ReviewResult
@@ -39,6 +40,7 @@ class MyGamesPage(Retranslated, QWidget):
         self.installer = installer
         self.reviews: list[MyReview] = []
         self.games, self.mine = _tree(), _tree()
+        self.matches = MyMatches(state)
         self.games_label, self.mine_label = QLabel(), QLabel()
         self.update_button, self.repair = QPushButton(), QPushButton()
         self.open_folder, self.edit = QPushButton(), QPushButton()
@@ -87,6 +89,7 @@ class MyGamesPage(Retranslated, QWidget):
         layout.addWidget(self.mine_label)
         layout.addWidget(self.mine, 1)
         layout.addLayout(review_buttons)
+        layout.addWidget(self.matches, 1)
 
     # -- installed games -----------------------------------------------------------------
 

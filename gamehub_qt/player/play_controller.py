@@ -7,17 +7,24 @@ Reacts to the room's snapshots as they change:
     in_game  : a new match: run the game client; a CLI game gets a console tab
     closed   : the room page goes away and the player is told why
 
+However a match ends (the game reports it, closes the room, its server dies, the player
+leaves), its console stays with the output and the result, marked finished, until the
+player closes it, and the rating question follows.
+
 It owns at most one room at a time, as the hub seats a player in one room at a time.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 from gamehub_qt.player.console import ConsoleTab
-from gamehub_qt.player.game_runner import GameRunner
+from gamehub_qt.player.game_runner import STOP_GRACE, GameRunner
 from gamehub_qt.player.installer import Installer
+from gamehub_qt.player.matches import summary_line
 from gamehub_qt.player.prompts import RatingDialog, StartPrompt
 from gamehub_qt.player.reviews import ask_review
 from gamehub_qt.player.room_page import RoomPage
@@ -25,6 +32,8 @@ from gamehub_qt.player.room_session import RoomSession
 from gamehub_qt.player.rooms_page import RoomsPage
 from gamehub_qt.player.state import PlayerState
 from hub_core.wire.schema import RoomState, RoomView
+
+KEPT_CONSOLES = 5  # finished consoles kept open at most; the oldest goes first
 
 
 class PlayController(QObject):
@@ -44,8 +53,10 @@ class PlayController(QObject):
         self.console: ConsoleTab | None = None
         self.start_prompt: StartPrompt | None = None
         self.rating: RatingDialog | None = None
+        self.finished: list[ConsoleTab] = []  # consoles of matches that ended, oldest first
         self._launched = 0  # the match number this app last ran a client for
         self._rated = 0
+        self._match_before = ""  # the room's last recorded match when ours started
         rooms.entered.connect(self.enter)
         state.context.player.state_changed.connect(self._hub_state)
 
@@ -78,10 +89,13 @@ class PlayController(QObject):
         session.room_changed.disconnect(self._on_room)
         session.gone.disconnect(self.close_room)
         session.stop()
-        self._stop_game()
-        for widget in (self.page, self.console):
-            self._remove_tab(widget)
-        self.page = self.console = None
+        if self._launched > self._rated:  # the client may still print who won: a moment
+            self._match_over(session.room, why or self.tr("You left before the match ended."))
+            self._stop_game(grace=bool(why))
+        else:
+            self._stop_game()
+        self._remove_tab(self.page)
+        self.page = None
         self._close_start_prompt()
         self.rooms.set_in_room(False)
         if why:
@@ -89,7 +103,11 @@ class PlayController(QObject):
 
     def end(self) -> None:
         """The player logged out: nothing of theirs stays open."""
+        self._rated = self._launched  # no rating question on the way out
         self.close_room("")
+        for console in [*self.finished, self.console]:
+            self._remove_tab(console)
+        self.finished, self.console = [], None
         if self.rating is not None:
             self.rating.close()
             self.rating = None
@@ -125,8 +143,7 @@ class PlayController(QObject):
             self._launched = match
             self._launch(room)
         elif state is RoomState.WAITING and self._launched > self._rated:
-            self._rated = self._launched
-            self._ask_rating(room)
+            self._match_over(room)
 
     def _maybe_ask_start(self, room: RoomView) -> None:
         me = self.state.user
@@ -153,7 +170,8 @@ class PlayController(QObject):
     def _launch(self, room: RoomView) -> None:
         """Runs the client for this match; its output goes to a console tab."""
         self._stop_game()
-        self._remove_tab(self.console)
+        self._keep_finished(self.console)
+        self._match_before = room.last_match.id if room.last_match else ""
         runner = GameRunner(self.state, room)
         cli = room.type.upper() != "GUI"
         console = ConsoleTab(runner, interactive=cli)
@@ -180,12 +198,56 @@ class PlayController(QObject):
         if self.page is not None:
             self.page.show_problem(self.tr("The game could not start: {0}").format(why))
 
-    def _stop_game(self) -> None:
-        if self.runner is not None:
-            self.runner.stop()
-            self.runner = None
+    def _stop_game(self, grace: bool = False) -> None:
+        """Stops the client; with ``grace``, only if it has not ended by itself a moment later
+        (a game that closes the room usually tells its players who won first)."""
+        runner, self.runner = self.runner, None
+        if runner is None:
+            return
+        if grace:
+            QTimer.singleShot(int(STOP_GRACE * 1000), runner.stop)
+        else:
+            runner.stop()
 
     # -- after the match -----------------------------------------------------------------
+
+    def _match_over(self, room: RoomView, why: str = "") -> None:
+        """The match this app ran a client for ended, however: the console keeps its output
+        and shows the result, the history pages hear of it, and the rating question follows."""
+        self._rated = self._launched
+        match = room.last_match
+        ours = match is not None and match.id != self._match_before
+        if ours and match is not None:
+            self._finish_console(room, lambda: summary_line(match))
+            self.state.match_ended.emit(match)
+            if self.page is not None and room.state is RoomState.WAITING:
+                self.page.show_notice(summary_line(match))
+        else:
+            self._finish_console(room, lambda: self.tr("Match over: {0}").format(why))
+        self._ask_rating(room)
+
+    def _finish_console(self, room: RoomView, result: Callable[[], str]) -> None:
+        console = self.console
+        if console is None or console.finished:
+            return
+        console.mark_finished(result)
+        console.close_requested.connect(lambda: self._close_console(console))
+        self._set_title(console, self._console_title(room, console.interactive, True))
+
+    def _keep_finished(self, console: ConsoleTab | None) -> None:
+        """A new match starts: the last one's console stays, up to KEPT_CONSOLES of them."""
+        if console is None:
+            return
+        self.finished.append(console)
+        while len(self.finished) > KEPT_CONSOLES:
+            self._remove_tab(self.finished.pop(0))
+
+    def _close_console(self, console: ConsoleTab) -> None:
+        if console is self.console:
+            self.console = None
+        if console in self.finished:
+            self.finished.remove(console)
+        self._remove_tab(console)
 
     def _ask_rating(self, room: RoomView) -> None:
         if self.rating is not None:
@@ -197,18 +259,23 @@ class PlayController(QObject):
     def retranslate(self) -> None:
         """Re-titles the room's and the console's tabs (the Player tab asks, on a language
         switch: this QObject gets no LanguageChange of its own)."""
-        if self.session is None:
-            return
-        room = self.session.room
-        self._set_title(self.page, self._room_title(room))
-        if self.console is not None:
-            self._set_title(self.console, self._console_title(room, self.console.interactive))
+        if self.session is not None:
+            self._set_title(self.page, self._room_title(self.session.room))
+        for console in [*self.finished, self.console]:
+            if console is not None:
+                title = self._console_title(
+                    console.runner.room, console.interactive, console.finished
+                )
+                self._set_title(console, title)
 
     def _room_title(self, room: RoomView) -> str:
         return self.tr("Room: {0}").format(room.display_name)
 
-    def _console_title(self, room: RoomView, cli: bool) -> str:
-        title = self.tr("{0} console") if cli else self.tr("{0} log")
+    def _console_title(self, room: RoomView, cli: bool, finished: bool = False) -> str:
+        if finished:
+            title = self.tr("{0} console (finished)") if cli else self.tr("{0} log (finished)")
+        else:
+            title = self.tr("{0} console") if cli else self.tr("{0} log")
         return title.format(room.display_name)
 
     def _set_title(self, widget: QWidget | None, title: str) -> None:

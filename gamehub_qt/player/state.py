@@ -35,6 +35,7 @@ class PlayerState(QObject):
     installed_changed = Signal()
     store_event = Signal(str, object)  # kind, its schema Struct (after the list was re-fetched)
     session_lost = Signal(str)  # the hub no longer knows this session (why)
+    match_ended = Signal(object)  # MatchView: a match this player played was recorded
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()

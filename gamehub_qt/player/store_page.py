@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from gamehub_qt.player.game_details import GameDetails
 from gamehub_qt.player.installer import Installer
+from gamehub_qt.player.matches import GameMatches
 from gamehub_qt.player.state import PlayerState
 from gamehub_qt.player.store_list import StoreList
 
@@ -18,11 +19,18 @@ class StorePage(QWidget):
         super().__init__(parent)
         self.list = StoreList(state)
         self.details = GameDetails(state, installer)
+        self.matches = GameMatches(state)  # Rate, recent matches, leaderboard
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.details)
+        right.addWidget(self.matches)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 2)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.list)
-        split.addWidget(self.details)
+        split.addWidget(right)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(split)
         self.list.selected.connect(self.details.show_game)
+        self.list.selected.connect(self.matches.show_game)

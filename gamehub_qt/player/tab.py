@@ -118,6 +118,7 @@ class PlayerTab(Retranslated, QWidget):
         self.state.begin(session)
         self.mirror.start()
         self.my_games.refresh_reviews()
+        self.my_games.matches.refresh()
         self.retranslate()  # who is logged in
         self.tabs.setCurrentWidget(self.store)
         self.stack.setCurrentIndex(1)
@@ -165,6 +166,8 @@ class PlayerTab(Retranslated, QWidget):
         self.store.details.refresh()
         self.mirror.refresh()
         self.my_games.refresh_reviews()
+        self.my_games.matches.refresh()
+        self.store.matches.refresh()
         self.play.refresh()
 
     # -- the rest ----------------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Any
 
 from hub_core.cli._common import EXIT_OK, add_data_option, paths_of, print_json
 from hub_core.server.hub import DEFAULT_PORT, HubConfig, HubEndpoints
+from hub_core.server.lobby.history import DEFAULT_KEPT
 from hub_core.server.thread import serve_until_stopped
 from hub_core.util.logs import setup_logging
 
@@ -35,6 +36,13 @@ def add_commands(commands: Any) -> None:
     )
     host.add_argument(
         "--no-samples", action="store_true", help="do not publish the sample games on a new hub"
+    )
+    host.add_argument(
+        "--matches-kept",
+        type=_positive,
+        default=DEFAULT_KEPT,
+        metavar="N",
+        help=f"match history: keep the newest N matches per game (default {DEFAULT_KEPT})",
     )
     host.add_argument("--json", action="store_true", help="print the endpoints as one JSON line")
     host.set_defaults(func=run_host)
@@ -65,6 +73,7 @@ async def run_host(args: argparse.Namespace) -> int:
         port=args.port,
         discovery=not args.no_discovery,
         samples=not args.no_samples,
+        matches_kept=args.matches_kept,
     )
     await serve_until_stopped(config, lambda ep: _print_endpoints(ep, as_json=args.json))
     print("Hub stopped.", flush=True)
@@ -139,3 +148,14 @@ async def _run_diagnose(args: argparse.Namespace) -> int:
     else:
         print(render(found))
     return EXIT_OK
+
+
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1.")
+    return value

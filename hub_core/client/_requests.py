@@ -112,3 +112,8 @@ class HubRequests:
 
     async def played(self) -> dict[str, int]:
         return await self.call(s.Played())
+
+    async def match_history(
+        self, game: str | None = None, *, mine: bool = False, limit: int = 50
+    ) -> s.MatchHistoryReply:
+        return await self.call(s.MatchHistory(game=game, mine=mine, limit=limit))

@@ -22,6 +22,7 @@ from hub_core.server.api import accounts as _api_accounts
 from hub_core.server.api import packages as _api_packages
 from hub_core.server.api import rooms as _api_rooms
 from hub_core.server.lobby.callback import LobbyCallback
+from hub_core.server.lobby.history import DEFAULT_KEPT, History
 from hub_core.server.lobby.lobby import Lobby, LobbyConfig
 from hub_core.server.passwords import DEFAULT_COST, HashCost
 from hub_core.server.routes import Routes
@@ -67,6 +68,7 @@ class HubConfig:
     process_limits: ProcessLimits = field(default_factory=ProcessLimits)
     ready_timeout: float = 10.0
     samples: bool = True  # publish the sample games on a hub whose store is empty
+    matches_kept: int = DEFAULT_KEPT  # match history: the newest this many per game
 
     def paths(self) -> AppPaths:
         return app_paths(self.data_dir)
@@ -168,6 +170,10 @@ class Hub:
         uploads = Uploads(blocks, catalog, self.config.limits)
         unpacked_root = self.paths.hub / "unpacked"
         await rename_old_samples(catalog, unpacked_root)
+        # Reading every record takes a while on a big history (15-50 ms per 1000 matches here):
+        # off the loop, at start, before anything else writes to the repository.
+        history = await asyncio.to_thread(History, self.repo, self.config.matches_kept)
+        await history.prune_all()
         self.lobby = Lobby(
             config=LobbyConfig(
                 bind_host=self.config.bind,
@@ -181,11 +187,13 @@ class Hub:
             unpacked=Unpacked(unpacked_root, blocks),
             publish=self.wire.publish,
             topic_seq=self.wire.topic_seq,
+            history=history,
             incarnation=self.wire.incarnation,
         )
         _api_accounts.add_routes(routes, accounts)
         _api_packages.add_routes(routes, catalog, uploads, blocks, self.wire.publish)
         _api_rooms.add_routes(routes, self.lobby, catalog, accounts, self.wire.publish)
+        _api_rooms.add_history_route(routes, history)
         if self.config.samples:
             await publish_samples(catalog, blocks)
         self._protections: Protections = await asyncio.to_thread(protections)

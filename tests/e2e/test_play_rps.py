@@ -92,6 +92,12 @@ async def test_two_players_play_rps_and_review_it(hub_endpoint: str, tmp_path: P
         assert back.last_results["winner"] == "ann"
         watch.stop()
 
+        history = await bob.match_history("rps")  # the hub recorded the match as rps told it
+        [match] = history.matches
+        assert (match.players, match.winner, match.ending) == (["ann", "bob"], "ann", "finished")
+        assert match.results == back.last_results
+        assert [(r.player, r.wins) for r in history.leaderboard] == [("ann", 1), ("bob", 0)]
+
         await ann.review("rps", 5, "Quick and fun.")
         await bob.review("rps", 3, "I lost.")
         details = await bob.game_details("rps")

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from hub_core.errors import RequestRefused
 from hub_core.server.accounts import Accounts
+from hub_core.server.lobby.history import History
 from hub_core.server.lobby.lobby import Lobby
 from hub_core.server.routes import Context, Routes
 from hub_core.server.store.catalog import Catalog, add_review, reviews_by
 from hub_core.wire import schema as s
+from hub_core.wire.codes import Code
 from hub_core.wire.protocol import STORE_TOPIC
 
 
@@ -79,3 +82,17 @@ def add_routes(
     routes.add(s.Review, "player", review)
     routes.add(s.MyReviews, "player", my_reviews)
     routes.add(s.Played, "player", played)
+
+
+def add_history_route(routes: Routes, history: History) -> None:
+    """Match history: anyone logged in reads a game's; a player reads their own."""
+
+    def match_history(ctx: Context, args: s.MatchHistory) -> s.MatchHistoryReply:
+        if args.mine and ctx.user.role != "player":
+            raise RequestRefused(
+                Code.WRONG_ROLE, "Only players have matches of their own; log in as a player."
+            )
+        player = ctx.user.key if args.mine else None
+        return history.query(game=args.game, player=player, limit=args.limit)
+
+    routes.add(s.MatchHistory, "any", match_history)

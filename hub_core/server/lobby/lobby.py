@@ -28,13 +28,22 @@ from hub_core.gameprocs import (
 from hub_core.packages import index_from_wire
 from hub_core.server.accounts import Accounts
 from hub_core.server.lobby.callback import GameFinished
+from hub_core.server.lobby.history import History
 from hub_core.server.lobby.rooms import Room, RoomState
 from hub_core.server.sessions import Session
 from hub_core.server.store.catalog import Catalog
 from hub_core.server.store.unpacked import Unpacked
 from hub_core.wire.codes import Code
 from hub_core.wire.protocol import ROOMS_TOPIC, room_topic
-from hub_core.wire.schema import ChatLine, Empty, EventKind, HeartbeatReply, RoomList, RoomReply
+from hub_core.wire.schema import (
+    ChatLine,
+    Empty,
+    EventKind,
+    HeartbeatReply,
+    MatchEnding,
+    RoomList,
+    RoomReply,
+)
 
 log = logging.getLogger(__name__)
 
@@ -73,9 +82,11 @@ class Lobby:
         unpacked: Unpacked,
         publish: Publish,
         topic_seq: Callable[[str], int],
+        history: History,
         incarnation: str = "",
     ) -> None:
         self.config = config
+        self.history = history
         self.catalog = catalog
         self.accounts = accounts
         self.unpacked = unpacked
@@ -263,7 +274,7 @@ class Lobby:
         """Closes every room and stops every server (the hub is stopping)."""
         for room in list(self.rooms.values()):
             if room.state is not RoomState.CLOSED:
-                room.close("The hub is stopping.")
+                room.close("The hub is stopping.", MatchEnding.HUB_STOPPED)
                 await self._after(room)
         for task in list(self._tasks):
             task.cancel()
@@ -282,7 +293,13 @@ class Lobby:
     # -- helpers ---------------------------------------------------------------------
 
     async def _after(self, room: Room) -> None:
-        """Publishes a change and cleans up a closed room."""
+        """Records a match that ended, publishes the change, and cleans up a closed room."""
+        ended = room.take_ended_match()
+        if ended is not None:
+            try:
+                room.last_match = await self.history.record(room, ended)
+            except Exception:  # the room must still move on; the hub's log says what failed
+                log.exception("Could not record the match that ended in room %s", room.id)
         self._changed(room)
         if room.state is RoomState.CLOSED:
             await self._dispose(room)

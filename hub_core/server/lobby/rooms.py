@@ -17,9 +17,22 @@ from typing import Any
 
 from hub_core.errors import RequestRefused
 from hub_core.wire.codes import Code
-from hub_core.wire.schema import RoomState, RoomView
+from hub_core.wire.schema import MatchEnding, MatchView, RoomState, RoomView
 
-__all__ = ["Room", "RoomState"]
+__all__ = ["EndedMatch", "Room", "RoomState"]
+
+
+@dataclass(frozen=True)
+class EndedMatch:
+    """A match that just ended, however it ended, for the lobby to record in the history."""
+
+    players: list[str]  # user keys in seat order, as the match started
+    names: list[str]  # their display names
+    started: float
+    ended: float
+    ending: MatchEnding
+    results: Any = None
+    closed_room: bool = False
 
 
 @dataclass
@@ -44,6 +57,10 @@ class Room:
     last_results: Any = None
     closed_reason: str = ""
     created: float = field(default_factory=time.time)
+    match_started: float = 0.0  # when the running match started
+    match_players: list[str] = field(default_factory=list)  # who started it (keys)
+    ended_match: EndedMatch | None = None  # set when a match ends; the lobby takes it
+    last_match: MatchView | None = None  # the lobby's record of the last match, for members
 
     # -- who may do what -------------------------------------------------------------
 
@@ -63,7 +80,7 @@ class Room:
         self.ready.discard(key)
         self.accepted.discard(key)
         if not self.players:
-            self.close("Everyone left the room.")
+            self.close("Everyone left the room.", MatchEnding.PLAYERS_LEFT)
             return
         if self.owner == key:
             self.owner = self.players[0]
@@ -115,15 +132,23 @@ class Room:
         if self.state is not RoomState.IN_GAME:
             raise RequestRefused(Code.ROOM_BUSY, "No game is running in this room.")
         self.last_results = results
+        self._end_match(MatchEnding.FINISHED, results, closed_room=kick_all)
         if kick_all:
             self.close("The game closed the room.")
         else:
             self._back_to_waiting()
             self.ready.clear()
 
-    def close(self, reason: str) -> None:
+    def close(self, reason: str, ending: MatchEnding = MatchEnding.SERVER_DIED) -> None:
+        """Closes the room; a match still running ends as ``ending``."""
+        self._end_match(ending)
         self.state = RoomState.CLOSED
         self.closed_reason = reason
+
+    def take_ended_match(self) -> EndedMatch | None:
+        """The match that ended since the last call, if one did (the lobby records it)."""
+        ended, self.ended_match = self.ended_match, None
+        return ended
 
     # -- views -----------------------------------------------------------------------
 
@@ -147,6 +172,7 @@ class Room:
             last_results=self.last_results,
             closed_reason=self.closed_reason,
             created=self.created,
+            last_match=self.last_match,
         )
 
     # -- helpers ---------------------------------------------------------------------
@@ -157,7 +183,25 @@ class Room:
         self.state = RoomState.IN_GAME
         self.accepted = set()
         self.matches += 1
+        self.match_started = time.time()
+        self.match_players = list(self.players)
         return True
+
+    def _end_match(
+        self, ending: MatchEnding, results: Any = None, closed_room: bool = False
+    ) -> None:
+        if self.state is not RoomState.IN_GAME or not self.match_started:
+            return  # no match running, or its end is already taken down
+        self.ended_match = EndedMatch(
+            players=self.match_players,
+            names=[self.names.get(p, p) for p in self.match_players],
+            started=self.match_started,
+            ended=time.time(),
+            ending=ending,
+            results=results,
+            closed_room=closed_room,
+        )
+        self.match_started = 0.0
 
     def _back_to_waiting(self) -> None:
         self.state = RoomState.WAITING

@@ -11,6 +11,7 @@ __all__ = [
     "EndReason",
     "EventKind",
     "GameStatus",
+    "MatchEnding",
     "Request",
     "RoomState",
     "WireIndex",
@@ -33,6 +34,15 @@ class RoomState(StrEnum):
 class GameStatus(StrEnum):
     ACTIVE = "active"  # in the store
     REMOVED = "removed"  # hidden by its developer; files kept, installs keep working
+
+
+class MatchEnding(StrEnum):
+    """How a match ended, as its history records it."""
+
+    FINISHED = "finished"  # the game reported the end (game_finished), kick_all or not
+    SERVER_DIED = "server_died"  # the game's server exited or crashed during the match
+    PLAYERS_LEFT = "players_left"  # every player left the room during the match
+    HUB_STOPPED = "hub_stopped"  # the hub stopped during the match
 
 
 class EndReason(StrEnum):

@@ -7,7 +7,7 @@ from typing import Any
 import msgspec
 
 from hub_core.wire.protocol import Role
-from hub_core.wire.schema._base import EndReason, GameStatus, RoomState, WireIndex
+from hub_core.wire.schema._base import EndReason, GameStatus, MatchEnding, RoomState, WireIndex
 
 __all__ = [
     "Blocks",
@@ -20,6 +20,9 @@ __all__ = [
     "HubStopping",
     "Identity",
     "InstallOffer",
+    "LeaderRow",
+    "MatchHistoryReply",
+    "MatchView",
     "MyReview",
     "Pong",
     "PublishOffer",
@@ -80,7 +83,7 @@ class HubStopping(msgspec.Struct, frozen=True):
     name: str
 
 
-class RoomView(msgspec.Struct, frozen=True):
+class RoomView(msgspec.Struct, frozen=True, omit_defaults=True):
     """Everything members see of a room; the same shape in events and replies."""
 
     id: str
@@ -100,6 +103,7 @@ class RoomView(msgspec.Struct, frozen=True):
     last_results: Any
     closed_reason: str
     created: float
+    last_match: MatchView | None = None  # the match that ended last, as the history has it
 
 
 class RoomReply(msgspec.Struct, frozen=True):
@@ -249,3 +253,37 @@ class InstallOffer(msgspec.Struct, frozen=True):
 
 class Blocks(msgspec.Struct, frozen=True):
     blocks: list[bytes]
+
+
+class MatchView(msgspec.Struct, frozen=True):
+    """One finished match as the hub recorded it; ``results`` are the game's own words."""
+
+    id: str
+    game: str
+    display_name: str
+    version: str
+    room: str
+    players: list[str]  # display names, in seat order
+    results: Any  # what the game reported (winner, scores...), None if it said nothing
+    winner: str | None  # results["winner"] when the game named one of the players
+    started: float
+    ended: float
+    ending: MatchEnding
+    closed_room: bool = False  # the game closed the room at the end (kick_all)
+
+
+class LeaderRow(msgspec.Struct, frozen=True):
+    """A player's wins among a game's recorded matches."""
+
+    player: str
+    wins: int
+    matches: int
+
+
+class MatchHistoryReply(msgspec.Struct, frozen=True):
+    """Recorded matches (newest first), and for one game its leaderboard and versions."""
+
+    matches: list[MatchView]
+    leaderboard: list[LeaderRow] = []  # empty unless the game reports winners
+    per_version: dict[str, int] = {}  # one game's recorded matches per version
+    kept: int = 0  # how many matches per game the hub keeps

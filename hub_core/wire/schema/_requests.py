@@ -15,6 +15,7 @@ from hub_core.wire.schema._replies import (
     HeartbeatReply,
     Identity,
     InstallOffer,
+    MatchHistoryReply,
     MyReview,
     Pong,
     Published,
@@ -41,6 +42,7 @@ __all__ = [
     "ListRooms",
     "Login",
     "Logout",
+    "MatchHistory",
     "MyGames",
     "MyReviews",
     "MyRoom",
@@ -221,3 +223,10 @@ class MyReviews(Request[list[MyReview]], frozen=True):
 
 class Played(Request[dict[str, int]], frozen=True):
     kind = "played"
+
+
+class MatchHistory(Request[MatchHistoryReply], frozen=True):
+    kind = "match_history"
+    game: str | None = None  # one game's matches; None: every game's
+    mine: bool = False  # only matches the asking player played in
+    limit: int = 50  # newest first, at most this many (the hub caps it)

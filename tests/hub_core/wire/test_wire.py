@@ -311,6 +311,20 @@ OLD_VERSION = {
     "files": 3,
     "bytes": 1234,
 }
+OLD_MATCH = {
+    "id": "0001700000100.000000-ab12cd34",
+    "game": "rps",
+    "display_name": "Rock Paper Scissors",
+    "version": "1.0.0",
+    "room": "a1b2c3d4",
+    "players": ["Ann", "Bob"],
+    "results": {"winner": "Ann", "scores": {"Ann": 2, "Bob": 0}},
+    "winner": "Ann",
+    "started": 1700000000.0,
+    "ended": 1700000100.0,
+    "ending": "finished",
+    "closed_room": False,
+}
 OLD_SESSION = {"token": "t", "session_id": "s", "user": "Ann", "role": "player", "key": "ann"}
 
 # (the Struct a new client decodes into, a reply or event exactly as hubs have sent it)
@@ -336,6 +350,15 @@ OLD_REPLIES: list[tuple[object, object]] = [
     ),
     (schema.MyReviews.reply, [{"game": "rps", "display_name": "Rock Paper Scissors"} | OLD_REVIEW]),
     (schema.Played.reply, {"rps": 2}),
+    (
+        schema.MatchHistory.reply,
+        {
+            "matches": [OLD_MATCH],
+            "leaderboard": [{"player": "Ann", "wins": 1, "matches": 1}],
+            "per_version": {"1.0.0": 1},
+            "kept": 500,
+        },
+    ),
     (
         schema.VersionHint.reply,
         {"exists": True, "latest": "1.0.0", "versions": ["1.0.0"], "suggested": "1.0.1"},

@@ -8,6 +8,7 @@ import pytest
 
 from hub_core.errors import RequestRefused
 from hub_core.server.lobby.rooms import Room, RoomState
+from hub_core.wire.schema import MatchEnding
 
 
 def make_room(max_players: int = 2, min_players: int | None = None) -> Room:
@@ -171,3 +172,40 @@ def test_ready_only_while_waiting() -> None:
     room.propose("ann")
     with pytest.raises(RequestRefused, match="only while the room is waiting"):
         room.set_ready("bob", False)
+
+
+def in_game_room() -> Room:
+    room = make_room()
+    room.join("bob", "Bob")
+    room.ready = {"ann", "bob"}
+    room.propose("ann")
+    room.respond("bob", True)
+    return room
+
+
+@pytest.mark.parametrize(
+    ("end", "ending"),
+    [
+        (lambda r: r.finished(False, {"winner": "Ann"}), MatchEnding.FINISHED),
+        (lambda r: r.finished(True, {"winner": "Ann"}), MatchEnding.FINISHED),
+        (lambda r: r.close("The server exited."), MatchEnding.SERVER_DIED),
+        (lambda r: (r.leave("bob"), r.leave("ann")), MatchEnding.PLAYERS_LEFT),
+        (
+            lambda r: r.close("The hub is stopping.", MatchEnding.HUB_STOPPED),
+            MatchEnding.HUB_STOPPED,
+        ),
+    ],
+)
+def test_every_way_a_match_ends_is_handed_to_the_history_once(
+    end: Callable[[Room], object], ending: MatchEnding
+) -> None:
+    room = in_game_room()
+    assert room.take_ended_match() is None  # a running match has not ended
+    end(room)
+    ended = room.take_ended_match()
+    assert ended is not None
+    assert (ended.ending, ended.players, ended.names) == (ending, ["ann", "bob"], ["Ann", "Bob"])
+    assert ended.started <= ended.ended
+    assert room.take_ended_match() is None  # taken once
+    room.close("later")  # closing after the match ended records nothing more
+    assert room.take_ended_match() is None
