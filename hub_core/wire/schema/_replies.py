@@ -73,6 +73,10 @@ class Pong(msgspec.Struct, frozen=True):
 class SessionEnded(msgspec.Struct, frozen=True):
     session_id: str
     reason: EndReason
+    # For REPLACED, where the new session came from (empty from older hubs): its
+    # ClientKind and the address the hub saw it at.
+    by_client: str = ""
+    by_address: str = ""
 
 
 class HubStopping(msgspec.Struct, frozen=True):
