@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from gamehub_qt.base import i18n
+from gamehub_qt.base.ask import Asker, run_modal
 from gamehub_qt.base.context import AppContext
 from gamehub_qt.base.style import icon
 from gamehub_qt.developer.tab import DeveloperTab
@@ -34,7 +35,7 @@ from gamehub_qt.shell.discovery_model import HubDiscovery
 from gamehub_qt.shell.host_toggle import Hosting
 from gamehub_qt.shell.hub_tab import HubTab
 from gamehub_qt.shell.hubbar import HubBar
-from gamehub_qt.shell.quit_guard import Asker, may_quit, run_modal
+from gamehub_qt.shell.quit_guard import may_quit
 from gamehub_qt.shell.settings import (
     CURRENT_TAB,
     GEOMETRY,

@@ -1,19 +1,19 @@
 """Asking before the hosting copy quits: closing it stops the hub for everyone on it.
 
 The question names who is affected (players online, rooms, matches running), read
-from the hub's own snapshot. Answering it goes through ``Asker`` — by default the
-dialog's own modal loop — so tests answer in place of a user without a modal block.
+from the hub's own snapshot. Who answers is a gamehub_qt.base.ask.Asker: the dialog's
+own modal loop in the app, a function in tests.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
+from gamehub_qt.base.ask import Asker, confirmed
 from gamehub_qt.base.context import AppContext
 from hub_core.wire.schema import RoomState
 
@@ -23,9 +23,6 @@ log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
 
 STATUS_TIMEOUT = 2.0  # quitting should not hang on a hub too busy to answer
-
-# Shows the question and returns the button the user chose (None: closed the dialog).
-Asker = Callable[[QMessageBox], QAbstractButton | None]
 
 
 @dataclass(frozen=True)
@@ -85,19 +82,8 @@ def question(parent: QWidget, who: Affected) -> QMessageBox:
     return box
 
 
-def run_modal(box: QMessageBox) -> QAbstractButton | None:
-    box.exec()
-    return box.clickedButton()
-
-
 def may_quit(parent: QWidget, context: AppContext, ask: Asker) -> bool:
     """True when not hosting, or when the user chose to stop hosting."""
     if context.hosting is None:
         return True
-    box = question(parent, affected(context))
-    try:
-        chosen = ask(box)
-        stop = QMessageBox.ButtonRole.DestructiveRole
-        return chosen is not None and box.buttonRole(chosen) == stop
-    finally:
-        box.deleteLater()
+    return confirmed(question(parent, affected(context)), ask)

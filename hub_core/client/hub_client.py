@@ -300,7 +300,13 @@ class HubClient(HubRequests):
         ``client`` (a ClientKind) is what a session this login replaces is told.
         """
         login = schema.Login(role=role, user=user, password=password, client=client)
-        self.session = await self.call(login)
+        try:
+            self.session = await self.call(login)
+        except RequestRefused as exc:
+            if not client or exc.code != Code.BAD_REQUEST:
+                raise
+            # A hub older than the ``client`` field refuses it as unknown: log in without.
+            self.session = await self.call(schema.Login(role=role, user=user, password=password))
         if watch:
             self.subscribe(session_topic(role, self.session.key), self._on_session_event)
         return self.session

@@ -103,6 +103,9 @@ class RoomView(msgspec.Struct, frozen=True):
     last_results: Any
     closed_reason: str
     created: float
+    # In an event only: the players who just left because their app stopped answering
+    # (so members can say so); empty in snapshots and from older hubs.
+    dropped: list[str] = msgspec.field(default_factory=list)
 
 
 class RoomReply(msgspec.Struct, frozen=True):
