@@ -271,7 +271,8 @@ class MainWindow(i18n.Retranslated, QMainWindow):
             self.error_banner.show_text(text)
 
     def open_settings(self) -> SettingsDialog:
-        dialog = SettingsDialog(self.context.settings, self)
+        ep = self.hosting.endpoints
+        dialog = SettingsDialog(self.context.settings, self, hosting_as=ep.name if ep else "")
         dialog.accepted.connect(lambda: self._settings_saved(dialog))
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()

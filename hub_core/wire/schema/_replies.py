@@ -70,7 +70,7 @@ class Pong(msgspec.Struct, frozen=True):
     time: float
 
 
-class SessionEnded(msgspec.Struct, frozen=True):
+class SessionEnded(msgspec.Struct, frozen=True, omit_defaults=True):
     session_id: str
     reason: EndReason
     # For REPLACED, where the new session came from (empty from older hubs): its
@@ -83,8 +83,11 @@ class HubStopping(msgspec.Struct, frozen=True):
     name: str
 
 
-class RoomView(msgspec.Struct, frozen=True):
-    """Everything members see of a room; the same shape in events and replies."""
+class RoomView(msgspec.Struct, frozen=True, omit_defaults=True):
+    """Everything members see of a room; the same shape in events and replies.
+
+    ``omit_defaults``: fields added since are sent only when set, so a snapshot is the
+    same map older hubs sent."""
 
     id: str
     game: str
