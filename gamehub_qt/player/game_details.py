@@ -112,6 +112,7 @@ class GameDetails(Retranslated, QWidget):
         """Shows the store's summary at once, then the full details when they arrive."""
         self.name = name
         self.details = self.state.games.get(name)
+        self.bar.follow(name)
         self._fill()
         if name:
             self._fetch()
