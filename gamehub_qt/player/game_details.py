@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from gamehub_qt.base.i18n import Retranslated
+from gamehub_qt.base.rows import even_rows
 from gamehub_qt.base.widgets import players_text, stars, when
 from gamehub_qt.player.common import fit_columns, need_client, rating_text
 from gamehub_qt.player.install_bar import InstallBar
@@ -202,4 +203,5 @@ def _tree() -> QTreeWidget:
     tree = QTreeWidget()
     tree.setRootIsDecorated(False)
     tree.setAlternatingRowColors(True)
+    even_rows(tree)
     return tree

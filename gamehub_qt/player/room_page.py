@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from gamehub_qt.base.i18n import Retranslated
+from gamehub_qt.base.rows import even_rows
 from gamehub_qt.base.widgets import show_outcome
 from gamehub_qt.player.install_bar import InstallBar
 from gamehub_qt.player.installer import Installer
@@ -61,6 +62,7 @@ class RoomPage(Retranslated, QWidget):
         self.title.setFont(font)
         self.status = QLabel()
         self.players = QListWidget()
+        even_rows(self.players)
         self.ready, self.start, self.leave = QPushButton(), QPushButton(), QPushButton()
         self.ready.setCheckable(True)
         self.bar = InstallBar(installer)
