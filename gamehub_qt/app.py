@@ -16,6 +16,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from gamehub_qt.base.context import AppContext
+from gamehub_qt.launcher import add_app_options
 from hub_core.util.logs import setup_logging
 from hub_core.util.paths import app_paths
 
@@ -24,9 +25,7 @@ log = logging.getLogger(__name__)
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="gamehub", description="GameHub desktop app")
-    parser.add_argument("--data", metavar="DIR", help="keep all files under DIR")
-    parser.add_argument("--hub", metavar="HOST:PORT", help="connect to this hub at start")
-    parser.add_argument("--host", action="store_true", help="host a hub at start")
+    add_app_options(parser)
     return parser.parse_args(argv)
 
 
@@ -47,10 +46,10 @@ def run_app(argv: Sequence[str] | None = None) -> int:
 
     window = MainWindow(context, start_hub=args.hub, start_hosting=args.host)
     window.show()
-    # Ctrl+C in the terminal (or SIGTERM) closes the window as Ctrl+Q would: settings
-    # are saved and a hosted hub stops cleanly.
+    # Ctrl+C in the terminal (or SIGTERM) closes the window as Ctrl+Q would, without
+    # the question a hosting copy asks first: settings are saved, a hosted hub stops cleanly.
     for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: window.close())
+        signal.signal(sig, lambda *_: window.quit_now())
     # Python runs signal handlers only between bytecodes; while Qt waits in C for events,
     # nothing would run them. A light timer wakes the interpreter to check.
     wake = QTimer()

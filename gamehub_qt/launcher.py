@@ -7,10 +7,20 @@ game) stays as light as a bare Python, and a command never loads Qt.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Sequence
 
 HELP = ("-h", "--help")
+NOT_APP = (*HELP, "--version")  # options that go to the commands' parser, not the window
+APP_OPTIONS = "app options (with no command: open the window)"
+
+
+def add_app_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """The window's options, in one place: the app parses them, ``gamehub --help`` lists them."""
+    parser.add_argument("--data", metavar="DIR", help="keep all files under DIR")
+    parser.add_argument("--hub", metavar="HOST:PORT", help="connect to this hub at start")
+    parser.add_argument("--host", action="store_true", help="host a hub at start")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -21,6 +31,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_script(argv[1:])
     if wants_app(argv):
         return _open_app(argv)
+    if len(argv) == 1 and argv[0] in HELP:
+        return _print_help()
     from hub_core.cli import main as run_command
 
     return run_command(argv)
@@ -28,7 +40,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def wants_app(argv: Sequence[str]) -> bool:
     """No command, or app options first (`gamehub --data DIR`, `gamehub --host`)."""
-    return not argv or (argv[0].startswith("-") and argv[0] not in HELP)
+    return not argv or (argv[0].startswith("-") and argv[0] not in NOT_APP)
+
+
+def _print_help() -> int:
+    """`gamehub --help`: the commands, and the options the window takes without one."""
+    from hub_core.cli import build_parser
+
+    parser = build_parser()
+    add_app_options(parser.add_argument_group(APP_OPTIONS))
+    parser.print_help()
+    return 0
 
 
 def _open_app(argv: list[str]) -> int:

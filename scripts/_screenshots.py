@@ -217,7 +217,7 @@ def session(out: Path, language: str, tmp: Path) -> None:
         hub_tab(shots, window)
         settings(shots, window)
     finally:
-        window.close()
+        window.quit_now()  # no "Stop hosting?" question: the script is done
         context.shutdown()
 
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from gamehub_qt.base.context import AppContext
 from gamehub_qt.base.i18n import Retranslated
+from gamehub_qt.base.rows import even_rows
 from gamehub_qt.base.widgets import error_label, note_label, set_error
 from gamehub_qt.developer import columns, ops
 from gamehub_qt.developer.matches import VersionMatches
@@ -42,6 +43,7 @@ def table(model: RowsModel[Any], *, stretch: int) -> QTableView:
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.verticalHeader().hide()
     view.setWordWrap(False)
+    even_rows(view)
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)

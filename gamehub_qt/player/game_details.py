@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from gamehub_qt.base.i18n import Retranslated
+from gamehub_qt.base.rows import even_rows
 from gamehub_qt.base.version_ratings import VersionRatings, version_label
 from gamehub_qt.base.widgets import players_text, stars, when
 from gamehub_qt.player.common import fit_columns, need_client, rating_text
@@ -117,6 +118,7 @@ class GameDetails(Retranslated, QWidget):
         """Shows the store's summary at once, then the full details when they arrive."""
         self.name = name
         self.details = self.state.games.get(name)
+        self.bar.follow(name)
         self._fill()
         if name:
             self._fetch()
@@ -210,4 +212,5 @@ def _tree() -> QTreeWidget:
     tree = QTreeWidget()
     tree.setRootIsDecorated(False)
     tree.setAlternatingRowColors(True)
+    even_rows(tree)
     return tree

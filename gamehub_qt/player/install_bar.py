@@ -2,7 +2,9 @@
 
 Several screens show one (the store's details pane, the room page), all bound to the
 same Installer, so an install started in a room is visible and cancellable in the store
-too. The last result stays as a line of text until the next job starts.
+too. The last result stays as a line of text until the next job starts. A bar that
+``follow``s one game (the store's details pane) shows only that game's jobs and results:
+an install of another game is not shown as if it were the selected game's.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ class InstallBar(Retranslated, QWidget):
     def __init__(self, installer: Installer, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.installer = installer
+        self.game: str | None = None  # follow(): only this game's jobs; None: every job
+        self._what = ""  # the running job's sentence
+        self._results: dict[str, tuple[str, bool]] = {}  # game -> its last result
         self.what = QLabel()
         self.bar = QProgressBar()
         self.rate = QLabel()
@@ -51,11 +56,29 @@ class InstallBar(Retranslated, QWidget):
         how it went are sentences about one moment, and stay as they were said."""
         self.cancel.setText(self.tr("Cancel"))
 
+    def follow(self, game: str) -> None:
+        """Shows only ``game``'s jobs from now on: its running job, or its last result."""
+        self.game = game
+        running = self.installer.busy and self.installer.name == game
+        self._show_running(running)
+        if running:
+            self.what.setText(self._what)
+        result = None if running else self._results.get(game)
+        if result is not None:
+            show_outcome(self.result, result[0], ok=result[1])
+        self.result.setVisible(result is not None)
+
+    def _mine(self) -> bool:
+        return self.game is None or self.installer.name == self.game
+
     def _show_running(self, running: bool) -> None:
         for widget in (self.what, self.bar, self.rate, self.cancel):
             widget.setVisible(running)
 
     def _started(self, what: str) -> None:
+        self._what = what
+        if not self._mine():
+            return
         self._meter = RateMeter()
         self.what.setText(what)
         self.bar.setRange(0, 0)  # busy until the first report says how much
@@ -64,7 +87,7 @@ class InstallBar(Retranslated, QWidget):
         self._show_running(True)
 
     def _progress(self, done_b: int, total_b: int) -> None:
-        if total_b <= 0:
+        if total_b <= 0 or not self._mine():
             return
         self.bar.setRange(0, 1000)
         self.bar.setValue(int(1000 * done_b / total_b))
@@ -76,6 +99,9 @@ class InstallBar(Retranslated, QWidget):
         )
 
     def _ended(self, text: str, ok: bool) -> None:
+        self._results[self.installer.name] = (text, ok)
+        if not self._mine():
+            return
         self._show_running(False)
         show_outcome(self.result, text, ok=ok)
         self.result.setProperty("ok", ok)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from gamehub_qt.base.i18n import Retranslated
+from gamehub_qt.base.rows import even_rows
 from gamehub_qt.base.widgets import stars, when
 from gamehub_qt.player.common import fit_columns, need_client
 from gamehub_qt.player.install_bar import InstallBar
@@ -164,4 +165,5 @@ class MyGamesPage(Retranslated, QWidget):
 def _tree() -> QTreeWidget:
     tree = QTreeWidget()
     tree.setRootIsDecorated(False)
+    even_rows(tree)
     return tree

@@ -19,8 +19,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QTabWidget, QWidget
+from PySide6.QtWidgets import QMessageBox, QTabWidget, QWidget
 
+from gamehub_qt.base.ask import Asker, confirmed, run_modal
 from gamehub_qt.player.console import ConsoleTab
 from gamehub_qt.player.game_runner import STOP_GRACE, GameRunner
 from gamehub_qt.player.installer import Installer
@@ -57,6 +58,7 @@ class PlayController(QObject):
         self._launched = 0  # the match number this app last ran a client for
         self._rated = 0
         self._match_before = ""  # the room's last recorded match when ours started
+        self.ask_to_leave: Asker = run_modal  # tests answer the question instead of a user
         rooms.entered.connect(self.enter)
         state.context.player.state_changed.connect(self._hub_state)
 
@@ -78,8 +80,28 @@ class PlayController(QObject):
         self.session.start()
 
     def leave(self) -> None:
-        if self.session is not None:
-            self.session.leave(lambda: self.close_room(""))
+        """Leave room: during a match, only once the player confirmed it."""
+        if self.session is None:
+            return
+        if self.session.room.state is RoomState.IN_GAME and not confirmed(
+            self._leave_question(), self.ask_to_leave
+        ):
+            return
+        self.session.leave(lambda: self.close_room(""))
+
+    def _leave_question(self) -> QMessageBox:
+        box = QMessageBox(self.page)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("Leave the match?"))
+        box.setText(self.tr("A match is running in this room."))
+        box.setInformativeText(
+            self.tr("If you leave, your game stops and the others play on without you.")
+        )
+        box.addButton(self.tr("Leave the match"), QMessageBox.ButtonRole.DestructiveRole)
+        stay = box.addButton(self.tr("Stay"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(stay)
+        box.setEscapeButton(stay)
+        return box
 
     def close_room(self, why: str) -> None:
         """Takes down everything of the current room; ``why`` is told to the user if set."""
@@ -94,7 +116,7 @@ class PlayController(QObject):
             self._stop_game(grace=bool(why))
         else:
             self._stop_game()
-        self._remove_tab(self.page)
+        self._remove_tab(self.page)  # the console stays: its output is still worth reading
         self.page = None
         self._close_start_prompt()
         self.rooms.set_in_room(False)

@@ -7,6 +7,8 @@ of or behind the hub. Ready first makes sure the room's exact version is install
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -21,13 +23,19 @@ from PySide6.QtWidgets import (
 )
 
 from gamehub_qt.base.i18n import Retranslated
+from gamehub_qt.base.rows import even_rows
 from gamehub_qt.base.widgets import show_outcome
 from gamehub_qt.player.install_bar import InstallBar
 from gamehub_qt.player.installer import Installer
+from gamehub_qt.player.room_notes import room_notes
 from gamehub_qt.player.room_session import RoomSession
 from gamehub_qt.player.state import PlayerState
 from hub_core.client.installs import InstallResult
 from hub_core.wire.schema import ChatLine, RoomState, RoomView
+
+# System lines (joins, leaves, a new owner) stand apart from what players say.
+SYSTEM_LINE = '<span style="color:#6b7280; font-style:italic">— {0}</span>'
+CHAT_LINE = "<span>{0}</span>"
 
 
 class RoomPage(Retranslated, QWidget):
@@ -46,6 +54,7 @@ class RoomPage(Retranslated, QWidget):
         self.state = state
         self.installer = installer
         self.session = session
+        self._shown = session.room  # the snapshot on screen; the next is compared with it
         self.title = QLabel()
         font = QFont()
         font.setBold(True)
@@ -53,6 +62,7 @@ class RoomPage(Retranslated, QWidget):
         self.title.setFont(font)
         self.status = QLabel()
         self.players = QListWidget()
+        even_rows(self.players)
         self.ready, self.start, self.leave = QPushButton(), QPushButton(), QPushButton()
         self.ready.setCheckable(True)
         self.bar = InstallBar(installer)
@@ -108,6 +118,9 @@ class RoomPage(Retranslated, QWidget):
 
     def show_room(self, room: RoomView) -> None:
         me = self.state.user
+        for note in room_notes(self._shown, room, me):
+            self.add_system_line(note)
+        self._shown = room
         self.title.setText(
             self.tr("{0} {1} — room {2}").format(room.display_name, room.version, room.id)
         )
@@ -153,7 +166,12 @@ class RoomPage(Retranslated, QWidget):
         return self.tr("The room closed: {0}").format(room.closed_reason)
 
     def add_chat(self, line: ChatLine) -> None:
-        self.chat.appendPlainText(f"{line.sender}: {line.text}")
+        self.chat.appendHtml(CHAT_LINE.format(html.escape(f"{line.sender}: {line.text}")))
+
+    def add_system_line(self, text: str) -> None:
+        """A room change: in the chat, set apart, and for a few seconds in the status bar."""
+        self.chat.appendHtml(SYSTEM_LINE.format(html.escape(text)))
+        self.state.context.messages.info(text)
 
     def show_problem(self, text: str) -> None:
         show_outcome(self.notice, text, ok=False)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from gamehub_qt.base.i18n import Retranslated
+from gamehub_qt.base.rows import even_rows
 from gamehub_qt.base.widgets import show_outcome
 from gamehub_qt.player.common import fit_columns, need_client
 from gamehub_qt.player.rooms_mirror import RoomsMirror, create_room, quick_play
@@ -48,6 +49,7 @@ class RoomsPage(Retranslated, QWidget):
         self.create_button, self.quick, self.join = QPushButton(), QPushButton(), QPushButton()
         self.table = QTreeWidget()
         self.table.setRootIsDecorated(False)
+        even_rows(self.table)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.notice = QLabel()
         self.notice.setWordWrap(True)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from gamehub_qt.base.i18n import Retranslated
+from gamehub_qt.base.rows import even_rows
 from gamehub_qt.base.widgets import players_text, when
 from gamehub_qt.player.common import rating_text
 from gamehub_qt.player.state import PlayerState
@@ -94,6 +95,7 @@ class StoreList(Retranslated, QWidget):
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.verticalHeader().hide()
+        even_rows(table)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         table.horizontalHeader().setStretchLastSection(True)
         table.selectionModel().selectionChanged.connect(self._selection_changed)

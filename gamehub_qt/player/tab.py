@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -65,8 +64,6 @@ class PlayerTab(Retranslated, QWidget):
         context.player.session_changed.connect(self._session_changed)
         context.player.state_changed.connect(self._hub_state)
         self.state.session_lost.connect(self._session_lost)
-        find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
-        find.activated.connect(self.find_games)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -96,7 +93,8 @@ class PlayerTab(Retranslated, QWidget):
         return page
 
     def find_games(self) -> None:
-        """Ctrl+F: the store's search box, wherever the player was."""
+        """Ctrl+F (the main window's Find action): the store's search box, wherever the
+        player was."""
         if self.logged_in:
             self.tabs.setCurrentWidget(self.store)
             self.store.list.search.setFocus()

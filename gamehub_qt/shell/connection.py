@@ -14,12 +14,13 @@ from enum import StrEnum
 
 from PySide6.QtCore import QObject, Signal
 
+from hub_core.client.elsewhere import elsewhere
 from hub_core.client.hub_client import HubClient
 from hub_core.errors import HubUnreachable
 from hub_core.wire import protocol, schema
 from hub_core.wire.keys import KnownHubs
 from hub_core.wire.protocol import Role
-from hub_core.wire.schema import SessionInfo
+from hub_core.wire.schema import ClientKind, SessionInfo
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +93,7 @@ class Connection(QObject):
         await self._client().register(self.role, user, password)
 
     async def login(self, user: str, password: str) -> SessionInfo:
-        session = await self._client().login(self.role, user, password)
+        session = await self._client().login(self.role, user, password, client=ClientKind.APP)
         self.session_changed.emit(session)
         return session
 
@@ -128,8 +129,35 @@ class Connection(QObject):
         self.hub_event.emit(event.topic, event.kind, data)
 
     def _ended(self, why: str) -> None:
+        ended = self.client.ended if self.client is not None else None
         self.session_changed.emit(None)
-        self.told.emit(why)
+        self.told.emit(self.ended_text(ended) if ended is not None else why)
+
+    def ended_text(self, ended: schema.SessionEnded) -> str:
+        """Why this session ended, in the app's language; for a login elsewhere, where."""
+        if ended.reason is not schema.EndReason.REPLACED:
+            return self.tr("You were logged out.")
+        where = elsewhere(ended)
+        if where.here and where.client == ClientKind.CLI:
+            return self.tr(
+                "This account logged in elsewhere: with the gamehub command on this "
+                "computer. You were logged out here."
+            )
+        if where.here and where.client == ClientKind.APP:
+            return self.tr(
+                "This account logged in elsewhere: in another GameHub window on this "
+                "computer. You were logged out here."
+            )
+        if where.here:
+            return self.tr(
+                "This account logged in elsewhere: on this computer. You were logged out here."
+            )
+        if where.address:
+            return self.tr(
+                "This account logged in elsewhere: from another computer ({0}). "
+                "You were logged out here."
+            ).format(where.address)
+        return self.tr("This account logged in elsewhere, so you were logged out here.")
 
     async def _keep_watch(self) -> None:
         """Pings the hub; a hub that stops answering is 'lost' until it answers again."""

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from gamehub_qt.base.context import AppContext
 from gamehub_qt.base.i18n import Retranslated
 from gamehub_qt.base.ops import HubOp
+from gamehub_qt.base.rows import even_rows
 from gamehub_qt.base.style import icon
 from gamehub_qt.shell.host_toggle import Hosting, shared_endpoints
 from gamehub_qt.shell.hub_watch import HubView, poll_hub
@@ -88,6 +89,8 @@ class HubTab(Retranslated, QWidget):
         self.rooms.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.rooms.setAlternatingRowColors(True)
         self.rooms.verticalHeader().hide()
+        for view in (self.players, self.rooms):
+            even_rows(view)
         header = self.rooms.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from gamehub_qt.base import i18n
+from gamehub_qt.base.ask import Asker, run_modal
 from gamehub_qt.base.context import AppContext
 from gamehub_qt.base.style import icon
 from gamehub_qt.developer.tab import DeveloperTab
@@ -34,6 +35,7 @@ from gamehub_qt.shell.discovery_model import HubDiscovery
 from gamehub_qt.shell.host_toggle import Hosting
 from gamehub_qt.shell.hub_tab import HubTab
 from gamehub_qt.shell.hubbar import HubBar
+from gamehub_qt.shell.quit_guard import may_quit
 from gamehub_qt.shell.settings import (
     CURRENT_TAB,
     GEOMETRY,
@@ -77,6 +79,8 @@ class MainWindow(i18n.Retranslated, QMainWindow):
         self._use_discovery = discovery
         self.discovery: HubDiscovery | None = None
         self._shown = False
+        self._quitting = False  # quit_now(): close without asking (Ctrl+C, SIGTERM)
+        self.ask_to_quit: Asker = run_modal  # tests answer the question instead of a user
         self.hosting = Hosting(context, self)
         self.hubbar = HubBar(context, self.hosting)
         self.error_banner = Banner("error")
@@ -121,6 +125,8 @@ class MainWindow(i18n.Retranslated, QMainWindow):
         self.folder_action = action("", self.open_data_folder, "folder")
         self.quit_action = action("Ctrl+Q", self.close)
         self.refresh_action = action("F5", self.refresh, "refresh")
+        # On the window, not the Player tab: a shortcut of a hidden tab never fires.
+        self.find_action = action(QKeySequence(QKeySequence.StandardKey.Find), self.find_games)
         self.tab_actions = [
             action(f"Ctrl+{n + 1}", self._tab_opener(n), name)
             for n, name in enumerate(("player", "developer", "hub"))
@@ -134,6 +140,7 @@ class MainWindow(i18n.Retranslated, QMainWindow):
         self.view_menu = self.menuBar().addMenu("")
         self.view_menu.addActions(self.tab_actions)
         self.view_menu.addSeparator()
+        self.view_menu.addAction(self.find_action)
         self.view_menu.addAction(self.refresh_action)
         self.help_menu = self.menuBar().addMenu("")
         self.help_menu.addAction(self.about_action)
@@ -162,6 +169,7 @@ class MainWindow(i18n.Retranslated, QMainWindow):
         self._texts(
             self.refresh_action, self.tr("&Refresh"), self.tr("Look for hubs and reload (F5)")
         )
+        self._texts(self.find_action, self.tr("&Find games"), self.tr("Search the store (Ctrl+F)"))
         self._texts(self.about_action, self.tr("&About GameHub"), self.tr("Version and credits"))
         titles = [self.tr("&Player"), self.tr("&Developer"), self.tr("H&ub")]
         tips = [
@@ -234,6 +242,11 @@ class MainWindow(i18n.Retranslated, QMainWindow):
             self.tabs.setCurrentIndex(index)
             self.tabs.currentWidget().setFocus()
 
+    def find_games(self) -> None:
+        """Ctrl+F from any tab: the Player tab's store, its search box focused."""
+        self.show_tab(0)
+        self.player_tab.find_games()
+
     def _show_hub_tab(self, on: bool) -> None:
         index = self.tabs.indexOf(self.hub_tab)
         if on and index < 0:
@@ -259,7 +272,8 @@ class MainWindow(i18n.Retranslated, QMainWindow):
             self.error_banner.show_text(text)
 
     def open_settings(self) -> SettingsDialog:
-        dialog = SettingsDialog(self.context.settings, self)
+        ep = self.hosting.endpoints
+        dialog = SettingsDialog(self.context.settings, self, hosting_as=ep.name if ep else "")
         dialog.accepted.connect(lambda: self._settings_saved(dialog))
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
@@ -310,7 +324,15 @@ class MainWindow(i18n.Retranslated, QMainWindow):
                 settings.setValue(f"{SPLITTERS}/{splitter.objectName()}", splitter.saveState())
         settings.sync()
 
+    def quit_now(self) -> None:
+        """Closes without asking: a signal from the terminal is already the answer."""
+        self._quitting = True
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._quitting and not may_quit(self, self.context, self.ask_to_quit):
+            event.ignore()  # the user kept hosting
+            return
         self.remember()
         self.hub_tab.timer.stop()
         if self.discovery is not None:

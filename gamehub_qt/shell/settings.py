@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from gamehub_qt.base import i18n
+from hub_core.server.hub import default_hub_name
 
 LAST_HUB = "hub/last"
 HOSTING_NAME = "hosting/name"
@@ -51,9 +52,12 @@ def bytes_value(settings: QSettings, key: str) -> QByteArray | None:
 class SettingsDialog(i18n.Retranslated, QDialog):
     """Language, the hub name used when hosting, and whether to host at start."""
 
-    def __init__(self, settings: QSettings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, settings: QSettings, parent: QWidget | None = None, *, hosting_as: str = ""
+    ) -> None:
         super().__init__(parent)
         self.settings = settings
+        self.hosting_as = hosting_as  # the name of the hub this app hosts now, if it does
         self.language = QComboBox()
         self.hub_name = QLineEdit()
         self.host_at_start = QCheckBox()
@@ -62,8 +66,12 @@ class SettingsDialog(i18n.Retranslated, QDialog):
         self.language_label.setBuddy(self.language)
         self.name_label = QLabel()
         self.name_label.setBuddy(self.hub_name)
+        self.hosting_note = QLabel()
+        self.hosting_note.setWordWrap(True)
+        self.hosting_note.setVisible(bool(hosting_as))
         form.addRow(self.language_label, self.language)
         form.addRow(self.name_label, self.hub_name)
+        form.addRow("", self.hosting_note)
         form.addRow("", self.host_at_start)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -89,7 +97,12 @@ class SettingsDialog(i18n.Retranslated, QDialog):
         self.language.setItemText(0, self.tr("System default ({0})").format(system))
         self.language.setToolTip(self.tr("The language of GameHub's window"))
         self.name_label.setText(self.tr("Hub &name when hosting:"))
-        self.hub_name.setPlaceholderText(self.tr("GameHub on this computer"))
+        self.hub_name.setPlaceholderText(self.hosting_as or default_hub_name())
+        self.hosting_note.setText(
+            self.tr(
+                "This computer hosts “{0}” now; a new name applies when hosting starts again."
+            ).format(self.hosting_as)
+        )
         self.hub_name.setToolTip(self.tr("The name players see when your computer hosts a hub"))
         self.host_at_start.setText(self.tr("&Host a hub whenever GameHub starts"))
         self.host_at_start.setToolTip(

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Coroutine, Sequence
 from typing import Any
 
+from hub_core._version import VERSION
 from hub_core.cli import _accounts, _history, _host, _info, _play, _store
 from hub_core.cli._common import EXIT_REFUSED, EXIT_UNREACHABLE, EXIT_USAGE, UsageError, print_json
 from hub_core.errors import (
@@ -34,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="gamehub",
         description="GameHub: a LAN game store and lobby. With no command, opens the app.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {VERSION}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (_host, _accounts, _store, _info, _play, _history):
         module.add_commands(commands)

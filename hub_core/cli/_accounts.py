@@ -7,6 +7,7 @@ from typing import Any
 
 from hub_core.cli._common import EXIT_OK, add_hub_options, connect, print_json, read_password
 from hub_core.wire.protocol import ROLES
+from hub_core.wire.schema import ClientKind
 
 
 def add_commands(commands: Any) -> None:
@@ -37,7 +38,9 @@ async def register(args: argparse.Namespace) -> int:
 async def login(args: argparse.Namespace) -> int:
     password = read_password()
     async with await connect(args) as client:
-        session = await client.login(args.role, args.user, password, watch=False)
+        session = await client.login(
+            args.role, args.user, password, watch=False, client=ClientKind.CLI
+        )
         await client.logout()
     _say(
         args,

@@ -50,19 +50,32 @@ class Say:
 async def run_play(args: argparse.Namespace) -> int:
     say = Say(args.json)
     async with await logged_in(args, "player") as client:
-        beat = Heartbeat(client)
-        room = await _enter(client, args)
-        say(
-            "joined",
-            f"In room {room.id} for {room.display_name} {room.version}.",
-            room=room,
-        )
-        beat.start()
         try:
-            return await _play(client, args, room, say)
-        finally:
-            await beat.stop()
-            await _leave(client, room.id)
+            return await _in_room(client, args, say)
+        finally:  # also on Ctrl+C: the hub lists this player online until they log out
+            await _log_out(client)
+
+
+async def _in_room(client: HubClient, args: argparse.Namespace, say: Say) -> int:
+    beat = Heartbeat(client)
+    room = await _enter(client, args)
+    say(
+        "joined",
+        f"In room {room.id} for {room.display_name} {room.version}.",
+        room=room,
+    )
+    beat.start()
+    try:
+        return await _play(client, args, room, say)
+    finally:
+        await beat.stop()
+        await _leave(client, room.id)
+
+
+async def _log_out(client: HubClient) -> None:
+    # Best effort as well: a hub that does not answer ends the session when it expires.
+    with contextlib.suppress(GameHubError):
+        await client.logout(timeout=2)
 
 
 async def _enter(client: HubClient, args: argparse.Namespace) -> RoomView:

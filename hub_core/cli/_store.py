@@ -24,7 +24,7 @@ from hub_core.client.installs import install, repair
 from hub_core.client.publishing import publish
 from hub_core.util.units import format_bytes
 from hub_core.wire.protocol import ROLES, Role
-from hub_core.wire.schema import GameStatus, GameSummary
+from hub_core.wire.schema import ClientKind, GameStatus, GameSummary
 
 
 def add_commands(commands: Any) -> None:
@@ -67,7 +67,7 @@ async def logged_in(args: argparse.Namespace, role: Role) -> HubClient:
     password = read_password()
     client = await connect(args)
     try:
-        await client.login(role, args.user, password, watch=False)
+        await client.login(role, args.user, password, watch=False, client=ClientKind.CLI)
     except BaseException:
         await client.close()
         raise

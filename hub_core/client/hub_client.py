@@ -20,6 +20,7 @@ import zmq.asyncio
 from zmq.utils.monitor import parse_monitor_message
 
 from hub_core.client._requests import HubRequests
+from hub_core.client.elsewhere import describe, elsewhere
 from hub_core.client.events import EventStream, OnEvent, OnGap, Subscription
 from hub_core.errors import GameHubError, HubKeyUnproven, HubUnreachable, RequestRefused
 from hub_core.util.ratelog import RateLimitedLog
@@ -122,6 +123,7 @@ class HubClient(HubRequests):
         self.retries = retries
         self.session: SessionInfo | None = None
         self.on_session_ended: Callable[[str], None] | None = None
+        self.ended: schema.SessionEnded | None = None  # why the last session ended, if told
         self._ctx = zmq.asyncio.Context.instance()
         self._keys = zmq.curve_keypair()
         self._ids = itertools.count(1)
@@ -291,10 +293,20 @@ class HubClient(HubRequests):
     # -- accounts ---------------------------------------------------------------------
 
     async def login(
-        self, role: Role, user: str, password: str, *, watch: bool = True
+        self, role: Role, user: str, password: str, *, watch: bool = True, client: str = ""
     ) -> SessionInfo:
-        """Logs in; with ``watch``, a later login elsewhere ends this session and says so."""
-        self.session = await self.call(schema.Login(role=role, user=user, password=password))
+        """Logs in; with ``watch``, a later login elsewhere ends this session and says so.
+
+        ``client`` (a ClientKind) is what a session this login replaces is told.
+        """
+        login = schema.Login(role=role, user=user, password=password, client=client)
+        try:
+            self.session = await self.call(login)
+        except RequestRefused as exc:
+            if not client or exc.code != Code.BAD_REQUEST:
+                raise
+            # A hub older than the ``client`` field refuses it as unknown: log in without.
+            self.session = await self.call(schema.Login(role=role, user=user, password=password))
         if watch:
             self.subscribe(session_topic(role, self.session.key), self._on_session_event)
         return self.session
@@ -316,9 +328,13 @@ class HubClient(HubRequests):
         if self.session is None or data.session_id != self.session.session_id:
             return
         self.session = None
-        why = "This account logged in elsewhere, so you were logged out here."
-        if data.reason is not schema.EndReason.REPLACED:
-            why = "You were logged out."
+        self.ended = data
+        why = "You were logged out."
+        if data.reason is schema.EndReason.REPLACED:
+            where = describe(elsewhere(data))
+            why = f"This account logged in elsewhere ({where}), so you were logged out here."
+            if not where:  # an older hub does not say where
+                why = "This account logged in elsewhere, so you were logged out here."
         if self.on_session_ended is not None:
             self.on_session_ended(why)
 

@@ -184,8 +184,13 @@ class Accounts:
         if self.repo.contains(TABLES[role], key):
             raise RequestRefused(Code.NAME_TAKEN, f"The {role} name {user!r} is already taken.")
 
-    async def login(self, role: Role, user: str, password: str, address: str = "") -> Session:
-        """Checks the password; ``address`` (the client's IP) scopes the login throttle."""
+    async def login(
+        self, role: Role, user: str, password: str, address: str = "", client: str = ""
+    ) -> Session:
+        """Checks the password; ``address`` (the client's IP) scopes the login throttle.
+
+        ``address`` and ``client`` (a ClientKind) are told to a session this one replaces.
+        """
         key = name_key(user)
         throttle = self.throttle
         assert throttle is not None
@@ -202,9 +207,11 @@ class Accounts:
             throttle.settle(role, key, address, ok=ok)
         if not ok or record is None:
             raise RequestRefused(Code.BAD_CREDENTIALS, f"Wrong {role} name or password.")
-        session, replaced = self.sessions.open(role, key, record["name"])
+        session, replaced = self.sessions.open(
+            role, key, record["name"], address=address, client=client
+        )
         if replaced is not None:
-            self._tell_ended(replaced, EndReason.REPLACED)
+            self._tell_ended(replaced, EndReason.REPLACED, by=session)
         log.info("%s %r logged in", role.capitalize(), session.user)
         return session
 
@@ -214,8 +221,13 @@ class Accounts:
         if self.on_logout is not None:
             self.on_logout(session)
 
-    def _tell_ended(self, session: Session, reason: EndReason) -> None:
-        data = SessionEnded(session_id=session.session_id, reason=reason)
+    def _tell_ended(self, session: Session, reason: EndReason, by: Session | None = None) -> None:
+        data = SessionEnded(
+            session_id=session.session_id,
+            reason=reason,
+            by_client=by.client if by else "",
+            by_address=by.address if by else "",
+        )
         self.publish(session_topic(session.role, session.key), EventKind.SESSION_ENDED, data)
 
     # -- games played (the lobby reports them; reviews need one) ---------------------------

@@ -45,6 +45,11 @@ log = logging.getLogger(__name__)
 DEFAULT_PORT = 47800
 
 
+def default_hub_name() -> str:
+    """The name a hub gets when none is chosen (the Settings dialog shows it too)."""
+    return f"GameHub on {socket.gethostname()}"
+
+
 def default_host_label() -> str:
     """Who hosts, as shown next to a hub's name: 'alice@classroom-pc'."""
     try:
@@ -115,7 +120,7 @@ class Hub:
     def __init__(self, config: HubConfig) -> None:
         self.config = config
         self.paths = config.paths()
-        self.name = config.name or f"GameHub on {socket.gethostname()}"
+        self.name = config.name or default_hub_name()
         self.host = default_host_label()
         self.endpoints: HubEndpoints | None = None
         self._announcer: Any = None

@@ -47,6 +47,8 @@ class Session:
     key: str  # the account's key (case-folded name)
     created: float
     last_seen: float = field(default=0.0)
+    address: str = ""  # where the client logged in from, as the hub saw it
+    client: str = ""  # which program (a ClientKind), as it said at login
 
 
 class Sessions:
@@ -61,7 +63,9 @@ class Sessions:
         self._by_user: dict[tuple[Role, str], str] = {}
         self._ended: OrderedDict[str, _Why] = OrderedDict()  # token -> why it ended
 
-    def open(self, role: Role, key: str, user: str) -> tuple[Session, Session | None]:
+    def open(
+        self, role: Role, key: str, user: str, *, address: str = "", client: str = ""
+    ) -> tuple[Session, Session | None]:
         """Starts a session; returns it and the session it replaced, if any."""
         old_token = self._by_user.get((role, key))
         old = self._end(old_token, _REPLACED)
@@ -74,6 +78,8 @@ class Sessions:
             key=key,
             created=now,
             last_seen=now,
+            address=address,
+            client=client,
         )
         self._by_token[session.token] = session
         self._by_user[(role, key)] = session.token

@@ -11,7 +11,14 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QColor, QFont, QKeyEvent, QPainter, QPaintEvent
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QVBoxLayout,
+    QWidget,
+)
 from tetris_bot import losing_drop, random_drop
 from tetris_engine import HEIGHT, WIDTH, Piece, Tetris, shape_cells
 
@@ -20,6 +27,7 @@ COLORS = {
     "Z": "#ef2029", "J": "#5a65ad", "L": "#ef7921", "G": "#8a8a8a",
 }  # fmt: skip
 BACKGROUND, GRID = QColor("#1e1e24"), QColor("#2c2c34")
+STATUS_LINES = 3
 CONTROLS = (
     "Controls: ← and → move, ↓ soft drop, ↑ or X rotate right, Z rotate left, "
     "Space hard drop. Clear two lines or more to send garbage to your opponent."
@@ -135,6 +143,11 @@ class TetrisWindow(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.status = QLabel("Connecting to the game server…")
         self.status.setWordWrap(True)
+        # Room for the longest message (the end of the match wraps to three lines), taken
+        # from the start: a label that grows later pushed the board's bottom row out of the
+        # window.
+        self.status.setMinimumHeight(self.status.fontMetrics().lineSpacing() * STATUS_LINES)
+        self.status.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.board, self.preview, self.opponent = BoardView(28), PreviewView(), BoardView(12)
         self.stats, self.opponent_label = QLabel(), QLabel("Opponent")
         controls = QLabel(CONTROLS)
@@ -149,6 +162,7 @@ class TetrisWindow(QWidget):
         row.addWidget(self.board)
         row.addLayout(side)
         outer = QVBoxLayout(self)
+        outer.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # never clip the board
         outer.addWidget(self.status)
         outer.addLayout(row)
         self.gravity = self._timer(800, lambda: self._act(Tetris.tick))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from PySide6.QtWidgets import QAbstractButton, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from gamehub_qt.base.context import AppContext
@@ -41,5 +42,13 @@ def new_window(qtbot: QtBot, context: AppContext, **options: object) -> MainWind
     options.setdefault("discovery", False)
     window = MainWindow(context, **options)  # type: ignore[arg-type]
     window.hosting.template = local_config(name="")
+    window.ask_to_quit = stop_hosting  # closing a hosting window never waits on a dialog
     qtbot.addWidget(window)
     return window
+
+
+def stop_hosting(box: QMessageBox) -> QAbstractButton | None:
+    """Answers "Stop hosting?" as a user quitting would (tests that check it answer it)."""
+    return next(
+        b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.DestructiveRole
+    )

@@ -16,7 +16,9 @@ def add_routes(routes: Routes, accounts: Accounts) -> None:
         return await accounts.register(args.role, args.user, args.password)
 
     async def login(ctx: Context, args: s.Login) -> s.SessionInfo:
-        session = await accounts.login(args.role, args.user, args.password, ctx.address)
+        session = await accounts.login(
+            args.role, args.user, args.password, ctx.address, args.client
+        )
         return s.SessionInfo(
             token=session.token,
             session_id=session.session_id,

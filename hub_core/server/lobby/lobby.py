@@ -11,10 +11,12 @@ import asyncio
 import logging
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from hub_core.errors import RequestRefused
 from hub_core.gameprocs import (
@@ -240,14 +242,15 @@ class Lobby:
         self._beat(player.key)
         return HeartbeatReply(room=self._member_of.get(player.key))
 
-    async def player_gone(self, key: str) -> None:
+    async def player_gone(self, key: str, *, stopped_answering: bool = False) -> None:
         """A player logged out, was replaced elsewhere, or stopped answering."""
         room_id = self._member_of.get(key)
         room = self.rooms.get(room_id or "")
         self._exit(key)
         if room is not None and key in room.players:
+            name = room.names.get(key, key)
             room.leave(key)
-            await self._after(room)
+            await self._after(room, dropped=[name] if stopped_answering else ())
 
     # -- game servers ----------------------------------------------------------------
 
@@ -288,11 +291,11 @@ class Lobby:
             limit = time.monotonic() - HEARTBEAT_TIMEOUT
             for key in [k for k, t in self._last_beat.items() if t < limit]:
                 log.info("Player %s stopped answering; leaving their room", key)
-                await self.player_gone(key)
+                await self.player_gone(key, stopped_answering=True)
 
     # -- helpers ---------------------------------------------------------------------
 
-    async def _after(self, room: Room) -> None:
+    async def _after(self, room: Room, dropped: Sequence[str] = ()) -> None:
         """Records a match that ended, publishes the change, and cleans up a closed room."""
         ended = room.take_ended_match()
         if ended is not None:
@@ -300,7 +303,7 @@ class Lobby:
                 room.last_match = await self.history.record(room, ended)
             except Exception:  # the room must still move on; the hub's log says what failed
                 log.exception("Could not record the match that ended in room %s", room.id)
-        self._changed(room)
+        self._changed(room, dropped)
         if room.state is RoomState.CLOSED:
             await self._dispose(room)
 
@@ -325,8 +328,10 @@ class Lobby:
             open_rooms or set(),
         )
 
-    def _changed(self, room: Room) -> None:
+    def _changed(self, room: Room, dropped: Sequence[str] = ()) -> None:
         snapshot = room.snapshot()
+        if dropped:  # this event only: a later snapshot does not repeat it
+            snapshot = msgspec.structs.replace(snapshot, dropped=list(dropped))
         self.publish(room_topic(room.id), EventKind.ROOM, snapshot)
         kind = EventKind.ROOM_REMOVED if room.state is RoomState.CLOSED else EventKind.ROOM
         self.publish(ROOMS_TOPIC, kind, snapshot)

@@ -8,6 +8,7 @@ from typing import Any, ClassVar, Generic, TypeVar, get_args, get_origin
 import msgspec
 
 __all__ = [
+    "ClientKind",
     "EndReason",
     "EventKind",
     "GameStatus",
@@ -48,6 +49,13 @@ class MatchEnding(StrEnum):
 class EndReason(StrEnum):
     REPLACED = "replaced"  # the same account logged in elsewhere
     LOGOUT = "logout"  # the user logged out
+
+
+class ClientKind(StrEnum):
+    """Which program logged in (Login.client): what a replaced session is told."""
+
+    APP = "app"  # the GameHub window
+    CLI = "cli"  # the gamehub command
 
 
 class EventKind(StrEnum):

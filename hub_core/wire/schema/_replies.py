@@ -74,9 +74,13 @@ class Pong(msgspec.Struct, frozen=True):
     time: float
 
 
-class SessionEnded(msgspec.Struct, frozen=True):
+class SessionEnded(msgspec.Struct, frozen=True, omit_defaults=True):
     session_id: str
     reason: EndReason
+    # For REPLACED, where the new session came from (empty from older hubs): its
+    # ClientKind and the address the hub saw it at.
+    by_client: str = ""
+    by_address: str = ""
 
 
 class HubStopping(msgspec.Struct, frozen=True):
@@ -84,7 +88,10 @@ class HubStopping(msgspec.Struct, frozen=True):
 
 
 class RoomView(msgspec.Struct, frozen=True, omit_defaults=True):
-    """Everything members see of a room; the same shape in events and replies."""
+    """Everything members see of a room; the same shape in events and replies.
+
+    ``omit_defaults``: fields added since are sent only when set, so a snapshot is the
+    same map older hubs sent."""
 
     id: str
     game: str
@@ -104,6 +111,9 @@ class RoomView(msgspec.Struct, frozen=True, omit_defaults=True):
     closed_reason: str
     created: float
     last_match: MatchView | None = None  # the match that ended last, as the history has it
+    # In an event only: the players who just left because their app stopped answering
+    # (so members can say so); empty in snapshots and from older hubs.
+    dropped: list[str] = msgspec.field(default_factory=list)
 
 
 class RoomReply(msgspec.Struct, frozen=True):

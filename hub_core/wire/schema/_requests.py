@@ -79,6 +79,7 @@ class Login(Request[SessionInfo], frozen=True):
     role: Role
     user: str
     password: str
+    client: str = ""  # a ClientKind; kept as text so a kind a hub does not know still logs in
 
 
 class Logout(Request[Empty], frozen=True):

@@ -91,5 +91,5 @@ def test_logged_in_elsewhere_returns_to_the_form_with_the_reason(
     qtbot.waitUntil(lambda: not dev_tab.logged_in, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: dev_tab.login.error.text() != "", timeout=WAIT_MS)
     assert dev_tab.login.error.text() == (
-        "This account logged in elsewhere, so you were logged out here."
+        "This account logged in elsewhere: on this computer. You were logged out here."
     )

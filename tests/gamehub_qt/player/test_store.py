@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from gamehub_qt.player import PlayerTab
@@ -34,10 +33,11 @@ def test_search_filters_the_list(qtbot: QtBot, ann: PlayerTab) -> None:
     assert len(games.visible_names()) == 3
 
 
-def test_ctrl_f_goes_to_the_search_box_from_any_page(qtbot: QtBot, ann: PlayerTab) -> None:
+def test_find_goes_to_the_search_box_from_any_page(qtbot: QtBot, ann: PlayerTab) -> None:
+    """The window's Ctrl+F calls this from any tab (tests/gamehub_qt/shell/test_find.py)."""
     ann.window().activateWindow()
     ann.tabs.setCurrentWidget(ann.rooms)
-    qtbot.keyClick(ann.rooms, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    ann.find_games()
     assert ann.tabs.currentWidget() is ann.store
     qtbot.waitUntil(ann.store.list.search.hasFocus)
     qtbot.keyClicks(ann.store.list.search, "tetr")
@@ -60,6 +60,20 @@ def test_details_show_the_game(qtbot: QtBot, ann: PlayerTab) -> None:
     assert "Best of three" in details.description.text()
     assert details.versions.topLevelItem(0).text(0) == "1.0.0"
     assert details.action.text() == "Install"
+
+
+def test_the_details_pane_shows_only_its_own_games_installs(qtbot: QtBot, ann: PlayerTab) -> None:
+    details = ann.store.details
+    ann.store.list.select("rps")
+    qtbot.waitUntil(lambda: details.name == "rps", timeout=5000)
+    with qtbot.waitSignal(ann.installer.ended, timeout=20000):
+        ann.installer.install("dots")  # as the room page or My games would
+    assert not details.bar.result.isVisibleTo(details)  # not shown as rps's
+    ann.store.list.select("dots")
+    qtbot.waitUntil(lambda: details.bar.result.isVisibleTo(details), timeout=5000)
+    assert details.bar.result.text().startswith("Installed Dots")
+    ann.store.list.select("rps")
+    assert not details.bar.result.isVisibleTo(details)
 
 
 def test_install_shows_progress_then_installed(qtbot: QtBot, ann: PlayerTab) -> None:

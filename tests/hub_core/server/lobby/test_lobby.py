@@ -235,6 +235,8 @@ async def test_quiet_player_leaves(
                     break
     finally:
         beating.cancel()
+    assert snapshot.dropped == ["bob"]  # the event says why bob left
+    assert (await ann.room_get(room)).room.dropped == []  # a later snapshot does not
 
 
 async def test_reviews_need_a_played_game(
