@@ -12,6 +12,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from gamehub_qt.base.i18n import Retranslated
+from gamehub_qt.base.rows import even_rows
 from gamehub_qt.base.widgets import stars
 from hub_core.wire.schema import VersionRating
 
@@ -42,6 +43,7 @@ class VersionRatings(Retranslated, QTreeWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        even_rows(self)
         self.rows: list[VersionRating] = []
         self.latest = ""
         self.setRootIsDecorated(False)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 
 from gamehub_qt.base.context import AppContext
 from gamehub_qt.base.i18n import Retranslated
+from gamehub_qt.base.rows import even_rows
 from gamehub_qt.base.widgets import error_label, set_error
 from gamehub_qt.developer import ops
 from gamehub_qt.player.common import fit_columns
@@ -34,6 +35,7 @@ class VersionMatches(Retranslated, QWidget):
         self.reply = MatchHistoryReply(matches=[])
         self.per_version = QTreeWidget()
         self.per_version.setRootIsDecorated(False)
+        even_rows(self.per_version)
         self.recent = MatchTable(with_game=False)
         self.versions_label, self.recent_label, self.kept = QLabel(), QLabel(), QLabel()
         self.error = error_label()

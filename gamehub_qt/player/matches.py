@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from gamehub_qt.base.i18n import Retranslated
+from gamehub_qt.base.rows import even_rows
 from gamehub_qt.base.widgets import note_label, when
 from gamehub_qt.player.common import fit_columns, need_client
 from gamehub_qt.player.reviews import ask_review
@@ -80,6 +81,7 @@ class MatchTable(QTreeWidget):
         super().__init__(parent)
         self.with_game = with_game
         self.setRootIsDecorated(False)
+        even_rows(self)
         self.setAlternatingRowColors(True)
         self.matches: list[MatchView] = []
 
@@ -110,6 +112,7 @@ class GameMatches(Retranslated, QWidget):
         self.table = MatchTable(with_game=False)
         self.board = QTreeWidget()
         self.board.setRootIsDecorated(False)
+        even_rows(self.board)
         self.lists = QTabWidget()  # recent matches, and the leaderboard when there is one
         self.lists.addTab(self.table, "")
         self.lists.addTab(self.board, "")

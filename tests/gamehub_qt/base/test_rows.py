@@ -45,7 +45,7 @@ def test_tables_trees_and_lists_share_one_row_height(
     try:
         register(connected, "ann")
         log_in(qtbot, player, "ann")
-        player.store.list.select("rps")
+        player.store.list.select("gamehub-rps")
         details = player.store.details
         qtbot.waitUntil(lambda: details.versions.topLevelItemCount() > 0, timeout=5000)
         if SHOTS:

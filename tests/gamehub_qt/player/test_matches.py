@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from gamehub_qt.developer.matches import VersionMatches
@@ -130,6 +130,12 @@ def test_a_dying_server_still_ends_the_match_with_a_result_and_a_rating(
     assert ann.play.rating is not None and ann.play.rating.isVisible()
 
 
+def leave_anyway(box: QMessageBox) -> QAbstractButton | None:
+    """Answers "leave during the match?" with its Leave button."""
+    role = QMessageBox.ButtonRole.DestructiveRole
+    return next(b for b in box.buttons() if box.buttonRole(b) == role)
+
+
 WAITING_CLIENT = 'import time\nprint("thinking", flush=True)\ntime.sleep(60)\n'
 
 
@@ -141,6 +147,7 @@ def test_leaving_during_a_match_keeps_the_console_and_asks_for_a_rating(
     console = ann.play.console
     assert console is not None
     qtbot.waitUntil(lambda: "thinking" in console.text(), timeout=10000)
+    ann.play.ask_to_leave = leave_anyway  # leaving during a match asks first
     ann.play.leave()
     console = finished_console(qtbot, ann)
     # whichever the app hears first: its own leave, or the hub's record of the empty room

@@ -50,7 +50,7 @@ def chat_lines(page: RoomPage) -> list[str]:
 def test_joins_leaves_and_a_new_owner_are_system_lines(
     qtbot: QtBot, ann: PlayerTab, bob: PlayerTab
 ) -> None:
-    room_id = create_room(qtbot, ann, "rps")
+    room_id = create_room(qtbot, ann, "gamehub-rps")
     join_room(qtbot, bob, room_id)
     qtbot.waitUntil(lambda: system_lines(page_of(ann)) == ["bob joined the room."], timeout=5000)
     assert ("info", "bob joined the room.") in ann.context.messages.history
@@ -73,7 +73,7 @@ def test_a_player_who_stops_answering_is_said_to_be_dropped(
     qtbot: QtBot, ann: PlayerTab, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(lobby_module, "HEARTBEAT_TIMEOUT", 5.0)  # the app beats every 2 s
-    room_id = create_room(qtbot, ann, "rps")
+    room_id = create_room(qtbot, ann, "gamehub-rps")
     context = ann.context
 
     async def quiet_player() -> HubClient:
@@ -103,7 +103,7 @@ class Answer:
 def test_leaving_during_a_match_asks_and_keeps_the_console(
     qtbot: QtBot, ann: PlayerTab, bob: PlayerTab
 ) -> None:
-    room_id = create_room(qtbot, ann, "rps")
+    room_id = create_room(qtbot, ann, "gamehub-rps")
     join_room(qtbot, bob, room_id)
     ready_and_start(qtbot, ann, bob)
     qtbot.waitUntil(lambda: bob.play.console is not None, timeout=START)

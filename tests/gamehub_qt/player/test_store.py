@@ -64,15 +64,15 @@ def test_details_show_the_game(qtbot: QtBot, ann: PlayerTab) -> None:
 
 def test_the_details_pane_shows_only_its_own_games_installs(qtbot: QtBot, ann: PlayerTab) -> None:
     details = ann.store.details
-    ann.store.list.select("rps")
-    qtbot.waitUntil(lambda: details.name == "rps", timeout=5000)
+    ann.store.list.select("gamehub-rps")
+    qtbot.waitUntil(lambda: details.name == "gamehub-rps", timeout=5000)
     with qtbot.waitSignal(ann.installer.ended, timeout=20000):
-        ann.installer.install("dots")  # as the room page or My games would
+        ann.installer.install("gamehub-dots")  # as the room page or My games would
     assert not details.bar.result.isVisibleTo(details)  # not shown as rps's
-    ann.store.list.select("dots")
+    ann.store.list.select("gamehub-dots")
     qtbot.waitUntil(lambda: details.bar.result.isVisibleTo(details), timeout=5000)
     assert details.bar.result.text().startswith("Installed Dots")
-    ann.store.list.select("rps")
+    ann.store.list.select("gamehub-rps")
     assert not details.bar.result.isVisibleTo(details)
 
 

@@ -53,7 +53,7 @@ def test_quitting_while_hosting_asks_and_cancel_keeps_hosting(
     player = context.player
     context.net.call(player.register("ann", "secret"))
     context.net.call(player.login("ann", "secret"))
-    context.net.call(player.hub().create_room("rps"), timeout=30)
+    context.net.call(player.hub().create_room("gamehub-rps"), timeout=30)
     cancel = Answer(QMessageBox.ButtonRole.RejectRole)
     window.ask_to_quit = cancel
     window.quit_action.trigger()

@@ -52,7 +52,7 @@ def test_ctrl_c_in_play_logs_the_player_out(samples_hub: HubThread, tmp_path: Pa
     )  # fmt: skip
     assert made.returncode == 0, made.stderr
     play = subprocess.Popen(
-        [*GAMEHUB, "play", "rps", *hub, "--user", "ann"],
+        [*GAMEHUB, "play", "gamehub-rps", *hub, "--user", "ann"],
         env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True,
     )  # fmt: skip
