@@ -24,6 +24,33 @@
     </message>
 </context>
 <context>
+    <name>Connection</name>
+    <message>
+        <source>You were logged out.</source>
+        <translation>你已登出。</translation>
+    </message>
+    <message>
+        <source>This account logged in elsewhere: with the gamehub command on this computer. You were logged out here.</source>
+        <translation>此帳號已在別處登入：在這台電腦上以 gamehub 指令登入。你在這裡已被登出。</translation>
+    </message>
+    <message>
+        <source>This account logged in elsewhere: in another GameHub window on this computer. You were logged out here.</source>
+        <translation>此帳號已在別處登入：在這台電腦上的另一個 GameHub 視窗。你在這裡已被登出。</translation>
+    </message>
+    <message>
+        <source>This account logged in elsewhere: on this computer. You were logged out here.</source>
+        <translation>此帳號已在別處登入：在這台電腦上。你在這裡已被登出。</translation>
+    </message>
+    <message>
+        <source>This account logged in elsewhere: from another computer ({0}). You were logged out here.</source>
+        <translation>此帳號已在別處登入：從另一台電腦（{0}）。你在這裡已被登出。</translation>
+    </message>
+    <message>
+        <source>This account logged in elsewhere, so you were logged out here.</source>
+        <translation>此帳號已在別處登入，所以你在這裡已被登出。</translation>
+    </message>
+</context>
+<context>
     <name>Console</name>
     <message>
         <source>Type here and press Enter to send it</source>
@@ -39,6 +66,14 @@
     <message>
         <source>Starting the game…</source>
         <translation>正在啟動遊戲…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>關閉</translation>
+    </message>
+    <message>
+        <source>Close this finished match&apos;s console</source>
+        <translation>關閉這場已結束對戰的主控台</translation>
     </message>
     <message>
         <source>The game is running.</source>
@@ -81,6 +116,153 @@
     <message>
         <source>Logged in as &lt;b&gt;%1&lt;/b&gt; (developer)</source>
         <translation>已登入為 &lt;b&gt;%1&lt;/b&gt;（開發者）</translation>
+    </message>
+</context>
+<context>
+    <name>DiscoveryHelp</name>
+    <message>
+        <source>Can&apos;t find your hub?</source>
+        <translation>找不到你的大廳？</translation>
+    </message>
+    <message>
+        <source>No hub has shown up on your network. GameHub checked this computer&apos;s network; the report below says what may stop hubs from being found. You can always type the hub&apos;s address instead.</source>
+        <translation>你的網路上沒有出現任何大廳。GameHub 檢查了這台電腦的網路；下方報告說明可能讓大廳無法被找到的原因。你隨時都可以直接輸入大廳的位址。</translation>
+    </message>
+    <message>
+        <source>Hub &amp;address:</source>
+        <translation>大廳位址(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>host:port, e.g. 192.168.1.20:{0}</source>
+        <translation>主機:連接埠，例如 192.168.1.20:{0}</translation>
+    </message>
+    <message>
+        <source>Type the hub&apos;s address and press Enter</source>
+        <translation>輸入大廳的位址後按 Enter</translation>
+    </message>
+    <message>
+        <source>Co&amp;nnect</source>
+        <translation>連線(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Connect to the hub at the address typed</source>
+        <translation>連線到輸入位址的大廳</translation>
+    </message>
+    <message>
+        <source>&amp;Copy report</source>
+        <translation>複製報告(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Copy the report, to send to whoever helps you</source>
+        <translation>複製報告，傳給協助你的人</translation>
+    </message>
+    <message>
+        <source>Check &amp;again</source>
+        <translation>再檢查一次(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Run the network checks again</source>
+        <translation>重新執行網路檢查</translation>
+    </message>
+    <message>
+        <source>Hide</source>
+        <translation>隱藏</translation>
+    </message>
+    <message>
+        <source>Hide this panel</source>
+        <translation>隱藏此面板</translation>
+    </message>
+    <message>
+        <source>What the checks found on this computer</source>
+        <translation>在這台電腦上檢查到的結果</translation>
+    </message>
+    <message>
+        <source>The checks could not run: {0}</source>
+        <translation>無法執行檢查：{0}</translation>
+    </message>
+    <message>
+        <source>The discovery report is on the clipboard.</source>
+        <translation>探索報告已複製到剪貼簿。</translation>
+    </message>
+    <message>
+        <source>Checking this computer&apos;s network…</source>
+        <translation>正在檢查這台電腦的網路…</translation>
+    </message>
+    <message>
+        <source>Network interfaces:</source>
+        <translation>網路介面：</translation>
+    </message>
+    <message>
+        <source>No interface carries multicast: hubs cannot be found automatically.</source>
+        <translation>沒有任何介面支援多播：無法自動找到大廳。</translation>
+    </message>
+    <message>
+        <source>Without multicast, type the hub&apos;s address above (the hosting computer shows it as &apos;Hosting at …&apos;).</source>
+        <translation>沒有多播時，請在上方輸入大廳的位址（主持的電腦會顯示為「主持於 …」）。</translation>
+    </message>
+    <message>
+        <source>multicast unknown</source>
+        <translation>不確定是否支援多播</translation>
+    </message>
+    <message>
+        <source>carries multicast</source>
+        <translation>支援多播</translation>
+    </message>
+    <message>
+        <source>down</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>no multicast</source>
+        <translation>不支援多播</translation>
+    </message>
+    <message>
+        <source>no address</source>
+        <translation>沒有位址</translation>
+    </message>
+    <message>
+        <source>{0} (loopback)</source>
+        <translation>{0}（迴路）</translation>
+    </message>
+    <message>
+        <source>mDNS could not open its sockets: {0}</source>
+        <translation>mDNS 無法開啟它的通訊端：{0}</translation>
+    </message>
+    <message>
+        <source>mDNS sockets (UDP {0}): open.</source>
+        <translation>mDNS 通訊端（UDP {0}）：已開啟。</translation>
+    </message>
+    <message>
+        <source>Self-test: this computer hears its own announcement.</source>
+        <translation>自我測試：這台電腦聽得到自己的公告。</translation>
+    </message>
+    <message>
+        <source>Self-test: this computer did not hear its own announcement; something here drops multicast (a firewall rule for UDP 5353, or no multicast route).</source>
+        <translation>自我測試：這台電腦聽不到自己的公告；這裡有東西擋掉了多播（UDP 5353 的防火牆規則，或沒有多播路由）。</translation>
+    </message>
+    <message>
+        <source>Firewall: allow UDP {0} (mDNS) on every computer, and TCP {1}, {2} and {3} in on the computer that hosts the hub.</source>
+        <translation>防火牆：在每台電腦上允許 UDP {0}（mDNS），並在主持大廳的電腦上允許 TCP {1}、{2} 和 {3} 的連入連線。</translation>
+    </message>
+    <message>
+        <source>none found</source>
+        <translation>找不到</translation>
+    </message>
+    <message>
+        <source>  Look at: sudo ufw status, sudo firewall-cmd --list-all or sudo nft list ruleset (installed here: {0}).</source>
+        <translation>  請查看：sudo ufw status、sudo firewall-cmd --list-all 或 sudo nft list ruleset（此處已安裝：{0}）。</translation>
+    </message>
+    <message>
+        <source>  Windows Defender Firewall: allow GameHub on Private networks and set this network to Private.</source>
+        <translation>  Windows Defender 防火牆：在私人網路上允許 GameHub，並將此網路設為私人網路。</translation>
+    </message>
+    <message>
+        <source>  macOS: System Settings → Network → Firewall → Options: allow incoming connections for GameHub.</source>
+        <translation>  macOS：系統設定 → 網路 → 防火牆 → 選項：允許 GameHub 的連入連線。</translation>
+    </message>
+    <message>
+        <source>  Wi-Fi &apos;client isolation&apos; on a router also drops multicast.</source>
+        <translation>  路由器的 Wi-Fi「用戶端隔離」也會擋掉多播。</translation>
     </message>
 </context>
 <context>
@@ -127,6 +309,10 @@
     <message>
         <source>Quick play</source>
         <translation>快速開始</translation>
+    </message>
+    <message>
+        <source>Ratings by version</source>
+        <translation>各版本評分</translation>
     </message>
     <message>
         <source>Version</source>
@@ -183,6 +369,41 @@
     <message>
         <source>Installed</source>
         <translation>已安裝</translation>
+    </message>
+</context>
+<context>
+    <name>GameMatches</name>
+    <message>
+        <source>Rate this game…</source>
+        <translation>評分這款遊戲…</translation>
+    </message>
+    <message>
+        <source>Recent matches</source>
+        <translation>最近的對戰</translation>
+    </message>
+    <message>
+        <source>Leaderboard</source>
+        <translation>排行榜</translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <source>Player</source>
+        <translation>玩家</translation>
+    </message>
+    <message>
+        <source>Wins</source>
+        <translation>勝場</translation>
+    </message>
+    <message>
+        <source>Matches</source>
+        <translation>對戰</translation>
+    </message>
+    <message>
+        <source>You can rate a game once you have played it.</source>
+        <translation>玩過這款遊戲之後就能評分。</translation>
     </message>
 </context>
 <context>
@@ -259,6 +480,10 @@
         <translation>網路上有 {0} 個大廳：請選擇一個</translation>
     </message>
     <message>
+        <source>Connected</source>
+        <translation>已連線</translation>
+    </message>
+    <message>
         <source>Not connected</source>
         <translation>未連線</translation>
     </message>
@@ -310,6 +535,10 @@ Key fingerprint: {2}</source>
         <translation>{name} — {host}</translation>
     </message>
     <message>
+        <source>✓ {0} · connected</source>
+        <translation>✓ {0} · 已連線</translation>
+    </message>
+    <message>
         <source>not answering</source>
         <translation>沒有回應</translation>
     </message>
@@ -332,6 +561,10 @@ Key fingerprint: {2}</source>
     <message>
         <source>This hub is announced but does not answer.</source>
         <translation>這個大廳已公告，但沒有回應。</translation>
+    </message>
+    <message>
+        <source>This app is connected to this hub.</source>
+        <translation>此應用程式已連線到這個大廳。</translation>
     </message>
 </context>
 <context>
@@ -764,6 +997,14 @@ Ask the host which fingerprint their hub shows (in its Hub tab) and trust the ne
         <translation>尋找大廳並重新載入（F5）</translation>
     </message>
     <message>
+        <source>&amp;Find games</source>
+        <translation>尋找遊戲(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Search the store (Ctrl+F)</source>
+        <translation>搜尋商店（Ctrl+F）</translation>
+    </message>
+    <message>
         <source>&amp;About GameHub</source>
         <translation>關於 GameHub(&amp;A)</translation>
     </message>
@@ -1029,6 +1270,14 @@ Ask the host which fingerprint their hub shows (in its Hub tab) and trust the ne
         <source>You have not published a game yet: Publish new game… starts here.</source>
         <translation>您還沒有發佈過遊戲：從「發佈新遊戲…」開始。</translation>
     </message>
+    <message>
+        <source>Ratings by version</source>
+        <translation>各版本評分</translation>
+    </message>
+    <message>
+        <source>Matches</source>
+        <translation>對戰</translation>
+    </message>
     <message numerus="yes">
         <source>Reviews (%n)</source>
         <translation>
@@ -1057,6 +1306,17 @@ Ask the host which fingerprint their hub shows (in its Hub tab) and trust the ne
     </message>
 </context>
 <context>
+    <name>MyMatches</name>
+    <message>
+        <source>My matches</source>
+        <translation>我的對戰</translation>
+    </message>
+    <message>
+        <source>Matches you play appear here, with who won.</source>
+        <translation>你玩過的對戰會出現在這裡，並顯示誰贏了。</translation>
+    </message>
+</context>
+<context>
     <name>PackageCheck</name>
     <message>
         <source>%1 does not exist.</source>
@@ -1078,8 +1338,44 @@ Ask the host which fingerprint their hub shows (in its Hub tab) and trust the ne
         <translation>大廳沒有回應。您可以在此等待，或離開房間。</translation>
     </message>
     <message>
+        <source>Leave the match?</source>
+        <translation>要離開對戰嗎？</translation>
+    </message>
+    <message>
+        <source>A match is running in this room.</source>
+        <translation>這個房間正在進行對戰。</translation>
+    </message>
+    <message>
+        <source>If you leave, your game stops and the others play on without you.</source>
+        <translation>如果你離開，你的遊戲會停止，其他人會在沒有你的情況下繼續。</translation>
+    </message>
+    <message>
+        <source>Leave the match</source>
+        <translation>離開對戰</translation>
+    </message>
+    <message>
+        <source>Stay</source>
+        <translation>留下</translation>
+    </message>
+    <message>
+        <source>You left before the match ended.</source>
+        <translation>你在對戰結束前離開了。</translation>
+    </message>
+    <message>
         <source>The room closed: {0}</source>
         <translation>房間已關閉：{0}</translation>
+    </message>
+    <message>
+        <source>Match over: {0}</source>
+        <translation>對戰結束：{0}</translation>
+    </message>
+    <message>
+        <source>{0} console (finished)</source>
+        <translation>{0} 主控台（已結束）</translation>
+    </message>
+    <message>
+        <source>{0} log (finished)</source>
+        <translation>{0} 紀錄（已結束）</translation>
     </message>
     <message>
         <source>{0} console</source>
@@ -1160,6 +1456,10 @@ Ask the host which fingerprint their hub shows (in its Hub tab) and trust the ne
         <translation>這個套件是 %1，不是 %2：請選擇 %2 的資料夾。</translation>
     </message>
     <message>
+        <source>Latest on the hub: %1 (removed from the store; publishing brings it back)</source>
+        <translation>大廳上的最新版本：%1（已從商店移除；發佈即可恢復）</translation>
+    </message>
+    <message>
         <source>Latest on the hub: %1</source>
         <translation>大廳上的最新版本：%1</translation>
     </message>
@@ -1168,8 +1468,20 @@ Ask the host which fingerprint their hub shows (in its Hub tab) and trust the ne
         <translation>這個大廳上的新遊戲。</translation>
     </message>
     <message>
+        <source>%1 belongs to %2; only they can publish it. Give your game another &quot;name&quot; in manifest.json, then check again.</source>
+        <translation>%1 屬於 %2；只有對方可以發佈它。請在 manifest.json 中替你的遊戲換一個 &quot;name&quot;，然後再檢查一次。</translation>
+    </message>
+    <message>
         <source>Ready to publish.</source>
         <translation>可以發佈了。</translation>
+    </message>
+    <message>
+        <source>The game did not start here; see the run check below.</source>
+        <translation>遊戲無法在這裡啟動；請看下方的執行檢查。</translation>
+    </message>
+    <message>
+        <source>The package is fine. Running the game once here…</source>
+        <translation>套件沒有問題。正在這裡執行一次遊戲…</translation>
     </message>
     <message>
         <source>Published %1; sent %2.</source>
@@ -1259,6 +1571,45 @@ Ask the host which fingerprint their hub shows (in its Hub tab) and trust the ne
     </message>
 </context>
 <context>
+    <name>QuitGuard</name>
+    <message>
+        <source>Everyone connected to it is disconnected.</source>
+        <translation>所有連線到它的人都會中斷連線。</translation>
+    </message>
+    <message>
+        <source>Nobody is on it right now.</source>
+        <translation>目前沒有人在上面。</translation>
+    </message>
+    <message>
+        <source>Players online: {0} ({1}).</source>
+        <translation>線上玩家：{0}（{1}）。</translation>
+    </message>
+    <message>
+        <source>No players online.</source>
+        <translation>沒有玩家在線上。</translation>
+    </message>
+    <message>
+        <source>Open rooms: {0}.</source>
+        <translation>開啟的房間：{0}。</translation>
+    </message>
+    <message>
+        <source>Matches running: {0}; they end now.</source>
+        <translation>進行中的對戰：{0}；它們會立即結束。</translation>
+    </message>
+    <message>
+        <source>Stop hosting?</source>
+        <translation>要停止主持嗎？</translation>
+    </message>
+    <message>
+        <source>Quitting GameHub stops the hub this computer hosts.</source>
+        <translation>結束 GameHub 會停止這台電腦主持的大廳。</translation>
+    </message>
+    <message>
+        <source>Stop hosting</source>
+        <translation>停止主持</translation>
+    </message>
+</context>
+<context>
     <name>RatingDialog</name>
     <message>
         <source>Rate {0}</source>
@@ -1283,6 +1634,29 @@ Ask the host which fingerprint their hub shows (in its Hub tab) and trust the ne
     <message>
         <source>Pick 1 to 5 stars first.</source>
         <translation>請先選擇 1 到 5 顆星。</translation>
+    </message>
+</context>
+<context>
+    <name>RoomNotes</name>
+    <message>
+        <source>{0} joined the room.</source>
+        <translation>{0} 加入了房間。</translation>
+    </message>
+    <message>
+        <source>{0} was dropped: their app stopped answering.</source>
+        <translation>{0} 已被移出：他的應用程式停止回應。</translation>
+    </message>
+    <message>
+        <source>{0} left the room.</source>
+        <translation>{0} 離開了房間。</translation>
+    </message>
+    <message>
+        <source>You own the room now.</source>
+        <translation>你現在是房主。</translation>
+    </message>
+    <message>
+        <source>{0} owns the room now.</source>
+        <translation>{0} 現在是房主。</translation>
     </message>
 </context>
 <context>
@@ -1428,6 +1802,73 @@ Ask the host which fingerprint their hub shows (in its Hub tab) and trust the ne
     </message>
 </context>
 <context>
+    <name>RunCheckStep</name>
+    <message>
+        <source>Publish anyway (players may meet this problem)</source>
+        <translation>仍要發佈（玩家可能會遇到這個問題）</translation>
+    </message>
+    <message>
+        <source>Run check: the game&apos;s server and one client, started here.</source>
+        <translation>執行檢查：遊戲的伺服器和一個用戶端，在這裡啟動。</translation>
+    </message>
+    <message>
+        <source>Run check: starting one client, as a player&apos;s app does…</source>
+        <translation>執行檢查：像玩家的應用程式一樣啟動一個用戶端…</translation>
+    </message>
+    <message>
+        <source>Run check: stopping the game…</source>
+        <translation>執行檢查：正在停止遊戲…</translation>
+    </message>
+    <message>
+        <source>Run check: starting the game&apos;s server, as the hub does…</source>
+        <translation>執行檢查：像大廳一樣啟動遊戲的伺服器…</translation>
+    </message>
+    <message>
+        <source>Run check: preparing the files publishing would send…</source>
+        <translation>執行檢查：正在準備發佈時會傳送的檔案…</translation>
+    </message>
+    <message>
+        <source>The server listened on GAME_PORT after %1 s and a client stayed connected for %2 s: the game starts as it will on the hub.</source>
+        <translation>伺服器在 %1 秒後於 GAME_PORT 上監聽，且一個用戶端保持連線 %2 秒：遊戲會像在大廳上一樣啟動。</translation>
+    </message>
+    <message>
+        <source>The server did not listen on GAME_PORT within %1 s</source>
+        <translation>伺服器沒有在 %1 秒內於 GAME_PORT 上監聽</translation>
+    </message>
+    <message>
+        <source>The server %1 before it listened on GAME_PORT</source>
+        <translation>伺服器在於 GAME_PORT 上監聽之前%1</translation>
+    </message>
+    <message>
+        <source>The client %1 at once</source>
+        <translation>用戶端立刻%1</translation>
+    </message>
+    <message>
+        <source>The server %1 while a client was connected</source>
+        <translation>伺服器在用戶端連線期間%1</translation>
+    </message>
+    <message>
+        <source>The package cannot be run: %1</source>
+        <translation>無法執行這個套件：%1</translation>
+    </message>
+    <message>
+        <source>The client could not start: %1</source>
+        <translation>用戶端無法啟動：%1</translation>
+    </message>
+    <message>
+        <source>The server could not start: %1</source>
+        <translation>伺服器無法啟動：%1</translation>
+    </message>
+    <message>
+        <source>was killed by %1</source>
+        <translation>被 %1 終止</translation>
+    </message>
+    <message>
+        <source>exited with code %1</source>
+        <translation>以代碼 %1 結束</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <source>Settings</source>
@@ -1450,8 +1891,8 @@ Ask the host which fingerprint their hub shows (in its Hub tab) and trust the ne
         <translation>架設時的大廳名稱(&amp;N)：</translation>
     </message>
     <message>
-        <source>GameHub on this computer</source>
-        <translation>這台電腦上的 GameHub</translation>
+        <source>This computer hosts “{0}” now; a new name applies when hosting starts again.</source>
+        <translation>這台電腦現在主持「{0}」；新名稱會在下次開始主持時生效。</translation>
     </message>
     <message>
         <source>The name players see when your computer hosts a hub</source>
@@ -1541,6 +1982,29 @@ Ask the host which fingerprint their hub shows (in its Hub tab) and trust the ne
     <message>
         <source>Update available ({0} → {1})</source>
         <translation>有可用的更新（{0} → {1}）</translation>
+    </message>
+</context>
+<context>
+    <name>VersionMatches</name>
+    <message>
+        <source>Matches per version</source>
+        <translation>各版本的對戰</translation>
+    </message>
+    <message>
+        <source>Recent matches</source>
+        <translation>最近的對戰</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Matches</source>
+        <translation>對戰</translation>
+    </message>
+    <message>
+        <source>The hub keeps the last {0} matches of each game.</source>
+        <translation>大廳會保留每款遊戲最近的 {0} 場對戰。</translation>
     </message>
 </context>
 <context>
