@@ -234,6 +234,8 @@ class HubClient(HubRequests):
 
         Only ``call`` and tests that send what a typed method cannot (a stranger's frames)
         use it."""
+        if self._sock.closed:  # closed by this app: a sentence, not ZeroMQ's ENOTSOCK
+            raise HubUnreachable(f"The connection to the hub {self.hello.name!r} is closed.")
         wait = timeout or self.timeout
         attempts = 1 + (self.retries if idempotent else 0)
         token = self.session.token if self.session else ""

@@ -70,6 +70,14 @@ async def test_request_to_stopped_hub_says_unreachable(
         await client.close()
 
 
+async def test_a_closed_client_says_so(endpoint: str, known_hubs: KnownHubs) -> None:
+    """A request after close (a heartbeat still running, say) is HubUnreachable, a sentence."""
+    client = await HubClient.connect(endpoint, known_hubs=known_hubs)
+    await client.close()
+    with pytest.raises(HubUnreachable, match="connection to the hub .* is closed"):
+        await client.ping()
+
+
 async def test_lazy_pirate_reconnects_when_hub_comes_back(
     data_dir: Path, known_hubs: KnownHubs
 ) -> None:
