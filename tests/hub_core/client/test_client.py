@@ -74,7 +74,7 @@ async def test_a_closed_client_says_so(endpoint: str, known_hubs: KnownHubs) -> 
     """A request after close (a heartbeat still running, say) is HubUnreachable, a sentence."""
     client = await HubClient.connect(endpoint, known_hubs=known_hubs)
     await client.close()
-    with pytest.raises(HubUnreachable, match="connection to the hub .* is closed"):
+    with pytest.raises(HubUnreachable, match=r"connection to the hub .* is closed"):
         await client.ping()
 
 
