@@ -12,7 +12,7 @@ from hub_core.client.publishing import publish
 from hub_core.errors import RequestRefused
 from hub_core.wire.codes import Code
 from tests.hub_core.cli.test_cli import HostProcess, gamehub, host  # noqa: F401  (fixture)
-from tests.hub_core.gamefactory import make_game
+from tests.hub_core.gamefactory import make_game, make_playable_game
 
 MakeClient = Callable[..., Awaitable[HubClient]]
 
@@ -60,11 +60,21 @@ def test_cli_publish_says_whose_name_it_is(host: HostProcess, tmp_path: Path) ->
         reg = gamehub("register", *hub, "--role", "developer", "--user", name, data=tmp_path / name)
         assert reg.returncode == 0, reg.stderr
     first = gamehub(
-        "publish", str(make_game(tmp_path / "a")), *hub, "--user", "dana", data=tmp_path / "dana"
+        "publish",
+        str(make_playable_game(tmp_path / "a")),
+        *hub,
+        "--user",
+        "dana",
+        data=tmp_path / "dana",
     )
     assert first.returncode == 0, first.stderr
     second = gamehub(
-        "publish", str(make_game(tmp_path / "b")), *hub, "--user", "eve", data=tmp_path / "eve"
+        "publish",
+        str(make_playable_game(tmp_path / "b")),
+        *hub,
+        "--user",
+        "eve",
+        data=tmp_path / "eve",
     )
     assert second.returncode == 1
     assert "belongs to dana" in second.stderr and "manifest.json" in second.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -33,11 +34,11 @@ def readme_manifest() -> dict[str, object]:
 def test_readme_example_publishes_on_a_new_hub(tmp_path: Path) -> None:
     """The README's manifest, published with the README's command on a hub with its samples."""
     manifest = readme_manifest()
-    package = tmp_path / "mygame"
-    package.mkdir()
+    package = tmp_path / "mygame"  # the sample's game files (it plays as the README says)
+    folder = samples.samples_folder()
+    assert folder is not None
+    shutil.copytree(folder / "rps", package)
     (package / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    for entry in (manifest["entry_server"], manifest["entry_client"]):
-        (package / str(entry)).write_text("print('hello')\n", encoding="utf-8")
     host = HostProcess(tmp_path / "hub", "--no-discovery")  # with the sample games
     try:
         hub = ["--hub", host.endpoint]
