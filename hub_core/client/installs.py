@@ -34,7 +34,6 @@ from hub_core.client.publishing import (
 )
 from hub_core.errors import GameHubError
 from hub_core.packages import (
-    BLOCK_BYTES,
     FileEntry,
     Limits,
     Manifest,
@@ -203,8 +202,8 @@ class _Build:
         for entry in index:
             path = self.tree / entry.path
             resumed = _open_sized(path, entry.size)
-            for number, digest in enumerate(entry.blocks):
-                spot = _Spot(path, number * BLOCK_BYTES, _block_size(entry, number))
+            for digest, offset, length in entry.spans():
+                spot = _Spot(path, offset, length)
                 here = BlockSource(path, spot.offset, spot.length)
                 if resumed and _intact_data(here, digest) is not None:
                     continue
@@ -252,10 +251,6 @@ def _place(digest: str, data: bytes, spots: list[_Spot]) -> None:
         raise GameHubError(f"The hub sent a block that does not match its hash ({digest[:12]}…).")
     for spot in spots:
         _write_at(spot, data)
-
-
-def _block_size(entry: FileEntry, number: int) -> int:
-    return min(BLOCK_BYTES, entry.size - number * BLOCK_BYTES)
 
 
 def _intact_data(source: BlockSource | None, digest: str) -> bytes | None:

@@ -21,7 +21,6 @@ from typing import Any
 from hub_core.client.hub_client import HubClient
 from hub_core.errors import GameHubError, RequestRefused
 from hub_core.packages import (
-    BLOCK_BYTES,
     FileEntry,
     Limits,
     Manifest,
@@ -131,9 +130,7 @@ def block_sources(folder: Path, index: list[FileEntry]) -> dict[str, BlockSource
     """For each block hash, the first place in the package that holds it."""
     sources: dict[str, BlockSource] = {}
     for entry in index:
-        for number, digest in enumerate(entry.blocks):
-            offset = number * BLOCK_BYTES
-            length = min(BLOCK_BYTES, entry.size - offset)
+        for digest, offset, length in entry.spans():
             sources.setdefault(digest, BlockSource(folder / entry.path, offset, length))
     return sources
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from hub_core.errors import RequestRefused
 from hub_core.packages import (
-    BLOCK_BYTES,
+    MAX_BLOCK_BYTES,
     FileEntry,
     Limits,
     Manifest,
@@ -119,9 +119,9 @@ class Uploads:
                 raise RequestRefused(
                     Code.TRANSFER, f"This upload has no block with hash {digest[:12]}…."
                 )
-            if len(data) > BLOCK_BYTES:
+            if len(data) > MAX_BLOCK_BYTES:
                 raise RequestRefused(
-                    Code.TRANSFER, f"A block may hold at most {BLOCK_BYTES:,} bytes."
+                    Code.TRANSFER, f"A block may hold at most {MAX_BLOCK_BYTES:,} bytes."
                 )
         fresh = [(d, data) for d, data in items if d in upload.needed]
         try:
