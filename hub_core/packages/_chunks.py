@@ -100,13 +100,33 @@ def hash_chunks(
     on_chunk: Callable[[int], None] | None = None,
 ) -> tuple[str, int, tuple[str, ...], tuple[int, ...]]:
     """sha256 of the whole stream, its size, and the sha256 and size of each CDC block;
-    stops once more than ``max_bytes`` came (the caller reports it)."""
-    hasher = ChunkHasher()
-    while max_bytes is None or hasher.size <= max_bytes:
-        data = stream.read(READ_BYTES)
-        if not data:
-            break
-        hasher.update(data)
-        if on_chunk is not None:
-            on_chunk(len(data))
-    return hasher.finish()
+    stops once more than ``max_bytes`` came (the caller reports it).
+
+    Reads into one reused buffer (no copy per feed); the uncertain tail, less than one
+    block, moves to its front before the next read.
+    """
+    limit = READ_BYTES + CDC_MAX_BYTES
+    buffer = bytearray(min(limit, max_bytes + 1) if max_bytes is not None else limit)
+    whole, blocks, sizes = hashlib.sha256(), [], []
+    filled = size = 0
+    at_end = False
+    with memoryview(buffer) as view:
+        while not at_end:
+            got = stream.readinto(view[filled:])  # type: ignore[attr-defined]
+            at_end = not got or (max_bytes is not None and size + got > max_bytes)
+            if got:
+                whole.update(view[filled : filled + got])
+                size += got
+                filled += got
+                if on_chunk is not None:
+                    on_chunk(got)
+            if filled < len(buffer) and not at_end:
+                continue
+            used = 0
+            for offset, length in cuts(view[:filled], at_end):
+                blocks.append(hashlib.sha256(view[offset : offset + length]).hexdigest())
+                sizes.append(length)
+                used = offset + length
+            view[: filled - used] = view[used:filled]
+            filled -= used
+    return whole.hexdigest(), size, tuple(blocks), tuple(sizes)
