@@ -14,6 +14,7 @@ the rest, so changing 1 MB inside a 100 MB file costs about 1.5 MB.
 from __future__ import annotations
 
 import asyncio
+import errno
 import hashlib
 import json
 import os
@@ -126,9 +127,24 @@ async def install(
     folder = game_folder(games_root, name)
     build = _Build(client, folder / ".download", offer.version, progress)
     local = block_sources(current.folder, current.index) if current else {}
-    fetched = await build.run(index, local)
-    await asyncio.to_thread(_swap_in, folder, offer.version, manifest, index, build)
+    try:
+        fetched = await build.run(index, local)
+        await asyncio.to_thread(_swap_in, folder, offer.version, manifest, index, build)
+    except OSError as exc:
+        raise GameHubError(_disk_sentence(exc, name, games_root)) from None
     return InstallResult(name, offer.version, previous, fetched, total)
+
+
+def _disk_sentence(exc: OSError, name: str, games_root: Path) -> str:
+    """Why an install could not write (a full disk, most often), and what to do."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        why = f"There is not enough free space in {games_root} to install {name}"
+    else:
+        why = f"{name} could not be written to {games_root} ({exc.strerror or exc})"
+    return (
+        f"{why}; the version you had is unchanged. Free some space, then install again "
+        "(what was downloaded is kept)."
+    )
 
 
 def _check_offer(offer: InstallOffer, limits: Limits) -> tuple[Manifest, list[FileEntry]]:
@@ -256,7 +272,11 @@ def _place_all(blocks: Iterable[tuple[str, bytes]], todo: dict[str, list[_Spot]]
 
 def _place(digest: str, data: bytes, spots: list[_Spot]) -> None:
     if hashlib.sha256(data).hexdigest() != digest:
-        raise GameHubError(f"The hub sent a block that does not match its hash ({digest[:12]}…).")
+        raise GameHubError(
+            f"The hub sent a block that does not match its hash ({digest[:12]}…), so it was "
+            "not used. Try again; if it happens again, the hub's copy is damaged and the game "
+            "must be published again."
+        )
     for spot in spots:
         _write_at(spot, data)
 

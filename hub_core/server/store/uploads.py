@@ -11,6 +11,7 @@ the blocks that arrived are in the block store, so only the rest are sent.
 from __future__ import annotations
 
 import asyncio
+import errno
 import hashlib
 import secrets
 import time
@@ -129,13 +130,15 @@ class Uploads:
         except BlockError as exc:
             where = upload.paths_of(exc.digest)
             raise RequestRefused(Code.TRANSFER, f"{exc} (file {where})") from None
+        except OSError as exc:
+            raise storing_refused(exc) from None
         upload.needed.difference_update(d for d, _ in fresh)
         upload.unsynced.extend(d for d, _ in fresh)
         upload.unsynced_bytes += sum(len(data) for _, data in fresh)
         if upload.unsynced_bytes >= SYNC_EVERY_BYTES:
             # Flushing as the upload goes overlaps disk writes with the transfer.
             pending, upload.unsynced, upload.unsynced_bytes = upload.unsynced, [], 0
-            await asyncio.to_thread(self._blocks.sync, pending)
+            await self._sync(pending)
         upload.touched = time.monotonic()
         return Stored(stored=len(items))
 
@@ -148,12 +151,21 @@ class Uploads:
                 f"{len(upload.needed):,} block(s) have not arrived yet, e.g. of {example}.",
             )
         await asyncio.to_thread(self._check_files, upload)
-        await asyncio.to_thread(self._blocks.sync, upload.unsynced)
-        game = await self._catalog.add_version(
-            developer, upload.manifest, upload.version, upload.index
-        )
+        await self._sync(upload.unsynced)
+        try:
+            game = await self._catalog.add_version(
+                developer, upload.manifest, upload.version, upload.index
+            )
+        except OSError as exc:
+            raise storing_refused(exc) from None
         self._uploads.pop(upload.id, None)
         return Published(name=game["name"], version=str(upload.version))
+
+    async def _sync(self, digests: list[str]) -> None:
+        try:
+            await asyncio.to_thread(self._blocks.sync, digests)
+        except OSError as exc:
+            raise storing_refused(exc) from None
 
     def _check_files(self, upload: Upload) -> None:
         """Every file's hash and size over its blocks, and the manifest is manifest.json."""
@@ -197,3 +209,16 @@ class Uploads:
         now = time.monotonic()
         for key in [k for k, u in self._uploads.items() if now - u.touched > IDLE_SECONDS]:
             del self._uploads[key]
+
+
+def storing_refused(exc: OSError) -> RequestRefused:
+    """The sentence for a hub that could not write an upload (a full disk, most often)."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        why = "The hub's disk is full"
+    else:
+        why = f"The hub could not store the upload ({exc.strerror or exc})"
+    return RequestRefused(
+        Code.TRANSFER,
+        f"{why}; nothing was published. Its host must free some space; then publish again "
+        "(the blocks that arrived are kept).",
+    )
