@@ -290,7 +290,7 @@ async def test_full_disk_on_the_player_side_keeps_the_old_version_then_resumes(
     with small_disk(tmp_path / "games", 16) as games:
         await install(player, "rps", games)
         await publish(dev, big_game(game))
-        with pytest.raises(GameHubError, match="not enough free space .* unchanged") as info:
+        with pytest.raises(GameHubError, match=r"not enough free space .* unchanged") as info:
             await install(player, "rps", games)
         assert not isinstance(info.value, RequestRefused)
         assert_still(games, "1.0.0")
@@ -325,7 +325,7 @@ async def test_a_damaged_block_is_refused_and_nothing_is_installed(
     data = bytearray(damaged.read_bytes())
     data[100] ^= 0xFF  # one bit flipped between the hub's disk and the player
     damaged.write_bytes(bytes(data))
-    with pytest.raises(GameHubError, match="does not match its hash .* published again"):
+    with pytest.raises(GameHubError, match=r"does not match its hash .* published again"):
         await install(player, "rps", games)
     assert read_installed(games, "rps") is None
     assert not list((games / "rps").glob("v*"))
