@@ -271,7 +271,8 @@ def _place_all(blocks: Iterable[tuple[str, bytes]], todo: dict[str, list[_Spot]]
 
 
 def _place(digest: str, data: bytes, spots: list[_Spot]) -> None:
-    if hashlib.sha256(data).hexdigest() != digest:
+    wrong_size = any(spot.length != len(data) for spot in spots)
+    if wrong_size or hashlib.sha256(data).hexdigest() != digest:
         raise GameHubError(
             f"The hub sent a block that does not match its hash ({digest[:12]}…), so it was "
             "not used. Try again; if it happens again, the hub's copy is damaged and the game "

@@ -1,8 +1,9 @@
 """Publishing on the hub side: announce → receive only the missing blocks → commit.
 
     announced  : index and manifest checked; the hub has listed the blocks it lacks
-    receiving  : blocks arrive in any order; each is checked against its hash as it lands
-    committed  : every file's hash checked over its blocks, the version recorded
+    receiving  : blocks arrive in any order; each is checked against its hash as it lands,
+                 and each file's hash advances over its blocks as they come in order
+    committed  : every file's hash completed and checked, the version recorded
 
 An upload lives in memory only. If it is interrupted, the developer runs publish again:
 the blocks that arrived are in the block store, so only the rest are sent.
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import errno
-import hashlib
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -32,6 +32,7 @@ from hub_core.packages import (
     parse_manifest,
 )
 from hub_core.server.sessions import Session
+from hub_core.server.store._filecheck import FileChecks
 from hub_core.server.store.blocks import BlockError, BlockStore
 from hub_core.server.store.catalog import Catalog, refuse_package
 from hub_core.wire.codes import Code
@@ -56,6 +57,7 @@ class Upload:
     version: Version
     index: list[FileEntry]
     needed: set[str]  # block hashes still to receive
+    checks: FileChecks  # each file's hash over the blocks stored so far
     unsynced: list[str] = field(default_factory=list)  # stored but maybe not on disk yet
     unsynced_bytes: int = 0
     touched: float = field(default_factory=time.monotonic)
@@ -99,6 +101,7 @@ class Uploads:
             version=checked,
             index=entries,
             needed=set(missing),
+            checks=FileChecks(entries, set(missing)),
         )
         self._uploads[upload.id] = upload
         return PublishOffer(
@@ -126,7 +129,7 @@ class Uploads:
                 )
         fresh = [(d, data) for d, data in items if d in upload.needed]
         try:
-            await asyncio.to_thread(self._blocks.put_many, fresh)
+            await asyncio.to_thread(self._store, upload, fresh)
         except BlockError as exc:
             where = upload.paths_of(exc.digest)
             raise RequestRefused(Code.TRANSFER, f"{exc} (file {where})") from None
@@ -161,6 +164,10 @@ class Uploads:
         self._uploads.pop(upload.id, None)
         return Published(name=game["name"], version=str(upload.version))
 
+    def _store(self, upload: Upload, fresh: list[tuple[str, bytes]]) -> None:
+        self._blocks.put_many(fresh)
+        upload.checks.stored(fresh, self._blocks.read)
+
     async def _sync(self, digests: list[str]) -> None:
         try:
             await asyncio.to_thread(self._blocks.sync, digests)
@@ -169,17 +176,11 @@ class Uploads:
 
     def _check_files(self, upload: Upload) -> None:
         """Every file's hash and size over its blocks, and the manifest is manifest.json."""
-        for entry in upload.index:
-            digest, size = hashlib.sha256(), 0
-            for block in entry.blocks:
-                data = self._blocks.read(block)
-                digest.update(data)
-                size += len(data)
-            if size != entry.size or digest.hexdigest() != entry.hash:
-                raise RequestRefused(
-                    Code.TRANSFER,
-                    f"The blocks sent for {entry.path!r} do not add up to its announced hash.",
-                )
+        for entry in upload.checks.finish(self._blocks.read)[:1]:
+            raise RequestRefused(
+                Code.TRANSFER,
+                f"The blocks sent for {entry.path!r} do not add up to its announced hash.",
+            )
         manifest = next(e for e in upload.index if e.path == "manifest.json")
         raw = b"".join(self._blocks.read(b) for b in manifest.blocks)
         try:

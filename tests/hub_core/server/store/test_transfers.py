@@ -4,9 +4,11 @@ stored in the older fixed-block layout stay installable."""
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -115,3 +117,58 @@ async def test_the_hub_refuses_block_sizes_that_do_not_add_up(
     entries[1][4] = [2 * 1024 * 1024]
     with pytest.raises(RequestRefused, match="block size outside 1 to"):
         await dev.publish_begin("1.0.0", manifest, entries)
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _entries_of(game: Path, big: bytes, cuts: list[int]) -> tuple[list[list[Any]], list[bytes]]:
+    """A wire index of ``game`` with big.bin cut at ``cuts``, and big.bin's pieces."""
+    edges = [0, *cuts, len(big)]
+    pieces = [big[a:b] for a, b in itertools.pairwise(edges)]
+    entries: list[list[Any]] = []
+    for path in sorted(p for p in game.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        rel = path.relative_to(game).as_posix()
+        parts = pieces if rel == "big.bin" else [data]
+        entries.append(
+            [rel, len(data), _sha(data), [_sha(p) for p in parts], [len(p) for p in parts]]
+        )
+    return entries, pieces
+
+
+async def test_blocks_arriving_out_of_order_still_add_up(
+    dev: HubClient, player: HubClient, tmp_path: Path
+) -> None:
+    big = random_bytes(600_000)
+    game = make_game(tmp_path / "g", files={"big.bin": big})
+    entries, pieces = _entries_of(game, big, [200_000, 400_000])
+    manifest = json.loads((game / "manifest.json").read_text())
+    begun = await dev.publish_begin("1.0.0", manifest, entries)
+    for piece in reversed(pieces):  # the file's hash waits, then reads the rest back
+        await dev.upload_blocks(begun.transfer, [(_sha(piece), piece)])
+    for path in ("client.py", "manifest.json", "server.py"):
+        data = (game / path).read_bytes()
+        await dev.upload_blocks(begun.transfer, [(_sha(data), data)])
+    await dev.publish_commit(begun.transfer)
+    await install(player, "rps", tmp_path / "games")
+    installed = read_installed(tmp_path / "games", "rps")
+    assert installed is not None and (installed.folder / "big.bin").read_bytes() == big
+
+
+async def test_block_sizes_that_lie_are_refused_at_commit(dev: HubClient, tmp_path: Path) -> None:
+    big = random_bytes(300_000)
+    game = make_game(tmp_path / "g", files={"big.bin": big})
+    entries, pieces = _entries_of(game, big, [100_000])
+    entries[0][4] = [200_000, 100_000]  # adds up to the size, but the blocks are 100k and 200k
+    manifest = json.loads((game / "manifest.json").read_text())
+    begun = await dev.publish_begin("1.0.0", manifest, entries)
+    for path in ("client.py", "manifest.json", "server.py"):
+        data = (game / path).read_bytes()
+        await dev.upload_blocks(begun.transfer, [(_sha(data), data)])
+    for piece in pieces:
+        await dev.upload_blocks(begun.transfer, [(_sha(piece), piece)])
+    with pytest.raises(RequestRefused, match=r"'big\.bin' do not add up to its announced hash"):
+        await dev.publish_commit(begun.transfer)
+    assert await dev.my_games() == []
