@@ -3,9 +3,11 @@
 
 In the same run: a raw TCP copy of the same bytes over loopback (file → socket → file,
 fsynced, in two processes; the median of five), MB/s of each transfer and its ratio to
-raw (``ratio_min``: the slowest of all six), the peak memory growth of the hub and of the
-client, an update where 1 MB inside the 100 MB changed (``update_sent_mb``), and one
-where 1 KB was inserted near its start (``update_insert_sent_mb``).
+raw (``ratio_min``: the slowest of all six), a raw copy of the 1,000 small files, one
+file created per file (``raw_mb_s_1000files_20mb``: the floor file creation sets here),
+the peak memory growth of the hub and of the client, an update where 1 MB inside the
+100 MB changed (``update_sent_mb``), and one where 1 KB was inserted near its start
+(``update_insert_sent_mb``).
 
     python bench/transfer.py --json [--mb 100]
 """
@@ -115,6 +117,52 @@ def raw_copy(source: Path, target: Path) -> float:
     return elapsed
 
 
+def _raw_files_receiver(port_queue: Any, target: str) -> None:
+    """Receives (name, size, bytes) records into files under ``target``, then one syncfs."""
+    from hub_core.util.fsync import sync_tree
+
+    root = Path(target)
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port_queue.put(server.getsockname()[1])
+        conn, _ = server.accept()
+        with conn, conn.makefile("rb") as stream:
+            written = []
+            while head := stream.read(8):
+                name = stream.read(int.from_bytes(head[:4], "big")).decode()
+                size = int.from_bytes(head[4:], "big")
+                path = root / name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                with path.open("wb") as f:
+                    f.write(stream.read(size))
+                written.append(path)
+            sync_tree(root, written)
+            conn.sendall(b"k")
+
+
+def raw_copy_files(folder: Path, target: Path) -> float:
+    """Seconds to copy a folder's files through a loopback TCP socket into another process
+    (one file created per file, one flush at the end): the floor for many small files."""
+    mp = multiprocessing.get_context("spawn")
+    queue = mp.Queue()
+    proc = mp.Process(target=_raw_files_receiver, args=(queue, str(target)))
+    proc.start()
+    port = queue.get(timeout=30)
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    os.sync()
+    start = time.perf_counter()
+    with socket.create_connection(("127.0.0.1", port)) as conn:
+        for path in files:
+            name = path.relative_to(folder).as_posix().encode()
+            data = path.read_bytes()
+            head = len(name).to_bytes(4, "big") + len(data).to_bytes(4, "big") + name
+            conn.sendall(head + data)  # one send per file: no Nagle stall between the two
+        conn.shutdown(socket.SHUT_WR)
+        conn.recv(1)
+    elapsed = time.perf_counter() - start
+    proc.join(30)
+    return elapsed
+
+
 # -- GameHub -------------------------------------------------------------------------
 
 
@@ -201,6 +249,10 @@ def main() -> None:
         # The raw copy takes a fraction of a second, so one run is noise: take the median of 5.
         runs = sorted(raw_copy(source, work / f"raw-copy-{n}.bin") for n in range(5))
         figures: dict[str, Any] = {"raw_mb_s": round(size / MB / runs[2], 1)}
+        # Not in ratio_min: how fast the same 20 MB of 1,000 files copy raw, file by file.
+        folder, small_size = games["1000files_20mb"]
+        runs = sorted(raw_copy_files(folder, work / f"raw-files-{n}") for n in range(3))
+        figures["raw_mb_s_1000files_20mb"] = round(small_size / MB / runs[1], 1)
         hub = HubProcess()
         try:
             figures |= asyncio.run(run_hub_side(hub, games, work, size))
