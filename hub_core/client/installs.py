@@ -1,7 +1,8 @@
 """Installing games on the player's side: fetch what is missing, verify, then swap in.
 
     fetching   : blocks not found intact locally land in <game>/.download/blocks/
-    verifying  : every block, then every assembled file, is checked against its hash
+    verifying  : every block is checked against its hash and length as it is placed
+                 (the hub checked at publish that a file's blocks add up to its hash)
     swapping   : the new tree is renamed into place and install.json is replaced
                  atomically; that replace is the moment the new version exists
 

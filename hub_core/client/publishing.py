@@ -1,9 +1,10 @@
 """Publishing from the developer's side: check locally, send only what the hub lacks, commit.
 
 Everything that can be refused is checked before a byte is sent: the manifest, every
-path, the limits. Then the hub says which blocks (512 KiB pieces of files, by hash) it
-lacks, and only those go, a few in flight at once, so the link stays busy without the
-hub or this process holding more than a window of blocks in memory. A publish that was
+path, the limits. Then the hub says which blocks (pieces of files cut by content, about
+256 KiB each, by hash) it lacks, and only those go, a few in flight at once, so the link
+stays busy without the hub or this process holding more than a window of blocks in
+memory. A publish that was
 interrupted resumes: the blocks that arrived are already on the hub.
 """
 

@@ -15,6 +15,7 @@ old format, which every hub and player still reads.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from collections.abc import Callable, Iterator
@@ -31,7 +32,10 @@ READ_BYTES = 4 * 1024 * 1024
 Chunker = Callable[[memoryview, int, int, int, bool, Any], Iterator[Any]]
 
 
-def _load_chunker() -> Chunker | None:
+@functools.cache
+def chunker() -> Chunker | None:
+    """The FastCDC chunker, imported on first use: ``fastcdc`` imports ``click`` (~0.1 s),
+    which the app's start-up should not pay for."""
     try:
         from fastcdc.fastcdc_cy import chunk_generator
 
@@ -47,9 +51,6 @@ def _load_chunker() -> Chunker | None:
     return slow  # type: ignore[no-any-return]
 
 
-CHUNKER = _load_chunker()
-
-
 def cuts(view: memoryview, at_end: bool) -> Iterator[tuple[int, int]]:
     """(offset, length) of the blocks of ``view`` whose end is certain.
 
@@ -57,8 +58,9 @@ def cuts(view: memoryview, at_end: bool) -> Iterator[tuple[int, int]]:
     start: the chunker may not cut earlier than the content says just because the
     buffer ends.
     """
-    assert CHUNKER is not None
-    for chunk in CHUNKER(view, CDC_MIN_BYTES, CDC_AVG_BYTES, CDC_MAX_BYTES, False, None):
+    cut = chunker()
+    assert cut is not None
+    for chunk in cut(view, CDC_MIN_BYTES, CDC_AVG_BYTES, CDC_MAX_BYTES, False, None):
         if not at_end and len(view) - chunk.offset < CDC_MAX_BYTES:
             return
         yield chunk.offset, chunk.length

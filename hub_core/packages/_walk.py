@@ -11,7 +11,7 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
-from hub_core.packages._chunks import CHUNKER, hash_chunks
+from hub_core.packages._chunks import chunker, hash_chunks
 from hub_core.packages._errors import PackageError, Problems, shown
 from hub_core.packages.index import Limits, hash_blocks, is_skipped, too_big
 from hub_core.util.units import format_bytes
@@ -121,7 +121,7 @@ def hash_regular(
         with os.fdopen(os.open(root / rel, flags), "rb") as stream:
             if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
                 raise PackageError(f"{shown(rel)} is not a regular file.")
-            if CHUNKER is not None:
+            if chunker() is not None:
                 digest, read, blocks, sizes = hash_chunks(stream, size, advance)
             else:
                 (digest, read, blocks), sizes = hash_blocks(stream, size, advance), ()

@@ -19,7 +19,7 @@ import zlib
 from pathlib import Path
 from typing import IO
 
-from hub_core.packages._chunks import CHUNKER, ChunkHasher
+from hub_core.packages._chunks import ChunkHasher, chunker
 from hub_core.packages._errors import PackageError, shown
 from hub_core.packages._manifest_json import read_manifest
 from hub_core.packages._zipplan import BOMB_MIN_BYTES, BOMB_RATIO, Planned, bomb, plan_entries
@@ -145,7 +145,7 @@ def copy_counted(
 ) -> tuple[str, int, tuple[str, ...], tuple[int, ...]]:
     """Copies and hashes (whole and per block, cut by content where fastcdc is there),
     stopping at the first chunk past a limit, whatever the headers said."""
-    chunks = ChunkHasher() if CHUNKER is not None else None
+    chunks = ChunkHasher() if chunker() is not None else None
     digest = hashlib.sha256()
     blocks: list[str] = []
     size = 0
