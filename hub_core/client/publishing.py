@@ -1,9 +1,10 @@
 """Publishing from the developer's side: check locally, send only what the hub lacks, commit.
 
 Everything that can be refused is checked before a byte is sent: the manifest, every
-path, the limits. Then the hub says which blocks (512 KiB pieces of files, by hash) it
-lacks, and only those go, a few in flight at once, so the link stays busy without the
-hub or this process holding more than a window of blocks in memory. A publish that was
+path, the limits. Then the hub says which blocks (pieces of files cut by content, about
+256 KiB each, by hash) it lacks, and only those go, a few in flight at once, so the link
+stays busy without the hub or this process holding more than a window of blocks in
+memory. A publish that was
 interrupted resumes: the blocks that arrived are already on the hub.
 """
 
@@ -21,7 +22,6 @@ from typing import Any
 from hub_core.client.hub_client import HubClient
 from hub_core.errors import GameHubError, RequestRefused
 from hub_core.packages import (
-    BLOCK_BYTES,
     FileEntry,
     Limits,
     Manifest,
@@ -131,9 +131,7 @@ def block_sources(folder: Path, index: list[FileEntry]) -> dict[str, BlockSource
     """For each block hash, the first place in the package that holds it."""
     sources: dict[str, BlockSource] = {}
     for entry in index:
-        for number, digest in enumerate(entry.blocks):
-            offset = number * BLOCK_BYTES
-            length = min(BLOCK_BYTES, entry.size - offset)
+        for digest, offset, length in entry.spans():
             sources.setdefault(digest, BlockSource(folder / entry.path, offset, length))
     return sources
 

@@ -11,6 +11,7 @@ from hub_core.packages._errors import PackageError, Problem
 from hub_core.packages.index import (
     BLOCK_BYTES,
     HASH_CHUNK,
+    MAX_BLOCK_BYTES,
     FileEntry,
     Limits,
     block_count,
@@ -36,6 +37,7 @@ from hub_core.packages.zips import extract_zip
 __all__ = [
     "BLOCK_BYTES",
     "HASH_CHUNK",
+    "MAX_BLOCK_BYTES",
     "REQUIRED_KEYS",
     "FileEntry",
     "Limits",

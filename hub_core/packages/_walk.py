@@ -11,6 +11,7 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
+from hub_core.packages._chunks import chunker, hash_chunks
 from hub_core.packages._errors import PackageError, Problems, shown
 from hub_core.packages.index import Limits, hash_blocks, is_skipped, too_big
 from hub_core.util.units import format_bytes
@@ -112,16 +113,20 @@ def _check_running(rel: str, size: int, count: int, total: int, limits: Limits) 
 
 def hash_regular(
     root: Path, rel: str, size: int, advance: Callable[[int], None]
-) -> tuple[str, tuple[str, ...]]:
-    """Hashes without following a link that replaced the file after the walk saw it."""
+) -> tuple[str, tuple[str, ...], tuple[int, ...]]:
+    """Hash, block hashes and block sizes (empty: fixed blocks), without following a link
+    that replaced the file after the walk saw it."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     try:
         with os.fdopen(os.open(root / rel, flags), "rb") as stream:
             if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
                 raise PackageError(f"{shown(rel)} is not a regular file.")
-            digest, read, blocks = hash_blocks(stream, size, advance)
+            if chunker() is not None:
+                digest, read, blocks, sizes = hash_chunks(stream, size, advance)
+            else:
+                (digest, read, blocks), sizes = hash_blocks(stream, size, advance), ()
     except OSError as exc:
         raise PackageError(f"{shown(rel)} could not be read ({exc.strerror}).") from exc
     if read != size:
         raise PackageError(f"{shown(rel)} changed while it was being read; try again.")
-    return digest, blocks
+    return digest, blocks, sizes

@@ -35,21 +35,40 @@ Progress = Callable[[int, int], None]
 class FileEntry:
     """One file of a package; ``hash`` is the sha256 hex digest of its content.
 
-    ``blocks`` are the sha256 digests of its consecutive BLOCK_BYTES pieces: transfers
-    move blocks, so a change inside a large file costs only the blocks it touched.
+    ``blocks`` are the sha256 digests of its consecutive pieces: transfers move blocks,
+    so a change inside a large file costs only the blocks it touched. ``sizes`` are
+    their lengths when they were cut by content (FastCDC, at most MAX_BLOCK_BYTES each);
+    empty for the older layout of fixed BLOCK_BYTES pieces, which stays readable.
     """
 
     path: str
     size: int
     hash: str
     blocks: tuple[str, ...] = ()
+    sizes: tuple[int, ...] = ()
+
+    def spans(self) -> list[tuple[str, int, int]]:
+        """(digest, offset, length) of each block, in file order."""
+        lengths = self.sizes or fixed_sizes(self.size)
+        spans, offset = [], 0
+        for digest, length in zip(self.blocks, lengths, strict=False):
+            spans.append((digest, offset, length))
+            offset += length
+        return spans
 
 
 BLOCK_BYTES = 512 * 1024
+# The largest block of either layout (content-defined blocks reach 1 MiB).
+MAX_BLOCK_BYTES = 1024 * 1024
 
 
 def block_count(size: int) -> int:
     return -(-size // BLOCK_BYTES)
+
+
+def fixed_sizes(size: int) -> list[int]:
+    """Block lengths of the fixed layout: BLOCK_BYTES each, the last one shorter."""
+    return [min(BLOCK_BYTES, size - start) for start in range(0, size, BLOCK_BYTES)]
 
 
 def check_blocks(entries: list[FileEntry]) -> None:
@@ -64,10 +83,30 @@ def check_blocks(entries: list[FileEntry]) -> None:
 
 def block_problem(entry: FileEntry) -> str | None:
     """Why an entry's block list cannot be right for its size, or None."""
+    if entry.sizes:
+        return _sizes_problem(entry)
     if len(entry.blocks) != block_count(entry.size):
         return (
             f"{shown(entry.path)} lists {len(entry.blocks):,} blocks; a file of "
             f"{entry.size:,} bytes has {block_count(entry.size):,}."
+        )
+    if not all(isinstance(b, str) and _HASH.fullmatch(b) for b in entry.blocks):
+        return f"{shown(entry.path)} has a block hash that is not 64 lowercase hex digits."
+    return None
+
+
+def _sizes_problem(entry: FileEntry) -> str | None:
+    if len(entry.sizes) != len(entry.blocks):
+        return (
+            f"{shown(entry.path)} lists {len(entry.blocks):,} blocks "
+            f"but {len(entry.sizes):,} sizes."
+        )
+    if not all(type(n) is int and 0 < n <= MAX_BLOCK_BYTES for n in entry.sizes):
+        return f"{shown(entry.path)} has a block size outside 1 to {MAX_BLOCK_BYTES:,} bytes."
+    if sum(entry.sizes) != entry.size:
+        return (
+            f"{shown(entry.path)} has blocks of {sum(entry.sizes):,} bytes in all; "
+            f"the file has {entry.size:,}."
         )
     if not all(isinstance(b, str) and _HASH.fullmatch(b) for b in entry.blocks):
         return f"{shown(entry.path)} has a block hash that is not 64 lowercase hex digits."
@@ -220,8 +259,15 @@ def too_big(path: str, size: int, limits: Limits, *, more: str = "") -> str:
 
 
 def index_to_wire(entries: Iterable[FileEntry]) -> list[list[Any]]:
-    """The index as plain lists, [[path, size, hash, [block hashes]], ...], for msgspec/JSON."""
-    return [[e.path, e.size, e.hash, list(e.blocks)] for e in entries]
+    """The index as plain lists, [[path, size, hash, [block hashes], [block sizes]], ...],
+    for msgspec/JSON; entries of the fixed layout leave the sizes out (as before)."""
+    return [_entry_to_wire(e) for e in entries]
+
+
+def _entry_to_wire(e: FileEntry) -> list[Any]:
+    if e.sizes:
+        return [e.path, e.size, e.hash, list(e.blocks), list(e.sizes)]
+    return [e.path, e.size, e.hash, list(e.blocks)]
 
 
 def index_from_wire(data: Any) -> list[FileEntry]:
@@ -233,17 +279,20 @@ def index_from_wire(data: Any) -> list[FileEntry]:
     for number, item in enumerate(data, 1):
         if (
             isinstance(item, list | tuple)
-            and len(item) in (3, 4)
+            and len(item) in (3, 4, 5)
             and isinstance(item[0], str)
             and type(item[1]) is int
             and isinstance(item[2], str)
             and (len(item) == 3 or _str_list(item[3]))
+            and (len(item) < 5 or _int_list(item[4]))
         ):
-            blocks = tuple(item[3]) if len(item) == 4 else ()
-            entries.append(FileEntry(item[0], item[1], item[2], blocks))
+            blocks = tuple(item[3]) if len(item) >= 4 else ()
+            sizes = tuple(item[4]) if len(item) == 5 else ()
+            entries.append(FileEntry(item[0], item[1], item[2], blocks, sizes))
         else:
             problems.add(
-                f"Entry {number:,} of the file index must be [path, size, hash, blocks] "
+                f"Entry {number:,} of the file index must be [path, size, hash, blocks] or "
+                f"[path, size, hash, blocks, sizes] "
                 f"(got {shown(repr(item))})."
             )
     problems.raise_if_any()
@@ -252,6 +301,10 @@ def index_from_wire(data: Any) -> list[FileEntry]:
 
 def _str_list(value: Any) -> bool:
     return isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
+
+
+def _int_list(value: Any) -> bool:
+    return isinstance(value, list | tuple) and all(type(v) is int for v in value)
 
 
 def scan_folder(

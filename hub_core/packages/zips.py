@@ -19,6 +19,7 @@ import zlib
 from pathlib import Path
 from typing import IO
 
+from hub_core.packages._chunks import ChunkHasher, chunker
 from hub_core.packages._errors import PackageError, shown
 from hub_core.packages._manifest_json import read_manifest
 from hub_core.packages._zipplan import BOMB_MIN_BYTES, BOMB_RATIO, Planned, bomb, plan_entries
@@ -98,18 +99,18 @@ def _extract_all(
                 f"the limit is {limits.max_files:,}."
             )
         target.parent.mkdir(parents=True, exist_ok=True)
-        digest, size, blocks = _extract_one(
+        digest, size, blocks, sizes = _extract_one(
             archive, item, target, limits, limits.max_total_bytes - total
         )
         total += size
-        entries.append(FileEntry(item.path, size, digest, blocks))
+        entries.append(FileEntry(item.path, size, digest, blocks, sizes))
     entries.sort(key=lambda e: e.path)
     return entries
 
 
 def _extract_one(
     archive: zipfile.ZipFile, item: Planned, target: Path, limits: Limits, budget: int
-) -> tuple[str, int, tuple[str, ...]]:
+) -> tuple[str, int, tuple[str, ...], tuple[int, ...]]:
     """Streams one entry to disk; the zipfile errors become one sentence naming the entry."""
     name = shown(item.info.orig_filename)
     try:
@@ -141,9 +142,10 @@ def _extract_one(
 
 def copy_counted(
     src: IO[bytes], dst: IO[bytes], path: str, *, compressed: int, limits: Limits, budget: int
-) -> tuple[str, int, tuple[str, ...]]:
-    """Copies and hashes (whole and per block), stopping at the first chunk past a limit,
-    whatever the headers said."""
+) -> tuple[str, int, tuple[str, ...], tuple[int, ...]]:
+    """Copies and hashes (whole and per block, cut by content where fastcdc is there),
+    stopping at the first chunk past a limit, whatever the headers said."""
+    chunks = ChunkHasher() if chunker() is not None else None
     digest = hashlib.sha256()
     blocks: list[str] = []
     size = 0
@@ -158,7 +160,12 @@ def copy_counted(
             )
         if size > BOMB_MIN_BYTES and size > BOMB_RATIO * max(compressed, 1):
             raise PackageError(bomb(path, size, compressed))
-        digest.update(chunk)
-        blocks.append(hashlib.sha256(chunk).hexdigest())
+        if chunks is not None:
+            chunks.update(chunk)
+        else:
+            digest.update(chunk)
+            blocks.append(hashlib.sha256(chunk).hexdigest())
         dst.write(chunk)
-    return digest.hexdigest(), size, tuple(blocks)
+    if chunks is not None:
+        return chunks.finish()
+    return digest.hexdigest(), size, tuple(blocks), ()

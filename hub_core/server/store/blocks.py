@@ -1,7 +1,8 @@
-"""Package contents on the hub, as blocks of at most 512 KiB named by their SHA-256.
+"""Package contents on the hub, as blocks of at most 1 MiB named by their SHA-256.
 
-Files are cut into fixed blocks, so a version that changes one file, or one block
-inside a large file, adds only the blocks that changed, and identical blocks across
+Files are cut into blocks by their content (FastCDC; older packages in fixed 512 KiB
+pieces), so a version that changes one file, or a few bytes inside a large file, even
+an insertion, adds only the blocks that changed, and identical blocks across
 games and versions are stored once. A block is written to a temporary name, fsynced
 and renamed, so a reader never sees half of one. This is the package-store seam of
 DESIGN §10: an S3-style object store could stand behind the same four methods.

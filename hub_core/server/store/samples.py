@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from hub_core.packages import BLOCK_BYTES, FileEntry, Limits, Manifest, Version, load_package
+from hub_core.packages import FileEntry, Limits, Manifest, Version, load_package
 from hub_core.server.accounts import TABLES
 from hub_core.server.sessions import Session
 from hub_core.server.store.blocks import BlockStore
@@ -73,8 +73,8 @@ def _store_package(folder: Path, blocks: BlockStore) -> tuple[Manifest, list[Fil
     manifest, index = load_package(folder, Limits())
     for entry in index:
         with (folder / entry.path).open("rb") as f:
-            for digest in entry.blocks:
-                blocks.put_many([(digest, f.read(BLOCK_BYTES))])
+            for digest, _, length in entry.spans():
+                blocks.put_many([(digest, f.read(length))])
     blocks.sync([d for e in index for d in e.blocks])
     return manifest, index
 

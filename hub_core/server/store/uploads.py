@@ -1,8 +1,9 @@
 """Publishing on the hub side: announce → receive only the missing blocks → commit.
 
     announced  : index and manifest checked; the hub has listed the blocks it lacks
-    receiving  : blocks arrive in any order; each is checked against its hash as it lands
-    committed  : every file's hash checked over its blocks, the version recorded
+    receiving  : blocks arrive in any order; each is checked against its hash as it lands,
+                 and each file's hash advances over its blocks as they come in order
+    committed  : every file's hash completed and checked, the version recorded
 
 An upload lives in memory only. If it is interrupted, the developer runs publish again:
 the blocks that arrived are in the block store, so only the rest are sent.
@@ -11,7 +12,7 @@ the blocks that arrived are in the block store, so only the rest are sent.
 from __future__ import annotations
 
 import asyncio
-import hashlib
+import errno
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from typing import Any
 
 from hub_core.errors import RequestRefused
 from hub_core.packages import (
-    BLOCK_BYTES,
+    MAX_BLOCK_BYTES,
     FileEntry,
     Limits,
     Manifest,
@@ -31,6 +32,7 @@ from hub_core.packages import (
     parse_manifest,
 )
 from hub_core.server.sessions import Session
+from hub_core.server.store._filecheck import FileChecks
 from hub_core.server.store.blocks import BlockError, BlockStore
 from hub_core.server.store.catalog import Catalog, refuse_package
 from hub_core.wire.codes import Code
@@ -55,6 +57,7 @@ class Upload:
     version: Version
     index: list[FileEntry]
     needed: set[str]  # block hashes still to receive
+    checks: FileChecks  # each file's hash over the blocks stored so far
     unsynced: list[str] = field(default_factory=list)  # stored but maybe not on disk yet
     unsynced_bytes: int = 0
     touched: float = field(default_factory=time.monotonic)
@@ -98,6 +101,7 @@ class Uploads:
             version=checked,
             index=entries,
             needed=set(missing),
+            checks=FileChecks(entries, set(missing)),
         )
         self._uploads[upload.id] = upload
         return PublishOffer(
@@ -119,23 +123,25 @@ class Uploads:
                 raise RequestRefused(
                     Code.TRANSFER, f"This upload has no block with hash {digest[:12]}…."
                 )
-            if len(data) > BLOCK_BYTES:
+            if len(data) > MAX_BLOCK_BYTES:
                 raise RequestRefused(
-                    Code.TRANSFER, f"A block may hold at most {BLOCK_BYTES:,} bytes."
+                    Code.TRANSFER, f"A block may hold at most {MAX_BLOCK_BYTES:,} bytes."
                 )
         fresh = [(d, data) for d, data in items if d in upload.needed]
         try:
-            await asyncio.to_thread(self._blocks.put_many, fresh)
+            await asyncio.to_thread(self._store, upload, fresh)
         except BlockError as exc:
             where = upload.paths_of(exc.digest)
             raise RequestRefused(Code.TRANSFER, f"{exc} (file {where})") from None
+        except OSError as exc:
+            raise storing_refused(exc) from None
         upload.needed.difference_update(d for d, _ in fresh)
         upload.unsynced.extend(d for d, _ in fresh)
         upload.unsynced_bytes += sum(len(data) for _, data in fresh)
         if upload.unsynced_bytes >= SYNC_EVERY_BYTES:
             # Flushing as the upload goes overlaps disk writes with the transfer.
             pending, upload.unsynced, upload.unsynced_bytes = upload.unsynced, [], 0
-            await asyncio.to_thread(self._blocks.sync, pending)
+            await self._sync(pending)
         upload.touched = time.monotonic()
         return Stored(stored=len(items))
 
@@ -148,26 +154,33 @@ class Uploads:
                 f"{len(upload.needed):,} block(s) have not arrived yet, e.g. of {example}.",
             )
         await asyncio.to_thread(self._check_files, upload)
-        await asyncio.to_thread(self._blocks.sync, upload.unsynced)
-        game = await self._catalog.add_version(
-            developer, upload.manifest, upload.version, upload.index
-        )
+        await self._sync(upload.unsynced)
+        try:
+            game = await self._catalog.add_version(
+                developer, upload.manifest, upload.version, upload.index
+            )
+        except OSError as exc:
+            raise storing_refused(exc) from None
         self._uploads.pop(upload.id, None)
         return Published(name=game["name"], version=str(upload.version))
 
+    def _store(self, upload: Upload, fresh: list[tuple[str, bytes]]) -> None:
+        self._blocks.put_many(fresh)
+        upload.checks.stored(fresh, self._blocks.read)
+
+    async def _sync(self, digests: list[str]) -> None:
+        try:
+            await asyncio.to_thread(self._blocks.sync, digests)
+        except OSError as exc:
+            raise storing_refused(exc) from None
+
     def _check_files(self, upload: Upload) -> None:
         """Every file's hash and size over its blocks, and the manifest is manifest.json."""
-        for entry in upload.index:
-            digest, size = hashlib.sha256(), 0
-            for block in entry.blocks:
-                data = self._blocks.read(block)
-                digest.update(data)
-                size += len(data)
-            if size != entry.size or digest.hexdigest() != entry.hash:
-                raise RequestRefused(
-                    Code.TRANSFER,
-                    f"The blocks sent for {entry.path!r} do not add up to its announced hash.",
-                )
+        for entry in upload.checks.finish(self._blocks.read)[:1]:
+            raise RequestRefused(
+                Code.TRANSFER,
+                f"The blocks sent for {entry.path!r} do not add up to its announced hash.",
+            )
         manifest = next(e for e in upload.index if e.path == "manifest.json")
         raw = b"".join(self._blocks.read(b) for b in manifest.blocks)
         try:
@@ -197,3 +210,16 @@ class Uploads:
         now = time.monotonic()
         for key in [k for k, u in self._uploads.items() if now - u.touched > IDLE_SECONDS]:
             del self._uploads[key]
+
+
+def storing_refused(exc: OSError) -> RequestRefused:
+    """The sentence for a hub that could not write an upload (a full disk, most often)."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        why = "The hub's disk is full"
+    else:
+        why = f"The hub could not store the upload ({exc.strerror or exc})"
+    return RequestRefused(
+        Code.TRANSFER,
+        f"{why}; nothing was published. Its host must free some space; then publish again "
+        "(the blocks that arrived are kept).",
+    )

@@ -146,10 +146,11 @@ def test_copy_counts_real_bytes(limits: Limits, budget: int, compressed: int, wo
 
 def test_copy_counted_copies_and_hashes() -> None:
     src, dst = io.BytesIO(b"abc" * MIB), io.BytesIO()
-    digest, size, _ = copy_counted(
+    digest, size, blocks, sizes = copy_counted(
         src, dst, "x", compressed=3 * MIB, limits=Limits(), budget=10 * MIB
     )
     assert (size, dst.getvalue()) == (3 * MIB, b"abc" * MIB)
+    assert sum(sizes) == size and len(blocks) == len(sizes)
     assert digest == __import__("hashlib").sha256(b"abc" * MIB).hexdigest()
 
 

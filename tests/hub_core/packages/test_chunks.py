@@ -1,0 +1,51 @@
+"""Content-defined blocks: the same cuts however the bytes are fed, and cuts that survive
+an insertion."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+
+import pytest
+
+from hub_core.packages._chunks import (
+    CDC_MAX_BYTES,
+    READ_BYTES,
+    ChunkHasher,
+    chunker,
+    hash_chunks,
+)
+
+pytestmark = pytest.mark.skipif(chunker() is None, reason="fastcdc is not installed")
+
+
+@pytest.mark.parametrize("size", [0, 1, 70_000, CDC_MAX_BYTES, READ_BYTES + 3 * CDC_MAX_BYTES])
+def test_blocks_cover_the_file_and_match_their_hashes(size: int) -> None:
+    data = os.urandom(size)
+    digest, read, blocks, sizes = hash_chunks(io.BytesIO(data))
+    assert (digest, read, sum(sizes)) == (hashlib.sha256(data).hexdigest(), size, size)
+    assert all(0 < n <= CDC_MAX_BYTES for n in sizes)
+    offsets = [sum(sizes[:i]) for i in range(len(sizes))]
+    pieces = [data[o : o + n] for o, n in zip(offsets, sizes, strict=True)]
+    assert list(blocks) == [hashlib.sha256(p).hexdigest() for p in pieces]
+
+
+def test_feeding_in_any_pieces_gives_the_same_cuts() -> None:
+    data = os.urandom(3 * READ_BYTES // 2)
+    hasher = ChunkHasher()
+    for start in range(0, len(data), 777_777):
+        hasher.update(data[start : start + 777_777])
+    assert hasher.finish() == hash_chunks(io.BytesIO(data))
+
+
+def test_an_insertion_changes_only_the_blocks_around_it() -> None:
+    data = os.urandom(8_000_000)
+    before = set(hash_chunks(io.BytesIO(data))[2])
+    after = hash_chunks(io.BytesIO(data[:100_000] + b"x" * 1000 + data[100_000:]))
+    new = [n for b, n in zip(after[2], after[3], strict=True) if b not in before]
+    assert sum(new) <= 2 * CDC_MAX_BYTES
+
+
+def test_reading_stops_soon_after_the_expected_size() -> None:
+    assert hash_chunks(io.BytesIO(os.urandom(5000)), max_bytes=100)[1] == 101
