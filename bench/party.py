@@ -25,8 +25,10 @@ import asyncio
 import contextlib
 import multiprocessing
 import os
+import random
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -38,24 +40,37 @@ from transfer import MB, PASSWORD, make_game, peak, reset_peak  # type: ignore[i
 from hub_core.client.hub_client import HubClient
 from hub_core.client.installs import install
 from hub_core.client.publishing import publish
-from hub_core.errors import GameHubError
+from hub_core.errors import GameHubError, RequestRefused
+from hub_core.wire.codes import Code
 
 GAME = "partygame"
 TARGETS = {"aggregate_ratio": 0.9, "slowest_fastest_ratio": 2.0, "rss_mib": 128, "p99_ms": 50}
 START_TIMEOUT = 120.0
-PHASE_TIMEOUT = 600.0
+PHASE_TIMEOUT = 300.0
+LOGIN_TRIES = 200
 
 
 # -- the players (each in its own process) -------------------------------------------
 
 
 async def logged_in(endpoint: str, role: str, user: str) -> HubClient:
-    """A client logged in as ``user``, registered first unless it already was."""
+    """A client logged in as ``user`` (registered first unless it already was).
+
+    The hub checks only a few logins per computer at once, and here every player shares
+    one address: a refused try waits a moment and tries again.
+    """
     client = await HubClient.connect(endpoint, timeout=60)
     with contextlib.suppress(GameHubError):  # registered in an earlier phase
         await client.register(role, user, PASSWORD)  # type: ignore[arg-type]
-    await client.login(role, user, PASSWORD, watch=False)  # type: ignore[arg-type]
-    return client
+    for _ in range(LOGIN_TRIES):
+        try:
+            await client.login(role, user, PASSWORD, watch=False)  # type: ignore[arg-type]
+            return client
+        except RequestRefused as exc:
+            if exc.code != Code.THROTTLED:
+                raise
+            await asyncio.sleep(random.uniform(0.05, 0.3))
+    raise SystemExit(f"{user} could not log in after {LOGIN_TRIES} tries")
 
 
 def _player(endpoint: str, user: str, work: str, start: Any, results: Any, rounds: int = 1) -> None:
@@ -245,6 +260,11 @@ def main() -> None:
     report(figures)
 
 
+def _say(text: str) -> None:
+    """Progress on stderr, so the last line of stdout stays the JSON."""
+    print(text, file=sys.stderr, flush=True)
+
+
 def _party(
     hub: HubProcess,
     work: Path,
@@ -253,7 +273,9 @@ def _party(
     args: Any,
     size: int,
 ) -> dict[str, Any]:
+    _say("publishing the games")
     asyncio.run(_set_up(hub.endpoint, dev_games, party_game))
+    _say("one player alone")
     _grow(dev_games, args.publish_mb * MB)
     party = Party(hub, work)
     alone = statistics.median(party.alone(3))
@@ -263,8 +285,10 @@ def _party(
     ready.wait(START_TIMEOUT)
     os.sync()
     rss_before = reset_peak(hub.proc.pid)
+    _say("the rush")
     rush = _spread(party.run(args.players, {}, "rush"), size)
     os.sync()
+    _say("the mixed rush")
     mixed_rows = party.run(args.players, dev_games, "mixed")
     hub_peak = peak(hub.proc.pid)
     stop.set()
