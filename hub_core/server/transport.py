@@ -88,6 +88,7 @@ class WireServer:
         self._tasks: set[asyncio.Task[None]] = set()
         self._readers: list[SocketReader] = []
         self._bad_frames = RateLimitedLog(log, "malformed requests")
+        self._outbox: list[tuple[zmq.MessageTracker, int]] = []  # large replies not yet sent
         self.ports = Ports(0, 0, 0)
 
     # -- life cycle -------------------------------------------------------------------
@@ -304,7 +305,27 @@ class WireServer:
         self._req_reader.kick()
 
     def _reply(self, peer: bytes, frame: bytes) -> None:
-        self._send(self._router, peer, frame)
+        if len(frame) > protocol.SMALL_MESSAGE_BYTES:
+            self._send_tracked(peer, frame)
+        else:
+            self._send(self._router, peer, frame)
+
+    def _send_tracked(self, peer: bytes, frame: bytes) -> None:
+        """Hands a large reply to ZeroMQ without a copy and notes it until it has gone."""
+        try:
+            tracker = self._router.send_multipart(
+                [peer, frame], zmq.NOBLOCK, copy=False, track=True
+            )
+        except zmq.ZMQError as exc:
+            log.debug("Reply dropped: %s", exc)
+            return
+        if tracker is not None:
+            self._outbox.append((tracker, len(frame)))
+
+    def queued_bytes(self) -> int:
+        """Bytes of large replies handed to ZeroMQ and not yet sent (the send budget's measure)."""
+        self._outbox = [(t, n) for t, n in self._outbox if not t.done]
+        return sum(n for _, n in self._outbox)
 
     @staticmethod
     def _send(sock: zmq.Socket[bytes], peer: bytes, frame: bytes) -> None:
