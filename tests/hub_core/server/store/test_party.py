@@ -14,16 +14,17 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from hub_core.client.hub_client import HubClient
-from hub_core.client.installs import install, read_installed, verify
+from hub_core.client.installs import InstallResult, install, read_installed, verify
 from hub_core.client.publishing import publish
 from hub_core.server.store.blockio import BlockIO
+from hub_core.wire.protocol import Role
 from tests.hub_core.gamefactory import make_game, random_bytes
 
 MakeClient = Callable[..., Awaitable[HubClient]]
 KIB = 1024
 
 
-async def _logged_in(make_client: MakeClient, role: str, user: str) -> HubClient:
+async def _logged_in(make_client: MakeClient, role: Role, user: str) -> HubClient:
     client = await make_client(timeout=30.0)
     await client.register(role, user, "secret")
     await client.login(role, user, "secret", watch=False)
@@ -57,13 +58,17 @@ async def test_five_installs_and_three_publishes_at_once(
         return count
 
     browsing = asyncio.ensure_future(browse())
-    results = await asyncio.gather(
-        *(install(p, "party", root) for p, root in zip(players, roots, strict=True)),
-        *(publish(d, game) for d, game in zip(devs, games, strict=True)),
-    )
+    # All started before any is awaited: they run at the same moment.
+    installs = [
+        asyncio.ensure_future(install(p, "party", root))
+        for p, root in zip(players, roots, strict=True)
+    ]
+    publishes = [asyncio.ensure_future(publish(d, g)) for d, g in zip(devs, games, strict=True)]
+    results: list[InstallResult] = await asyncio.gather(*installs)
+    await asyncio.gather(*publishes)
     done.set()
     assert await browsing >= 1
-    for root, result in zip(roots, results[:5], strict=True):
+    for root, result in zip(roots, results, strict=True):
         assert (result.name, result.version) == ("party", "1.0.0")
         assert verify(root, "party") == []
         installed = read_installed(root, "party")
