@@ -260,7 +260,8 @@ class WireServer:
             self._reply(peer, protocol.error_reply(env.id, Code.INTERNAL, _INTERNAL))
             return
         if inspect.isawaitable(result):
-            task = asyncio.ensure_future(self._finish(peer, env, result))
+            # Only the id and kind: the request's frame may be megabytes of blocks.
+            task = asyncio.ensure_future(self._finish(peer, env.id, env.kind, result))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
         else:
@@ -288,19 +289,21 @@ class WireServer:
         session = None
         if route.access is not None:
             session = self._sessions.check(env.token, _role(route))
-        origin = self._req_reader.last_frame  # of the message being handled now
+        # The message being handled now, for its sender's address; never kept for routes
+        # that carry blocks, whose frame would then stay in memory until the blocks are stored.
+        origin = None if route.large else self._req_reader.last_frame
         return route, args, Context(session=session, peer=peer, origin=origin)
 
-    async def _finish(self, peer: bytes, env: protocol.Envelope, pending: Any) -> None:
+    async def _finish(self, peer: bytes, req_id: int, kind: str, pending: Any) -> None:
         try:
-            frame = _ok(env.id, await pending)
+            frame = _ok(req_id, await pending)
         except RequestRefused as exc:
-            frame = protocol.error_reply(env.id, exc.code, str(exc))
+            frame = protocol.error_reply(req_id, exc.code, str(exc))
         except asyncio.CancelledError:
-            frame = protocol.error_reply(env.id, Code.BUSY, "The hub is stopping; try again later.")
+            frame = protocol.error_reply(req_id, Code.BUSY, "The hub is stopping; try again later.")
         except Exception:
-            log.exception("Request %r failed", env.kind)
-            frame = protocol.error_reply(env.id, Code.INTERNAL, _INTERNAL)
+            log.exception("Request %r failed", kind)
+            frame = protocol.error_reply(req_id, Code.INTERNAL, _INTERNAL)
         self._reply(peer, frame)
         self._req_reader.kick()
 
