@@ -31,8 +31,9 @@ T = TypeVar("T")
 # Threads for block I/O: reads and writes of 2 MB batches keep two cores and a disk busy;
 # more threads only add GIL contention for the loop that answers the lobby.
 WORKERS = 3
-# Bytes of replies waiting in ZeroMQ's queues before new block jobs wait for them to go.
-SEND_BUDGET_BYTES = 48 * 1024 * 1024
+# Bytes of replies waiting in ZeroMQ's queues before new block jobs wait for them to go:
+# 16 MiB kept 20 installers at full speed with the hub growing ~126 MiB (bench/party.py).
+SEND_BUDGET_BYTES = 16 * 1024 * 1024
 # While over the budget, how often to look whether ZeroMQ has sent enough (seconds).
 RECHECK_S = 0.002
 
