@@ -7,11 +7,19 @@ after a cancel is ignored. A cancelled install leaves the installed version as i
 
     idle       : no job; the bars are hidden
     installing : fetching and verifying; progress reports arrive; Cancel stops it
+
+Progress reaches the Qt thread at most every PROGRESS_EVERY_S, however small the blocks:
+the bar moves smoothly and the window never spends the install's time repainting. An
+install's result comes back with the new install record, read on the network thread,
+so the screens say "Installed" at once instead of after another trip to re-read it.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
+from dataclasses import dataclass
+from time import monotonic
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -19,10 +27,20 @@ from PySide6.QtCore import QObject, Signal
 from gamehub_qt.base.ops import HubOp
 from gamehub_qt.player.common import need_client
 from gamehub_qt.player.state import PlayerState
-from hub_core.client.installs import InstallResult, install, repair
+from hub_core.client.installs import Installed, InstallResult, install, read_installed, repair
 from hub_core.util.units import format_bytes
 
 AfterInstall = Callable[[InstallResult], None]
+# At most this often a progress report crosses to the Qt thread (20 repaints a second).
+PROGRESS_EVERY_S = 0.05
+
+
+@dataclass(frozen=True)
+class _Done:
+    """A finished install and the game's install record as it left it."""
+
+    result: InstallResult
+    record: Installed | None
 
 
 class Installer(QObject):
@@ -53,9 +71,10 @@ class Installer(QObject):
         root = self.state.games_root()
         report = self._reporter()
 
-        async def work() -> InstallResult:
+        async def work() -> _Done:
             client = need_client(self.state.context)
-            return await install(client, name, root, progress=report, version=version)
+            result = await install(client, name, root, progress=report, version=version)
+            return _Done(result, await asyncio.to_thread(read_installed, root, name))
 
         if version:
             what = self.tr("Installing {0} {1}…").format(shown, version)
@@ -91,8 +110,18 @@ class Installer(QObject):
     # -- helpers ---------------------------------------------------------------------
 
     def _reporter(self) -> Callable[[int, int], None]:
+        """Relays progress from the network thread, the first and last report always."""
         job = self._job + 1
-        return lambda done, total: self._raw.emit(job, done, total)
+        last = [0.0]
+
+        def report(done: int, total: int) -> None:
+            now = monotonic()
+            if 0 < done < total and now - last[0] < PROGRESS_EVERY_S:
+                return
+            last[0] = now
+            self._raw.emit(job, done, total)
+
+        return report
 
     def _run(self, name: str, what: str, work: Any, ok: Callable[[Any], None]) -> None:
         if self._op is not None:
@@ -112,7 +141,10 @@ class Installer(QObject):
         if job != self._job:
             return
         self._op = None
-        self.state.refresh_installed()
+        if isinstance(result, _Done):
+            self.state.note_installed(result.result.name, result.record)
+        else:
+            self.state.refresh_installed()
         ok(result)
 
     def _failed(self, job: int, exc: Exception) -> None:
@@ -125,7 +157,8 @@ class Installer(QObject):
         if job == self._job and self._op is not None:
             self.progress.emit(done, total)
 
-    def _installed(self, result: InstallResult, then: AfterInstall | None) -> None:
+    def _installed(self, done: _Done, then: AfterInstall | None) -> None:
+        result = done.result
         shown = self.state.display_name(result.name)
         if result.up_to_date:
             text = self.tr("{0} {1} is installed.").format(shown, result.version)

@@ -133,6 +133,16 @@ class PlayerState(QObject):
 
         self.op(None, read).success(self._set_installed).run()
 
+    def note_installed(self, name: str, record: Installed | None) -> None:
+        """One game's install record changed (None: it is gone), as read by the installer."""
+        if self.session is None:
+            return
+        if record is None:
+            self.installed.pop(name, None)
+        else:
+            self.installed[name] = record
+        self.installed_changed.emit()
+
     def _set_installed(self, found: list[Installed]) -> None:
         if self.session is None:
             return

@@ -27,6 +27,7 @@ from hub_core.server.lobby.lobby import Lobby, LobbyConfig
 from hub_core.server.passwords import DEFAULT_COST, HashCost
 from hub_core.server.routes import Routes
 from hub_core.server.sessions import Session, Sessions
+from hub_core.server.store.blockio import BlockIO
 from hub_core.server.store.blocks import BlockStore
 from hub_core.server.store.catalog import Catalog
 from hub_core.server.store.samples import publish_samples, rename_old_samples
@@ -172,7 +173,8 @@ class Hub:
         )
         blocks = await asyncio.to_thread(BlockStore, self.paths.hub / "blocks")
         catalog = Catalog(self.repo)
-        uploads = Uploads(blocks, catalog, self.config.limits)
+        self.block_io = BlockIO(self.wire.queued_bytes)
+        uploads = Uploads(blocks, catalog, self.config.limits, self.block_io)
         unpacked_root = self.paths.hub / "unpacked"
         await rename_old_samples(catalog, unpacked_root)
         # Reading every record takes a while on a big history (15-50 ms per 1000 matches here):
@@ -196,7 +198,7 @@ class Hub:
             incarnation=self.wire.incarnation,
         )
         _api_accounts.add_routes(routes, accounts)
-        _api_packages.add_routes(routes, catalog, uploads, blocks, self.wire.publish)
+        _api_packages.add_routes(routes, catalog, uploads, blocks, self.wire.publish, self.block_io)
         _api_rooms.add_routes(routes, self.lobby, catalog, accounts, self.wire.publish)
         _api_rooms.add_history_route(routes, history)
         if self.config.samples:
@@ -236,6 +238,7 @@ class Hub:
         self.sessions.close_all()
         await asyncio.sleep(0.2)  # let the last events leave before the PUB socket closes
         await self.wire.stop()
+        self.block_io.close()
         await asyncio.to_thread(self.repo.close)
         log.info("Hub %r stopped", self.name)
 

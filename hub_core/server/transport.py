@@ -88,6 +88,7 @@ class WireServer:
         self._tasks: set[asyncio.Task[None]] = set()
         self._readers: list[SocketReader] = []
         self._bad_frames = RateLimitedLog(log, "malformed requests")
+        self._outbox: list[tuple[zmq.MessageTracker, int]] = []  # large replies not yet sent
         self.ports = Ports(0, 0, 0)
 
     # -- life cycle -------------------------------------------------------------------
@@ -259,7 +260,8 @@ class WireServer:
             self._reply(peer, protocol.error_reply(env.id, Code.INTERNAL, _INTERNAL))
             return
         if inspect.isawaitable(result):
-            task = asyncio.ensure_future(self._finish(peer, env, result))
+            # Only the id and kind: the request's frame may be megabytes of blocks.
+            task = asyncio.ensure_future(self._finish(peer, env.id, env.kind, result))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
         else:
@@ -287,24 +289,46 @@ class WireServer:
         session = None
         if route.access is not None:
             session = self._sessions.check(env.token, _role(route))
-        origin = self._req_reader.last_frame  # of the message being handled now
+        # The message being handled now, for its sender's address; never kept for routes
+        # that carry blocks, whose frame would then stay in memory until the blocks are stored.
+        origin = None if route.large else self._req_reader.last_frame
         return route, args, Context(session=session, peer=peer, origin=origin)
 
-    async def _finish(self, peer: bytes, env: protocol.Envelope, pending: Any) -> None:
+    async def _finish(self, peer: bytes, req_id: int, kind: str, pending: Any) -> None:
         try:
-            frame = _ok(env.id, await pending)
+            frame = _ok(req_id, await pending)
         except RequestRefused as exc:
-            frame = protocol.error_reply(env.id, exc.code, str(exc))
+            frame = protocol.error_reply(req_id, exc.code, str(exc))
         except asyncio.CancelledError:
-            frame = protocol.error_reply(env.id, Code.BUSY, "The hub is stopping; try again later.")
+            frame = protocol.error_reply(req_id, Code.BUSY, "The hub is stopping; try again later.")
         except Exception:
-            log.exception("Request %r failed", env.kind)
-            frame = protocol.error_reply(env.id, Code.INTERNAL, _INTERNAL)
+            log.exception("Request %r failed", kind)
+            frame = protocol.error_reply(req_id, Code.INTERNAL, _INTERNAL)
         self._reply(peer, frame)
         self._req_reader.kick()
 
     def _reply(self, peer: bytes, frame: bytes) -> None:
-        self._send(self._router, peer, frame)
+        if len(frame) > protocol.SMALL_MESSAGE_BYTES:
+            self._send_tracked(peer, frame)
+        else:
+            self._send(self._router, peer, frame)
+
+    def _send_tracked(self, peer: bytes, frame: bytes) -> None:
+        """Hands a large reply to ZeroMQ without a copy and notes it until it has gone."""
+        try:
+            tracker = self._router.send_multipart(
+                [peer, frame], zmq.NOBLOCK, copy=False, track=True
+            )
+        except zmq.ZMQError as exc:
+            log.debug("Reply dropped: %s", exc)
+            return
+        if tracker is not None:
+            self._outbox.append((tracker, len(frame)))
+
+    def queued_bytes(self) -> int:
+        """Bytes of large replies handed to ZeroMQ and not yet sent (the send budget's measure)."""
+        self._outbox = [(t, n) for t, n in self._outbox if not t.done]
+        return sum(n for _, n in self._outbox)
 
     @staticmethod
     def _send(sock: zmq.Socket[bytes], peer: bytes, frame: bytes) -> None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from hub_core.errors import RequestRefused
 from hub_core.server.routes import Context, Routes
+from hub_core.server.store.blockio import BlockIO
 from hub_core.server.store.blocks import BlockError, BlockStore
 from hub_core.server.store.catalog import Catalog
 from hub_core.server.store.uploads import Uploads
@@ -16,9 +16,15 @@ from hub_core.wire.protocol import BATCH_BYTES, MAX_BATCH, STORE_TOPIC
 
 
 def add_routes(
-    routes: Routes, catalog: Catalog, uploads: Uploads, blocks: BlockStore, publish: Any
+    routes: Routes,
+    catalog: Catalog,
+    uploads: Uploads,
+    blocks: BlockStore,
+    publish: Any,
+    io: BlockIO | None = None,
 ) -> None:
-    """Registers the store's request kinds on ``routes``."""
+    """Registers the store's request kinds on ``routes``; block reads run in ``io``'s turns."""
+    block_io = io or BlockIO()
 
     def version_hint(ctx: Context, args: s.VersionHint) -> s.VersionHintReply:
         return catalog.version_hint(args.name, ctx.user)
@@ -27,7 +33,7 @@ def add_routes(
         return await uploads.begin(ctx.user, args.version, args.manifest, args.index)
 
     async def upload_blocks(ctx: Context, args: s.UploadBlocks) -> s.Stored:
-        return await uploads.blocks(ctx.user, args.transfer, args.blocks)
+        return await uploads.blocks(ctx.user, args.transfer, args.blocks, client=ctx.peer.hex())
 
     async def publish_commit(ctx: Context, args: s.PublishCommit) -> s.Published:
         result = await uploads.commit(ctx.user, args.transfer)
@@ -62,7 +68,7 @@ def add_routes(
         if len(args.hashes) > MAX_BATCH:
             raise RequestRefused(Code.TRANSFER, f"Ask for at most {MAX_BATCH} blocks at once.")
         try:
-            found = await asyncio.to_thread(read_batch, args.hashes)
+            found = await block_io.run(ctx.peer.hex(), lambda: read_batch(args.hashes))
         except BlockError as exc:
             raise RequestRefused(Code.TRANSFER, str(exc)) from None
         return s.Blocks(blocks=found)

@@ -33,6 +33,7 @@ from hub_core.packages import (
 )
 from hub_core.server.sessions import Session
 from hub_core.server.store._filecheck import FileChecks
+from hub_core.server.store.blockio import BlockIO
 from hub_core.server.store.blocks import BlockError, BlockStore
 from hub_core.server.store.catalog import Catalog, refuse_package
 from hub_core.wire.codes import Code
@@ -70,8 +71,11 @@ class Upload:
 class Uploads:
     """The hub's uploads in progress; methods run on the hub's loop."""
 
-    def __init__(self, blocks: BlockStore, catalog: Catalog, limits: Limits) -> None:
+    def __init__(
+        self, blocks: BlockStore, catalog: Catalog, limits: Limits, io: BlockIO | None = None
+    ) -> None:
         self._blocks = blocks
+        self._io = io or BlockIO()
         self._catalog = catalog
         self._limits = limits
         self._uploads: dict[str, Upload] = {}
@@ -109,9 +113,17 @@ class Uploads:
         )
 
     async def blocks(
-        self, developer: Session, transfer: str, items: list[tuple[str, bytes]]
+        self,
+        developer: Session,
+        transfer: str,
+        items: list[tuple[str, bytes]],
+        *,
+        client: str = "",
     ) -> Stored:
-        """Stores a batch of blocks; a block sent twice (a retry) is fine."""
+        """Stores a batch of blocks; a block sent twice (a retry) is fine.
+
+        The writes wait for ``client``'s turn among every transfer's block jobs.
+        """
         upload = self._upload(developer, transfer)
         if sum(len(data) for _, data in items) > BATCH_BYTES or len(items) > MAX_BATCH:
             raise RequestRefused(
@@ -129,7 +141,7 @@ class Uploads:
                 )
         fresh = [(d, data) for d, data in items if d in upload.needed]
         try:
-            await asyncio.to_thread(self._store, upload, fresh)
+            await self._io.run(client or developer.key, lambda: self._store(upload, fresh))
         except BlockError as exc:
             where = upload.paths_of(exc.digest)
             raise RequestRefused(Code.TRANSFER, f"{exc} (file {where})") from None
@@ -141,7 +153,7 @@ class Uploads:
         if upload.unsynced_bytes >= SYNC_EVERY_BYTES:
             # Flushing as the upload goes overlaps disk writes with the transfer.
             pending, upload.unsynced, upload.unsynced_bytes = upload.unsynced, [], 0
-            await self._sync(pending)
+            await self._sync(client or developer.key, pending)
         upload.touched = time.monotonic()
         return Stored(stored=len(items))
 
@@ -154,7 +166,7 @@ class Uploads:
                 f"{len(upload.needed):,} block(s) have not arrived yet, e.g. of {example}.",
             )
         await asyncio.to_thread(self._check_files, upload)
-        await self._sync(upload.unsynced)
+        await self._sync(developer.key, upload.unsynced)
         try:
             game = await self._catalog.add_version(
                 developer, upload.manifest, upload.version, upload.index
@@ -168,9 +180,9 @@ class Uploads:
         self._blocks.put_many(fresh)
         upload.checks.stored(fresh, self._blocks.read)
 
-    async def _sync(self, digests: list[str]) -> None:
+    async def _sync(self, client: str, digests: list[str]) -> None:
         try:
-            await asyncio.to_thread(self._blocks.sync, digests)
+            await self._io.run(client, lambda: self._blocks.sync(digests))
         except OSError as exc:
             raise storing_refused(exc) from None
 

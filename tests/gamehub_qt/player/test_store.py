@@ -91,6 +91,41 @@ def test_install_shows_progress_then_installed(qtbot: QtBot, ann: PlayerTab) -> 
     qtbot.waitUntil(lambda: ann.my_games.games.topLevelItemCount() == 1)
 
 
+def test_the_button_says_installed_when_the_install_ends(qtbot: QtBot, ann: PlayerTab) -> None:
+    """The install brings its record back: no second trip to re-read every game first."""
+    pick(qtbot, ann, "gamehub-rps")
+    details = ann.store.details
+    states: list[str] = []
+    ann.installer.ended.connect(lambda *_: states.append(details.action.text()))
+    with qtbot.waitSignal(ann.installer.ended, timeout=10000):
+        details.action.click()
+    assert states == ["Installed"]
+    assert ann.state.installed["gamehub-rps"].version == "1.0.0"
+
+
+def test_progress_reaches_the_window_at_most_every_50_ms(
+    qtbot: QtBot, ann: PlayerTab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """However many reports the install makes, the Qt thread gets one per 50 ms at most
+    (the clock stands still here), and always the first and the last."""
+    monkeypatch.setattr(installer_module, "monotonic", lambda: 1000.0)
+    real = installer_module.install
+
+    async def chatty(*args: Any, progress: Any, **kwargs: Any) -> Any:
+        for n in range(1, 1001):
+            progress(n, 2000)
+        return await real(*args, progress=progress, **kwargs)
+
+    monkeypatch.setattr(installer_module, "install", chatty)
+    seen: list[tuple[int, int]] = []
+    ann.installer.progress.connect(lambda done, total: seen.append((done, total)))
+    pick(qtbot, ann, "gamehub-rps")
+    with qtbot.waitSignal(ann.installer.ended, timeout=10000):
+        ann.store.details.action.click()
+    assert seen[0] == (1, 2000)
+    assert len(seen) == 3 and seen[-1][0] == seen[-1][1] > 0
+
+
 def test_repair_fixes_a_corrupted_file(qtbot: QtBot, ann: PlayerTab) -> None:
     root = ann.state.games_root()
     client = ann.context.player.client
