@@ -21,22 +21,6 @@ MakeClient = Callable[..., Awaitable[HubClient]]
 
 
 @pytest.fixture
-async def dev(make_client: MakeClient) -> HubClient:
-    c = await make_client()
-    await c.register("developer", "dana", "secret")
-    await c.login("developer", "dana", "secret")
-    return c
-
-
-@pytest.fixture
-async def player(make_client: MakeClient) -> HubClient:
-    c = await make_client()
-    await c.register("player", "pat", "secret")
-    await c.login("player", "pat", "secret")
-    return c
-
-
-@pytest.fixture
 def games_root(tmp_path: Path) -> Path:
     return tmp_path / "installed"
 

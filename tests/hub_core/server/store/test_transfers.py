@@ -24,22 +24,6 @@ MakeClient = Callable[..., Awaitable[HubClient]]
 MB = 1_000_000
 
 
-@pytest.fixture
-async def dev(make_client: MakeClient) -> HubClient:
-    c = await make_client()
-    await c.register("developer", "dana", "secret")
-    await c.login("developer", "dana", "secret")
-    return c
-
-
-@pytest.fixture
-async def player(make_client: MakeClient) -> HubClient:
-    c = await make_client()
-    await c.register("player", "pat", "secret")
-    await c.login("player", "pat", "secret")
-    return c
-
-
 async def test_an_insertion_near_the_start_sends_a_block_or_two(
     dev: HubClient, player: HubClient, tmp_path: Path
 ) -> None:
