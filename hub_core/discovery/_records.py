@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from hub_core.errors import DiscoveryError
 
@@ -173,17 +174,22 @@ def parse_txt(
     )
 
 
-def local_addresses() -> list[str]:
-    """This machine's IPv4 addresses, loopback last; sends no traffic."""
+def network_adapters() -> list[Any]:
+    """ifaddr's adapters (zeroconf's own dependency); none, with a log line, if the OS
+    will not list them."""
     import ifaddr
 
     try:
-        adapters = ifaddr.get_adapters()
+        return list(ifaddr.get_adapters())
     except OSError as exc:
         log.warning("Could not list the network interfaces: %s", exc)
         return []
+
+
+def local_addresses() -> list[str]:
+    """This machine's IPv4 addresses, loopback last; sends no traffic."""
     ranked: dict[str, int] = {}
-    for adapter in adapters:
+    for adapter in network_adapters():
         for ip in adapter.ips:
             if not isinstance(ip.ip, str):  # IPv6 comes as a tuple
                 continue

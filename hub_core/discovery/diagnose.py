@@ -31,7 +31,7 @@ from zeroconf import ServiceStateChange, Zeroconf
 from zeroconf.asyncio import AsyncServiceBrowser, AsyncServiceInfo, AsyncZeroconf
 
 from hub_core.discovery._browser import open_zeroconf
-from hub_core.discovery._records import default_interfaces, local_addresses, log
+from hub_core.discovery._records import default_interfaces, local_addresses, network_adapters
 from hub_core.errors import DiscoveryError
 
 __all__ = [
@@ -132,13 +132,7 @@ def _flags(name: str) -> int | None:
 
 def list_interfaces() -> tuple[Interface, ...]:
     """This computer's interfaces with addresses (IPv4 first); sends no traffic."""
-    import ifaddr
-
-    try:
-        adapters = ifaddr.get_adapters()
-    except OSError as exc:
-        log.warning("Could not list the network interfaces: %s", exc)
-        return ()
+    adapters = network_adapters()
     found: list[Interface] = []
     for adapter in adapters:
         v4 = [ip.ip for ip in adapter.ips if isinstance(ip.ip, str)]
