@@ -32,8 +32,8 @@ from hub_core.client.publishing import (
     Progress,
     batches,
     block_sources,
-    run_window,
 )
+from hub_core.client.window import run_window
 from hub_core.errors import GameHubError
 from hub_core.packages import (
     FileEntry,

@@ -11,15 +11,14 @@ interrupted resumes: the blocks that arrived are already on the hub.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import tempfile
 import zipfile
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from hub_core.client.hub_client import HubClient
+from hub_core.client.window import WINDOW, Window, run_window
 from hub_core.errors import GameHubError, RequestRefused
 from hub_core.packages import (
     FileEntry,
@@ -33,9 +32,8 @@ from hub_core.packages import (
 )
 from hub_core.wire.codes import Code
 from hub_core.wire.protocol import BATCH_BYTES, MAX_BATCH
+from hub_core.wire.schema import PublishOffer
 
-# Requests in flight at once: enough to keep the link busy, few enough to bound memory.
-WINDOW = 6
 BLOCK_TIMEOUT = 30.0
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes total)
@@ -76,7 +74,7 @@ async def publish(
         )
         version = await preflight(client, manifest.name, version)
         begun = await client.publish_begin(version, manifest.to_dict(), index_to_wire(index))
-        sent = await _send_all(client, begun.transfer, folder, index, begun.missing, progress)
+        sent = await _send_all(client, begun, folder, index, progress)
         result = await client.publish_commit(begun.transfer)
     total = sum(e.size for e in index)
     return PublishResult(
@@ -136,33 +134,17 @@ def block_sources(folder: Path, index: list[FileEntry]) -> dict[str, BlockSource
     return sources
 
 
-async def run_window(
-    jobs: list[Any], worker: Callable[[Any], Awaitable[None]], width: int = WINDOW
-) -> None:
-    """Runs ``worker`` over ``jobs`` with at most ``width`` at once; the first failure stops all."""
-    queue = iter(jobs)
-
-    async def lane() -> None:
-        for job in queue:
-            await worker(job)
-
-    lanes = [asyncio.ensure_future(lane()) for _ in range(min(width, len(jobs)))]
-    try:
-        await asyncio.gather(*lanes)
-    finally:
-        await cancel_all(lanes)
-
-
 async def _send_all(
     client: HubClient,
-    transfer: str,
+    offer: PublishOffer,
     folder: Path,
     index: list[FileEntry],
-    missing: list[str],
     progress: Progress | None,
 ) -> int:
+    """Sends the blocks the hub lacks, in the window the hub grants; returns the bytes sent."""
     sources = block_sources(folder, index)
-    jobs = sorted(missing, key=lambda d: (str(sources[d].path), sources[d].offset))
+    window = Window(offer.window or WINDOW)
+    jobs = sorted(offer.missing, key=lambda d: (str(sources[d].path), sources[d].offset))
     total = sum(sources[d].length for d in jobs)
     done = [0]
 
@@ -170,14 +152,15 @@ async def _send_all(
         read = [sources[d].read for d in batch]
         data = await asyncio.to_thread(lambda: [r() for r in read])
         blocks = list(zip(batch, data, strict=True))
-        await client.upload_blocks(transfer, blocks, timeout=BLOCK_TIMEOUT)
+        stored = await client.upload_blocks(offer.transfer, blocks, timeout=BLOCK_TIMEOUT)
+        window.set(stored.window)
         done[0] += sum(len(d) for d in data)
         if progress is not None:
             progress(done[0], total)
 
     if progress is not None:
         progress(0, total)
-    await run_window(batches(jobs, lambda d: sources[d].length), send)
+    await run_window(batches(jobs, lambda d: sources[d].length), send, window)
     return total
 
 
@@ -193,11 +176,3 @@ def batches(digests: list[str], size_of: Callable[[str], int]) -> list[list[str]
         groups[-1].append(digest)
         room -= size
     return groups
-
-
-async def cancel_all(futures: Iterable[asyncio.Future[Any]]) -> None:
-    """Cancels requests still in flight after a failure, and waits for them to go."""
-    for pending in list(futures):
-        pending.cancel()
-        with contextlib.suppress(BaseException):
-            await pending

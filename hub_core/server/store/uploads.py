@@ -36,6 +36,7 @@ from hub_core.server.store._filecheck import FileChecks
 from hub_core.server.store.blockio import BlockIO
 from hub_core.server.store.blocks import BlockError, BlockStore
 from hub_core.server.store.catalog import Catalog, refuse_package
+from hub_core.server.store.upload_window import UploadWindow
 from hub_core.wire.codes import Code
 from hub_core.wire.protocol import BATCH_BYTES, MAX_BATCH
 from hub_core.wire.schema import Published, PublishOffer, Stored
@@ -79,6 +80,7 @@ class Uploads:
         self._catalog = catalog
         self._limits = limits
         self._uploads: dict[str, Upload] = {}
+        self._window = UploadWindow()
 
     async def begin(
         self, developer: Session, version: str, manifest: dict[str, Any], index: Any
@@ -109,7 +111,11 @@ class Uploads:
         )
         self._uploads[upload.id] = upload
         return PublishOffer(
-            transfer=upload.id, name=parsed.name, version=str(checked), missing=missing
+            transfer=upload.id,
+            name=parsed.name,
+            version=str(checked),
+            missing=missing,
+            window=self._window.grant(upload.id),
         )
 
     async def blocks(
@@ -155,7 +161,7 @@ class Uploads:
             pending, upload.unsynced, upload.unsynced_bytes = upload.unsynced, [], 0
             await self._sync(client or developer.key, pending)
         upload.touched = time.monotonic()
-        return Stored(stored=len(items))
+        return Stored(stored=len(items), window=self._window.grant(transfer))
 
     async def commit(self, developer: Session, transfer: str) -> Published:
         upload = self._upload(developer, transfer)
@@ -174,6 +180,7 @@ class Uploads:
         except OSError as exc:
             raise storing_refused(exc) from None
         self._uploads.pop(upload.id, None)
+        self._window.forget(upload.id)
         return Published(name=game["name"], version=str(upload.version))
 
     def _store(self, upload: Upload, fresh: list[tuple[str, bytes]]) -> None:

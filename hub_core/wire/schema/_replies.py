@@ -234,10 +234,14 @@ class PublishOffer(msgspec.Struct, frozen=True):
     name: str
     version: str
     missing: list[str]
+    # Upload batches the developer may keep in flight (the hub's memory bound; 0: not said,
+    # from hubs before the grant, and the app keeps its own default).
+    window: int = 0
 
 
 class Stored(msgspec.Struct, frozen=True):
     stored: int
+    window: int = 0  # as PublishOffer.window, granted anew with every batch
 
 
 class Published(msgspec.Struct, frozen=True):
