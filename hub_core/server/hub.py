@@ -35,6 +35,7 @@ from hub_core.server.store.unpacked import Unpacked
 from hub_core.server.store.uploads import Uploads
 from hub_core.server.transport import Ports, WireServer
 from hub_core.storage import Repository, open_repository
+from hub_core.util.malloc import return_large_buffers
 from hub_core.util.paths import AppPaths, app_paths
 from hub_core.wire import protocol
 from hub_core.wire.keys import KeyPair, fingerprint, load_or_create_hub_keys
@@ -130,6 +131,7 @@ class Hub:
 
     async def start(self) -> HubEndpoints:
         self.paths.ensure()
+        return_large_buffers()
         keys = await asyncio.to_thread(load_or_create_hub_keys, self.paths.hub)
         self._public_key = keys.public.decode()
         self.repo: Repository = await asyncio.to_thread(open_repository, self.paths.hub / "db")
