@@ -18,7 +18,7 @@ ELF_MAGIC = b"\x7fELF"
 BATCH = 100  # files per objdump call: short command lines, few processes
 _FILE = re.compile(r"^(?P<path>/.+):\s+file format \S+$")
 _NEEDED = re.compile(r"^\s+NEEDED\s+(?P<name>\S+)$")
-_GLIBC = re.compile(r"\bGLIBC_(\d+)\.(\d+)(?:\.(\d+))?\b")
+_VERSION = re.compile(r"\b(?P<lib>GLIBC|GLIBCXX)_(\d+)\.(\d+)(?:\.(\d+))?\b")
 
 Version = tuple[int, ...]
 
@@ -29,6 +29,7 @@ class ElfNeeds:
 
     libraries: list[str] = field(default_factory=list)
     glibc: Version = ()  # the newest GLIBC_x.y it requires; () when it requires none
+    glibcxx: Version = ()  # the newest GLIBCXX_x.y.z (the C++ library) it requires
 
 
 def is_elf(path: Path) -> bool:
@@ -71,16 +72,21 @@ def parse_objdump(text: str) -> dict[Path, ElfNeeds]:
             current.libraries.append(match["name"])
         elif line and not line[0].isspace():
             in_references = line.startswith("Version References")
-        elif in_references and (version := _GLIBC.search(line)):
-            found = tuple(int(part) for part in version.groups() if part is not None)
-            current.glibc = max(current.glibc, found)
+        elif in_references and (version := _VERSION.search(line)):
+            found = tuple(int(part) for part in version.groups()[1:] if part is not None)
+            if version["lib"] == "GLIBC":
+                current.glibc = max(current.glibc, found)
+            else:
+                current.glibcxx = max(current.glibcxx, found)
     return needs
 
 
-def glibc_floor(needs: dict[Path, ElfNeeds]) -> tuple[Version, list[Path]]:
-    """The newest glibc version any file requires, and the files that require it."""
-    floor = max((n.glibc for n in needs.values()), default=())
-    return floor, sorted(p for p, n in needs.items() if floor and n.glibc == floor)
+def glibc_floor(needs: dict[Path, ElfNeeds], cxx: bool = False) -> tuple[Version, list[Path]]:
+    """The newest glibc version (or, with ``cxx``, libstdc++ version) any file requires,
+    and the files that require it."""
+    versions = {p: n.glibcxx if cxx else n.glibc for p, n in needs.items()}
+    floor = max(versions.values(), default=())
+    return floor, sorted(p for p, v in versions.items() if floor and v == floor)
 
 
 def version_text(version: Version) -> str:

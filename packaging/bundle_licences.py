@@ -20,7 +20,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -147,27 +147,30 @@ def owners(sources: Iterable[str]) -> tuple[dict[str, Component], list[str]]:
     base = os.path.realpath(sys.base_prefix) + os.sep
     components: dict[str, Component] = {}
     host: list[str] = []
+
+    def count(key: str, make: Callable[[], Component]) -> None:
+        if key not in components:
+            components[key] = make()
+        components[key].files += 1
+
     for source in sources:
         real = os.path.realpath(source)
         dist = by_path.get(real) or by_path.get(os.path.normpath(source))
+        if dist is None and real.startswith(str(ROOT) + os.sep):
+            dist = md.distribution("gamehub")
         if dist is not None:
-            component = _python_component(dist)
-        elif real.startswith(str(ROOT) + os.sep):
-            component = _python_component(md.distribution("gamehub"))
+            count(dist.metadata["Name"], lambda d=dist: _python_component(d))
         elif real.startswith(base) or os.path.normpath(source).startswith(base):
-            component = _cpython_component()
+            count("CPython", _cpython_component)
         else:
             host.append(source)
-            continue
-        components.setdefault(component.name, component).files += 1
     packages = _dpkg_owners(host)
     for source in host:
         if source in packages:
-            component = _debian_component(packages[source])
-            components.setdefault(component.name, component).files += 1
-    bootloader = _python_component(md.distribution("pyinstaller"))
-    components.setdefault(bootloader.name, bootloader).files += 1
-    return components, [s for s in host if s not in packages]
+            package = packages[source]
+            count(f"debian-{package}", lambda p=package: _debian_component(p))
+    count("pyinstaller", lambda: _python_component(md.distribution("pyinstaller")))
+    return {c.name: c for c in components.values()}, [s for s in host if s not in packages]
 
 
 def write(components: dict[str, Component], target: Path) -> list[str]:

@@ -39,6 +39,11 @@ SYSTEM_LIBRARIES = (
     "libfontconfig.so.*",
     "libfreetype.so.*",  # fontconfig's partner: the system's fontconfig links the system's
     "libdbus-1.so.*",
+    # The C++ runtime: the build machine's (Debian 12) needs glibc 2.36, while what links
+    # it (shiboken6, Qt, libzmq) needs only GLIBCXX 3.4.29 (GCC 11), which every system
+    # new enough for the rest (glibc 2.35) has. finish.py prints the GLIBCXX floor.
+    "libstdc++.so.*",
+    "libgcc_s.so.*",
     "libX*.so.*",  # Xlib and its extensions (X11, Xau, Xext, Xrender, Xft for Tk ...)
     "libxcb.so.*",
     "libxcb-glx.so.*",

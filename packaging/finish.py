@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 from pathlib import Path
 
 from bundle_elf import glibc_floor, is_elf, read_needs, version_text
@@ -123,6 +124,7 @@ def main() -> int:
     sys.path.insert(0, str(ROOT))
     from hub_core._version import VERSION
 
+    started = time.monotonic()
     try:
         saved = strip_debug(folder, executable)
         print(f"Stripped debug information: {mib(saved)} MB less")
@@ -130,14 +132,17 @@ def main() -> int:
         desktop_files(folder)
         smoke_test(executable)
         packed = archive(folder, VERSION)
+        print(f"Steps after PyInstaller took {time.monotonic() - started:.0f} s")
     except BuildFailed as exc:
         print(f"Build failed: {exc}", file=sys.stderr)
         return 1
-    floor, needing = glibc_floor(read_needs(p for p in folder.rglob("*") if not p.is_symlink()))
+    needs = read_needs(p for p in folder.rglob("*") if not p.is_symlink())
     print(f"Folder:  {folder} ({mib(folder_size(folder))} MB)")
     print(f"Archive: {packed} ({mib(packed.stat().st_size)} MB)")
-    names = ", ".join(p.name for p in needing[:6]) + (" ..." if len(needing) > 6 else "")
-    print(f"glibc floor: {version_text(floor)} (needed by {names})")
+    for label, cxx in (("glibc floor", False), ("libstdc++ floor (GLIBCXX)", True)):
+        floor, needing = glibc_floor(needs, cxx=cxx)
+        names = ", ".join(p.name for p in needing[:5]) + (" ..." if len(needing) > 5 else "")
+        print(f"{label}: {version_text(floor)} (needed by {names})")
     return 0
 
 
