@@ -10,7 +10,9 @@
   `python -u empty.py`, median of 15 (goal: ≤1.5×).
 - frozen_create_room_ms_p50 vs source_create_room_ms_p50: create_room with the rps
   sample on a hub run by the build and on one run from source (the hub starts the game
-  server, through `GameHub run-script` in the build), p50 of 20 (goal: ≤60 ms).
+  server, through `GameHub run-script` in the build), p50 of 20 (goal: ≤60 ms); their
+  floor in the same run: frozen_raw_spawn_ms_p50 / python_raw_spawn_ms_p50, the rps
+  server started by hand and connected to (bench/rooms.py's raw_spawn).
 Without a build the benchmark says so and ends. The app browses for hubs over mDNS, so
 unless GAMEHUB_NETNS=1 it re-runs itself in a private network namespace.
 """
@@ -30,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from _util import ROOT, arguments, fail, reexec_in_netns, report  # type: ignore[import-not-found]
-from rooms import create_latency, player  # type: ignore[import-not-found]
+from rooms import create_latency, player, raw_spawn  # type: ignore[import-not-found]
 from startup import APP_CHILD  # type: ignore[import-not-found]
 
 FOLDER = ROOT / "dist" / "GameHub"
@@ -136,6 +138,9 @@ def measure() -> dict[str, Any]:
         figures |= start_times(tmp)
     figures["frozen_create_room_ms_p50"] = create_room_ms([str(FROZEN)])
     figures["source_create_room_ms_p50"] = create_room_ms([sys.executable, "-m", "hub_core"])
+    # the floor of both: starting the rps server by hand and connecting to it
+    figures["frozen_raw_spawn_ms_p50"] = raw_spawn(command=(str(FROZEN), "run-script"))
+    figures["python_raw_spawn_ms_p50"] = raw_spawn()
     figures["start_ratio"] = round(
         figures["frozen_start_s_median"] / figures["source_start_s_median"], 2
     )

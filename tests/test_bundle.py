@@ -174,9 +174,7 @@ def test_the_lazy_hook_runs_each_hook_after_its_module_is_imported() -> None:
     template = (ROOT / "packaging" / "pyi_rth_gamehub_lazy.py").read_text()
     hook = f"HOOKS = {hooks!r}\n" + template.replace("__HOOKS__", "HOOKS")
     code = LAZY_PROBE.format(hook=hook)
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
-    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True", "True", "True", "SourceFileLoader"]
 

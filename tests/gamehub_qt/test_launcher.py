@@ -64,7 +64,8 @@ def test_run_script_runs_the_file_as_python_does(tmp_path: Path) -> None:
         "# -*- coding: latin-1 -*-\n"
         "import pickle, sys\n"
         "class Move: pass\n"
-        "print(__name__, __file__ == sys.argv[0], type(pickle.loads(pickle.dumps(Move()))).__name__)\n"
+        "copy = pickle.loads(pickle.dumps(Move()))\n"
+        "print(__name__, __file__ == sys.argv[0], type(copy).__name__)\n"
         "print('caf\u00e9')\n"
         "raise ValueError('boom')\n".encode("latin-1")
     )
@@ -75,7 +76,7 @@ def test_run_script_runs_the_file_as_python_does(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.stdout.splitlines() == ["__main__ True Move", "caf\u00e9"]
     assert done.returncode == 1
-    assert f'File "{script}", line 6' in done.stderr and "raise ValueError" in done.stderr
+    assert f'File "{script}", line 7' in done.stderr and "raise ValueError" in done.stderr
 
 
 def test_version_is_printed_without_loading_the_cli() -> None:
