@@ -154,6 +154,8 @@ def test_a_host_library_gets_its_debian_copyright() -> None:
 def test_a_distribution_without_texts_gets_the_spdx_texts() -> None:
     texts = spdx_texts("LGPL-3.0-only OR GPL-2.0-only OR GPL-3.0-only")
     assert [p.name for p in texts] == ["LGPL-3", "GPL-3", "GPL-2"]
+    # the LGPL-3 is a set of permissions on top of the GPL-3: both texts go with it
+    assert [p.name for p in spdx_texts("LGPL-3.0-only")] == ["LGPL-3", "GPL-3"]
 
 
 LAZY_PROBE = """
