@@ -44,7 +44,12 @@ SYSTEM_LIBRARIES = (
     # new enough for the rest (glibc 2.35) has. finish.py prints the GLIBCXX floor.
     "libstdc++.so.*",
     "libgcc_s.so.*",
-    "libX*.so.*",  # Xlib and its extensions (X11, Xau, Xext, Xrender, Xft for Tk ...)
+    "libX11.so.*",  # Xlib and its core extensions; Tk's libXft and libXss stay bundled
+    "libX11-xcb.so.*",
+    "libXau.so.*",
+    "libXdmcp.so.*",
+    "libXext.so.*",
+    "libXrender.so.*",
     "libxcb.so.*",
     "libxcb-glx.so.*",
     "libxcb-dri*.so.*",
