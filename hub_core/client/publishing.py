@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hub_core.client.deps import Resolved, resolve
 from hub_core.client.hub_client import HubClient
 from hub_core.errors import GameHubError, RequestRefused
 from hub_core.packages import (
@@ -33,6 +32,7 @@ from hub_core.packages import (
     load_package,
 )
 from hub_core.packages.requires import merged
+from hub_core.packages.resolve import Resolved, resolve
 from hub_core.packages.wheels import all_wheels, deps_to_wire
 from hub_core.wire.codes import Code
 from hub_core.wire.protocol import BATCH_BYTES, MAX_BATCH

@@ -19,7 +19,6 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
-from hub_core.packages.index import FileEntry
 from hub_core.packages.requires import dist_name
 
 PROVIDED = frozenset({"PySide6", "shiboken6", "gamehub_sdk", "hub_core"})
@@ -114,28 +113,28 @@ def wheel_modules(wheel: Path) -> dict[str, str]:
 
 def missing_imports(
     folder: Path,
-    index: Iterable[FileEntry],
+    paths: Iterable[str],
     requires: Iterable[str],
     wheels: Iterable[Path] = (),
 ) -> list[MissingImport]:
-    """Imports the game's .py files make that nothing will provide on a player's machine."""
-    entries = sorted(index, key=lambda e: e.path)
-    own = own_modules(e.path for e in entries)
+    """Imports the game's .py files (``paths`` in ``folder``) make that nothing provides."""
+    files = sorted(paths)
+    own = own_modules(files)
     covered = {dist_name(text) for text in requires}
     provided: dict[str, str] = {}
     for wheel in wheels:
         provided.update(wheel_modules(wheel))
     found: dict[str, MissingImport] = {}
-    for entry in entries:
-        if not entry.path.endswith(".py") or entry.size > MAX_SOURCE_BYTES:
+    for path in files:
+        if not path.endswith(".py") or (folder / path).stat().st_size > MAX_SOURCE_BYTES:
             continue
-        source = (folder / entry.path).read_text(encoding="utf-8", errors="replace")
+        source = (folder / path).read_text(encoding="utf-8", errors="replace")
         for module in sorted(top_imports(source)):
             if module in found or _available(module, own):
                 continue
             dist = provided.get(module) or KNOWN_DISTS.get(module) or module
             if str(canonicalize_name(dist)) not in covered:
-                found[module] = MissingImport(entry.path, module, dist)
+                found[module] = MissingImport(path, module, dist)
     return sorted(found.values(), key=lambda m: (m.file, m.module))
 
 

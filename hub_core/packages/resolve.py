@@ -22,9 +22,9 @@ from packaging.markers import UndefinedEnvironmentName
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name, parse_wheel_filename
 
-from hub_core.errors import GameHubError
-from hub_core.packages import FileEntry, Limits, PackageError
+from hub_core.packages._errors import PackageError
 from hub_core.packages._walk import hash_regular
+from hub_core.packages.index import FileEntry, Limits
 from hub_core.packages.requires import parse_requirement
 from hub_core.packages.wheelfiles import check_wheel
 from hub_core.packages.wheels import Dep, check_deps, sdist_sentence
@@ -69,7 +69,7 @@ def resolve(
 def pip_download(requires: Sequence[str], dest: Path, platforms: Sequence[str]) -> None:
     """Runs pip once for this machine and once per extra platform (same Python version)."""
     if getattr(sys, "frozen", False):
-        raise GameHubError(
+        raise PackageError(
             "This build of GameHub has no pip to fetch the game's libraries; download their "
             "wheels elsewhere (pip download --only-binary=:all:) and pass the folder with --wheels."
         )
@@ -87,7 +87,7 @@ def pip_download(requires: Sequence[str], dest: Path, platforms: Sequence[str]) 
                 timeout=PIP_TIMEOUT,
             )
         except (OSError, subprocess.TimeoutExpired) as exc:
-            raise GameHubError(
+            raise PackageError(
                 f"pip could not be run to fetch the game's libraries ({exc})."
             ) from None
         if done.returncode != 0:
