@@ -20,6 +20,7 @@ import pytest
 from hub_core.client.hub_client import HubClient
 from hub_core.client.installs import install, read_installed, repair, verify
 from hub_core.client.playing import RoomWatch, start_game_client
+from hub_core.errors import GameHubError, RequestRefused
 from hub_core.wire.schema import RoomState, RoomView
 from tests.e2e.test_play_rps import hub_endpoint, logged_in, next_state  # noqa: F401
 from tests.hub_core.cli.test_cli import HostProcess, gamehub, host  # noqa: F401
@@ -149,3 +150,33 @@ def test_the_version_record_lists_each_requirement_with_its_wheels(tmp_path: Pat
         "p.whl",
         "e" * 64,
     )
+
+
+async def test_no_wheel_for_this_machine_is_named_before_anything_is_fetched(
+    hub_endpoint: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """Published for Windows only: the install and the room both say what is missing."""
+    from hub_core.client.publishing import Libraries, publish
+    from tests.hub_core.gamefactory import make_game
+    from tests.hub_core.packages.test_libraries import _wheel
+
+    wheels = tmp_path / "wheels"
+    wheels.mkdir()
+    _wheel(wheels, "tiny-1.0-cp312-cp312-win_amd64.whl", {"tiny.py": b"X = 1\n"})
+    game = make_game(tmp_path / "g", "winonly", requires=["tiny"])
+    dev = await logged_in(hub_endpoint, "developer", "dana")
+    ann = await logged_in(hub_endpoint, "player", "ann")
+    try:
+        await publish(dev, game, libraries=Libraries(wheels_dir=wheels))
+        root = tmp_path / "ann"
+        with pytest.raises(GameHubError) as caught:
+            await install(ann, "winonly", root)
+        assert str(caught.value).startswith("tiny has no build for ")
+        assert "on this hub — the developer can publish one" in str(caught.value)
+        assert not (root / "winonly").exists()  # nothing fetched, nothing left
+        with pytest.raises(RequestRefused, match="tiny has no build for"):
+            await ann.create_room("winonly")  # the hub's own Python has none either
+    finally:
+        for client in (ann, dev):
+            await client.close()
