@@ -80,14 +80,14 @@ def top_imports(source: str) -> set[str]:
 
 
 def own_modules(paths: Iterable[str]) -> set[str]:
-    """Names the game's own files make importable: top-level .py files and folders."""
+    """Names the game's own files may make importable: every folder, and every module file
+    at any depth (games put their sub-folders on sys.path too)."""
     names: set[str] = set()
     for path in paths:
         parts = path.split("/")
-        if len(parts) > 1:
-            names.add(parts[0])
-        elif path.endswith((".py", ".pyd", ".so")):
-            names.add(path.split(".")[0])
+        names.update(parts[:-1])
+        if parts[-1].endswith((".py", ".pyd", ".so")):
+            names.add(parts[-1].split(".")[0])
     return names
 
 
