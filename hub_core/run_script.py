@@ -13,7 +13,19 @@ import sys
 import types
 
 RUN_SCRIPT = "run-script"
+LIBS_VARIABLE = "GAMEHUB_GAME_LIBS"
+"""The folder of a game's installed libraries; a frozen build ignores PYTHONPATH."""
 EXIT_USAGE = 2  # hub_core.cli._common.EXIT_USAGE, not imported: that pulls in the client
+
+
+def libs_env(libs: os.PathLike[str] | None) -> dict[str, str]:
+    """A game's libraries on its import path: PYTHONPATH for a Python, and
+    GAMEHUB_GAME_LIBS for the frozen app's run-script (which ignores PYTHONPATH)."""
+    if libs is None:
+        return {}
+    inherited = os.environ.get("PYTHONPATH", "")
+    path = os.pathsep.join([str(libs), inherited]) if inherited else str(libs)
+    return {"PYTHONPATH": path, LIBS_VARIABLE: str(libs)}
 
 
 def run_script(argv: list[str]) -> int:
@@ -27,6 +39,9 @@ def run_script(argv: list[str]) -> int:
             stream.reconfigure(line_buffering=True)
     sys.argv = [script, *argv[1:]]
     sys.path.insert(0, os.path.dirname(script))
+    libs = os.environ.get(LIBS_VARIABLE)
+    if libs and libs not in sys.path:
+        sys.path.insert(1, libs)  # after the game's own folder, as PYTHONPATH would be
     try:
         _run_main(script)
     except SystemExit as exc:

@@ -19,6 +19,7 @@ from hub_core.client.hub_client import HubClient
 from hub_core.client.installs import Installed
 from hub_core.errors import GameHubError, HubUnreachable, RequestRefused
 from hub_core.gameprocs import game_command
+from hub_core.run_script import libs_env
 from hub_core.wire import protocol, schema
 from hub_core.wire.protocol import room_topic
 from hub_core.wire.schema import ChatLine, RoomView
@@ -125,7 +126,7 @@ def client_env(client: HubClient, room: RoomView, installed: Installed) -> dict[
         "PLAYER_NAME": session.user,
         "PLAYER_USERNAME": session.user,
         "PYTHONUNBUFFERED": "1",
-    }
+    } | libs_env(installed.libs)
 
 
 async def start_game_client(

@@ -30,6 +30,9 @@ from hub_core.packages import (
     index_to_wire,
     load_package,
 )
+from hub_core.packages.requires import merged
+from hub_core.packages.resolve import Resolved, resolve
+from hub_core.packages.wheels import all_wheels, deps_to_wire
 from hub_core.wire.codes import Code
 from hub_core.wire.protocol import BATCH_BYTES, MAX_BATCH
 from hub_core.wire.schema import PublishOffer
@@ -59,6 +62,15 @@ def prepare(
     return folder, manifest, index
 
 
+@dataclass(frozen=True)
+class Libraries:
+    """What the developer adds at publish time: requirements, a wheel folder, platforms."""
+
+    requires: tuple[str, ...] = ()  # added to the manifest's own "requires"
+    wheels_dir: Path | None = None  # take wheels from here, with no network (no pip)
+    platforms: tuple[str, ...] = ()  # pip --platform tags to fetch wheels for, too
+
+
 async def publish(
     client: HubClient,
     source: Path,
@@ -66,20 +78,44 @@ async def publish(
     version: str | None = None,
     limits: Limits | None = None,
     progress: Progress | None = None,
+    libraries: Libraries | None = None,
 ) -> PublishResult:
-    """Publishes a folder or zip; with no ``version``, the hub's suggested next one."""
+    """Publishes a folder or zip; with no ``version``, the hub's suggested next one.
+
+    The game's requirements (the manifest's plus ``libraries.requires``) are resolved
+    to wheels first, so nothing is sent if one cannot be delivered.
+    """
+    limits = limits or Limits()
+    extra = libraries or Libraries()
     with tempfile.TemporaryDirectory(prefix="gamehub-publish-") as scratch:
         folder, manifest, index = await asyncio.to_thread(
-            prepare, Path(source), limits or Limits(), Path(scratch), None
+            prepare, Path(source), limits, Path(scratch), None
         )
+        requires = merged(manifest.requires, extra.requires)
+        found = await asyncio.to_thread(
+            resolve, requires, Path(scratch), wheels_dir=extra.wheels_dir,
+            platforms=extra.platforms, limits=limits,
+        )  # fmt: skip
         version = await preflight(client, manifest.name, version)
-        begun = await client.publish_begin(version, manifest.to_dict(), index_to_wire(index))
-        sent = await _send_all(client, begun, folder, index, progress)
+        begun = await client.publish_begin(
+            version, manifest.to_dict(), index_to_wire(index), deps_to_wire(found.deps)
+        )
+        sources = block_sources(folder, index) | wheel_sources(found)
+        sent = await _send_all(client, begun, sources, progress)
         result = await client.publish_commit(begun.transfer)
-    total = sum(e.size for e in index)
+    total = sum(e.size for e in index) + sum(w.size for w in all_wheels(found.deps))
     return PublishResult(
         name=result.name, version=result.version, total_bytes=total, sent_bytes=sent
     )
+
+
+def wheel_sources(found: Resolved) -> dict[str, BlockSource]:
+    """Where each block of the wheels is, in the wheel files on this machine."""
+    sources: dict[str, BlockSource] = {}
+    for wheel in all_wheels(found.deps):
+        for digest, offset, length in wheel.spans():
+            sources.setdefault(digest, BlockSource(found.files[wheel.path], offset, length))
+    return sources
 
 
 async def preflight(client: HubClient, name: str, version: str | None) -> str:
@@ -137,12 +173,10 @@ def block_sources(folder: Path, index: list[FileEntry]) -> dict[str, BlockSource
 async def _send_all(
     client: HubClient,
     offer: PublishOffer,
-    folder: Path,
-    index: list[FileEntry],
+    sources: dict[str, BlockSource],
     progress: Progress | None,
 ) -> int:
     """Sends the blocks the hub lacks, in the window the hub grants; returns the bytes sent."""
-    sources = block_sources(folder, index)
     window = Window(offer.window or WINDOW)
     jobs = sorted(offer.missing, key=lambda d: (str(sources[d].path), sources[d].offset))
     total = sum(sources[d].length for d in jobs)

@@ -37,6 +37,7 @@ class Finding(StrEnum):
     CLIENT_START = "client_start"  # the client could not be started
     CLIENT_EXITED = "client_exited"  # within CLIENT_SETTLE seconds
     SERVER_DIED = "server_died"  # after it listened, while the client ran
+    MISSING_IMPORTS = "missing_imports"  # it imports what players will not have (detail)
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,8 @@ class PrecheckReport:
                 return f"The client {self.ended_text()} at once{end}"
             case Finding.SERVER_DIED:
                 return f"The server {self.ended_text()} while a client was connected{end}"
+            case Finding.MISSING_IMPORTS:
+                return self.detail
         raise AssertionError(self.finding)
 
     def lines(self) -> list[str]:

@@ -190,6 +190,7 @@ class Hub:
                 log_dir=self.paths.logs / "rooms",
                 limits=self.config.process_limits,
                 ready_timeout=self.config.ready_timeout,
+                package_limits=self.config.limits,
             ),
             catalog=catalog,
             accounts=accounts,

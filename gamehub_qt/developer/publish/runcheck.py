@@ -220,6 +220,8 @@ class RunCheckStep(Retranslated, QWidget):
             case Finding.SERVER_DIED:
                 text = self.tr("The server %1 while a client was connected")
                 return text.replace("%1", self._ended(report)) + end
+            case Finding.MISSING_IMPORTS:
+                return report.detail  # hub_core's sentences: file and module names
 
     def _could_not(self, report: PrecheckReport) -> str:
         if report.finding is Finding.PACKAGE:

@@ -12,7 +12,7 @@ import logging
 import secrets
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,8 @@ from hub_core.gameprocs import (
     prune_logs,
     start_server,
 )
-from hub_core.packages import index_from_wire
+from hub_core.packages import Limits, PackageError, index_from_wire
+from hub_core.packages.wheels import deps_from_wire
 from hub_core.server.accounts import Accounts
 from hub_core.server.lobby.callback import GameFinished
 from hub_core.server.lobby.history import History
@@ -70,6 +71,7 @@ class LobbyConfig:
     ready_timeout: float = 10.0
     logs_kept: int = 200  # room logs kept: the newest this many...
     logs_max_age_days: float = 14.0  # ...and none older than this (open rooms' logs stay)
+    package_limits: Limits = field(default_factory=Limits)  # games' wheels on install here
 
 
 class Lobby:
@@ -112,6 +114,20 @@ class Lobby:
             incarnation=self.incarnation,
         )
 
+    def _unpack(self, name: str, version: dict[str, Any]) -> tuple[Path, Path | None]:
+        """The version's folder and its libraries for this hub (blocking: run in a thread)."""
+        folder = self.unpacked.folder(name, version["version"], index_from_wire(version["index"]))
+        try:
+            deps = deps_from_wire(version.get("deps", []))
+            return folder, self.unpacked.libs(
+                name, version["version"], deps, self.config.package_limits
+            )
+        except PackageError as exc:
+            shown = version["manifest"]["display_name"]
+            raise RequestRefused(
+                Code.GAME_START_FAILED, f"{shown} could not start: {exc}"
+            ) from None
+
     def get(self, room_id: str) -> RoomReply:
         room = self._room(room_id)
         seq = self.topic_seq(room_topic(room_id))
@@ -128,12 +144,7 @@ class Lobby:
         version = self.catalog.version(game["name"], game["latest"])
         manifest = version["manifest"]
         room_id = secrets.token_hex(4)
-        folder = await asyncio.to_thread(
-            self.unpacked.folder,
-            game["name"],
-            version["version"],
-            index_from_wire(version["index"]),
-        )
+        folder, libs = await asyncio.to_thread(self._unpack, game["name"], version)
         spec = ServerSpec(
             room_id=room_id,
             game=game["name"],
@@ -146,6 +157,7 @@ class Lobby:
             lobby_connect_host="127.0.0.1",
             lobby_port=self.lobby_port,
             log_path=self.config.log_dir / f"{room_id}.log",
+            libs_dir=libs,
         )
         try:
             server = await start_server(

@@ -9,6 +9,7 @@ request that made it is answered.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ import msgspec
 from hub_core.errors import RequestRefused
 from hub_core.packages import FileEntry, Manifest, PackageError, Version, check_newer, version_hint
 from hub_core.packages.index import index_to_wire
+from hub_core.packages.wheels import Dep, deps_to_wire
 from hub_core.server.sessions import Session
 from hub_core.server.store.ratings import version_ratings
 from hub_core.storage import Repository
@@ -147,7 +149,12 @@ class Catalog:
             raise refuse_package(exc) from None
 
     async def add_version(
-        self, developer: Session, manifest: Manifest, version: Version, index: list[FileEntry]
+        self,
+        developer: Session,
+        manifest: Manifest,
+        version: Version,
+        index: list[FileEntry],
+        deps: Sequence[Dep] = (),
     ) -> dict[str, Any]:
         """Records a complete, verified version and makes it the latest (re-activating the game)."""
         self.check_publish(developer, manifest, str(version))
@@ -163,6 +170,8 @@ class Catalog:
                 "index": index_to_wire(index),
                 "bytes": sum(e.size for e in index),
                 "uploaded": now,
+                # each requirement with its wheels and their hashes (absent: none)
+                "deps": deps_to_wire(deps),
             },
         )
         game = self.repo.get(GAMES, name) or {

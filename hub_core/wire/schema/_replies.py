@@ -7,7 +7,14 @@ from typing import Any
 import msgspec
 
 from hub_core.wire.protocol import Role
-from hub_core.wire.schema._base import EndReason, GameStatus, MatchEnding, RoomState, WireIndex
+from hub_core.wire.schema._base import (
+    EndReason,
+    GameStatus,
+    MatchEnding,
+    RoomState,
+    WireDeps,
+    WireIndex,
+)
 
 __all__ = [
     "Blocks",
@@ -263,6 +270,7 @@ class InstallOffer(msgspec.Struct, frozen=True):
     version: str
     manifest: dict[str, Any]
     index: WireIndex
+    deps: WireDeps = msgspec.field(default_factory=list)  # the version's wheels, if any
 
 
 class Blocks(msgspec.Struct, frozen=True):

@@ -398,7 +398,20 @@ def test_replies_shaped_as_before_decode_into_the_schema_and_encode_back_unchang
 
 # Reply fields added to protocol version 1 later; older clients ignore unknown keys.
 # owner, yours, removed: version_hint; ratings: game_details
-ADDED_SINCE = {"incarnation", "owner", "yours", "removed", "ratings"}
+# deps: install_begin (a game's libraries)
+ADDED_SINCE = {"incarnation", "owner", "yours", "removed", "ratings", "deps"}
+
+
+def test_publish_begin_without_libraries_is_the_frame_older_hubs_know() -> None:
+    """A game without requires sends no "deps" key (older hubs forbid unknown fields), and
+    an older client's publish_begin decodes with none."""
+    old = {"version": "1.0.0", "manifest": {"name": "rps"}, "index": [["a.py", 1, "h", ["h"]]]}
+    typed = msgspec.msgpack.decode(enc(old), type=schema.PublishBegin)
+    assert typed.deps == []
+    assert msgspec.msgpack.decode(enc(typed)) == old
+    wheels = [{"requirement": "pygame", "wheels": [["pygame-2-py3-none-any.whl", 1, "h", ["h"]]]}]
+    sent = msgspec.msgpack.decode(enc(msgspec.structs.replace(typed, deps=wheels)))
+    assert sent["deps"] == wheels
 
 
 def test_a_review_stored_without_a_version_decodes_and_is_sent_with_one() -> None:
