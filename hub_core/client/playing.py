@@ -117,16 +117,20 @@ def client_env(client: HubClient, room: RoomView, installed: Installed) -> dict[
     session = client.session
     if session is None:
         raise GameHubError("Log in as a player to play.")
-    return os.environ | {
-        "GAME_HOST": client.address.host,
-        "GAME_PORT": str(room.server_port),
-        "ROOM_ID": room.id,
-        "GAME_NAME": room.game,
-        "GAME_VERSION": room.version,
-        "PLAYER_NAME": session.user,
-        "PLAYER_USERNAME": session.user,
-        "PYTHONUNBUFFERED": "1",
-    } | libs_env(installed.libs)
+    return (
+        os.environ
+        | {
+            "GAME_HOST": client.address.host,
+            "GAME_PORT": str(room.server_port),
+            "ROOM_ID": room.id,
+            "GAME_NAME": room.game,
+            "GAME_VERSION": room.version,
+            "PLAYER_NAME": session.user,
+            "PLAYER_USERNAME": session.user,
+            "PYTHONUNBUFFERED": "1",
+        }
+        | libs_env(installed.libs)
+    )
 
 
 async def start_game_client(

@@ -16,6 +16,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hub_core.client.hub_client import HubClient
 from hub_core.client.window import WINDOW, Window, run_window
@@ -31,11 +32,13 @@ from hub_core.packages import (
     load_package,
 )
 from hub_core.packages.requires import merged
-from hub_core.packages.resolve import Resolved, resolve
 from hub_core.packages.wheels import all_wheels, deps_to_wire
 from hub_core.wire.codes import Code
 from hub_core.wire.protocol import BATCH_BYTES, MAX_BATCH
 from hub_core.wire.schema import PublishOffer
+
+if TYPE_CHECKING:
+    from hub_core.packages.resolve import Resolved
 
 BLOCK_TIMEOUT = 30.0
 
@@ -92,6 +95,8 @@ async def publish(
             prepare, Path(source), limits, Path(scratch), None
         )
         requires = merged(manifest.requires, extra.requires)
+        from hub_core.packages.resolve import resolve  # pip and packaging: only to publish
+
         found = await asyncio.to_thread(
             resolve, requires, Path(scratch), wheels_dir=extra.wheels_dir,
             platforms=extra.platforms, limits=limits,

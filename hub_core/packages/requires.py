@@ -9,13 +9,16 @@ internet, so the wheels must travel with the game instead.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
-
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
+from typing import TYPE_CHECKING, Any
 
 from hub_core.packages._errors import PackageError, Problem, shown
 from hub_core.packages._manifest_json import got
+
+if TYPE_CHECKING:
+    from packaging.requirements import Requirement
+
+# ``packaging`` is imported when a requirement is read, not with this module: every
+# manifest check imports it, and the parser's import cost the app 40 ms at start.
 
 KEY = "requires"
 MAX_REQUIRES = 50
@@ -24,6 +27,8 @@ MAX_REQUIREMENT_CHARS = 200
 
 def requirement_reason(text: str) -> str | None:
     """Why ``text`` cannot be a requirement, as a clause, or None when it is fine."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
     if len(text) > MAX_REQUIREMENT_CHARS:
         return f"is {len(text):,} characters long; the limit is {MAX_REQUIREMENT_CHARS}"
     try:
@@ -68,6 +73,8 @@ def requires_problems(raw: dict[str, Any]) -> list[Problem]:
 
 def parse_requirement(text: str) -> Requirement:
     """A checked requirement, or PackageError with the sentence (``--require`` uses it)."""
+    from packaging.requirements import Requirement
+
     reason = requirement_reason(text)
     if reason:
         raise PackageError(Problem(KEY, f"The requirement {shown(text)} {reason}."))
@@ -86,4 +93,7 @@ def merged(declared: Iterable[str], added: Iterable[str]) -> list[str]:
 
 def dist_name(text: str) -> str:
     """The canonical distribution name of a requirement ("Pygame>=2" → "pygame")."""
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
     return str(canonicalize_name(Requirement(text).name))

@@ -14,16 +14,19 @@ import platform
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-from packaging.tags import Tag, sys_tags
-from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
+from typing import TYPE_CHECKING, Any
 
 from hub_core.packages._errors import PackageError, Problem, Problems, shown
 from hub_core.packages.index import FileEntry, Limits, block_problem, index_from_wire
 from hub_core.packages.index import index_to_wire as _index_to_wire
 from hub_core.packages.requires import KEY, dist_name, requirement_reason
 from hub_core.util.units import format_bytes
+
+if TYPE_CHECKING:
+    from packaging.tags import Tag
+
+# ``packaging`` is imported where a wheel is looked at, not with this module: the store's
+# catalog imports it on every hub and app start (see requires.py).
 
 DEFAULT_MAX_DEPS_BYTES = 1024**3
 """The default cap on a version's wheels together (``Limits.max_deps_bytes``)."""
@@ -106,6 +109,8 @@ def wheel_entry_problems(wheel: FileEntry) -> list[str]:
     elif name.endswith((".tar.gz", ".zip", ".tar.bz2", ".tgz")):
         found.append(sdist_sentence(name))
     else:
+        from packaging.utils import InvalidWheelFilename, parse_wheel_filename
+
         try:
             parse_wheel_filename(name)
         except InvalidWheelFilename:
@@ -130,15 +135,21 @@ def sdist_sentence(file_name: str) -> str:
 
 def wheel_dist(file_name: str) -> str:
     """The canonical distribution name in a wheel's file name."""
+    from packaging.utils import parse_wheel_filename
+
     return str(parse_wheel_filename(file_name)[0])
 
 
 def wheel_tags(file_name: str) -> frozenset[Tag]:
+    from packaging.utils import parse_wheel_filename
+
     return parse_wheel_filename(file_name)[3]
 
 
 def here_tags() -> list[Tag]:
     """This interpreter's tags, best first (what pip itself prefers)."""
+    from packaging.tags import sys_tags
+
     return list(sys_tags())
 
 
@@ -193,4 +204,6 @@ def dists_of(wheels: Iterable[FileEntry]) -> set[str]:
 
 
 def canonical(name: str) -> str:
+    from packaging.utils import canonicalize_name
+
     return str(canonicalize_name(name))

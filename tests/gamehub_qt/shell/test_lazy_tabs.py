@@ -26,11 +26,12 @@ context = AppContext.create(sys.argv[1])
 window = MainWindow(context, discovery=False)
 print("developer-tab-imported" if "gamehub_qt.developer.tab" in sys.modules else "not-imported")
 print("built" if window.developer_page.is_built else "not-built")
+print("packaging-imported" if "packaging" in sys.modules else "no-packaging")
 context.shutdown()
 """
 
 
-def test_a_new_window_neither_imports_nor_builds_the_developer_tab(tmp_path: Path) -> None:
+def test_a_new_window_imports_neither_the_developer_tab_nor_packaging(tmp_path: Path) -> None:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
     done = subprocess.run(
         [sys.executable, "-c", _FRESH_WINDOW, str(tmp_path / "app")],
@@ -42,7 +43,8 @@ def test_a_new_window_neither_imports_nor_builds_the_developer_tab(tmp_path: Pat
         check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.split() == ["not-imported", "not-built"]
+    # packaging (requirements, wheel tags) is read only when a game's libraries are
+    assert done.stdout.split() == ["not-imported", "not-built", "no-packaging"]
 
 
 def test_opening_the_developer_tab_late_shows_the_session(
