@@ -8,6 +8,7 @@ internet, so the wheels must travel with the game instead.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -18,6 +19,8 @@ from hub_core.packages._errors import PackageError, Problem, shown
 from hub_core.packages._manifest_json import got
 
 KEY = "requires"
+_OPERATOR_END = ("<", ">", "=", "!", "~", ";", "[", "(", ",")
+_OPERATOR_START = ("<", ">", "=", "!", "~", ";", "[", "(", "]", ")")
 MAX_REQUIRES = 50
 MAX_REQUIREMENT_CHARS = 200
 
@@ -87,3 +90,39 @@ def merged(declared: Iterable[str], added: Iterable[str]) -> list[str]:
 def dist_name(text: str) -> str:
     """The canonical distribution name of a requirement ("Pygame>=2" → "pygame")."""
     return str(canonicalize_name(Requirement(text).name))
+
+
+def split_requirements(text: str) -> list[str]:
+    """Requirements typed on one line, "pygame>=2.5, numpy" or "pygame numpy" (the app's field).
+
+    Commas and spaces separate requirements, except inside one: "pygame >= 2.5",
+    "pygame>=2.5,<3" and "numpy; python_version < '3.13'" each stay whole, because a
+    piece that starts with an operator, or follows one, continues the requirement before
+    it. Each piece is then checked by ``requirement_reason``, as ``--require`` is.
+    """
+    found: list[str] = []
+    for piece in (p for p in re.split(r"[,\s]+", text.strip()) if p):
+        last = found[-1] if found else ""
+        in_marker = ";" in last
+        starts = piece.startswith(_OPERATOR_START) or (in_marker and piece in ("and", "or"))
+        if last and (starts or last.endswith(_OPERATOR_END) or _open_marker(last)):
+            found[-1] = last + _joiner(last, piece) + piece
+        else:
+            found.append(piece)
+    return found
+
+
+def _open_marker(text: str) -> bool:
+    """A marker whose last comparison is not complete yet ("a; python_version <")."""
+    return ";" in text and text.rstrip().endswith(("<", ">", "=", "and", "or", ";"))
+
+
+def _joiner(last: str, piece: str) -> str:
+    if ";" in last:
+        return " "
+    if last.endswith(("<", ">", "=", "!", "~", "[", "(", ",")) or piece.startswith(
+        ("]", ")", ";", "[", "(")
+    ):
+        return ""
+    # a second version clause: "pygame>=2.5 <3" means "pygame>=2.5,<3"
+    return "," if any(op in last for op in "<>=!~") else ""
