@@ -17,7 +17,7 @@ import contextlib
 from enum import StrEnum
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -102,8 +102,10 @@ class RunCheckStep(Retranslated, QWidget):
         self.add_button.clicked.connect(self._add_clicked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        widgets = (self.step_text, self.bar, self.result_text, self.add_button, self.output)
-        for widget in (*widgets, self.insist):
+        for widget in (self.step_text, self.bar, self.result_text):
+            layout.addWidget(widget)
+        layout.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignLeft)
+        for widget in (self.output, self.insist):
             layout.addWidget(widget)
         self._stepped.connect(self._show_step)
         self.retranslate()
