@@ -102,11 +102,12 @@ class RunCheckStep(Retranslated, QWidget):
         self.add_button.clicked.connect(self._add_clicked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.step_text, self.bar, self.result_text):
+        widgets: tuple[QWidget, ...] = (self.step_text, self.bar, self.result_text)
+        for widget in widgets:
             layout.addWidget(widget)
         layout.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignLeft)
-        for widget in (self.output, self.insist):
-            layout.addWidget(widget)
+        layout.addWidget(self.output)
+        layout.addWidget(self.insist)
         self._stepped.connect(self._show_step)
         self.retranslate()
         self._enter(RunCheckState.IDLE)

@@ -73,7 +73,7 @@ def test_a_missing_import_is_worded_added_in_one_click_and_published_with_its_wh
     assert step.add_button.isVisible() and not dialog.publish_button.isEnabled()
 
     wheels = wheels_folder(tmp_path)
-    row.ask_wheels_folder = lambda _start: str(wheels)  # type: ignore[method-assign]
+    row.ask_wheels_folder = lambda _start: str(wheels)  # type: ignore[method-assign,assignment]
     qtbot.mouseClick(row.wheels_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(step.add_button, Qt.MouseButton.LeftButton)
     assert row.requires.text() == "tinylib"
