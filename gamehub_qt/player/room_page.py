@@ -8,6 +8,7 @@ of or behind the hub. Ready first makes sure the room's exact version is install
 from __future__ import annotations
 
 import html
+import logging
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
@@ -34,6 +35,8 @@ from gamehub_qt.player.room_session import RoomSession
 from gamehub_qt.player.state import PlayerState
 from hub_core.client.installs import InstallResult
 from hub_core.wire.schema import ChatLine, GameDetails, RoomState, RoomView
+
+log = logging.getLogger(__name__)
 
 # System lines (joins, leaves, a new owner) stand apart from what players say.
 SYSTEM_LINE = '<span style="color:#6b7280; font-style:italic">— {0}</span>'
@@ -147,7 +150,8 @@ class RoomPage(Retranslated, QWidget):
 
     def _check_libraries(self, room: RoomView) -> None:
         """Asks the hub once per (game, version) which libraries it needs; the answer is
-        checked against this machine as the install would pick."""
+        checked against this machine as the install would pick. Should the question fail,
+        Ready stays as it was: the install then says what went wrong, as before."""
         key = (room.game, room.version)
         if key == self._libraries_of or room.state is RoomState.CLOSED:
             return
@@ -156,7 +160,8 @@ class RoomPage(Retranslated, QWidget):
         async def work() -> GameDetails:
             return await need_client(self.state.context).game_details(room.game)
 
-        self.state.op(self, work).success(lambda d: self._libraries_arrived(key, d)).run()
+        op = self.state.op(self, work).success(lambda d: self._libraries_arrived(key, d))
+        op.failure(lambda exc: log.info("The room's game details did not come: %s", exc)).run()
 
     def _libraries_arrived(self, key: tuple[str, str], details: GameDetails) -> None:
         if key != self._libraries_of:

@@ -69,7 +69,10 @@ class LibrariesRow(Retranslated, QWidget):
         self.requires.setPlaceholderText(
             self.tr('Python packages the game needs, e.g. "pygame>=2.5, numpy"')
         )
-        self.wheels.setPlaceholderText(self.tr("None: pip fetches the wheels when publishing"))
+        if frozen():
+            self.wheels.setPlaceholderText(self.tr("None chosen"))
+        else:
+            self.wheels.setPlaceholderText(self.tr("None: pip fetches the wheels when publishing"))
         self.wheels_button.setText(self.tr("Wheels folder…"))
         self._show()
 

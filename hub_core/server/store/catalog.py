@@ -55,7 +55,9 @@ class Catalog:
     repo: Repository
     # "name@version" -> its libraries as VersionView shows them. A version never changes
     # once recorded, so each version record is decoded for this once per hub run.
-    _libraries: dict[str, list[dict[str, Any]]] = field(default_factory=dict, repr=False)
+    _libraries: dict[str, list[dict[str, Any]]] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     # -- reading ----------------------------------------------------------------------
 

@@ -106,5 +106,8 @@ def test_a_frozen_app_says_at_the_field_that_it_has_no_pip(
     row.requires.setText("pygame")
     assert row.note.isVisible()
     assert row.note.text().startswith("This build of GameHub has no pip to fetch libraries")
+    dialog.resize(dialog.sizeHint())
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    row.grab().save(str(SHOTS / "publish-libraries-frozen.png"))
     row.wheels.setText(str(wheels_folder(tmp_path)))
     assert row.note.isHidden()
