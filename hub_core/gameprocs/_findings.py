@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from hub_core.packages.imports import MissingImport
+
 
 class CheckStep(StrEnum):
     """Where a pre-publish check is; ``on_step`` hears each one as it begins."""
@@ -54,6 +56,7 @@ class PrecheckReport:
     ready_after: float = 0.0  # seconds from the server's start to its first connection
     detail: str = ""
     last_lines: tuple[str, ...] = ()
+    missing: tuple[MissingImport, ...] = ()  # MISSING_IMPORTS: what, so the app words it
 
     @property
     def ok(self) -> bool:

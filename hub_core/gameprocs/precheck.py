@@ -97,7 +97,9 @@ async def run_precheck(
             missing = await asyncio.to_thread(_missing, folder, needs, wheels_dir)
             if missing:
                 detail = " ".join(m.sentence() for m in missing)
-                return PrecheckReport(Finding.MISSING_IMPORTS, manifest.name, detail=detail)
+                return PrecheckReport(
+                    Finding.MISSING_IMPORTS, manifest.name, detail=detail, missing=tuple(missing)
+                )
             libs = await asyncio.to_thread(_libs, needs, wheels_dir, scratch, package_limits)
         except PackageError as exc:
             return PrecheckReport(Finding.PACKAGE, detail=" ".join(exc.messages))

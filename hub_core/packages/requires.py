@@ -8,6 +8,7 @@ internet, so the wheels must travel with the game instead.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
 # manifest check imports it, and the parser's import cost the app 40 ms at start.
 
 KEY = "requires"
+_OPERATOR_END = ("<", ">", "=", "!", "~", ";", "[", "(", ",")
+_OPERATOR_START = ("<", ">", "=", "!", "~", ";", "[", "(", "]", ")")
 MAX_REQUIRES = 50
 MAX_REQUIREMENT_CHARS = 200
 
@@ -97,3 +100,39 @@ def dist_name(text: str) -> str:
     from packaging.utils import canonicalize_name
 
     return str(canonicalize_name(Requirement(text).name))
+
+
+def split_requirements(text: str) -> list[str]:
+    """Requirements typed on one line, "pygame>=2.5, numpy" or "pygame numpy" (the app's field).
+
+    Commas and spaces separate requirements, except inside one: "pygame >= 2.5",
+    "pygame>=2.5,<3" and "numpy; python_version < '3.13'" each stay whole, because a
+    piece that starts with an operator, or follows one, continues the requirement before
+    it. Each piece is then checked by ``requirement_reason``, as ``--require`` is.
+    """
+    found: list[str] = []
+    for piece in (p for p in re.split(r"[,\s]+", text.strip()) if p):
+        last = found[-1] if found else ""
+        in_marker = ";" in last
+        starts = piece.startswith(_OPERATOR_START) or (in_marker and piece in ("and", "or"))
+        if last and (starts or last.endswith(_OPERATOR_END) or _open_marker(last)):
+            found[-1] = last + _joiner(last, piece) + piece
+        else:
+            found.append(piece)
+    return found
+
+
+def _open_marker(text: str) -> bool:
+    """A marker whose last comparison is not complete yet ("a; python_version <")."""
+    return ";" in text and text.rstrip().endswith(("<", ">", "=", "and", "or", ";"))
+
+
+def _joiner(last: str, piece: str) -> str:
+    if ";" in last:
+        return " "
+    if last.endswith(("<", ">", "=", "!", "~", "[", "(", ",")) or piece.startswith(
+        ("]", ")", ";", "[", "(")
+    ):
+        return ""
+    # a second version clause: "pygame>=2.5 <3" means "pygame>=2.5,<3"
+    return "," if any(op in last for op in "<>=!~") else ""

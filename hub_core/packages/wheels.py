@@ -163,29 +163,42 @@ def pick(deps: Sequence[Dep], tags: Sequence[Tag] | None = None) -> list[FileEnt
     Raises NoFittingWheel naming every requirement with no build for this platform and
     Python, and who can fix it.
     """
-    order = {tag: rank for rank, tag in enumerate(tags if tags is not None else here_tags())}
-    by_dist: dict[str, list[FileEntry]] = {}
-    for wheel in all_wheels(deps):
-        by_dist.setdefault(wheel_dist(wheel.path), []).append(wheel)
-    chosen: list[FileEntry] = []
-    missing: list[str] = []
-    for dist in sorted(by_dist):
-        fitting = [w for w in by_dist[dist] if _rank(w, order) is not None]
-        if fitting:
-            chosen.append(min(fitting, key=lambda w: _rank(w, order) or 0))
-        else:
-            missing.append(dist)
+    wheels = {w.path: w for w in all_wheels(deps)}
+    chosen, missing = fit(wheels, tags)
     if missing:
         raise NoFittingWheel([Problem(KEY, no_build_sentence(name)) for name in missing])
-    return chosen
+    return [wheels[name] for name in chosen]
 
 
-def _rank(wheel: FileEntry, order: dict[Tag, int]) -> int | None:
-    ranks = [order[t] for t in wheel_tags(wheel.path) if t in order]
+def fit(
+    file_names: Iterable[str], tags: Sequence[Tag] | None = None
+) -> tuple[list[str], list[str]]:
+    """The wheel file that fits best per distribution, and the distributions none fits.
+
+    ``pick`` installs by it; the store page asks it beforehand, from the names alone.
+    """
+    order = {tag: rank for rank, tag in enumerate(tags if tags is not None else here_tags())}
+    by_dist: dict[str, list[str]] = {}
+    for name in sorted(set(file_names)):
+        by_dist.setdefault(wheel_dist(name), []).append(name)
+    chosen: list[str] = []
+    missing: list[str] = []
+    for dist in sorted(by_dist):
+        fitting = [n for n in by_dist[dist] if _rank(n, order) is not None]
+        if fitting:
+            chosen.append(min(fitting, key=lambda n: _rank(n, order) or 0))
+        else:
+            missing.append(dist)
+    return chosen, missing
+
+
+def _rank(file_name: str, order: dict[Tag, int]) -> int | None:
+    ranks = [order[t] for t in wheel_tags(file_name) if t in order]
     return min(ranks) if ranks else None
 
 
 def no_build_sentence(dist: str) -> str:
+    """The English sentence (the CLI's and the install error's; the app words its own)."""
     return (
         f"{dist} has no build for {platform_label()} on this hub — the developer can "
         "publish one (gamehub publish --platform, or a wheel in --wheels)."

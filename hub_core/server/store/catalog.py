@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
@@ -53,6 +53,11 @@ class Catalog:
     """Reads and writes game and version records; runs on the hub's loop."""
 
     repo: Repository
+    # "name@version" -> its libraries as VersionView shows them. A version never changes
+    # once recorded, so each version record is decoded for this once per hub run.
+    _libraries: dict[str, list[dict[str, Any]]] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     # -- reading ----------------------------------------------------------------------
 
@@ -121,12 +126,27 @@ class Catalog:
     def details_of(self, game: dict[str, Any]) -> GameDetails:
         """Everything about a game: every version's manifest (newest first), the reviews and
         what they add up to per version."""
+        versions = [
+            v | {"libraries": self._libraries_of(game["name"], v["version"])}
+            for v in reversed(game["versions"])
+        ]
         fields = self._summary_fields(game) | {
-            "versions": list(reversed(game["versions"])),
+            "versions": versions,
             "reviews": game.get("reviews", []),
             "ratings": version_ratings(game),
         }
         return msgspec.convert(fields, GameDetails)
+
+    def _libraries_of(self, name: str, version: str) -> list[dict[str, Any]]:
+        """Each requirement with its wheels' file names (what a player's app checks)."""
+        key = version_key(name, version)
+        if key not in self._libraries:
+            record = self.repo.get(VERSIONS, key) or {}
+            self._libraries[key] = [
+                {"requirement": d["requirement"], "wheels": [w[0] for w in d.get("wheels", [])]}
+                for d in record.get("deps", [])  # records from before issue 14 have none
+            ]
+        return self._libraries[key]
 
     def my_games(self, developer: Session) -> list[GameDetails]:
         mine = [g for g in self.repo.all(GAMES).values() if g["author"] == developer.key]

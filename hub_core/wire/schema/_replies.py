@@ -28,6 +28,7 @@ __all__ = [
     "Identity",
     "InstallOffer",
     "LeaderRow",
+    "LibraryView",
     "MatchHistoryReply",
     "MatchView",
     "MyReview",
@@ -164,12 +165,25 @@ class GameSummary(msgspec.Struct, frozen=True):
     updated: float
 
 
-class VersionView(msgspec.Struct, frozen=True):
+class LibraryView(msgspec.Struct, frozen=True):
+    """One of a version's libraries: its requirement and the wheel files the hub has for it.
+
+    File names carry the distribution, version and platform tags, which is all a player's
+    app needs to tell beforehand whether one fits its machine (packages.wheels.fit).
+    """
+
+    requirement: str
+    wheels: list[str]
+
+
+class VersionView(msgspec.Struct, frozen=True, omit_defaults=True):
     version: str
     uploaded: float
     manifest: dict[str, Any]  # checked by packages.parse_manifest where it matters
     files: int
     bytes: int
+    # The version's libraries (issue 14); absent from hubs before, and for games without.
+    libraries: list[LibraryView] = msgspec.field(default_factory=list)
 
 
 class ReviewView(msgspec.Struct, frozen=True):

@@ -14,9 +14,10 @@ from packaging.tags import Tag
 
 from hub_core.packages import FileEntry, Limits, PackageError, parse_manifest
 from hub_core.packages.imports import missing_imports
+from hub_core.packages.requires import split_requirements
 from hub_core.packages.resolve import from_folder, resolve
 from hub_core.packages.wheelfiles import check_wheel, install_wheels
-from hub_core.packages.wheels import Dep, NoFittingWheel, check_deps, pick
+from hub_core.packages.wheels import Dep, NoFittingWheel, check_deps, fit, pick
 
 BASE = {
     "name": "g", "display_name": "G", "type": "CLI", "max_players": 2,
@@ -222,3 +223,40 @@ def test_a_good_wheel_installs_and_its_module_imports_through_run_script(tmp_pat
     assert done.stdout.strip() == "42", done.stderr
     bare = subprocess.run(run, env=env, cwd=root, capture_output=True, text=True)
     assert "No module named 'tiny'" in bare.stderr
+
+
+@pytest.mark.parametrize(
+    ("typed", "pieces"),
+    [
+        ("pygame>=2.5, numpy", ["pygame>=2.5", "numpy"]),
+        ("pygame numpy", ["pygame", "numpy"]),
+        ("pygame >= 2.5", ["pygame>=2.5"]),
+        ("pygame>=2.5,<3 numpy", ["pygame>=2.5,<3", "numpy"]),
+        ("pygame>=2.5 <3", ["pygame>=2.5,<3"]),
+        ("pygame [midi] >=2", ["pygame[midi]>=2"]),
+        (
+            "numpy; python_version < '3.13' and os_name == 'nt', pygame",
+            ["numpy; python_version < '3.13' and os_name == 'nt'", "pygame"],
+        ),
+        ("pyg*me numpy", ["pyg*me", "numpy"]),  # a bad piece stands alone, said by name
+        (" , ", []),
+    ],
+)
+def test_requirements_typed_on_one_line_are_split_where_one_ends(
+    typed: str, pieces: list[str]
+) -> None:
+    assert split_requirements(typed) == pieces
+
+
+def test_fit_picks_by_file_name_as_the_install_does() -> None:
+    here = [Tag("cp311", "cp311", "manylinux_2_17_x86_64"), Tag("py3", "none", "any")]
+    names = [
+        "pygame-2.6.1-cp312-cp312-win_amd64.whl",
+        "pygame-2.6.1-cp311-cp311-manylinux_2_17_x86_64.whl",
+        "tiny-1.0-py3-none-any.whl",
+        "far-1.0-py3-none-win_amd64.whl",
+    ]
+    assert fit(names, here) == (
+        ["pygame-2.6.1-cp311-cp311-manylinux_2_17_x86_64.whl", "tiny-1.0-py3-none-any.whl"],
+        ["far"],
+    )

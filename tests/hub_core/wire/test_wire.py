@@ -479,3 +479,27 @@ def test_frames_from_a_version_1_client_still_decode_on_the_hub(raw: RawDealer) 
 def test_the_protocol_version_is_still_1() -> None:
     """The wire is unchanged by the typed schema; a change to it must bump this (and say so)."""
     assert protocol.PROTOCOL_VERSION == 1
+
+
+class _VersionViewBeforeLibraries(msgspec.Struct, frozen=True):
+    """VersionView as clients before issue 14's app parts knew it."""
+
+    version: str
+    uploaded: float
+    manifest: dict[str, object]
+    files: int
+    bytes: int
+
+
+def test_a_versions_libraries_reach_new_clients_and_old_ones_ignore_them() -> None:
+    """game_details lists each version's wheels by file name; a version without libraries is
+    sent exactly as before (OLD_VERSION above), and an older client skips the new key."""
+    library = {"requirement": "pygame>=2.5", "wheels": ["pygame-2.6.1-cp311-cp311-win_amd64.whl"]}
+    frame = enc(OLD_VERSION | {"libraries": [library]})
+    typed = msgspec.msgpack.decode(frame, type=schema.VersionView)
+    assert typed.libraries == [schema.LibraryView("pygame>=2.5", library["wheels"])]
+    assert msgspec.msgpack.decode(enc(typed)) == OLD_VERSION | {"libraries": [library]}
+    old = msgspec.msgpack.decode(frame, type=_VersionViewBeforeLibraries)
+    assert msgspec.structs.asdict(old) == OLD_VERSION
+    bare = msgspec.msgpack.decode(enc(OLD_VERSION), type=schema.VersionView)
+    assert "libraries" not in msgspec.msgpack.decode(enc(bare))
