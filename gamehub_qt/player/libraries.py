@@ -11,13 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from packaging.tags import Tag
-from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 from PySide6.QtCore import QCoreApplication
 
 from hub_core.packages.wheels import fit, here_tags, platform_label
 from hub_core.wire.schema import GameDetails, VersionView
+
+if TYPE_CHECKING:
+    from packaging.tags import Tag
+
+# ``packaging`` is imported when a game with libraries is looked at, not at the app's start.
 
 translate = QCoreApplication.translate
 
@@ -62,6 +66,8 @@ def fit_version(version: VersionView | None) -> LibraryFit:
     wheels = _valid([w for library in version.libraries for w in library.wheels])
     if not wheels:
         return LibraryFit()
+    from packaging.utils import parse_wheel_filename
+
     chosen, missing = fit(wheels, machine_tags())
     versions = {str(parse_wheel_filename(n)[0]): str(parse_wheel_filename(n)[1]) for n in wheels}
     versions |= {str(parse_wheel_filename(n)[0]): str(parse_wheel_filename(n)[1]) for n in chosen}
@@ -74,6 +80,8 @@ def version_of(details: GameDetails, version: str) -> VersionView | None:
 
 def _valid(names: Sequence[str]) -> list[str]:
     """Wheel names the hub checked when they were published; anything else is skipped."""
+    from packaging.utils import InvalidWheelFilename, parse_wheel_filename
+
     found = []
     for name in names:
         try:
