@@ -31,18 +31,30 @@ def new_selector_loop() -> asyncio.AbstractEventLoop:
 
 
 async def serve_until_stopped(config: HubConfig, on_ready: Callable[[HubEndpoints], None]) -> None:
-    """Runs a hub until SIGINT or SIGTERM, then stops it cleanly."""
-    hub = Hub(config)
+    """Runs a hub until SIGINT or SIGTERM, or until it was handed over, then stops it cleanly."""
+    await serve_hub(Hub(config), on_ready)
+
+
+async def serve_hub(
+    hub: Hub, on_ready: Callable[[HubEndpoints], None], started: HubEndpoints | None = None
+) -> None:
+    """``serve_until_stopped`` for a hub already made, or ``started`` (a handoff's receiver)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         # Windows has no add_signal_handler; there Ctrl+C raises KeyboardInterrupt instead.
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
-    endpoints = await hub.start()
+    endpoints = started or await hub.start()
     try:
         on_ready(endpoints)
-        await stop.wait()
+        stopped = asyncio.ensure_future(stop.wait())
+        moved = asyncio.ensure_future(hub.moved.wait())
+        await asyncio.wait([stopped, moved], return_when=asyncio.FIRST_COMPLETED)
+        for waiter in (stopped, moved):
+            waiter.cancel()
+        if hub.moved.is_set():
+            await asyncio.sleep(0.5)  # the HubMoved event and the last replies leave first
     finally:
         await hub.stop()
 

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import secrets
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +54,7 @@ log = logging.getLogger(__name__)
 HEARTBEAT_TIMEOUT = 8.0
 REAP_INTERVAL = 1.0
 MAX_CHAT = 500
+CHAT_KEPT = 50  # chat lines per room kept in memory, to travel with a handed-over room
 
 Publish = Callable[[str, str, Any], int]
 
@@ -101,6 +103,7 @@ class Lobby:
         self._member_of: dict[str, str] = {}  # player key -> room id
         self._last_beat: dict[str, float] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self.chat_kept: dict[str, deque[ChatLine]] = {}  # recent chat, which a handoff carries
 
     # -- rooms -----------------------------------------------------------------------
 
@@ -128,36 +131,7 @@ class Lobby:
         version = self.catalog.version(game["name"], game["latest"])
         manifest = version["manifest"]
         room_id = secrets.token_hex(4)
-        folder = await asyncio.to_thread(
-            self.unpacked.folder,
-            game["name"],
-            version["version"],
-            index_from_wire(version["index"]),
-        )
-        spec = ServerSpec(
-            room_id=room_id,
-            game=game["name"],
-            version=version["version"],
-            package_dir=folder,
-            entry=manifest["entry_server"],
-            players=[player.user],
-            bind_host=self.config.bind_host,
-            lobby_host="127.0.0.1",
-            lobby_connect_host="127.0.0.1",
-            lobby_port=self.lobby_port,
-            log_path=self.config.log_dir / f"{room_id}.log",
-        )
-        try:
-            server = await start_server(
-                spec,
-                limits=self.config.limits,
-                ready_timeout=self.config.ready_timeout,
-                state_dir=self.config.state_dir,
-            )
-        except GameStartError as exc:
-            raise RequestRefused(
-                Code.GAME_START_FAILED, f"{manifest['display_name']} could not start: {exc}"
-            ) from None
+        server = await self.start_server(room_id, version, [player.user])
         self._must_be_free(player)  # the player might have joined elsewhere meanwhile
         room = Room(
             id=room_id,
@@ -172,12 +146,54 @@ class Lobby:
             names={player.key: player.user},
             server_port=server.port,
         )
-        self.rooms[room_id] = room
-        self._servers[room_id] = server
-        self._enter(player, room_id)
-        self._spawn(self._watch_server(room_id, server))
-        self._changed(room)
+        self.install(room, server)
         return self.get(room_id)
+
+    async def start_server(
+        self, room_id: str, version: dict[str, Any], players: Sequence[str]
+    ) -> GameServer:
+        """Starts a room's game server; raises RequestRefused with the reason it did not."""
+        manifest = version["manifest"]
+        folder = await asyncio.to_thread(
+            self.unpacked.folder,
+            version["game"],
+            version["version"],
+            index_from_wire(version["index"]),
+        )
+        spec = ServerSpec(
+            room_id=room_id,
+            game=version["game"],
+            version=version["version"],
+            package_dir=folder,
+            entry=manifest["entry_server"],
+            players=list(players),
+            bind_host=self.config.bind_host,
+            lobby_host="127.0.0.1",
+            lobby_connect_host="127.0.0.1",
+            lobby_port=self.lobby_port,
+            log_path=self.config.log_dir / f"{room_id}.log",
+        )
+        try:
+            return await start_server(
+                spec,
+                limits=self.config.limits,
+                ready_timeout=self.config.ready_timeout,
+                state_dir=self.config.state_dir,
+            )
+        except GameStartError as exc:
+            raise RequestRefused(
+                Code.GAME_START_FAILED, f"{manifest['display_name']} could not start: {exc}"
+            ) from None
+
+    def install(self, room: Room, server: GameServer) -> None:
+        """Opens a room whose server listens: a new one, or one handed over from another hub."""
+        self.rooms[room.id] = room
+        self._servers[room.id] = server
+        for key in room.players:
+            self._member_of[key] = room.id
+            self._beat(key)
+        self._spawn(self._watch_server(room.id, server))
+        self._changed(room)
 
     def join(self, player: Session, room_id: str) -> RoomReply:
         room = self._room(room_id)
@@ -235,6 +251,7 @@ class Lobby:
             raise RequestRefused(Code.BAD_REQUEST, "A chat message cannot be empty.")
         line = ChatLine(sender=player.user, text=text, time=time.time())
         self.publish(room_topic(room_id), EventKind.CHAT, line)
+        self.chat_kept.setdefault(room_id, deque(maxlen=CHAT_KEPT)).append(line)
         self._beat(player.key)
         return line
 
@@ -273,9 +290,13 @@ class Lobby:
             room.close(ended.describe())
             await self._after(room)
 
-    async def stop(self) -> None:
-        """Closes every room and stops every server (the hub is stopping)."""
-        for room in list(self.rooms.values()):
+    async def stop(self, *, quiet: bool = False) -> None:
+        """Closes every room and stops every server (the hub is stopping).
+
+        ``quiet``: the hub was handed over and its rooms live on elsewhere, so members are
+        not told they closed.
+        """
+        for room in [] if quiet else list(self.rooms.values()):
             if room.state is not RoomState.CLOSED:
                 room.close("The hub is stopping.", MatchEnding.HUB_STOPPED)
                 await self._after(room)
@@ -311,6 +332,7 @@ class Lobby:
         for key in list(room.players):
             self._exit(key)
         self.rooms.pop(room.id, None)
+        self.chat_kept.pop(room.id, None)
         server = self._servers.pop(room.id, None)
         if server is not None:
             await server.stop()
