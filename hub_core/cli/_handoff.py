@@ -28,6 +28,7 @@ from hub_core.client.hub_client import HubClient
 from hub_core.errors import GameHubError, HubUnreachable
 from hub_core.server.handoff import files
 from hub_core.server.handoff.receiver import Receiver, ReceiveState
+from hub_core.server.handoff.sender import IDLE_TIMEOUT
 from hub_core.server.hub import Hub, HubConfig, default_host_label
 from hub_core.server.thread import serve_hub
 from hub_core.util.paths import AppPaths
@@ -129,6 +130,14 @@ def add_accept_options(host: argparse.ArgumentParser) -> None:
         help="receive a hub at most this fast, to spare the network (default: no limit)",
     )
     host.add_argument(
+        "--handoff-timeout",
+        type=float,
+        default=IDLE_TIMEOUT,
+        metavar="S",
+        help=f"when handing this hub over, give up on a receiver silent this long "
+        f"(default {IDLE_TIMEOUT:g})",
+    )
+    host.add_argument(
         "--ignore-handoff-marker",
         action="store_true",
         help="run a hub that was handed over to another host anyway (clients will refuse it)",
@@ -168,17 +177,11 @@ async def run_accept(args: argparse.Namespace, config: HubConfig, on_ready: Any)
 
 
 def _reporter(args: argparse.Namespace) -> Any:
-    shown: set[str] = set()
-
     def report(state: ReceiveState, message: str, done: int, total: int) -> None:
-        if args.json:
-            if message or state.value not in shown:
-                print_json(
-                    {"handoff": state.value, "message": message, "done": done, "total": total}
-                )
+        if args.json:  # every chunk: scripts (and tests) follow the progress
+            print_json({"handoff": state.value, "message": message, "done": done, "total": total})
         elif message:
             print(message)
-        shown.add(state.value)
         sys.stdout.flush()
 
     return report

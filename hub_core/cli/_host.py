@@ -77,6 +77,7 @@ async def run_host(args: argparse.Namespace) -> int:
         samples=not args.no_samples,
         matches_kept=args.matches_kept,
         ignore_handoff_marker=args.ignore_handoff_marker,
+        handoff_idle=args.handoff_timeout,
     )
     on_ready = lambda ep: _print_endpoints(ep, as_json=args.json)  # noqa: E731
     if args.accept_handoff:

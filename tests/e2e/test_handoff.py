@@ -60,6 +60,12 @@ class Receiver:
                 return data
         raise AssertionError(f"no {key}={value} within {timeout} s: {self.lines}")
 
+    def part_way(self) -> None:
+        """Waits until some bytes of the hub's files arrived, and not all of them."""
+        line = self.until("handoff", "receiving")
+        while not 0 < line["done"] < line["total"]:
+            line = self.until("handoff", "receiving")
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
@@ -77,7 +83,9 @@ def handoff(data: Path, *extra: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def old_hub(tmp_path: Path) -> Iterator[HostProcess]:
-    proc = HostProcess(tmp_path / "old", "--no-discovery", "--no-samples")
+    proc = HostProcess(
+        tmp_path / "old", "--no-discovery", "--no-samples", "--handoff-timeout", "2"
+    )
     yield proc
     if proc.proc.poll() is None:
         proc.stop()
@@ -127,6 +135,7 @@ async def test_handoff_moves_hub_sessions_rooms_and_records(
         assert (await alice.whoami()).user == "alice"
         mine = await alice.my_room()
         assert mine is not None and mine.room.id == room.id and mine.room.players == ["alice"]
+        assert [line.text for line in mine.chat] == ["hello before the move"]
         assert [g.name for g in await alice.list_games()] == ["pong"]
         marker = json.loads((tmp_path / "old" / "hub" / "HANDED_OVER.json").read_text())
         assert marker["req_port"] == new["req_port"] and marker["generation"] == 1
@@ -158,7 +167,7 @@ async def test_receiver_killed_half_way_leaves_the_old_hub_serving(
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     receiver.until("handoff", "receiving")
-    receiver.until("done")  # some bytes arrived
+    receiver.part_way()  # some bytes arrived
     receiver.proc.kill()
     receiver.proc.communicate()
     out, err = driver.communicate(timeout=60)
@@ -191,3 +200,86 @@ async def still_serving(alice: HubClient, old_hub: HostProcess) -> None:
 
 def old_hub_data(old_hub: HostProcess) -> Path:
     return Path(old_hub.info["data"])
+
+
+def start_driver(data: Path, *extra: str) -> subprocess.Popen[str]:
+    args = [*GAMEHUB, "handoff", "--data", str(data), "--to", "bob", "--json", *extra]
+    return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+async def test_old_hub_killed_half_way_loses_nothing(
+    tmp_path: Path, old_hub: HostProcess, alice: HubClient
+) -> None:
+    await fill(alice, old_hub, tmp_path)
+    receiver = Receiver(tmp_path / "new", old_hub.endpoint, "--handoff-rate", "2")
+    receiver.until("handoff", "offering")
+    driver = start_driver(tmp_path / "old")
+    receiver.part_way()
+    old_hub.proc.kill()
+    old_hub.proc.communicate()
+    driver.communicate(timeout=30)
+    assert receiver.proc.wait(timeout=60) != 0
+    out, err = receiver.proc.communicate()
+    assert "Nothing changed here" in out, (receiver.proc.returncode, out, err)
+    assert not (tmp_path / "new" / "hub").exists()
+    assert not (tmp_path / "new" / "handoff.staging").exists()
+    restarted = HostProcess(tmp_path / "old", "--no-discovery", "--no-samples")
+    try:
+        async with await HubClient.connect(restarted.endpoint) as c:
+            await c.login("player", "alice", PASSWORD)
+            assert [g.name for g in await c.list_games()] == ["big"]
+    finally:
+        restarted.stop()
+
+
+async def test_connection_cut_half_way_old_hub_serves_on(
+    tmp_path: Path, old_hub: HostProcess, alice: HubClient
+) -> None:
+    """A receiver that goes silent (stopped: no packets either way) is given up on."""
+    await fill(alice, old_hub, tmp_path)
+    receiver = Receiver(tmp_path / "new", old_hub.endpoint, "--handoff-rate", "2")
+    receiver.until("handoff", "offering")
+    driver = start_driver(tmp_path / "old")
+    receiver.part_way()
+    receiver.proc.send_signal(signal.SIGSTOP)
+    try:
+        out, err = driver.communicate(timeout=60)
+    finally:
+        receiver.proc.send_signal(signal.SIGCONT)
+    assert driver.returncode == 1 and "stopped answering" in out, out + err
+    await still_serving(alice, old_hub)
+    assert receiver.proc.wait(timeout=60) != 0  # it learns the handoff is off, and cleans up
+    assert not (tmp_path / "new" / "hub").exists()
+    assert not (tmp_path / "new" / "handoff.staging").exists()
+
+
+async def test_disk_full_on_the_receiver(
+    tmp_path: Path, old_hub: HostProcess, alice: HubClient
+) -> None:
+    """The receiver's data folder on a 4 MB tmpfs (its own mount namespace); 8 MB arrive."""
+    probe = subprocess.run(["unshare", "--mount", "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("needs unshare --mount (root on Linux) to give the receiver a tiny disk")
+    await fill(alice, old_hub, tmp_path)
+    small = tmp_path / "small"
+    small.mkdir()
+    mount = 'mount -t tmpfs -o size=4m tmpfs "$0" && exec "$@"'
+    receiver = Receiver(small, old_hub.endpoint)
+    receiver.proc.kill()  # replaced by the same command inside its own mount namespace
+    receiver.proc.communicate()
+    receiver.proc = subprocess.Popen(
+        ["unshare", "--mount", "sh", "-c", mount, str(small), *receiver_args(small, old_hub)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV,
+    )  # fmt: skip
+    receiver.until("handoff", "offering")
+    moved = handoff(tmp_path / "old")
+    assert moved.returncode == 1 and "no room left" in moved.stdout, moved.stdout + moved.stderr
+    assert receiver.proc.wait(timeout=60) != 0
+    await still_serving(alice, old_hub)
+
+
+def receiver_args(data: Path, old_hub: HostProcess) -> list[str]:
+    return [
+        *GAMEHUB, "host", "--accept-handoff", "--hub", old_hub.endpoint, "--user", "bob",
+        "--data", str(data), "--bind", "127.0.0.1", "--port", "0", "--json", "--no-discovery",
+    ]  # fmt: skip

@@ -134,21 +134,22 @@ class Receiver:
         for chunk in chunks:
             queue.put_nowait(chunk)
         loop = asyncio.get_running_loop()
-        started = loop.time()
+        started, asked = loop.time(), 0
 
         async def worker() -> None:
+            nonlocal asked
             while not queue.empty():
                 index, offset = queue.get_nowait()
-                data = await self.client.handoff_chunk(handoff, index, offset)
                 expected = min(CHUNK_BYTES, entries[index].size - offset)
+                if self.rate:  # ask for a chunk only when the rate allows it
+                    await asyncio.sleep(max(0.0, asked / self.rate - (loop.time() - started)))
+                asked += expected
+                data = await self.client.handoff_chunk(handoff, index, offset)
                 if len(data) != expected:
                     raise HandoffFailed(f"a chunk of {entries[index].path} came back short.")
                 await asyncio.to_thread(_write_at, targets[index], offset, data)
                 self._done += len(data)
                 self.report(ReceiveState.RECEIVING, "", self._done, self._total)
-                if self.rate:
-                    ahead = self._done / self.rate - (loop.time() - started)
-                    await asyncio.sleep(max(0.0, ahead))
 
         workers = [asyncio.ensure_future(worker()) for _ in range(PARALLEL)]
         try:

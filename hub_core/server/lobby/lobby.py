@@ -118,7 +118,8 @@ class Lobby:
     def get(self, room_id: str) -> RoomReply:
         room = self._room(room_id)
         seq = self.topic_seq(room_topic(room_id))
-        return RoomReply(room=room.snapshot(), seq=seq, incarnation=self.incarnation)
+        chat = list(self.chat_kept.get(room_id, ()))
+        return RoomReply(room=room.snapshot(), seq=seq, incarnation=self.incarnation, chat=chat)
 
     def mine(self, player: Session) -> RoomReply | None:
         room_id = self._member_of.get(player.key)
