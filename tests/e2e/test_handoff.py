@@ -283,3 +283,35 @@ def receiver_args(data: Path, old_hub: HostProcess) -> list[str]:
         *GAMEHUB, "host", "--accept-handoff", "--hub", old_hub.endpoint, "--user", "bob",
         "--data", str(data), "--bind", "127.0.0.1", "--port", "0", "--json", "--no-discovery",
     ]  # fmt: skip
+
+
+async def test_match_running_past_the_limit_ends_with_a_message(
+    tmp_path: Path, old_hub: HostProcess, alice: HubClient
+) -> None:
+    """The handoff waits up to --wait-matches for a match, then ends it; the history says so."""
+    async with await HubClient.connect(old_hub.endpoint) as dev:
+        await dev.register("developer", "dana", PASSWORD)
+        await dev.login("developer", "dana", PASSWORD)
+        await publish(dev, make_server_game(tmp_path / "pong"))
+    async with await HubClient.connect(old_hub.endpoint) as cara:
+        await cara.register("player", "cara", PASSWORD)
+        await cara.login("player", "cara", PASSWORD)
+        room = (await alice.create_room("pong")).room
+        await cara.join_room(room.id)
+        for member in (alice, cara):
+            await member.set_ready(room.id, True, room.version)
+        await alice.propose_start(room.id)
+        started = await cara.respond_start(room.id, True)
+        assert started.room.state == "in_game"
+        receiver = Receiver(tmp_path / "new", old_hub.endpoint)
+        try:
+            receiver.until("handoff", "offering")
+            moved = handoff(tmp_path / "old", "--wait-matches", "1")
+            assert moved.returncode == 0, moved.stdout + moved.stderr
+            new = receiver.until("req_port")
+            await wait_for(lambda: alice.address.port == new["req_port"])
+            assert await alice.my_room() is None
+            (match,) = (await alice.match_history("pong")).matches
+            assert match.ending == "hub_stopped"
+        finally:
+            receiver.stop()
