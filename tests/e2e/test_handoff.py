@@ -34,15 +34,14 @@ ENV = os.environ | {"GAMEHUB_PASSWORD": PASSWORD}
 class Receiver:
     """`gamehub host --accept-handoff` in the background; ``lines`` are its JSON lines."""
 
-    def __init__(self, data: Path, hub: str, *extra: str, env: dict[str, str] | None = None):
+    def __init__(self, data: Path, hub: str, *extra: str, wrap: tuple[str, ...] = ()):
+        """``wrap``: a command that runs the receiver (say, inside its own mount namespace)."""
         args = [
-            *GAMEHUB, "host", "--accept-handoff", "--hub", hub, "--user", "bob",
+            *wrap, *GAMEHUB, "host", "--accept-handoff", "--hub", hub, "--user", "bob",
             "--data", str(data), "--bind", "127.0.0.1", "--port", "0", "--json",
             "--no-discovery", *extra,
         ]  # fmt: skip
-        self.proc = subprocess.Popen(
-            args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env or ENV
-        )
+        self.proc = popen(args)
         self.lines: list[dict[str, Any]] = []
 
     def until(self, key: str, value: object = None, timeout: float = 30) -> dict[str, Any]:
@@ -76,6 +75,27 @@ class Receiver:
                 self.proc.communicate()
 
 
+def start_driver(data: Path, *extra: str) -> subprocess.Popen[str]:
+    """`gamehub handoff` in the background."""
+    return popen([*GAMEHUB, "handoff", "--data", str(data), "--to", "bob", "--json", *extra])
+
+
+def popen(args: list[str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV
+    )
+
+
+def host_once(data: Path) -> subprocess.CompletedProcess[str]:
+    """`gamehub host` that is expected to refuse to start."""
+    args = [*GAMEHUB, "host", "--data", str(data), "--bind", "127.0.0.1", "--port", "0"]
+    return subprocess.run(args, capture_output=True, text=True, timeout=30)
+
+
+def can_unshare() -> bool:
+    return subprocess.run(["unshare", "--mount", "true"], capture_output=True).returncode == 0
+
+
 def handoff(data: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     args = [*GAMEHUB, "handoff", "--data", str(data), "--to", "bob", "--json", *extra]
     return subprocess.run(args, capture_output=True, text=True, timeout=90, env=ENV)
@@ -83,9 +103,7 @@ def handoff(data: Path, *extra: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def old_hub(tmp_path: Path) -> Iterator[HostProcess]:
-    proc = HostProcess(
-        tmp_path / "old", "--no-discovery", "--no-samples", "--handoff-timeout", "2"
-    )
+    proc = HostProcess(tmp_path / "old", "--no-discovery", "--no-samples", "--handoff-timeout", "2")
     yield proc
     if proc.proc.poll() is None:
         proc.stop()
@@ -142,10 +160,7 @@ async def test_handoff_moves_hub_sessions_rooms_and_records(
     finally:
         receiver.stop()
     # The old copy refuses to start again...
-    again = subprocess.run(
-        [*GAMEHUB, "host", "--data", str(tmp_path / "old"), "--bind", "127.0.0.1", "--port", "0"],
-        capture_output=True, text=True, timeout=30,
-    )  # fmt: skip
+    again = host_once(tmp_path / "old")
     assert again.returncode != 0 and "was handed over" in again.stderr
     # ...and forced to, clients that followed the hub see the conflict.
     stale = HostProcess(tmp_path / "old", "--no-discovery", "--ignore-handoff-marker")
@@ -162,10 +177,7 @@ async def test_receiver_killed_half_way_leaves_the_old_hub_serving(
     await fill(alice, old_hub, tmp_path)
     receiver = Receiver(tmp_path / "new", old_hub.endpoint, "--handoff-rate", "2")
     receiver.until("handoff", "offering")
-    driver = subprocess.Popen(
-        [*GAMEHUB, "handoff", "--data", str(tmp_path / "old"), "--to", "bob", "--json"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    driver = start_driver(tmp_path / "old")
     receiver.until("handoff", "receiving")
     receiver.part_way()  # some bytes arrived
     receiver.proc.kill()
@@ -200,11 +212,6 @@ async def still_serving(alice: HubClient, old_hub: HostProcess) -> None:
 
 def old_hub_data(old_hub: HostProcess) -> Path:
     return Path(old_hub.info["data"])
-
-
-def start_driver(data: Path, *extra: str) -> subprocess.Popen[str]:
-    args = [*GAMEHUB, "handoff", "--data", str(data), "--to", "bob", "--json", *extra]
-    return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 async def test_old_hub_killed_half_way_loses_nothing(
@@ -257,32 +264,19 @@ async def test_disk_full_on_the_receiver(
     tmp_path: Path, old_hub: HostProcess, alice: HubClient
 ) -> None:
     """The receiver's data folder on a 4 MB tmpfs (its own mount namespace); 8 MB arrive."""
-    probe = subprocess.run(["unshare", "--mount", "true"], capture_output=True)
-    if probe.returncode != 0:
+    if not can_unshare():
         pytest.skip("needs unshare --mount (root on Linux) to give the receiver a tiny disk")
     await fill(alice, old_hub, tmp_path)
     small = tmp_path / "small"
     small.mkdir()
     mount = 'mount -t tmpfs -o size=4m tmpfs "$0" && exec "$@"'
-    receiver = Receiver(small, old_hub.endpoint)
-    receiver.proc.kill()  # replaced by the same command inside its own mount namespace
-    receiver.proc.communicate()
-    receiver.proc = subprocess.Popen(
-        ["unshare", "--mount", "sh", "-c", mount, str(small), *receiver_args(small, old_hub)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV,
-    )  # fmt: skip
+    wrap = ("unshare", "--mount", "sh", "-c", mount, str(small))
+    receiver = Receiver(small, old_hub.endpoint, wrap=wrap)
     receiver.until("handoff", "offering")
     moved = handoff(tmp_path / "old")
     assert moved.returncode == 1 and "no room left" in moved.stdout, moved.stdout + moved.stderr
     assert receiver.proc.wait(timeout=60) != 0
     await still_serving(alice, old_hub)
-
-
-def receiver_args(data: Path, old_hub: HostProcess) -> list[str]:
-    return [
-        *GAMEHUB, "host", "--accept-handoff", "--hub", old_hub.endpoint, "--user", "bob",
-        "--data", str(data), "--bind", "127.0.0.1", "--port", "0", "--json", "--no-discovery",
-    ]  # fmt: skip
 
 
 async def test_match_running_past_the_limit_ends_with_a_message(
