@@ -29,6 +29,15 @@ from tests.hub_core.gamefactory import make_server_game
 
 PASSWORD = "secret-pass"
 ENV = os.environ | {"GAMEHUB_PASSWORD": PASSWORD}
+RUNNING: list[Receiver] = []
+
+
+@pytest.fixture(autouse=True)
+def _stop_receivers() -> Iterator[None]:
+    """A failed test must not leave its receiver process behind."""
+    yield
+    while RUNNING:
+        RUNNING.pop().stop()
 
 
 class Receiver:
@@ -42,6 +51,7 @@ class Receiver:
             "--no-discovery", *extra,
         ]  # fmt: skip
         self.proc = popen(args)
+        RUNNING.append(self)
         self.lines: list[dict[str, Any]] = []
 
     def until(self, key: str, value: object = None, timeout: float = 30) -> dict[str, Any]:
