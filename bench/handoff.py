@@ -94,11 +94,13 @@ class Receiver:
         ]  # fmt: skip
         env = os.environ | {"GAMEHUB_PASSWORD": PASSWORD}
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+        self.seen: dict[str, float] = {}  # when each state was first reported
 
     def until(self, key: str, value: object = None) -> dict[str, Any]:
         assert self.proc.stdout is not None
         for line in self.proc.stdout:
             data = json.loads(line)
+            self.seen.setdefault(data.get("handoff", "serving"), time.monotonic())
             if key in data and (value is None or data[key] == value):
                 return data
         raise RuntimeError("the receiver ended early")
@@ -131,6 +133,12 @@ async def clients_back(
     return max(t for t, _ in results), sum(r for _, r in results)
 
 
+def phases(seen: dict[str, float], start: float) -> dict[str, float]:
+    """Seconds from `gamehub handoff` to each receiver state (where the time goes)."""
+    order = ["receiving", "verifying", "installing", "serving"]
+    return {state: round(seen[state] - start, 3) for state in order if state in seen}
+
+
 def start_handoff(old: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen([*GAMEHUB, "handoff", "--data", str(old), "--to", "bob"], cwd=ROOT)
 
@@ -150,15 +158,36 @@ async def run(args: Any) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="i15-handoff-bench-"))
     hub = HubProcess("--data", str(work / "old"))  # the later --data wins: a folder of ours
     hub.data = work / "old"
-    await populate(hub, work, args.accounts, args.games, args.mb)
-    print("  hub populated", file=sys.stderr, flush=True)
-    clients = await connect_clients(hub, work, 50, 20, args.games)
-    print("  50 clients in, 20 rooms waiting", file=sys.stderr, flush=True)
+    procs = [hub.proc]
+    try:
+        await populate(hub, work, args.accounts, args.games, args.mb)
+        print("  hub populated", file=sys.stderr, flush=True)
+        clients = await connect_clients(hub, work, 50, 20, args.games)
+        print("  50 clients in, 20 rooms waiting", file=sys.stderr, flush=True)
+        moved = list_files(hub.data, hub.data / "hub", hub.data / "logs" / "rooms")
+        size = sum(f.size for f in moved)
+        raw = sorted(raw_copy_files(hub.data / "hub", work / f"raw{n}") for n in range(3))[1]
+        receiver = Receiver(work / "new", hub.endpoint)
+        procs.append(receiver.proc)
+        return await measure(hub, receiver, clients, work, raw, size, len(moved))
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+async def measure(
+    hub: Any,
+    receiver: Receiver,
+    clients: list[HubClient],
+    work: Path,
+    raw: float,
+    size: int,
+    files: int,
+) -> dict[str, Any]:
+    """Hands the hub over and takes the figures (the caller cleans up)."""
     old = hub.data
-    moved = list_files(old, old / "hub", old / "logs" / "rooms")
-    size = sum(f.size for f in moved)
-    raw = sorted(raw_copy_files(old / "hub", work / f"raw{n}") for n in range(3))[1]
-    receiver = Receiver(work / "new", hub.endpoint)
     receiver.until("handoff", "offering")
     followed = watch_moves(clients)
     start = time.monotonic()
@@ -173,7 +202,6 @@ async def run(args: Any) -> dict[str, Any]:
     receiver.proc.terminate()
     receiver.proc.wait(60)
     lost = records_lost(old, work / "new")
-    shutil.rmtree(work, ignore_errors=True)
     return {
         "handoff_s": round(served - start, 3),
         "raw_copy_s": round(raw, 3),
@@ -182,7 +210,8 @@ async def run(args: Any) -> dict[str, Any]:
         "records_lost": lost,
         "relogins": relogins,
         "moved_mb": round(size / MB, 1),
-        "files": len(moved),
+        "phases_s": phases(receiver.seen, start),
+        "files": files,
         "load_avg": round(os.getloadavg()[0], 2),
     }
 
