@@ -68,7 +68,12 @@ async def run_handoff(args: argparse.Namespace) -> int:
         while True:
             try:
                 status = await client.handoff_status(control)
-            except HubUnreachable:  # it stopped right after telling everyone where it went
+            except HubUnreachable:  # it stops right after telling everyone where it went
+                if not (paths.hub / files.MARKER_FILE).exists():
+                    raise HubUnreachable(
+                        "The hub stopped answering before the handoff finished; its data "
+                        f"in {paths.data} is unchanged."
+                    ) from None
                 status = None
             if status is None or status.state == "moved":
                 _say(args, "moved", f"The hub now runs on {started.to}'s computer.")

@@ -133,8 +133,11 @@ class Handoff:
         self._check(ctx, handoff)
         if not 0 <= index < len(self._files) or offset < 0:
             raise RequestRefused(Code.HANDOFF, "That file or offset is not in the handoff.")
-        path = self.hub.paths.data / self._files[index].path
-        data = await asyncio.to_thread(_read, path, offset, CHUNK_BYTES)
+        entry = self._files[index]
+        # Never past the manifest's size: an open room's log grows meanwhile, and its first
+        # ``size`` bytes (which the manifest's hash covers) stay as they were.
+        size = max(0, min(CHUNK_BYTES, entry.size - offset))
+        data = await asyncio.to_thread(_read, self.hub.paths.data / entry.path, offset, size)
         self._sent += len(data)
         self._check(ctx, handoff)  # the handoff may have failed while the file was read
         return data
