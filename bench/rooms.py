@@ -72,8 +72,9 @@ async def create_latency(client: HubClient, n: int = 20) -> float:
     return ms(percentile(times, 50))
 
 
-def raw_spawn(n: int = 20) -> float:
-    """Start the rps server by hand and poll-connect until it listens."""
+def raw_spawn(n: int = 20, command: tuple[str, ...] = (sys.executable, "-u")) -> float:
+    """Start the rps server by hand and poll-connect until it listens (``command`` runs
+    the script: this Python, or a PyInstaller build's ``GameHub run-script``)."""
     folder = samples_folder()
     assert folder is not None
     times = []
@@ -90,7 +91,7 @@ def raw_spawn(n: int = 20) -> float:
         }
         start = time.perf_counter()
         proc = subprocess.Popen(
-            [sys.executable, "-u", "start_server.py"],
+            [*command, "start_server.py"],
             cwd=folder / "rps",
             env=env,
             stdout=subprocess.DEVNULL,

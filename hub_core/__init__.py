@@ -8,7 +8,12 @@ with an underscore are private. Names load on first use, so a game that imports 
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+
+# typing costs ~20 ms of start-up (re, enum, collections ...), and every game started
+# with `GameHub run-script` imports this package: the names are only for type checkers.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _EXPORTS = {
     "HubClient": "hub_core.client.hub_client",

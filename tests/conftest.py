@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -55,3 +58,33 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "mdns" in item.keywords:
             item.add_marker(skip)
+
+
+WHEEL_CACHE = Path(
+    os.environ.get("GAMEHUB_TEST_WHEELS", Path.home() / ".cache" / "gamehub-test-wheels")
+)
+
+
+@pytest.fixture(scope="session")
+def pygame_wheels() -> Path:
+    """A folder holding a pygame wheel for this Python: fetched once with pip, then kept in
+    WHEEL_CACHE, so the suite runs with no network afterwards (the e2e tests need none)."""
+    from hub_core.packages.wheels import here_tags, wheel_tags
+
+    tags = set(here_tags())
+
+    def fitting() -> bool:
+        wheels = WHEEL_CACHE.glob("pygame-*.whl") if WHEEL_CACHE.is_dir() else []
+        return any(wheel_tags(w.name) & tags for w in wheels)
+
+    if not fitting():
+        WHEEL_CACHE.mkdir(parents=True, exist_ok=True)
+        command = [sys.executable, "-m", "pip", "download", "pygame", "--only-binary=:all:"]
+        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+            subprocess.run([*command, "--dest", str(WHEEL_CACHE)], capture_output=True, timeout=300)
+    if not fitting():
+        pytest.skip(
+            f"No pygame wheel for this Python in {WHEEL_CACHE}, and pip could not fetch one "
+            "(run the suite once with network access, or put the wheel there)."
+        )
+    return WHEEL_CACHE

@@ -11,7 +11,7 @@ from PySide6.QtCore import QCoreApplication
 
 from gamehub_qt.shell.connection import Connection
 from hub_core.client.hub_client import HubClient
-from hub_core.client.publishing import Progress, PublishResult, publish
+from hub_core.client.publishing import Libraries, Progress, PublishResult, publish
 from hub_core.errors import GameHubError
 from hub_core.wire.schema import (
     GameDetails,
@@ -44,10 +44,15 @@ async def unpublish(conn: Connection, name: str) -> Unpublished:
 
 
 async def publish_package(
-    conn: Connection, source: Path, version: str, progress: Progress
+    conn: Connection,
+    source: Path,
+    version: str,
+    progress: Progress,
+    libraries: Libraries | None = None,
 ) -> PublishResult:
     """Publishes; ``publish`` checks the package again first, so nothing broken is sent."""
-    return await publish(_client(conn), source, version=version, progress=progress)
+    client = _client(conn)
+    return await publish(client, source, version=version, progress=progress, libraries=libraries)
 
 
 def session_of(conn: Connection) -> SessionInfo | None:

@@ -22,10 +22,11 @@ from PySide6.QtWidgets import (
 from gamehub_qt.base.i18n import Retranslated
 from gamehub_qt.base.rows import even_rows
 from gamehub_qt.base.version_ratings import VersionRatings, version_label
-from gamehub_qt.base.widgets import players_text, stars, when
+from gamehub_qt.base.widgets import error_label, players_text, stars, when
 from gamehub_qt.player.common import fit_columns, need_client, rating_text
 from gamehub_qt.player.install_bar import InstallBar
 from gamehub_qt.player.installer import Installer
+from gamehub_qt.player.libraries import LibraryFit, fit_version, version_of
 from gamehub_qt.player.state import PlayerState
 from hub_core.util.units import format_bytes
 from hub_core.wire import schema
@@ -56,6 +57,13 @@ class GameDetails(Retranslated, QWidget):
         font.setBold(True)
         self.title.setFont(font)
         self.facts = QLabel()
+        self.libraries = QLabel()  # "Libraries: pygame 2.6.1" (games with libraries only)
+        small = self.libraries.font()
+        small.setPointSizeF(small.pointSizeF() * 0.9)
+        self.libraries.setFont(small)
+        self.libraries.setWordWrap(True)
+        self.fit = LibraryFit()  # the latest version's libraries on this machine
+        self.no_build = error_label()  # what has no build here: Install cannot work
         self.description = QLabel()
         self.description.setWordWrap(True)
         self.action = QPushButton()
@@ -102,8 +110,10 @@ class GameDetails(Retranslated, QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.facts)
+        layout.addWidget(self.libraries)
         layout.addWidget(self.description)
         layout.addLayout(buttons)
+        layout.addWidget(self.no_build)
         layout.addWidget(self.bar)
         layout.addWidget(self.versions_label)
         layout.addWidget(self.versions, 1)
@@ -166,6 +176,9 @@ class GameDetails(Retranslated, QWidget):
             )
             self.description.setText(game.description)
         full = game if isinstance(game, schema.GameDetails) else None
+        self.fit = fit_version(version_of(full, full.latest) if full else None)
+        self.libraries.setText(self.fit.line())
+        self.libraries.setVisible(bool(game) and bool(self.fit.listed))
         self._fill_versions(full.versions if full else [])
         self._fill_reviews(full.reviews if full else [])
         self.ratings.show_ratings(full.ratings if full else [], full.latest if full else "")
@@ -199,7 +212,13 @@ class GameDetails(Retranslated, QWidget):
             "current": self.tr("Installed"),
         }[local]
         self.action.setText(label)
-        self.action.setEnabled(local != "current" and not busy)
+        # The latest version's libraries have no build here: Install (and a quick game of
+        # it) could only fail, so they wait and the line says what is missing.
+        blocked = self.fit.sentence() if self.name and local != "current" else ""
+        self.no_build.setText(blocked)
+        self.no_build.setVisible(bool(blocked))
+        self.action.setEnabled(local != "current" and not busy and not blocked)
+        self.play.setEnabled(not blocked)
         self.repair.setVisible(bool(self.details) and local != "none")
         self.repair.setEnabled(not busy)
 

@@ -8,6 +8,7 @@ of or behind the hub. Ready first makes sure the room's exact version is install
 from __future__ import annotations
 
 import html
+import logging
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
@@ -24,14 +25,18 @@ from PySide6.QtWidgets import (
 
 from gamehub_qt.base.i18n import Retranslated
 from gamehub_qt.base.rows import even_rows
-from gamehub_qt.base.widgets import show_outcome
+from gamehub_qt.base.widgets import error_label, show_outcome
+from gamehub_qt.player.common import need_client
 from gamehub_qt.player.install_bar import InstallBar
 from gamehub_qt.player.installer import Installer
+from gamehub_qt.player.libraries import fit_version, version_of
 from gamehub_qt.player.room_notes import room_notes
 from gamehub_qt.player.room_session import RoomSession
 from gamehub_qt.player.state import PlayerState
 from hub_core.client.installs import InstallResult
-from hub_core.wire.schema import ChatLine, RoomState, RoomView
+from hub_core.wire.schema import ChatLine, GameDetails, RoomState, RoomView
+
+log = logging.getLogger(__name__)
 
 # System lines (joins, leaves, a new owner) stand apart from what players say.
 SYSTEM_LINE = '<span style="color:#6b7280; font-style:italic">— {0}</span>'
@@ -66,6 +71,10 @@ class RoomPage(Retranslated, QWidget):
         self.ready, self.start, self.leave = QPushButton(), QPushButton(), QPushButton()
         self.ready.setCheckable(True)
         self.bar = InstallBar(installer)
+        # The room's version needs libraries with no build for this machine: Ready waits,
+        # and this line (and Ready's tooltip) says what is missing, before anyone waits.
+        self.no_build = error_label()
+        self._libraries_of: tuple[str, str] | None = None  # the (game, version) asked about
         self.notice = QLabel()
         self.notice.setWordWrap(True)
         self.chat = QPlainTextEdit()
@@ -108,6 +117,7 @@ class RoomPage(Retranslated, QWidget):
         layout.addWidget(self.status)
         layout.addWidget(self.players, 1)
         layout.addLayout(buttons)
+        layout.addWidget(self.no_build)
         layout.addWidget(self.bar)
         layout.addWidget(self.notice)
         layout.addWidget(self.chat_label)
@@ -131,9 +141,35 @@ class RoomPage(Retranslated, QWidget):
         waiting = room.state is RoomState.WAITING
         self.ready.setChecked(me in room.ready)
         self.ready.setText(self.tr("Ready ✓") if me in room.ready else self.tr("Ready"))
-        self.ready.setEnabled(waiting and not self.installer.busy)
+        blocked = self.no_build.text() and me not in room.ready  # un-readying stays possible
+        self.ready.setEnabled(waiting and not self.installer.busy and not blocked)
+        self.ready.setToolTip(self.no_build.text())
+        self._check_libraries(room)
         self.start.setVisible(room.owner == me)
         self.start.setEnabled(waiting and can_start(room))
+
+    def _check_libraries(self, room: RoomView) -> None:
+        """Asks the hub once per (game, version) which libraries it needs; the answer is
+        checked against this machine as the install would pick. Should the question fail,
+        Ready stays as it was: the install then says what went wrong, as before."""
+        key = (room.game, room.version)
+        if key == self._libraries_of or room.state is RoomState.CLOSED:
+            return
+        self._libraries_of = key
+
+        async def work() -> GameDetails:
+            return await need_client(self.state.context).game_details(room.game)
+
+        op = self.state.op(self, work).success(lambda d: self._libraries_arrived(key, d))
+        op.failure(lambda exc: log.info("The room's game details did not come: %s", exc)).run()
+
+    def _libraries_arrived(self, key: tuple[str, str], details: GameDetails) -> None:
+        if key != self._libraries_of:
+            return
+        sentence = fit_version(version_of(details, key[1])).sentence()
+        self.no_build.setText(sentence)
+        self.no_build.setVisible(bool(sentence))
+        self.show_room(self.session.room)
 
     def player_line(self, seat: int, name: str, room: RoomView) -> str:
         marks = []

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Protocol, runtime_checkable
+from functools import partial
+from typing import TYPE_CHECKING, Protocol, cast, runtime_checkable
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShowEvent
@@ -26,8 +27,8 @@ from PySide6.QtWidgets import (
 from gamehub_qt.base import i18n
 from gamehub_qt.base.ask import Asker, run_modal
 from gamehub_qt.base.context import AppContext
+from gamehub_qt.base.lazy import LazyPage
 from gamehub_qt.base.style import icon
-from gamehub_qt.developer.tab import DeveloperTab
 from gamehub_qt.player.tab import PlayerTab
 from gamehub_qt.shell.banner import Banner
 from gamehub_qt.shell.connection import LinkState
@@ -49,9 +50,19 @@ from gamehub_qt.shell.settings import (
     text_value,
 )
 
+if TYPE_CHECKING:
+    from gamehub_qt.developer.tab import DeveloperTab
+
 log = logging.getLogger(__name__)
 
 STATUS_MS = 10_000
+
+
+def _developer_tab(context: AppContext) -> QWidget:
+    """Built when first opened: see LazyPage."""
+    from gamehub_qt.developer.tab import DeveloperTab  # imported late: see LazyPage
+
+    return DeveloperTab(context)
 
 
 @runtime_checkable
@@ -87,16 +98,24 @@ class MainWindow(i18n.Retranslated, QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(False)
         self.player_tab = PlayerTab(context)
-        self.developer_tab = DeveloperTab(context)
+        # The builder holds the context, not the window: a page that keeps its window alive
+        # from Python outlives it in C++, and Qt crashes deleting the pair.
+        self.developer_page = LazyPage(partial(_developer_tab, context))
+        self.developer_page.built.connect(self._restore_splitters)
         self.hub_tab = HubTab(context, self.hosting)
         self.tabs.addTab(self.player_tab, icon("player"), "")
-        self.tabs.addTab(self.developer_tab, icon("developer"), "")
+        self.tabs.addTab(self.developer_page, icon("developer"), "")
         self._lay_out()
         self._make_actions()
         self._wire()
         self._show_hub_tab(self.hosting.state == "on")
         self.retranslate()
         self.restore()
+
+    @property
+    def developer_tab(self) -> DeveloperTab:
+        """The Developer tab, built now if nobody opened it yet."""
+        return cast("DeveloperTab", self.developer_page.content())
 
     def _lay_out(self) -> None:
         central = QWidget()
@@ -230,7 +249,7 @@ class MainWindow(i18n.Retranslated, QMainWindow):
     # -- tabs ------------------------------------------------------------------------
 
     def _tab_index(self, position: int) -> int:
-        widgets = (self.player_tab, self.developer_tab, self.hub_tab)
+        widgets = (self.player_tab, self.developer_page, self.hub_tab)
         return self.tabs.indexOf(widgets[position])
 
     def _tab_opener(self, position: int) -> Callable[[], None]:
@@ -306,12 +325,16 @@ class MainWindow(i18n.Retranslated, QMainWindow):
         state = bytes_value(settings, WINDOW_STATE)
         if state is not None:
             self.restoreState(state)
-        for splitter in self.findChildren(QSplitter):
-            saved = bytes_value(settings, f"{SPLITTERS}/{splitter.objectName()}")
-            if splitter.objectName() and saved is not None:
-                splitter.restoreState(saved)
+        self._restore_splitters(self)
         tab = text_value(settings, CURRENT_TAB, "0")
         self.tabs.setCurrentIndex(int(tab) if tab.isdigit() else 0)
+
+    def _restore_splitters(self, root: QWidget) -> None:
+        """Splitters come back as the user left them, in pages built late too."""
+        for splitter in root.findChildren(QSplitter):
+            saved = bytes_value(self.context.settings, f"{SPLITTERS}/{splitter.objectName()}")
+            if splitter.objectName() and saved is not None:
+                splitter.restoreState(saved)
 
     def remember(self) -> None:
         settings = self.context.settings

@@ -48,6 +48,8 @@ async def precheck(args: argparse.Namespace) -> PrecheckReport:
         work_dir=paths_of(args).cache / "precheck",
         version=args.version or "0.0.0",
         on_step=step,
+        requires=args.require,
+        wheels_dir=Path(args.wheels) if args.wheels else None,
     )
     if args.json and (args.check or not report.ok):
         print_json(as_json(report))

@@ -21,7 +21,7 @@ from hub_core.cli._common import (
 from hub_core.cli._progress import ProgressPrinter
 from hub_core.client.hub_client import HubClient
 from hub_core.client.installs import install, repair
-from hub_core.client.publishing import publish
+from hub_core.client.publishing import Libraries, publish
 from hub_core.util.units import format_bytes
 from hub_core.wire.protocol import ROLES, Role
 from hub_core.wire.schema import ClientKind, GameStatus, GameSummary
@@ -38,6 +38,7 @@ def add_commands(commands: Any) -> None:
     p.add_argument("source", metavar="DIR|ZIP", help="the game's folder, or a zip of it")
     p.add_argument("--version", help="the new version, major.minor.patch (default: the next patch)")
     _precheck.add_options(p)
+    _add_library_options(p)
 
     p = _command(commands, "unpublish", "remove a game from the store (developer)", run_unpublish)
     p.add_argument("name", help="the game's name")
@@ -50,6 +51,34 @@ def add_commands(commands: Any) -> None:
     p.add_argument(
         "--repair", action="store_true", help="re-check the installed files and fetch broken ones"
     )
+
+
+def _add_library_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--require",
+        action="append",
+        default=[],
+        metavar="REQ",
+        help='a Python package the game needs, as pip writes it ("pygame>=2.5"); added to the '
+        'manifest\'s "requires" without editing the game; repeat for more',
+    )
+    parser.add_argument(
+        "--wheels",
+        metavar="DIR",
+        help="take the game's libraries from this folder of wheels, with no network (no pip)",
+    )
+    parser.add_argument(
+        "--platform",
+        action="append",
+        default=[],
+        metavar="TAG",
+        help="also fetch wheels for this platform (pip's --platform, e.g. win_amd64); repeat",
+    )
+
+
+def libraries_of(args: argparse.Namespace) -> Libraries:
+    wheels = Path(args.wheels) if args.wheels else None
+    return Libraries(tuple(args.require), wheels, tuple(args.platform))
 
 
 def _command(
@@ -85,7 +114,13 @@ async def run_publish(args: argparse.Namespace) -> int:
     async with await logged_in(args, "developer") as client:
         bar = ProgressPrinter("Uploading", quiet=args.json)
         try:
-            result = await publish(client, Path(args.source), version=args.version, progress=bar)
+            result = await publish(
+                client,
+                Path(args.source),
+                version=args.version,
+                progress=bar,
+                libraries=libraries_of(args),
+            )
         finally:
             bar.finish()
     if args.json:

@@ -37,9 +37,15 @@ class HubRequests:
         return await self.call(s.VersionHint(name=name))
 
     async def publish_begin(
-        self, version: str, manifest: dict[str, Any], index: s.WireIndex
+        self,
+        version: str,
+        manifest: dict[str, Any],
+        index: s.WireIndex,
+        deps: s.WireDeps | None = None,
     ) -> s.PublishOffer:
-        return await self.call(s.PublishBegin(version=version, manifest=manifest, index=index))
+        return await self.call(
+            s.PublishBegin(version=version, manifest=manifest, index=index, deps=deps or [])
+        )
 
     async def upload_blocks(
         self, transfer: str, blocks: list[tuple[str, bytes]], *, timeout: float | None = None

@@ -25,14 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from hub_core.client._build import Build
 from hub_core.client.hub_client import HubClient
+from hub_core.client.libs import LIBS, WHEELS, choose, prepare_libs, prune, repair_libs, verify_libs
 from hub_core.client.publishing import (
-    BLOCK_TIMEOUT,
-    BlockSource,
     Progress,
-    batches,
     block_sources,
-    run_window,
 )
 from hub_core.errors import GameHubError
 from hub_core.packages import (
@@ -46,7 +44,8 @@ from hub_core.packages import (
     parse_manifest,
 )
 from hub_core.packages.index import index_from_wire, index_to_wire
-from hub_core.util.fsync import sync_tree, write_atomic
+from hub_core.packages.wheels import check_deps, deps_from_wire
+from hub_core.util.fsync import write_atomic
 from hub_core.wire.schema import InstallOffer
 
 INSTALL_FILE = "install.json"
@@ -62,6 +61,13 @@ class Installed:
     manifest: dict[str, Any]
     index: list[FileEntry]
     folder: Path  # the game's files (the package root)
+    libs_key: str | None = None  # names <game>/libs/<key>, its installed libraries
+    wheels: tuple[FileEntry, ...] = ()  # the wheels installed there
+
+    @property
+    def libs(self) -> Path | None:
+        """The folder to put on the game's import path, or None if it needs no libraries."""
+        return self.folder.parent / LIBS / self.libs_key if self.libs_key else None
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,8 @@ def read_installed(games_root: Path, name: str) -> Installed | None:
             manifest=data["manifest"],
             index=index_from_wire(data["index"]),
             folder=folder / f"v{data['version']}",
+            libs_key=data.get("libs"),
+            wheels=tuple(index_from_wire(data.get("wheels", []))),
         )
     except (OSError, ValueError, KeyError, TypeError, PackageError):
         return None
@@ -118,22 +126,34 @@ async def install(
     The same version number with other files is installed again: a hub that moved its
     samples aside (``rps`` -> ``gamehub-rps``) may later hold a developer's own rps 1.0.0.
     """
+    limits = limits or Limits()
     offer = await client.install_begin(name, version or None)
-    manifest, index = _check_offer(offer, limits or Limits())
+    manifest, index, wheels = _check_offer(offer, limits)
     current = read_installed(games_root, name)
     previous = current.version if current else None
-    total = sum(e.size for e in index)
-    if current is not None and current.version == offer.version and current.index == index:
+    total = sum(e.size for e in index) + sum(w.size for w in wheels)
+    if current is not None and _same(current, offer.version, index, wheels):
         return InstallResult(name, offer.version, previous, 0, total)
     folder = game_folder(games_root, name)
-    build = _Build(client, folder / ".download", offer.version, progress)
+    build = Build(client, folder / ".download", offer.version, progress)
     local = block_sources(current.folder, current.index) if current else {}
     try:
         fetched = await build.run(index, local)
-        await asyncio.to_thread(_swap_in, folder, offer.version, manifest, index, build)
+        key = await prepare_libs(client, folder, offer.version, wheels, limits, progress)
+        libs = (key, wheels)
+        await asyncio.to_thread(_swap_in, folder, offer.version, manifest, index, build, libs)
     except OSError as exc:
         raise GameHubError(_disk_sentence(exc, name, games_root)) from None
     return InstallResult(name, offer.version, previous, fetched, total)
+
+
+def _same(
+    current: Installed, version: str, index: list[FileEntry], wheels: list[FileEntry]
+) -> bool:
+    """Installed already, libraries included (a record from before libraries has none)."""
+    libs_ok = current.libs is None or current.libs.is_dir()
+    same_libs = list(current.wheels) == wheels and libs_ok
+    return current.version == version and current.index == index and same_libs
 
 
 def _disk_sentence(exc: OSError, name: str, games_root: Path) -> str:
@@ -148,156 +168,35 @@ def _disk_sentence(exc: OSError, name: str, games_root: Path) -> str:
     )
 
 
-def _check_offer(offer: InstallOffer, limits: Limits) -> tuple[Manifest, list[FileEntry]]:
-    """The hub is trusted no more than a stranger: its index gets the same checks."""
+def _check_offer(
+    offer: InstallOffer, limits: Limits
+) -> tuple[Manifest, list[FileEntry], list[FileEntry]]:
+    """The hub is trusted no more than a stranger: its index gets the same checks.
+
+    Returns the manifest, the files and the wheels that fit this machine: a game whose
+    libraries have no build for it stops here, before anything is fetched.
+    """
     try:
         index = index_from_wire(offer.index)
         check_index(index, limits)
         check_blocks(index)
         manifest = parse_manifest(offer.manifest, files={e.path for e in index})
+        deps = deps_from_wire(offer.deps)
+        check_deps(deps, limits, manifest.requires)
     except PackageError as exc:
         raise GameHubError(f"The hub offered a package that fails the checks: {exc}") from None
-    return manifest, index
-
-
-@dataclass(frozen=True)
-class _Spot:
-    """A place in the tree being built where one block belongs."""
-
-    path: Path
-    offset: int
-    length: int
-
-
-class _Build:
-    """A version's files, built in ``root/tree`` from intact local blocks and fetched ones.
-
-    Blocks are written straight to their place in the files, so an install writes each
-    byte once. Running it again after an interruption keeps every block already in place.
-    """
-
-    def __init__(
-        self, client: HubClient, root: Path, version: str, progress: Progress | None
-    ) -> None:
-        self.client = client
-        self.root = root
-        self.tree = root / "tree"
-        self.version = version
-        self.progress = progress
-
-    async def run(self, index: list[FileEntry], local: dict[str, BlockSource]) -> int:
-        """Builds every file of ``index``; returns the bytes fetched from the hub."""
-        todo: dict[str, list[_Spot]] = await asyncio.to_thread(self._plan, index, local)
-        total = sum(spots[0].length for spots in todo.values())
-        done = [0]
-
-        async def fetch(batch: list[str]) -> None:
-            reply = await self.client.fetch_blocks(batch, timeout=BLOCK_TIMEOUT)
-            found = reply.blocks
-            if len(found) != len(batch):
-                raise GameHubError("The hub answered with the wrong number of blocks.")
-            await asyncio.to_thread(_place_all, list(zip(batch, found, strict=True)), todo)
-            done[0] += sum(len(data) for data in found)
-            if self.progress is not None:
-                self.progress(done[0], total)
-
-        if self.progress is not None:
-            self.progress(0, total)
-        await run_window(batches(sorted(todo), lambda d: todo[d][0].length), fetch)
-        await asyncio.to_thread(self._check, index)
-        return total
-
-    def _plan(
-        self, index: list[FileEntry], local: dict[str, BlockSource]
-    ) -> dict[str, list[_Spot]]:
-        """Fills what it can from local blocks; returns the blocks to fetch and their places."""
-        marker = self.root / "version"
-        if marker.exists() and marker.read_text(encoding="utf-8") != self.version:
-            shutil.rmtree(self.root)  # a download of another version: start afresh
-        self.tree.mkdir(parents=True, exist_ok=True)
-        marker.write_text(self.version, encoding="utf-8")
-        todo: dict[str, list[_Spot]] = {}
-        for entry in index:
-            path = self.tree / entry.path
-            resumed = _open_sized(path, entry.size)
-            for digest, offset, length in entry.spans():
-                spot = _Spot(path, offset, length)
-                here = BlockSource(path, spot.offset, spot.length)
-                if resumed and _intact_data(here, digest) is not None:
-                    continue
-                data = _intact_data(local.get(digest), digest)
-                if data is not None:
-                    _write_at(spot, data)
-                else:
-                    todo.setdefault(digest, []).append(spot)
-        return todo
-
-    def _check(self, index: list[FileEntry]) -> None:
-        """Every file's size, then everything on disk before it may be swapped in.
-
-        Every byte was checked against its block's SHA-256 as it was placed (fetched,
-        reused or resumed), and the blocks of a file cover it end to end; the hub checked
-        at publish that they add up to the file's hash. Hashing each file again here
-        read and hashed every byte a second time: a third of an install's CPU.
-        """
-        for entry in index:
-            path = self.tree / entry.path
-            if path.stat().st_size != entry.size or (entry.size == 0 and entry.hash != EMPTY):
-                raise GameHubError(
-                    f"{entry.path} did not match its hash after download; run the install again."
-                )
-        sync_tree(self.tree, (self.tree / e.path for e in index))
-
-
-def _open_sized(path: Path, size: int) -> bool:
-    """Makes ``path`` a file of ``size`` bytes; True if it was already there (a resume)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    existed = path.is_file()
-    with path.open("r+b" if existed else "wb") as f:
-        f.truncate(size)
-    return existed
-
-
-def _write_at(spot: _Spot, data: bytes) -> None:
-    fd = os.open(spot.path, os.O_WRONLY | getattr(os, "O_BINARY", 0))
-    try:
-        os.pwrite(fd, data, spot.offset)
-    finally:
-        os.close(fd)
-
-
-def _place_all(blocks: Iterable[tuple[str, bytes]], todo: dict[str, list[_Spot]]) -> None:
-    for digest, data in blocks:
-        _place(digest, data, todo[digest])
-
-
-def _place(digest: str, data: bytes, spots: list[_Spot]) -> None:
-    wrong_size = any(spot.length != len(data) for spot in spots)
-    if wrong_size or hashlib.sha256(data).hexdigest() != digest:
-        raise GameHubError(
-            f"The hub sent a block that does not match its hash ({digest[:12]}…), so it was "
-            "not used. Try again; if it happens again, the hub's copy is damaged and the game "
-            "must be published again."
-        )
-    for spot in spots:
-        _write_at(spot, data)
-
-
-def _intact_data(source: BlockSource | None, digest: str) -> bytes | None:
-    """A local block's bytes if they are still what the hash says, else None."""
-    if source is None:
-        return None
-    try:
-        data = source.read()
-    except (OSError, GameHubError):  # the file is gone or shorter now
-        return None
-    return data if hashlib.sha256(data).hexdigest() == digest else None
+    return manifest, index, choose(deps)
 
 
 def _swap_in(
-    folder: Path, version: str, manifest: Manifest, index: list[FileEntry], build: _Build
+    folder: Path,
+    version: str,
+    manifest: Manifest,
+    index: list[FileEntry],
+    build: Build,
+    libs: tuple[str | None, list[FileEntry]] = (None, []),
 ) -> None:
-    """Makes the built, verified tree the installed version."""
+    """Makes the built, verified tree (and its installed libraries) the installed version."""
     final = folder / f"v{version}"
     if final.exists():
         final.rename(folder / f".old-v{version}")
@@ -308,9 +207,13 @@ def _swap_in(
         "manifest": manifest.to_dict(),
         "index": index_to_wire(index),
     }
+    if libs[0] is not None:
+        record |= {"libs": libs[0], "wheels": index_to_wire(libs[1])}
     text = json.dumps(record, ensure_ascii=False)
     write_atomic(folder / INSTALL_FILE, text.encode(), private=True)
-    _remove_all(p for p in folder.iterdir() if p.name != INSTALL_FILE and p != final)
+    kept = {INSTALL_FILE, final.name, LIBS, WHEELS}
+    _remove_all(p for p in folder.iterdir() if p.name not in kept)
+    prune(folder, *libs)
 
 
 def _remove_all(paths: Iterable[Path]) -> None:
@@ -339,7 +242,11 @@ def verify(
         done += entry.size
         if progress:
             progress(done, total)
-    return bad
+    return bad + verify_libs(folder_of(installed), installed.libs_key, installed.wheels)
+
+
+def folder_of(installed: Installed) -> Path:
+    return installed.folder.parent
 
 
 async def repair(
@@ -354,14 +261,18 @@ async def repair(
     installed = read_installed(games_root, name)
     if not bad or installed is None:
         return []
+    if installed.libs_key is not None:
+        wheels = list(installed.wheels)
+        folder = folder_of(installed)
+        await repair_libs(client, folder, installed.version, installed.libs_key, wheels, Limits())
     wanted = [e for e in installed.index if e.path in set(bad)]
-    build = _Build(client, game_folder(games_root, name) / ".repair", installed.version, progress)
+    build = Build(client, game_folder(games_root, name) / ".repair", installed.version, progress)
     await build.run(wanted, block_sources(installed.folder, installed.index))
     await asyncio.to_thread(_put_back, installed, wanted, build)
     return bad
 
 
-def _put_back(installed: Installed, entries: list[FileEntry], build: _Build) -> None:
+def _put_back(installed: Installed, entries: list[FileEntry], build: Build) -> None:
     for entry in entries:
         target = installed.folder / entry.path
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -19,6 +19,7 @@ from hub_core.client.hub_client import HubClient
 from hub_core.client.installs import Installed
 from hub_core.errors import GameHubError, HubUnreachable, RequestRefused
 from hub_core.gameprocs import game_command
+from hub_core.run_script import libs_env
 from hub_core.wire import protocol, schema
 from hub_core.wire.protocol import room_topic
 from hub_core.wire.schema import ChatLine, RoomView
@@ -116,16 +117,20 @@ def client_env(client: HubClient, room: RoomView, installed: Installed) -> dict[
     session = client.session
     if session is None:
         raise GameHubError("Log in as a player to play.")
-    return os.environ | {
-        "GAME_HOST": client.address.host,
-        "GAME_PORT": str(room.server_port),
-        "ROOM_ID": room.id,
-        "GAME_NAME": room.game,
-        "GAME_VERSION": room.version,
-        "PLAYER_NAME": session.user,
-        "PLAYER_USERNAME": session.user,
-        "PYTHONUNBUFFERED": "1",
-    }
+    return (
+        os.environ
+        | {
+            "GAME_HOST": client.address.host,
+            "GAME_PORT": str(room.server_port),
+            "ROOM_ID": room.id,
+            "GAME_NAME": room.game,
+            "GAME_VERSION": room.version,
+            "PLAYER_NAME": session.user,
+            "PLAYER_USERNAME": session.user,
+            "PYTHONUNBUFFERED": "1",
+        }
+        | libs_env(installed.libs)
+    )
 
 
 async def start_game_client(

@@ -11,15 +11,15 @@ interrupted resumes: the blocks that arrived are already on the hub.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import tempfile
 import zipfile
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from hub_core.client.hub_client import HubClient
+from hub_core.client.window import WINDOW, Window, run_window
 from hub_core.errors import GameHubError, RequestRefused
 from hub_core.packages import (
     FileEntry,
@@ -31,11 +31,15 @@ from hub_core.packages import (
     index_to_wire,
     load_package,
 )
+from hub_core.packages.requires import merged
+from hub_core.packages.wheels import all_wheels, deps_to_wire
 from hub_core.wire.codes import Code
 from hub_core.wire.protocol import BATCH_BYTES, MAX_BATCH
+from hub_core.wire.schema import PublishOffer
 
-# Requests in flight at once: enough to keep the link busy, few enough to bound memory.
-WINDOW = 6
+if TYPE_CHECKING:
+    from hub_core.packages.resolve import Resolved
+
 BLOCK_TIMEOUT = 30.0
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes total)
@@ -61,6 +65,15 @@ def prepare(
     return folder, manifest, index
 
 
+@dataclass(frozen=True)
+class Libraries:
+    """What the developer adds at publish time: requirements, a wheel folder, platforms."""
+
+    requires: tuple[str, ...] = ()  # added to the manifest's own "requires"
+    wheels_dir: Path | None = None  # take wheels from here, with no network (no pip)
+    platforms: tuple[str, ...] = ()  # pip --platform tags to fetch wheels for, too
+
+
 async def publish(
     client: HubClient,
     source: Path,
@@ -68,20 +81,46 @@ async def publish(
     version: str | None = None,
     limits: Limits | None = None,
     progress: Progress | None = None,
+    libraries: Libraries | None = None,
 ) -> PublishResult:
-    """Publishes a folder or zip; with no ``version``, the hub's suggested next one."""
+    """Publishes a folder or zip; with no ``version``, the hub's suggested next one.
+
+    The game's requirements (the manifest's plus ``libraries.requires``) are resolved
+    to wheels first, so nothing is sent if one cannot be delivered.
+    """
+    limits = limits or Limits()
+    extra = libraries or Libraries()
     with tempfile.TemporaryDirectory(prefix="gamehub-publish-") as scratch:
         folder, manifest, index = await asyncio.to_thread(
-            prepare, Path(source), limits or Limits(), Path(scratch), None
+            prepare, Path(source), limits, Path(scratch), None
         )
+        requires = merged(manifest.requires, extra.requires)
+        from hub_core.packages.resolve import resolve  # pip and packaging: only to publish
+
+        found = await asyncio.to_thread(
+            resolve, requires, Path(scratch), wheels_dir=extra.wheels_dir,
+            platforms=extra.platforms, limits=limits,
+        )  # fmt: skip
         version = await preflight(client, manifest.name, version)
-        begun = await client.publish_begin(version, manifest.to_dict(), index_to_wire(index))
-        sent = await _send_all(client, begun.transfer, folder, index, begun.missing, progress)
+        begun = await client.publish_begin(
+            version, manifest.to_dict(), index_to_wire(index), deps_to_wire(found.deps)
+        )
+        sources = block_sources(folder, index) | wheel_sources(found)
+        sent = await _send_all(client, begun, sources, progress)
         result = await client.publish_commit(begun.transfer)
-    total = sum(e.size for e in index)
+    total = sum(e.size for e in index) + sum(w.size for w in all_wheels(found.deps))
     return PublishResult(
         name=result.name, version=result.version, total_bytes=total, sent_bytes=sent
     )
+
+
+def wheel_sources(found: Resolved) -> dict[str, BlockSource]:
+    """Where each block of the wheels is, in the wheel files on this machine."""
+    sources: dict[str, BlockSource] = {}
+    for wheel in all_wheels(found.deps):
+        for digest, offset, length in wheel.spans():
+            sources.setdefault(digest, BlockSource(found.files[wheel.path], offset, length))
+    return sources
 
 
 async def preflight(client: HubClient, name: str, version: str | None) -> str:
@@ -136,33 +175,15 @@ def block_sources(folder: Path, index: list[FileEntry]) -> dict[str, BlockSource
     return sources
 
 
-async def run_window(
-    jobs: list[Any], worker: Callable[[Any], Awaitable[None]], width: int = WINDOW
-) -> None:
-    """Runs ``worker`` over ``jobs`` with at most ``width`` at once; the first failure stops all."""
-    queue = iter(jobs)
-
-    async def lane() -> None:
-        for job in queue:
-            await worker(job)
-
-    lanes = [asyncio.ensure_future(lane()) for _ in range(min(width, len(jobs)))]
-    try:
-        await asyncio.gather(*lanes)
-    finally:
-        await cancel_all(lanes)
-
-
 async def _send_all(
     client: HubClient,
-    transfer: str,
-    folder: Path,
-    index: list[FileEntry],
-    missing: list[str],
+    offer: PublishOffer,
+    sources: dict[str, BlockSource],
     progress: Progress | None,
 ) -> int:
-    sources = block_sources(folder, index)
-    jobs = sorted(missing, key=lambda d: (str(sources[d].path), sources[d].offset))
+    """Sends the blocks the hub lacks, in the window the hub grants; returns the bytes sent."""
+    window = Window(offer.window or WINDOW)
+    jobs = sorted(offer.missing, key=lambda d: (str(sources[d].path), sources[d].offset))
     total = sum(sources[d].length for d in jobs)
     done = [0]
 
@@ -170,14 +191,15 @@ async def _send_all(
         read = [sources[d].read for d in batch]
         data = await asyncio.to_thread(lambda: [r() for r in read])
         blocks = list(zip(batch, data, strict=True))
-        await client.upload_blocks(transfer, blocks, timeout=BLOCK_TIMEOUT)
+        stored = await client.upload_blocks(offer.transfer, blocks, timeout=BLOCK_TIMEOUT)
+        window.set(stored.window)
         done[0] += sum(len(d) for d in data)
         if progress is not None:
             progress(done[0], total)
 
     if progress is not None:
         progress(0, total)
-    await run_window(batches(jobs, lambda d: sources[d].length), send)
+    await run_window(batches(jobs, lambda d: sources[d].length), send, window)
     return total
 
 
@@ -193,11 +215,3 @@ def batches(digests: list[str], size_of: Callable[[str], int]) -> list[list[str]
         groups[-1].append(digest)
         room -= size
     return groups
-
-
-async def cancel_all(futures: Iterable[asyncio.Future[Any]]) -> None:
-    """Cancels requests still in flight after a failure, and waits for them to go."""
-    for pending in list(futures):
-        pending.cancel()
-        with contextlib.suppress(BaseException):
-            await pending

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from hub_core.packages.imports import MissingImport
+
 
 class CheckStep(StrEnum):
     """Where a pre-publish check is; ``on_step`` hears each one as it begins."""
@@ -37,6 +39,7 @@ class Finding(StrEnum):
     CLIENT_START = "client_start"  # the client could not be started
     CLIENT_EXITED = "client_exited"  # within CLIENT_SETTLE seconds
     SERVER_DIED = "server_died"  # after it listened, while the client ran
+    MISSING_IMPORTS = "missing_imports"  # it imports what players will not have (detail)
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ class PrecheckReport:
     ready_after: float = 0.0  # seconds from the server's start to its first connection
     detail: str = ""
     last_lines: tuple[str, ...] = ()
+    missing: tuple[MissingImport, ...] = ()  # MISSING_IMPORTS: what, so the app words it
 
     @property
     def ok(self) -> bool:
@@ -90,6 +94,8 @@ class PrecheckReport:
                 return f"The client {self.ended_text()} at once{end}"
             case Finding.SERVER_DIED:
                 return f"The server {self.ended_text()} while a client was connected{end}"
+            case Finding.MISSING_IMPORTS:
+                return self.detail
         raise AssertionError(self.finding)
 
     def lines(self) -> list[str]:

@@ -24,6 +24,7 @@ from pathlib import Path
 from hub_core.gameprocs import _cgroup as cgroups
 from hub_core.gameprocs import _os as osx
 from hub_core.gameprocs import _sandbox as landlock
+from hub_core.run_script import libs_env
 
 log = logging.getLogger("hub_core.gameprocs")
 
@@ -94,30 +95,37 @@ class RoomJail:
     cgroup: cgroups.RoomCgroup | None = None
     ruleset: landlock.Ruleset | None = None
     env: dict[str, str] = field(default_factory=dict)
+    libs_dir: Path | None = None  # the game's libraries (or their copy in scratch)
 
     @classmethod
-    def prepare(cls, room_id: str, package: Path, state_dir: Path, max_pids: int) -> RoomJail:
+    def prepare(
+        cls, room_id: str, package: Path, state_dir: Path, max_pids: int, libs: Path | None = None
+    ) -> RoomJail:
         """Blocking: folders, the package copy without Landlock, the cgroup and the ruleset."""
         found = protections()
         scratch = state_dir / SCRATCH / room_id
         shutil.rmtree(scratch, ignore_errors=True)
         (scratch / "tmp").mkdir(parents=True)
-        jail = cls(room_id, scratch, package, secrets.token_hex(8))
+        jail = cls(room_id, scratch, package, secrets.token_hex(8), libs_dir=libs)
         try:
             if not found.landlock_abi:  # a fresh copy: no room changes what the next one runs
                 jail.run_dir = scratch / "package"
                 shutil.copytree(package, jail.run_dir, symlinks=True)
-                jail.baseline = folder_size(jail.run_dir)
+                if libs is not None:
+                    jail.libs_dir = scratch / "libs"
+                    shutil.copytree(libs, jail.libs_dir, symlinks=True)
+                jail.baseline = folder_size(scratch)
             if found.cgroups:
                 jail.cgroup = cgroups.RoomCgroup.create(INSTANCE, room_id, max_pids)
             if found.landlock_abi:
-                readable = [package.resolve(), *landlock.runtime_paths()]
+                libs_view = [libs.resolve()] if libs is not None else []
+                readable = [package.resolve(), *libs_view, *landlock.runtime_paths()]
                 writable = [scratch.resolve(), Path("/dev/null")]
                 jail.ruleset = landlock.Ruleset.build(found.landlock_abi, readable, writable)
         except BaseException:
             jail.release()
             raise
-        jail.env = _scratch_env(scratch, jail.token)
+        jail.env = _scratch_env(scratch, jail.token) | libs_env(jail.libs_dir)
         return jail
 
     def record(self) -> dict[str, object]:

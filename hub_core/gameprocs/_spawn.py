@@ -175,7 +175,9 @@ def prepare(
     plan = rlimit_plan(limits)
     jail: RoomJail | None = None
     try:
-        jail = RoomJail.prepare(spec.room_id, spec.package_dir, state_dir, limits.processes)
+        jail = RoomJail.prepare(
+            spec.room_id, spec.package_dir, state_dir, limits.processes, spec.libs_dir
+        )
         record = write_start_record(state_dir, spec.room_id, jail, None)
         return plan, jail, RoomLog(spec.log_path), record
     except OSError as exc:

@@ -105,6 +105,7 @@ class ServerSpec:
     lobby_connect_host: str
     lobby_port: int
     log_path: Path  # the hub appends the child's stdout and stderr here (capped)
+    libs_dir: Path | None = None  # the game's installed wheels: on its import path, read-only
 
 
 @dataclass(frozen=True)

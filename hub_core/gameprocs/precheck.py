@@ -23,7 +23,7 @@ import secrets
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from hub_core.gameprocs import (
@@ -38,6 +38,12 @@ from hub_core.gameprocs import (
 from hub_core.gameprocs._findings import CheckStep, Finding, PrecheckReport
 from hub_core.gameprocs.clients import ClientProcess, local_client_env
 from hub_core.packages import Limits, Manifest, PackageError, extract_zip, load_package
+from hub_core.packages.imports import MissingImport, missing_imports
+from hub_core.packages.requires import merged
+from hub_core.packages.resolve import resolve
+from hub_core.packages.wheelfiles import install_wheels
+from hub_core.packages.wheels import pick
+from hub_core.run_script import libs_env
 from hub_core.server.lobby.callback import GameFinished, LobbyCallback
 
 __all__ = ["CLIENT_SETTLE", "CheckStep", "Finding", "PrecheckReport", "run_precheck", "stage"]
@@ -69,11 +75,15 @@ async def run_precheck(
     ready_timeout: float = READY_TIMEOUT,
     settle: float = CLIENT_SETTLE,
     on_step: OnStep | None = None,
+    requires: Sequence[str] = (),
+    wheels_dir: Path | None = None,
 ) -> PrecheckReport:
     """Runs the check on a package folder or zip; never leaves a process or file behind.
 
     ``work_dir`` holds the scratch folder while the check runs (the app's or the CLI's
-    cache). Cancelling the coroutine stops everything it started.
+    cache). Cancelling the coroutine stops everything it started. ``requires`` adds to
+    the manifest's own; the game's libraries come from ``wheels_dir`` (else pip) and
+    are installed in the scratch folder, as a player's install would.
     """
     step = on_step or (lambda _step: None)
     scratch = await asyncio.to_thread(_scratch, work_dir)
@@ -83,12 +93,39 @@ async def run_precheck(
             folder, manifest = await asyncio.to_thread(
                 stage, source, package_limits or Limits(), scratch
             )
+            needs = merged(manifest.requires, requires)
+            missing = await asyncio.to_thread(_missing, folder, needs, wheels_dir)
+            if missing:
+                detail = " ".join(m.sentence() for m in missing)
+                return PrecheckReport(
+                    Finding.MISSING_IMPORTS, manifest.name, detail=detail, missing=tuple(missing)
+                )
+            libs = await asyncio.to_thread(_libs, needs, wheels_dir, scratch, package_limits)
         except PackageError as exc:
             return PrecheckReport(Finding.PACKAGE, detail=" ".join(exc.messages))
-        run = _Run(folder, manifest, scratch, version, limits, step)
+        run = _Run(folder, manifest, scratch, version, limits, step, libs)
         return _as_source(await run.check(ready_timeout, settle), folder, Path(source))
     finally:
         await asyncio.to_thread(shutil.rmtree, scratch, True)
+
+
+def _missing(folder: Path, requires: list[str], wheels_dir: Path | None) -> list[MissingImport]:
+    paths = [p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()]
+    wheels = sorted(wheels_dir.glob("*.whl")) if wheels_dir is not None else []
+    return missing_imports(folder, paths, requires, wheels)
+
+
+def _libs(
+    requires: list[str], wheels_dir: Path | None, scratch: Path, limits: Limits | None
+) -> Path | None:
+    """The game's libraries for this machine, installed as a player's app installs them."""
+    if not requires:
+        return None
+    found = resolve(requires, scratch, wheels_dir=wheels_dir, limits=limits)
+    chosen = pick(found.deps)
+    target = scratch / "libs"
+    install_wheels([found.files[w.path] for w in chosen], target, limits or Limits())
+    return target
 
 
 def _scratch(work_dir: Path) -> Path:
@@ -131,7 +168,9 @@ class _Run:
         version: str,
         limits: ProcessLimits | None,
         step: OnStep,
+        libs: Path | None = None,
     ) -> None:
+        self.libs = libs
         self.folder = folder
         self.manifest = manifest
         self.scratch = scratch
@@ -195,6 +234,7 @@ class _Run:
             lobby_connect_host=HOST,
             lobby_port=lobby_port,
             log_path=self.scratch / "server.log",
+            libs_dir=self.libs,
         )
 
     async def _client(self, settle: float) -> PrecheckReport:
@@ -211,7 +251,12 @@ class _Run:
         )
         try:
             self.client = await ClientProcess.start(
-                PLAYER, game_command(script), self.folder, env | HEADLESS_ENV, self._text, _quiet
+                PLAYER,
+                game_command(script),
+                self.folder,
+                env | HEADLESS_ENV | libs_env(self.libs),
+                self._text,
+                _quiet,
             )
         except OSError as exc:
             return PrecheckReport(Finding.CLIENT_START, game, detail=f"{exc.strerror or exc}.")

@@ -120,6 +120,7 @@ class Limits:
     max_files: int = 50_000
     max_total_bytes: int = 4 * 1024**3
     max_file_bytes: int = 4 * 1024**3
+    max_deps_bytes: int = 1024**3  # the game's wheels (manifest "requires"), all together
 
 
 def is_skipped(name: str, *, folder: bool) -> bool:

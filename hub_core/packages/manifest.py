@@ -19,6 +19,7 @@ from hub_core.packages._manifest_json import as_object, read_manifest
 from hub_core.packages._manifest_json import got as _got
 from hub_core.packages.index import FileEntry, Limits, Progress, scan_folder
 from hub_core.packages.paths import game_name_reason, path_reason
+from hub_core.packages.requires import requires_problems
 
 REQUIRED_KEYS = (
     "name", "display_name", "type", "max_players", "entry_server", "entry_client", "description",
@@ -58,6 +59,11 @@ class Manifest:
             raise PackageError(_min_problem(value, self.max_players))
         return int(value)
 
+    @property
+    def requires(self) -> list[str]:
+        """The Python packages the game needs (PEP 508 texts, checked); empty for most."""
+        return list(self.extra.get("requires", []))
+
 
 def parse_manifest(
     data: bytes | str | dict[str, Any], *, files: Collection[str] | None = None
@@ -68,7 +74,8 @@ def parse_manifest(
     for key in REQUIRED_KEYS:
         if key not in raw:
             problems.add(Problem(key, f"manifest.json is missing {key!r}."))
-    for problem in _text_problems(raw) + _player_problems(raw) + _entry_problems(raw, files):
+    found = _text_problems(raw) + _player_problems(raw) + _entry_problems(raw, files)
+    for problem in found + requires_problems(raw):
         problems.add(problem)
     problems.raise_if_any()
     extra = {key: value for key, value in raw.items() if key not in REQUIRED_KEYS}

@@ -28,7 +28,7 @@ import msgspec
 import zmq
 
 from hub_core.errors import GameHubError, RequestRefused
-from hub_core.server._zmqloop import Frame, SocketReader
+from hub_core.server._zmqloop import Frame, SocketReader, send_pair
 from hub_core.server.routes import Context, Route, Routes
 from hub_core.server.sessions import Role, Sessions
 from hub_core.util.ratelog import RateLimitedLog
@@ -175,9 +175,7 @@ class WireServer:
             topic=topic, seq=seq, kind=kind, data=data, incarnation=self.incarnation
         )
         try:
-            self._pub.send_multipart(
-                [protocol.topic_frame(topic), protocol.encode(event)], zmq.NOBLOCK
-            )
+            send_pair(self._pub, protocol.topic_frame(topic), protocol.encode(event))
         except zmq.Again:  # PUB drops rather than blocks; this is only a safety net
             log.warning("Dropped event %s on %s", kind, topic)
         return seq
@@ -346,7 +344,7 @@ class WireServer:
     @staticmethod
     def _send(sock: zmq.Socket[bytes], peer: bytes, frame: bytes) -> None:
         try:
-            sock.send_multipart([peer, frame], zmq.NOBLOCK)
+            send_pair(sock, peer, frame)
         except zmq.ZMQError as exc:  # peer gone or its queue full: its loss, not the hub's
             log.debug("Reply dropped: %s", exc)
 

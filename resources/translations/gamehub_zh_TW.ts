@@ -800,6 +800,60 @@ Ask the host which fingerprint their hub shows (in its Hub tab) and trust the ne
     </message>
 </context>
 <context>
+    <name>Libraries</name>
+    <message>
+        <source>%1 has no build for %2 on this hub — the developer can publish one.</source>
+        <translation>%1 在這個大廳上沒有適用於 %2 的版本 — 開發者可以發布一個。</translation>
+    </message>
+    <message>
+        <source>Libraries: %1</source>
+        <translation>函式庫：%1</translation>
+    </message>
+</context>
+<context>
+    <name>LibrariesRow</name>
+    <message>
+        <source>Libraries:</source>
+        <translation>函式庫：</translation>
+    </message>
+    <message>
+        <source>Wheels:</source>
+        <translation>Wheel 檔：</translation>
+    </message>
+    <message>
+        <source>Python packages the game needs, e.g. &quot;pygame&gt;=2.5, numpy&quot;</source>
+        <translation>遊戲需要的 Python 套件，例如 &quot;pygame&gt;=2.5, numpy&quot;</translation>
+    </message>
+    <message>
+        <source>None chosen</source>
+        <translation>未選擇</translation>
+    </message>
+    <message>
+        <source>None: pip fetches the wheels when publishing</source>
+        <translation>無：發布時由 pip 下載 wheel 檔</translation>
+    </message>
+    <message>
+        <source>Wheels folder…</source>
+        <translation>Wheel 資料夾…</translation>
+    </message>
+    <message>
+        <source>%1 is not a folder of wheels.</source>
+        <translation>%1 不是 wheel 檔的資料夾。</translation>
+    </message>
+    <message>
+        <source>manifest.json requires: %1.</source>
+        <translation>manifest.json 需要：%1。</translation>
+    </message>
+    <message>
+        <source>This build of GameHub has no pip to fetch libraries: choose a folder with the game&apos;s wheels (made elsewhere with pip download --only-binary=:all:).</source>
+        <translation>這個 GameHub 版本沒有 pip 可以下載函式庫：請選擇放有遊戲 wheel 檔的資料夾（在別處用 pip download --only-binary=:all: 取得）。</translation>
+    </message>
+    <message>
+        <source>Choose the folder with the game&apos;s wheels</source>
+        <translation>選擇放有遊戲 wheel 檔的資料夾</translation>
+    </message>
+</context>
+<context>
     <name>LocalTestDialog</name>
     <message>
         <source>Reading manifest.json…</source>
@@ -1472,6 +1526,10 @@ Ask the host which fingerprint their hub shows (in its Hub tab) and trust the ne
         <translation>%1 屬於 %2；只有對方可以發佈它。請在 manifest.json 中替你的遊戲換一個 &quot;name&quot;，然後再檢查一次。</translation>
     </message>
     <message>
+        <source>Fix the libraries shown; nothing is sent until then.</source>
+        <translation>請修正標示的函式庫；修正之前不會傳送任何東西。</translation>
+    </message>
+    <message>
         <source>Ready to publish.</source>
         <translation>可以發佈了。</translation>
     </message>
@@ -1808,6 +1866,10 @@ Ask the host which fingerprint their hub shows (in its Hub tab) and trust the ne
         <translation>仍要發佈（玩家可能會遇到這個問題）</translation>
     </message>
     <message>
+        <source>Add to libraries</source>
+        <translation>加入函式庫</translation>
+    </message>
+    <message>
         <source>Run check: the game&apos;s server and one client, started here.</source>
         <translation>執行檢查：遊戲的伺服器和一個用戶端，在這裡啟動。</translation>
     </message>
@@ -1846,6 +1908,10 @@ Ask the host which fingerprint their hub shows (in its Hub tab) and trust the ne
     <message>
         <source>The server %1 while a client was connected</source>
         <translation>伺服器在用戶端連線期間%1</translation>
+    </message>
+    <message>
+        <source>%1 imports %2, which players will not have: add %3 to the game&apos;s libraries.</source>
+        <translation>%1 匯入了 %2，玩家不會有它：請把 %3 加入遊戲的函式庫。</translation>
     </message>
     <message>
         <source>The package cannot be run: %1</source>

@@ -35,11 +35,15 @@ def test_a_command_goes_to_the_cli(
     assert app_calls == []
 
 
+# What a game's start through `gamehub run-script` (and `--version`) must not pay for.
+HEAVY = ("asyncio", "zmq", "PySide6", "hub_core.cli", "argparse", "typing", "runpy")
+
+
 def test_run_script_loads_neither_asyncio_nor_zmq_nor_qt(tmp_path: Path) -> None:
     script = tmp_path / "probe.py"
     script.write_text(
         "import sys\n"
-        "heavy = [m for m in ('asyncio', 'zmq', 'PySide6', 'hub_core.cli') if m in sys.modules]\n"
+        f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
         "print(heavy, sys.argv[1:])\n"
         "sys.exit(7)\n"
     )
@@ -50,6 +54,43 @@ def test_run_script_loads_neither_asyncio_nor_zmq_nor_qt(tmp_path: Path) -> None
     )  # fmt: skip
     assert done.returncode == 7, done.stderr
     assert done.stdout.strip() == "[] ['a', 'b']"
+
+
+def test_run_script_runs_the_file_as_python_does(tmp_path: Path) -> None:
+    """__main__ is the script (pickle finds its classes), a coding declaration holds, and a
+    traceback shows the script's line."""
+    script = tmp_path / "game.py"
+    script.write_bytes(
+        "# -*- coding: latin-1 -*-\n"
+        "import pickle, sys\n"
+        "class Move: pass\n"
+        "copy = pickle.loads(pickle.dumps(Move()))\n"
+        "print(__name__, __file__ == sys.argv[0], type(copy).__name__)\n"
+        "print('caf\u00e9')\n"
+        "raise ValueError('boom')\n".encode("latin-1")
+    )
+    code = "import sys; from gamehub_qt.launcher import main; sys.exit(main())"
+    done = subprocess.run(
+        [sys.executable, "-c", code, "run-script", str(script)],
+        capture_output=True, text=True, timeout=60, cwd=ROOT,
+    )  # fmt: skip
+    assert done.stdout.splitlines() == ["__main__ True Move", "caf\u00e9"]
+    assert done.returncode == 1
+    assert f'File "{script}", line 7' in done.stderr and "raise ValueError" in done.stderr
+
+
+def test_version_is_printed_without_loading_the_cli() -> None:
+    code = (
+        "import sys; from gamehub_qt.launcher import main; code = main(['--version']); "
+        f"print([m for m in {HEAVY!r} if m in sys.modules]); sys.exit(code)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
+    from hub_core._version import VERSION
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [f"gamehub {VERSION}", "[]"]
 
 
 def test_hub_core_never_imports_the_app() -> None:

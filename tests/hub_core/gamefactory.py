@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -105,3 +108,24 @@ def make_playable_game(folder: Path, name: str = "rps", **options: Any) -> Path:
     (folder / "server.py").write_text(IDLE_SERVER, encoding="utf-8")
     (folder / "client.py").write_text(IDLE_CLIENT, encoding="utf-8")
     return folder
+
+
+def make_wheel(folder: Path, name: str, files: dict[str, bytes]) -> Path:
+    """A small pure-Python wheel, zipped by hand: ``name`` is its file name
+    (``tinylib-1.0-py3-none-any.whl``), whose tags may name any platform."""
+    dist, version = name.split("-")[:2]
+    info = f"{dist}-{version}.dist-info"
+    meta = f"Metadata-Version: 2.1\nName: {dist}\nVersion: {version}\n".encode()
+    tag = name.removesuffix(".whl").split("-", 2)[2]
+    wheel = f"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: {tag}\n".encode()
+    contents = files | {f"{info}/METADATA": meta, f"{info}/WHEEL": wheel}
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        rows = []
+        for rel, data in contents.items():
+            archive.writestr(rel, data)
+            digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
+            rows.append(f"{rel},sha256={digest.decode()},{len(data)}")
+        archive.writestr(f"{info}/RECORD", "\n".join([*rows, f"{info}/RECORD,,"]))
+    return path

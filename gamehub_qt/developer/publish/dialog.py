@@ -29,6 +29,8 @@ from hub_core.wire.codes import Code
 from hub_core.wire.schema import VersionHintReply
 
 SOURCES_KEY = "developer/sources/"
+WHEELS_KEY = "developer/wheels/"  # the wheels folder last used for a game
+REQUIRES_KEY = "developer/requires/"  # the requirements last added to a game, as typed
 CHECK_DELAY_MS = 400  # typing a path checks it once the typing pauses
 
 
@@ -58,6 +60,10 @@ class PublishDialog(PublishDialogUi):
         assert isinstance(layout, QVBoxLayout)
         layout.insertWidget(layout.indexOf(self.progress), self.run_check)
         self.run_check.changed.connect(self._run_checked)
+        self.run_check.add_libraries.connect(self.libraries.add)
+        self._libraries_timer = QTimer(self, singleShot=True, interval=CHECK_DELAY_MS)
+        self._libraries_timer.timeout.connect(self._run_again)
+        self.libraries.changed.connect(self._libraries_changed)
         self._timer = QTimer(self, singleShot=True, interval=CHECK_DELAY_MS)
         self._timer.timeout.connect(self.start_check)
         self.source.textEdited.connect(lambda _: self._timer.start())
@@ -68,6 +74,8 @@ class PublishDialog(PublishDialogUi):
         self.publish_button.clicked.connect(self.publish)
         self.cancel_button.clicked.connect(self.cancel_or_close)
         self.retranslate()
+        if update:
+            self._remembered_libraries(update)
         remembered = remembered_source(context, update) if update else None
         if remembered is not None:
             self.use_path(str(remembered))
@@ -129,7 +137,9 @@ class PublishDialog(PublishDialogUi):
             self._update_buttons()
             return
         self._set_state(self.tr("The package is fine. Asking the hub for the next version…"))
-        self.run_check.start(result.source)
+        self.libraries.set_declared(result.manifest.requires)
+        if self.libraries.ok():
+            self.run_check.start(result.source, self.libraries.libraries())
         conn, name = self.context.developer, result.manifest.name
         self.context.op(self, lambda: ops.version_hint(conn, name)).success(
             lambda hint: self._hinted(generation, hint)
@@ -198,12 +208,38 @@ class PublishDialog(PublishDialogUi):
         self._update_buttons()
         self._show_ready()
 
+    # -- libraries ---------------------------------------------------------------------------
+
+    def _remembered_libraries(self, name: str) -> None:
+        """An update brings the libraries its last publish added (an unchanged game needs them
+        again), and the same wheels folder if it is still there."""
+        requires = self.context.settings.value(REQUIRES_KEY + name)
+        wheels = self.context.settings.value(WHEELS_KEY + name)
+        folder = str(wheels) if wheels and Path(str(wheels)).is_dir() else ""
+        self.libraries.set_values(str(requires or ""), folder)
+
+    def _libraries_changed(self) -> None:
+        """Checked at the field at once; the run check runs again once the typing pauses."""
+        self._libraries_timer.start()
+        if not self.libraries.ok():
+            self.run_check.cancel()
+        self._update_buttons()
+
+    def _run_again(self) -> None:
+        if self.check is None or not self.check.ok or self._op is not None or self._done:
+            return
+        if self.libraries.ok():
+            self.run_check.start(self.check.source, self.libraries.libraries())
+        self._show_ready()
+
     def _show_ready(self) -> None:
         """Once the hub's hint is in: ready only if the run check passed too."""
         if self.hint is None or self._done or not self.hint.yours:
             return  # a name someone else owns stays refused at the name field
         state = self.run_check.state
-        if state is RunCheckState.PASSED:
+        if not self.libraries.ok():
+            self._set_state(self.tr("Fix the libraries shown; nothing is sent until then."), True)
+        elif state is RunCheckState.PASSED:
             self._set_state(self.tr("Ready to publish."))
         elif state is RunCheckState.FAILED:
             self._set_state(self.tr("The game did not start here; see the run check below."), True)
@@ -230,12 +266,13 @@ class PublishDialog(PublishDialogUi):
         if not self.publish_button.isEnabled() or self.check is None:
             return
         conn, source = self.context.developer, self.check.source
-        version = self.version.text().strip()
+        version, libraries = self.version.text().strip(), self.libraries.libraries()
+        report = self.progress.report
         set_error(self.failure_text, "")
         self.progress.start()
         self._op = (
             self.context.op(
-                self, lambda: ops.publish_package(conn, source, version, self.progress.report)
+                self, lambda: ops.publish_package(conn, source, version, report, libraries)
             )
             .success(self._published)
             .failure(self._failed)
@@ -249,6 +286,7 @@ class PublishDialog(PublishDialogUi):
         widgets = (self.source, self.recheck_button, self.version, self.run_check.insist)
         for widget in (*widgets, *self.pick_buttons):
             widget.setEnabled(not busy)
+        self.libraries.set_busy(busy)
         self._update_buttons()
 
     def _published(self, result: PublishResult) -> None:
@@ -267,10 +305,18 @@ class PublishDialog(PublishDialogUi):
         self.result_text.show()
         self._set_state("")
         if self.check is not None:
-            self.context.settings.setValue(SOURCES_KEY + result.name, str(self.check.source))
+            self._remember(result.name, self.check.source)
         self._update_buttons()
         self._refresh_latest(result.name)
         self.published.emit(result.name)
+
+    def _remember(self, name: str, source: Path) -> None:
+        """Where this game came from, and the libraries added to it, for its next update."""
+        settings = self.context.settings
+        settings.setValue(SOURCES_KEY + name, str(source))
+        settings.setValue(REQUIRES_KEY + name, self.libraries.requires.text().strip())
+        wheels = self.libraries.wheels_dir()
+        settings.setValue(WHEELS_KEY + name, str(wheels) if wheels is not None else "")
 
     def _failed(self, error: Exception) -> None:
         self.progress.hide()
@@ -314,7 +360,7 @@ class PublishDialog(PublishDialogUi):
 
     def _update_buttons(self) -> None:
         ready = self.check is not None and self.check.ok and self.hint is not None
-        ready = ready and self.run_check.allows_publish()
+        ready = ready and self.run_check.allows_publish() and self.libraries.ok()
         version_ok = ready and not self.version_error.text()
         self.publish_button.setEnabled(bool(version_ok) and self._op is None and not self._done)
         self.cancel_button.setText(

@@ -19,12 +19,13 @@ from PySide6.QtWidgets import (
 
 from gamehub_qt.base.i18n import Retranslated
 from gamehub_qt.base.widgets import error_label, note_label
+from gamehub_qt.developer.publish.libraries_row import LibrariesRow
 from gamehub_qt.developer.publish.manifest_form import ManifestForm
 from gamehub_qt.developer.publish.progress import PublishProgress
 
 
 class PublishDialogUi(Retranslated, QDialog):
-    """Source row, manifest form, version row, progress, outcome, buttons."""
+    """Source row, manifest form, libraries, version row, progress, outcome, buttons."""
 
     chose_path = Signal(str)  # a folder or zip picked in a file dialog or dropped
 
@@ -42,6 +43,7 @@ class PublishDialogUi(Retranslated, QDialog):
         self.state_text = QLabel()
         self.state_text.setWordWrap(True)
         self.form = ManifestForm()
+        self.libraries = LibrariesRow()  # requirements added at publish time, a wheels folder
         self.version = QLineEdit()
         self.version.setMaximumWidth(140)
         self.version_note, self.version_error = note_label(), error_label()
@@ -75,6 +77,7 @@ class PublishDialogUi(Retranslated, QDialog):
         layout.addLayout(row)
         layout.addWidget(self.state_text)
         layout.addWidget(manifest)
+        layout.addWidget(self.libraries)
         layout.addLayout(version)
         layout.addWidget(self.version_error)
         layout.addWidget(self.progress)

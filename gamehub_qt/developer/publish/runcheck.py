@@ -17,13 +17,14 @@ import contextlib
 from enum import StrEnum
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
     QLabel,
     QPlainTextEdit,
     QProgressBar,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +33,7 @@ from gamehub_qt.base.context import AppContext
 from gamehub_qt.base.i18n import Retranslated
 from gamehub_qt.base.ops import HubOp
 from gamehub_qt.base.widgets import ERROR_STYLE
+from hub_core.client.publishing import Libraries
 from hub_core.gameprocs.precheck import (
     CLIENT_SETTLE,
     CheckStep,
@@ -39,6 +41,7 @@ from hub_core.gameprocs.precheck import (
     PrecheckReport,
     run_precheck,
 )
+from hub_core.packages.imports import MissingImport
 
 OUTPUT_ROWS = 6  # lines of output shown at once (10 kept; the rest scroll)
 
@@ -73,6 +76,7 @@ class RunCheckStep(Retranslated, QWidget):
     """Busy bar and step while running; then the finding, its last lines, and the box."""
 
     changed = Signal()  # the state or the box changed: the dialog updates its buttons
+    add_libraries = Signal(list)  # "Add to libraries": the distributions the game lacks
     _stepped = Signal(str)  # a CheckStep, emitted on the network thread
 
     settle = CLIENT_SETTLE  # seconds a client must stay up (tests make it shorter)
@@ -93,10 +97,17 @@ class RunCheckStep(Retranslated, QWidget):
         self.output = _output_view()
         self.insist = QCheckBox()
         self.insist.toggled.connect(lambda _: self.changed.emit())
+        self.add_button = QPushButton()  # a missing import's distribution, into the field
+        self.add_button.setAutoDefault(False)
+        self.add_button.clicked.connect(self._add_clicked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.step_text, self.bar, self.result_text, self.output, self.insist):
+        widgets: tuple[QWidget, ...] = (self.step_text, self.bar, self.result_text)
+        for widget in widgets:
             layout.addWidget(widget)
+        layout.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.output)
+        layout.addWidget(self.insist)
         self._stepped.connect(self._show_step)
         self.retranslate()
         self._enter(RunCheckState.IDLE)
@@ -106,8 +117,9 @@ class RunCheckStep(Retranslated, QWidget):
             return self.insist.isChecked()
         return self.state is RunCheckState.PASSED
 
-    def start(self, source: Path) -> None:
-        """Runs the check on ``source``; a check still running is cancelled first."""
+    def start(self, source: Path, libraries: Libraries | None = None) -> None:
+        """Runs the check on ``source`` with the libraries the publish would add to it; a
+        check still running is cancelled first."""
         self.cancel()
         self._runs += 1
         run = self._runs
@@ -115,9 +127,17 @@ class RunCheckStep(Retranslated, QWidget):
         self.insist.setChecked(False)
         self._enter(RunCheckState.RUNNING)
         work_dir, settle = self.context.paths.cache / "precheck", self.settle
+        extra = libraries or Libraries()
 
         async def work() -> PrecheckReport:
-            return await run_precheck(source, work_dir=work_dir, settle=settle, on_step=self._tell)
+            return await run_precheck(
+                source,
+                work_dir=work_dir,
+                settle=settle,
+                on_step=self._tell,
+                requires=extra.requires,
+                wheels_dir=extra.wheels_dir,
+            )
 
         def done(report: PrecheckReport) -> None:
             if run == self._runs:
@@ -166,6 +186,7 @@ class RunCheckStep(Retranslated, QWidget):
         self.setVisible(state is not RunCheckState.IDLE)
         self.bar.setVisible(state is RunCheckState.RUNNING)
         self.insist.setVisible(state is RunCheckState.FAILED)
+        self.add_button.setVisible(bool(self.report is not None and self.report.missing))
         self.result_text.setStyleSheet(ERROR_STYLE if state is RunCheckState.FAILED else "")
         lines = self.report.last_lines if self.report is not None else ()
         self.output.setPlainText("\n".join(lines))
@@ -179,6 +200,7 @@ class RunCheckStep(Retranslated, QWidget):
 
     def retranslate(self) -> None:
         self.insist.setText(self.tr("Publish anyway (players may meet this problem)"))
+        self.add_button.setText(self.tr("Add to libraries"))
         self.step_text.setText(self._step_text())
         self.result_text.setText(self.finding_text(self.report) if self.report else "")
         self.result_text.setVisible(self.report is not None)
@@ -220,6 +242,19 @@ class RunCheckStep(Retranslated, QWidget):
             case Finding.SERVER_DIED:
                 text = self.tr("The server %1 while a client was connected")
                 return text.replace("%1", self._ended(report)) + end
+            case Finding.MISSING_IMPORTS:
+                return " ".join(self._missing_text(m) for m in report.missing) or report.detail
+
+    def _missing_text(self, missing: MissingImport) -> str:
+        text = self.tr(
+            "%1 imports %2, which players will not have: add %3 to the game's libraries."
+        )
+        text = text.replace("%1", missing.file).replace("%2", missing.module)
+        return text.replace("%3", missing.dist)
+
+    def _add_clicked(self) -> None:
+        if self.report is not None:
+            self.add_libraries.emit(sorted({m.dist for m in self.report.missing}))
 
     def _could_not(self, report: PrecheckReport) -> str:
         if report.finding is Finding.PACKAGE:

@@ -30,7 +30,7 @@ def add_routes(
         return catalog.version_hint(args.name, ctx.user)
 
     async def publish_begin(ctx: Context, args: s.PublishBegin) -> s.PublishOffer:
-        return await uploads.begin(ctx.user, args.version, args.manifest, args.index)
+        return await uploads.begin(ctx.user, args.version, args.manifest, args.index, args.deps)
 
     async def upload_blocks(ctx: Context, args: s.UploadBlocks) -> s.Stored:
         return await uploads.blocks(ctx.user, args.transfer, args.blocks, client=ctx.peer.hex())
@@ -62,6 +62,7 @@ def add_routes(
             version=version["version"],
             manifest=version["manifest"],
             index=version["index"],
+            deps=version.get("deps", []),  # records from before issue 14 have none
         )
 
     async def fetch_blocks(ctx: Context, args: s.FetchBlocks) -> s.Blocks:

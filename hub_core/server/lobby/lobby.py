@@ -13,7 +13,7 @@ import secrets
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,17 +22,15 @@ import msgspec
 from hub_core.errors import RequestRefused
 from hub_core.gameprocs import (
     GameServer,
-    GameStartError,
     ProcessLimits,
-    ServerSpec,
     prune_logs,
-    start_server,
 )
-from hub_core.packages import index_from_wire
+from hub_core.packages import Limits
 from hub_core.server.accounts import Accounts
 from hub_core.server.lobby.callback import GameFinished
 from hub_core.server.lobby.history import History
 from hub_core.server.lobby.rooms import Room, RoomState
+from hub_core.server.lobby.servers import start_room_server
 from hub_core.server.sessions import Session
 from hub_core.server.store.catalog import Catalog
 from hub_core.server.store.unpacked import Unpacked
@@ -72,6 +70,7 @@ class LobbyConfig:
     ready_timeout: float = 10.0
     logs_kept: int = 200  # room logs kept: the newest this many...
     logs_max_age_days: float = 14.0  # ...and none older than this (open rooms' logs stay)
+    package_limits: Limits = field(default_factory=Limits)  # games' wheels on install here
 
 
 class Lobby:
@@ -154,37 +153,9 @@ class Lobby:
         self, room_id: str, version: dict[str, Any], players: Sequence[str]
     ) -> GameServer:
         """Starts a room's game server; raises RequestRefused with the reason it did not."""
-        manifest = version["manifest"]
-        folder = await asyncio.to_thread(
-            self.unpacked.folder,
-            version["game"],
-            version["version"],
-            index_from_wire(version["index"]),
+        return await start_room_server(
+            self.config, self.unpacked, self.lobby_port, room_id, version, players
         )
-        spec = ServerSpec(
-            room_id=room_id,
-            game=version["game"],
-            version=version["version"],
-            package_dir=folder,
-            entry=manifest["entry_server"],
-            players=list(players),
-            bind_host=self.config.bind_host,
-            lobby_host="127.0.0.1",
-            lobby_connect_host="127.0.0.1",
-            lobby_port=self.lobby_port,
-            log_path=self.config.log_dir / f"{room_id}.log",
-        )
-        try:
-            return await start_server(
-                spec,
-                limits=self.config.limits,
-                ready_timeout=self.config.ready_timeout,
-                state_dir=self.config.state_dir,
-            )
-        except GameStartError as exc:
-            raise RequestRefused(
-                Code.GAME_START_FAILED, f"{manifest['display_name']} could not start: {exc}"
-            ) from None
 
     def install(self, room: Room, server: GameServer) -> None:
         """Opens a room whose server listens: a new one, or one handed over from another hub."""

@@ -9,7 +9,8 @@ request that made it is answered.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
@@ -17,6 +18,7 @@ import msgspec
 from hub_core.errors import RequestRefused
 from hub_core.packages import FileEntry, Manifest, PackageError, Version, check_newer, version_hint
 from hub_core.packages.index import index_to_wire
+from hub_core.packages.wheels import Dep, deps_to_wire
 from hub_core.server.sessions import Session
 from hub_core.server.store.ratings import version_ratings
 from hub_core.storage import Repository
@@ -51,6 +53,11 @@ class Catalog:
     """Reads and writes game and version records; runs on the hub's loop."""
 
     repo: Repository
+    # "name@version" -> its libraries as VersionView shows them. A version never changes
+    # once recorded, so each version record is decoded for this once per hub run.
+    _libraries: dict[str, list[dict[str, Any]]] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     # -- reading ----------------------------------------------------------------------
 
@@ -119,12 +126,27 @@ class Catalog:
     def details_of(self, game: dict[str, Any]) -> GameDetails:
         """Everything about a game: every version's manifest (newest first), the reviews and
         what they add up to per version."""
+        versions = [
+            v | {"libraries": self._libraries_of(game["name"], v["version"])}
+            for v in reversed(game["versions"])
+        ]
         fields = self._summary_fields(game) | {
-            "versions": list(reversed(game["versions"])),
+            "versions": versions,
             "reviews": game.get("reviews", []),
             "ratings": version_ratings(game),
         }
         return msgspec.convert(fields, GameDetails)
+
+    def _libraries_of(self, name: str, version: str) -> list[dict[str, Any]]:
+        """Each requirement with its wheels' file names (what a player's app checks)."""
+        key = version_key(name, version)
+        if key not in self._libraries:
+            record = self.repo.get(VERSIONS, key) or {}
+            self._libraries[key] = [
+                {"requirement": d["requirement"], "wheels": [w[0] for w in d.get("wheels", [])]}
+                for d in record.get("deps", [])  # records from before issue 14 have none
+            ]
+        return self._libraries[key]
 
     def my_games(self, developer: Session) -> list[GameDetails]:
         mine = [g for g in self.repo.all(GAMES).values() if g["author"] == developer.key]
@@ -147,7 +169,12 @@ class Catalog:
             raise refuse_package(exc) from None
 
     async def add_version(
-        self, developer: Session, manifest: Manifest, version: Version, index: list[FileEntry]
+        self,
+        developer: Session,
+        manifest: Manifest,
+        version: Version,
+        index: list[FileEntry],
+        deps: Sequence[Dep] = (),
     ) -> dict[str, Any]:
         """Records a complete, verified version and makes it the latest (re-activating the game)."""
         self.check_publish(developer, manifest, str(version))
@@ -163,6 +190,8 @@ class Catalog:
                 "index": index_to_wire(index),
                 "bytes": sum(e.size for e in index),
                 "uploaded": now,
+                # each requirement with its wheels and their hashes (absent: none)
+                "deps": deps_to_wire(deps),
             },
         )
         game = self.repo.get(GAMES, name) or {

@@ -2,7 +2,8 @@
 
 The block store holds contents by hash; a game server needs a real folder. The first
 room of a version builds it (in a temporary folder, renamed when complete and checked),
-and later rooms reuse it.
+and later rooms reuse it. A version with libraries gets a second folder beside it,
+``<version>.libs``: the wheels that fit the hub's Python, installed for its servers.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ import threading
 from pathlib import Path
 
 from hub_core.errors import GameHubError
-from hub_core.packages import FileEntry
+from hub_core.packages import FileEntry, Limits
+from hub_core.packages.wheelfiles import LIBS_MARKER, check_wheel, install_wheels
+from hub_core.packages.wheels import Dep, pick
 from hub_core.server.store.blocks import BlockStore
 
 
@@ -32,6 +35,26 @@ class Unpacked:
         with self._lock:
             if not target.is_dir():
                 self._build(target, index)
+        return target
+
+    def libs(self, game: str, version: str, deps: list[Dep], limits: Limits) -> Path | None:
+        """The version's libraries installed for this hub's Python, or None if it has none.
+
+        Raises NoFittingWheel (a PackageError) when a requirement has no wheel for it.
+        """
+        if not deps:
+            return None
+        target = self.root / game / f"{version}.libs"
+        with self._lock:
+            if not (target / LIBS_MARKER).is_file():
+                shutil.rmtree(target, ignore_errors=True)
+                wheels = pick(deps)
+                self.root.mkdir(parents=True, exist_ok=True)
+                with tempfile.TemporaryDirectory(dir=self.root) as temp:
+                    paths = [Path(temp) / w.path for w in wheels]
+                    for path, wheel in zip(paths, wheels, strict=True):
+                        self._write(path, wheel)
+                    install_wheels(paths, target, limits)
         return target
 
     def _build(self, target: Path, index: list[FileEntry]) -> None:
@@ -57,3 +80,16 @@ class Unpacked:
             raise GameHubError(
                 f"The hub's copy of {entry.path} is damaged; publish the game again."
             )
+
+
+def check_stored_wheels(blocks: BlockStore, wheels: list[FileEntry], limits: Limits) -> None:
+    """Each published wheel, put together from its blocks, gets the hostile-wheel checks."""
+    if not wheels:
+        return
+    with tempfile.TemporaryDirectory(prefix="gamehub-wheels-") as temp:
+        store = Unpacked(Path(temp), blocks)
+        for wheel in wheels:
+            path = Path(temp) / wheel.path
+            store._write(path, wheel)
+            check_wheel(path, limits)
+            path.unlink()

@@ -31,11 +31,14 @@ from hub_core.packages import (
     index_from_wire,
     parse_manifest,
 )
+from hub_core.packages.wheels import Dep, all_wheels, check_deps, deps_from_wire
 from hub_core.server.sessions import Session
 from hub_core.server.store._filecheck import FileChecks
 from hub_core.server.store.blockio import BlockIO
 from hub_core.server.store.blocks import BlockError, BlockStore
 from hub_core.server.store.catalog import Catalog, refuse_package
+from hub_core.server.store.unpacked import check_stored_wheels
+from hub_core.server.store.upload_window import UploadWindow
 from hub_core.wire.codes import Code
 from hub_core.wire.protocol import BATCH_BYTES, MAX_BATCH
 from hub_core.wire.schema import Published, PublishOffer, Stored
@@ -58,13 +61,19 @@ class Upload:
     version: Version
     index: list[FileEntry]
     needed: set[str]  # block hashes still to receive
-    checks: FileChecks  # each file's hash over the blocks stored so far
+    checks: FileChecks  # each file's (and wheel's) hash over the blocks stored so far
+    deps: list[Dep] = field(default_factory=list)  # the game's libraries, as wheels
     unsynced: list[str] = field(default_factory=list)  # stored but maybe not on disk yet
     unsynced_bytes: int = 0
     touched: float = field(default_factory=time.monotonic)
 
+    @property
+    def files(self) -> list[FileEntry]:
+        """The package's files, then its wheels: everything whose blocks travel."""
+        return self.index + all_wheels(self.deps)
+
     def paths_of(self, block: str) -> str:
-        names = [e.path for e in self.index if block in e.blocks]
+        names = [e.path for e in self.files if block in e.blocks]
         return ", ".join(repr(n) for n in names[:3]) + (" …" if len(names) > 3 else "")
 
 
@@ -79,9 +88,15 @@ class Uploads:
         self._catalog = catalog
         self._limits = limits
         self._uploads: dict[str, Upload] = {}
+        self._window = UploadWindow()
 
     async def begin(
-        self, developer: Session, version: str, manifest: dict[str, Any], index: Any
+        self,
+        developer: Session,
+        version: str,
+        manifest: dict[str, Any],
+        index: Any,
+        deps: Any = (),
     ) -> PublishOffer:
         """Checks everything that can be checked before any content arrives."""
         self._forget_idle()
@@ -90,11 +105,13 @@ class Uploads:
             check_index(entries, self._limits)
             check_blocks(entries)
             parsed = parse_manifest(manifest, files={e.path for e in entries})
+            libs = deps_from_wire(list(deps))
+            check_deps(libs, self._limits, parsed.requires)
         except PackageError as exc:
             raise refuse_package(exc) from None
         checked = self._catalog.check_publish(developer, parsed, version)
         self._check_quota(developer)
-        wanted = {b for e in entries for b in e.blocks}
+        wanted = {b for e in entries + all_wheels(libs) for b in e.blocks}
         missing = await asyncio.to_thread(
             lambda: sorted(b for b in wanted if not self._blocks.has(b))
         )
@@ -105,11 +122,16 @@ class Uploads:
             version=checked,
             index=entries,
             needed=set(missing),
-            checks=FileChecks(entries, set(missing)),
+            checks=FileChecks(entries + all_wheels(libs), set(missing)),
+            deps=libs,
         )
         self._uploads[upload.id] = upload
         return PublishOffer(
-            transfer=upload.id, name=parsed.name, version=str(checked), missing=missing
+            transfer=upload.id,
+            name=parsed.name,
+            version=str(checked),
+            missing=missing,
+            window=self._window.grant(upload.id),
         )
 
     async def blocks(
@@ -131,7 +153,7 @@ class Uploads:
                 f"One request may carry at most {MAX_BATCH} blocks and {BATCH_BYTES:,} bytes.",
             )
         for digest, data in items:
-            if digest not in upload.needed and not any(digest in e.blocks for e in upload.index):
+            if digest not in upload.needed and not any(digest in e.blocks for e in upload.files):
                 raise RequestRefused(
                     Code.TRANSFER, f"This upload has no block with hash {digest[:12]}…."
                 )
@@ -155,7 +177,7 @@ class Uploads:
             pending, upload.unsynced, upload.unsynced_bytes = upload.unsynced, [], 0
             await self._sync(client or developer.key, pending)
         upload.touched = time.monotonic()
-        return Stored(stored=len(items))
+        return Stored(stored=len(items), window=self._window.grant(transfer))
 
     async def commit(self, developer: Session, transfer: str) -> Published:
         upload = self._upload(developer, transfer)
@@ -169,11 +191,12 @@ class Uploads:
         await self._sync(developer.key, upload.unsynced)
         try:
             game = await self._catalog.add_version(
-                developer, upload.manifest, upload.version, upload.index
+                developer, upload.manifest, upload.version, upload.index, upload.deps
             )
         except OSError as exc:
             raise storing_refused(exc) from None
         self._uploads.pop(upload.id, None)
+        self._window.forget(upload.id)
         return Published(name=game["name"], version=str(upload.version))
 
     def _store(self, upload: Upload, fresh: list[tuple[str, bytes]]) -> None:
@@ -203,6 +226,10 @@ class Uploads:
             raise RequestRefused(
                 Code.PACKAGE_INVALID, "The manifest sent differs from the package's manifest.json."
             )
+        try:
+            check_stored_wheels(self._blocks, all_wheels(upload.deps), self._limits)
+        except PackageError as exc:
+            raise refuse_package(exc) from None
 
     def _upload(self, developer: Session, transfer: str) -> Upload:
         upload = self._uploads.get(transfer)

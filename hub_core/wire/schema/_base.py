@@ -15,6 +15,7 @@ __all__ = [
     "MatchEnding",
     "Request",
     "RoomState",
+    "WireDeps",
     "WireIndex",
 ]
 
@@ -23,6 +24,9 @@ R = TypeVar("R")
 # A file index on the wire: [[path, size, hash, [block hashes]], ...]. It stays loose here
 # because packages.index_from_wire checks it with messages that name the bad entry.
 WireIndex = list[list[Any]]
+# A version's libraries: [{"requirement": str, "wheels": WireIndex}], checked by
+# packages.wheels.deps_from_wire for the same reason.
+WireDeps = list[dict[str, Any]]
 
 
 class RoomState(StrEnum):

@@ -7,7 +7,14 @@ from typing import Any
 import msgspec
 
 from hub_core.wire.protocol import Role
-from hub_core.wire.schema._base import EndReason, GameStatus, MatchEnding, RoomState, WireIndex
+from hub_core.wire.schema._base import (
+    EndReason,
+    GameStatus,
+    MatchEnding,
+    RoomState,
+    WireDeps,
+    WireIndex,
+)
 
 __all__ = [
     "Blocks",
@@ -21,6 +28,7 @@ __all__ = [
     "Identity",
     "InstallOffer",
     "LeaderRow",
+    "LibraryView",
     "MatchHistoryReply",
     "MatchView",
     "MyReview",
@@ -158,12 +166,25 @@ class GameSummary(msgspec.Struct, frozen=True):
     updated: float
 
 
-class VersionView(msgspec.Struct, frozen=True):
+class LibraryView(msgspec.Struct, frozen=True):
+    """One of a version's libraries: its requirement and the wheel files the hub has for it.
+
+    File names carry the distribution, version and platform tags, which is all a player's
+    app needs to tell beforehand whether one fits its machine (packages.wheels.fit).
+    """
+
+    requirement: str
+    wheels: list[str]
+
+
+class VersionView(msgspec.Struct, frozen=True, omit_defaults=True):
     version: str
     uploaded: float
     manifest: dict[str, Any]  # checked by packages.parse_manifest where it matters
     files: int
     bytes: int
+    # The version's libraries (issue 14); absent from hubs before, and for games without.
+    libraries: list[LibraryView] = msgspec.field(default_factory=list)
 
 
 class ReviewView(msgspec.Struct, frozen=True):
@@ -235,10 +256,14 @@ class PublishOffer(msgspec.Struct, frozen=True):
     name: str
     version: str
     missing: list[str]
+    # Upload batches the developer may keep in flight (the hub's memory bound; 0: not said,
+    # from hubs before the grant, and the app keeps its own default).
+    window: int = 0
 
 
 class Stored(msgspec.Struct, frozen=True):
     stored: int
+    window: int = 0  # as PublishOffer.window, granted anew with every batch
 
 
 class Published(msgspec.Struct, frozen=True):
@@ -260,6 +285,7 @@ class InstallOffer(msgspec.Struct, frozen=True):
     version: str
     manifest: dict[str, Any]
     index: WireIndex
+    deps: WireDeps = msgspec.field(default_factory=list)  # the version's wheels, if any
 
 
 class Blocks(msgspec.Struct, frozen=True):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
+
 from hub_core.wire.protocol import Role
-from hub_core.wire.schema._base import Request, WireIndex
+from hub_core.wire.schema._base import Request, WireDeps, WireIndex
 from hub_core.wire.schema._replies import (
     Blocks,
     ChatLine,
@@ -102,11 +104,14 @@ class VersionHint(Request[VersionHintReply], frozen=True):
     name: str
 
 
-class PublishBegin(Request[PublishOffer], frozen=True):
+class PublishBegin(Request[PublishOffer], frozen=True, omit_defaults=True):
     kind = "publish_begin"
     version: str
     manifest: dict[str, Any]
     index: WireIndex
+    # The game's libraries: [{"requirement": "pygame", "wheels": index of .whl files}];
+    # left out when empty, so a game without requires still publishes to an older hub.
+    deps: WireDeps = msgspec.field(default_factory=list)
 
 
 class UploadBlocks(Request[Stored], frozen=True):

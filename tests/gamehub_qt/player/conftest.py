@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from gamehub_qt.base.context import AppContext
 from gamehub_qt.player import PlayerTab
-from hub_core.client.publishing import PublishResult, publish
+from hub_core.client.publishing import Libraries, PublishResult, publish
 
 PASSWORD = "secret-pw"
 SAMPLES = {"gamehub-rps", "gamehub-tetris", "gamehub-dots"}
@@ -88,10 +88,13 @@ class Developer:
         context.net.call(conn.register("dana", PASSWORD))
         context.net.call(conn.login("dana", PASSWORD))
 
-    def publish(self, folder: Path, version: str) -> PublishResult:
+    def publish(
+        self, folder: Path, version: str, libraries: Libraries | None = None
+    ) -> PublishResult:
         client = self.context.developer.client
         assert client is not None
-        return self.context.net.call(publish(client, folder, version=version), timeout=60)
+        work = publish(client, folder, version=version, libraries=libraries)
+        return self.context.net.call(work, timeout=60)
 
 
 @pytest.fixture

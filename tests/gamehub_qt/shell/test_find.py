@@ -24,7 +24,7 @@ def test_ctrl_f_from_the_developer_tab_searches_the_store(
         player = window.player_tab
         player.tabs.setCurrentWidget(player.rooms)
         window.show_tab(1)
-        assert window.tabs.currentWidget() is window.developer_tab
+        assert window.tabs.currentWidget() is window.developer_page
         qtbot.keyClick(window.developer_tab, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
         qtbot.waitUntil(lambda: window.tabs.currentWidget() is player, timeout=5000)
         assert player.tabs.currentWidget() is player.store

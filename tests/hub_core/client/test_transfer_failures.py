@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from hub_core.client import installs, publishing
+from hub_core.client import _build, publishing
 from hub_core.client.hub_client import HubClient
 from hub_core.client.installs import install, read_installed, verify
 from hub_core.client.publishing import publish
@@ -38,7 +38,7 @@ PASSWORD = "secret-pass"
 def short_block_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
     """A dead hub is noticed after 2 s instead of 30 s per block request."""
     monkeypatch.setattr(publishing, "BLOCK_TIMEOUT", 2.0)
-    monkeypatch.setattr(installs, "BLOCK_TIMEOUT", 2.0)
+    monkeypatch.setattr(_build, "BLOCK_TIMEOUT", 2.0)
 
 
 async def login(endpoint: str, role: str, user: str, *, register: bool) -> HubClient:

@@ -124,8 +124,13 @@ async def test_the_server_runs_only_the_files_publishing_uploads(
     (folder / ".git").mkdir()
     (folder / ".git" / "helper.py").write_text("", encoding="utf-8")
     report = await check(folder, tmp_path, marker)
-    assert report.finding is Finding.SERVER_EXITED
-    assert report.last_lines[-1] == "ModuleNotFoundError: No module named 'helper'"
+    # The import scan reads only the uploaded files, so it finds helper missing before a run.
+    assert report.finding is Finding.MISSING_IMPORTS
+    assert report.sentence().startswith("server.py imports helper, which players will not have")
+    (folder / "lib").mkdir()  # in a folder that is uploaded, the game's own module is fine
+    (folder / "lib" / "helper.py").write_text("", encoding="utf-8")
+    (folder / "server.py").write_text(uses_git.replace(".git", "lib") + IDLE_SERVER, "utf-8")
+    assert (await check(folder, tmp_path, marker)).finding is not Finding.MISSING_IMPORTS
 
 
 async def test_a_broken_package_is_refused_before_anything_runs(

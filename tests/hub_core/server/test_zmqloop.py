@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 import zmq
 
-from hub_core.server._zmqloop import _BATCH, SocketReader
+from hub_core.server._zmqloop import _BATCH, _COPY_BELOW, SocketReader, send_pair
 
 
 @pytest.fixture
@@ -59,6 +59,27 @@ async def test_every_message_arrives_in_order_with_all_its_frames(
     finally:
         reader.close()
     assert inbox.messages == [[b"head", str(n).encode()] for n in range(100)]
+
+
+async def test_messages_of_any_part_count_keep_their_parts_and_large_ones_are_views(
+    pair: tuple[zmq.Socket[bytes], zmq.Socket[bytes]],
+) -> None:
+    push, pull = pair
+    inbox = Inbox()
+    reader = SocketReader(asyncio.get_running_loop(), pull, inbox)
+    reader.start()
+    big = b"b" * (_COPY_BELOW + 1)
+    sent = [[b"one"], [b"a", b"b", b"c"], [b"", big], [b"x"] * 7]
+    try:
+        for message in sent:
+            push.send_multipart(message)
+        send_pair(push, b"pair", b"sent")
+        await inbox.wait(len(sent) + 1)
+    finally:
+        reader.close()
+    assert [[bytes(f) for f in m] for m in inbox.messages] == [*sent, [b"pair", b"sent"]]
+    assert isinstance(inbox.messages[2][1], memoryview)
+    assert all(isinstance(f, bytes) for m in inbox.messages[:2] for f in m)
 
 
 async def test_messages_queued_before_start_are_read(

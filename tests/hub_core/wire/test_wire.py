@@ -397,8 +397,22 @@ def test_replies_shaped_as_before_decode_into_the_schema_and_encode_back_unchang
 
 
 # Reply fields added to protocol version 1 later; older clients ignore unknown keys.
-# owner, yours, removed: version_hint; ratings: game_details; chat: a room's recent lines
-ADDED_SINCE = {"incarnation", "owner", "yours", "removed", "ratings", "chat"}
+# owner, yours, removed: version_hint; ratings: game_details
+# deps: install_begin (a game's libraries); window: publish_begin and upload_blocks (the
+# upload window the hub grants); chat: a room's recent lines
+ADDED_SINCE = {"incarnation", "owner", "yours", "removed", "ratings", "deps", "window", "chat"}
+
+
+def test_publish_begin_without_libraries_is_the_frame_older_hubs_know() -> None:
+    """A game without requires sends no "deps" key (older hubs forbid unknown fields), and
+    an older client's publish_begin decodes with none."""
+    old = {"version": "1.0.0", "manifest": {"name": "rps"}, "index": [["a.py", 1, "h", ["h"]]]}
+    typed = msgspec.msgpack.decode(enc(old), type=schema.PublishBegin)
+    assert typed.deps == []
+    assert msgspec.msgpack.decode(enc(typed)) == old
+    wheels = [{"requirement": "pygame", "wheels": [["pygame-2-py3-none-any.whl", 1, "h", ["h"]]]}]
+    sent = msgspec.msgpack.decode(enc(msgspec.structs.replace(typed, deps=wheels)))
+    assert sent["deps"] == wheels
 
 
 def test_a_hello_from_before_handoffs_decodes_as_generation_0() -> None:
@@ -477,3 +491,27 @@ def test_frames_from_a_version_1_client_still_decode_on_the_hub(raw: RawDealer) 
 def test_the_protocol_version_is_still_1() -> None:
     """The wire is unchanged by the typed schema; a change to it must bump this (and say so)."""
     assert protocol.PROTOCOL_VERSION == 1
+
+
+class _VersionViewBeforeLibraries(msgspec.Struct, frozen=True):
+    """VersionView as clients before issue 14's app parts knew it."""
+
+    version: str
+    uploaded: float
+    manifest: dict[str, object]
+    files: int
+    bytes: int
+
+
+def test_a_versions_libraries_reach_new_clients_and_old_ones_ignore_them() -> None:
+    """game_details lists each version's wheels by file name; a version without libraries is
+    sent exactly as before (OLD_VERSION above), and an older client skips the new key."""
+    library = {"requirement": "pygame>=2.5", "wheels": ["pygame-2.6.1-cp311-cp311-win_amd64.whl"]}
+    frame = enc(OLD_VERSION | {"libraries": [library]})
+    typed = msgspec.msgpack.decode(frame, type=schema.VersionView)
+    assert typed.libraries == [schema.LibraryView("pygame>=2.5", library["wheels"])]
+    assert msgspec.msgpack.decode(enc(typed)) == OLD_VERSION | {"libraries": [library]}
+    old = msgspec.msgpack.decode(frame, type=_VersionViewBeforeLibraries)
+    assert msgspec.structs.asdict(old) == OLD_VERSION
+    bare = msgspec.msgpack.decode(enc(OLD_VERSION), type=schema.VersionView)
+    assert "libraries" not in msgspec.msgpack.decode(enc(bare))
