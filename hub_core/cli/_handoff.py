@@ -27,7 +27,7 @@ from hub_core.cli._common import (
 from hub_core.client.hub_client import HubClient
 from hub_core.errors import GameHubError, HubUnreachable
 from hub_core.server.handoff import files
-from hub_core.server.handoff.receiver import Receiver, ReceiveState
+from hub_core.server.handoff.receiver import Receiver, ReceiveState, confirm_serving
 from hub_core.server.handoff.sender import IDLE_TIMEOUT
 from hub_core.server.hub import Hub, HubConfig, default_host_label
 from hub_core.server.thread import serve_hub
@@ -163,17 +163,9 @@ async def run_accept(args: argparse.Namespace, config: HubConfig, on_ready: Any)
     config.name, config.restore, config.samples = state.name, state, False
     hub = Hub(config)
     endpoints = await hub.start()
-    address = "" if config.bind in ("", "0.0.0.0", "*") else config.bind
     try:
-        await client.handoff_done(offer.handoff, address, endpoints.ports.req, endpoints.ports.pub)
-    except GameHubError as exc:
-        await hub.stop()
-        aside = paths.data / "hub.not-taken-over"
-        paths.hub.rename(aside)
-        raise GameHubError(
-            f"The old hub did not confirm the handoff ({exc}); it carries on, and the copy "
-            f"received here was put aside in {aside}."
-        ) from exc
+        ports = (endpoints.ports.req, endpoints.ports.pub)
+        await confirm_serving(client, offer.handoff, paths, config.bind, ports, hub.stop)
     finally:
         await client.close()
     receiver.report(ReceiveState.SERVING, "This computer now hosts the hub.", 0, 0)

@@ -18,7 +18,7 @@ import contextlib
 import logging
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
 
@@ -176,6 +176,30 @@ class Receiver:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     os.replace(path, target)
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+async def confirm_serving(
+    client: HubClient,
+    handoff: str,
+    paths: AppPaths,
+    bind: str,
+    ports: tuple[int, int],
+    stop: Callable[[], Awaitable[None]],
+) -> None:
+    """Tells the old hub this copy serves at ``ports`` (request, events); if it does not
+    confirm, stops the new hub (``stop``) and puts the received copy aside, so the old hub
+    alone carries on and this data folder is free for a later attempt."""
+    address = "" if bind in ("", "0.0.0.0", "*") else bind
+    try:
+        await client.handoff_done(handoff, address, ports[0], ports[1])
+    except GameHubError as exc:
+        await stop()
+        aside = paths.data / "hub.not-taken-over"
+        paths.hub.rename(aside)
+        raise HandoffFailed(
+            f"The old hub did not confirm the handoff ({exc}); it carries on, and the copy "
+            f"received here was put aside in {aside}."
+        ) from exc
 
 
 def _create_all(targets: list[Path]) -> None:
