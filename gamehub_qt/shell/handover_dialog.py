@@ -54,6 +54,7 @@ class HandOverDialog(Retranslated, QDialog):
         self.buttons.rejected.connect(self.reject)
         self.players.itemSelectionChanged.connect(self._enable)
         hosting.handoff_progress.connect(self._progress)
+        hosting.moved.connect(self.accept)
         form = QFormLayout()
         form.addRow(self.wait_label, self.wait)
         layout = QVBoxLayout(self)
@@ -113,7 +114,7 @@ class HandOverDialog(Retranslated, QDialog):
         if not to:
             return
         op = self.hosting.hand_over(to, float(self.wait.value()))
-        op.success(lambda _: self.accept()).failure(self._failed)
+        op.failure(self._failed)  # its success is Hosting's: it emits ``moved``
         self._set_busy(True)
         self.status.setText(self.tr("Handing the hub over to {0}…").format(to))
         op.run()

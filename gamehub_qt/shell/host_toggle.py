@@ -29,6 +29,7 @@ from hub_core.server.thread import HubThread
 log = logging.getLogger(__name__)
 
 HANDOFF_POLL = 0.2
+STATUS_TIMEOUT = 2.0
 HANDOFF_LIMIT = 600.0  # seconds a handoff may take besides the wait for matches
 
 
@@ -84,7 +85,8 @@ class Hosting(QObject):
         self._on_started(hub)
 
     def hand_over(self, to: str, wait_matches: float) -> HubOp:
-        """Hands the hosted hub to ``to``'s copy; the op ends when it moved (or failed)."""
+        """Hands the hosted hub to ``to``'s copy; ``moved`` says it went. The op's success is
+        taken (callers set ``failure`` only); it ends when the hub moved or the handoff failed."""
         hub = self.context.hosting
         if self.state != "on" or hub is None:
             raise GameHubError("This computer does not host a hub.")
@@ -118,7 +120,12 @@ class Hosting(QObject):
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait_matches + HANDOFF_LIMIT
         while hub.running and loop.time() < deadline:
-            status = await hub.handoff_status()
+            try:
+                status = await hub.handoff_status(STATUS_TIMEOUT)
+            except TimeoutError:
+                if not hub.running:
+                    break  # it moved and stopped between two looks
+                raise
             self.handoff_progress.emit(status.message, status.sent, status.total)
             if status.state == "failed":
                 raise GameHubError(status.message)
