@@ -22,6 +22,7 @@ from tests.gamehub_qt.shell.test_quit_guard import hosting_window
 from tests.gamehub_qt.shell_helpers import WAIT_MS, new_window
 
 HANDOFF_MS = 60_000
+SHOTS = os.environ.get("GAMEHUB_SCREENSHOTS")
 
 
 class Prompt:
@@ -34,10 +35,10 @@ class Prompt:
     def __call__(self, box: QMessageBox) -> QAbstractButton | None:
         buttons = box.buttons()
         self.asked.append((box.text(), box.informativeText(), [b.text() for b in buttons]))
-        shot = os.environ.get("GAMEHUB_HANDOFF_PROMPT_PNG")
-        if shot:  # scripts/screenshots: the prompt as the receiver sees it
+        if SHOTS and self.role == QMessageBox.ButtonRole.AcceptRole:  # scripts/screenshots
             box.show()
-            box.grab().save(shot)
+            box.grab().save(str(Path(SHOTS) / "handoff-prompt.png"))
+            box.hide()
         return next((b for b in buttons if box.buttonRole(b) == self.role), None)
 
 
