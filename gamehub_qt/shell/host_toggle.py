@@ -123,7 +123,7 @@ class Hosting(QObject):
             try:
                 status = await hub.handoff_status(STATUS_TIMEOUT)
             except TimeoutError:
-                if not hub.running:
+                if hub.wait_stopped(0):
                     break  # it moved and stopped between two looks
                 raise
             self.handoff_progress.emit(status.message, status.sent, status.total)
