@@ -85,3 +85,17 @@ class StorageError(GameHubError):
 
 class DiscoveryError(GameHubError):
     """Looking for hubs on the network failed."""
+
+
+class HubHandedOver(GameHubError):
+    """An older copy of a hub that was handed over to another host is running again."""
+
+    def __init__(self, hub: str, address: str, generation: int, newest: int) -> None:
+        where = f" at {address}" if address else ""
+        super().__init__(
+            f"The hub {hub!r}{where} is an old copy: this hub was handed over to another "
+            f"host (handoff {newest}, this copy is at {generation}). Connect to the hub's new "
+            "host instead; this copy's changes would not reach the real hub."
+        )
+        self.generation = generation
+        self.newest = newest

@@ -18,6 +18,7 @@ from hub_core.client.elsewhere import elsewhere
 from hub_core.client.hub_client import HubClient
 from hub_core.errors import HubUnreachable
 from hub_core.wire import protocol, schema
+from hub_core.wire.endpoints import HubAddress
 from hub_core.wire.keys import KnownHubs
 from hub_core.wire.protocol import Role
 from hub_core.wire.schema import ClientKind, SessionInfo
@@ -48,6 +49,7 @@ class Connection(QObject):
     session_changed = Signal(object)  # SessionInfo | None
     hub_event = Signal(str, str, object)  # topic, kind, data (its schema Struct, or None)
     told = Signal(str)  # something the hub wants the user to know (logged out elsewhere)
+    moved = Signal(str, str)  # the hub's new endpoint, and why it was not followed ("": it was)
 
     def __init__(self, role: Role, known_hubs: KnownHubs) -> None:
         super().__init__()
@@ -69,6 +71,7 @@ class Connection(QObject):
             self._set_state(LinkState.DISCONNECTED)
             raise
         client.on_session_ended = self._ended
+        client.on_moved = self._moved
         self.client = client
         client.subscribe("hub", self._forward)
         self._watch = asyncio.ensure_future(self._keep_watch())
@@ -127,6 +130,10 @@ class Connection(QObject):
         if isinstance(data, schema.HubStopping):
             self._set_state(LinkState.LOST)
         self.hub_event.emit(event.topic, event.kind, data)
+
+    def _moved(self, moved: schema.HubMoved, problem: str) -> None:
+        """The hub was handed over; HubClient followed it (or says why it could not)."""
+        self.moved.emit(str(HubAddress(moved.address, moved.req_port)), problem)
 
     def _ended(self, why: str) -> None:
         ended = self.client.ended if self.client is not None else None

@@ -20,12 +20,17 @@ import logging
 from PySide6.QtCore import QObject, Signal
 
 from gamehub_qt.base.context import AppContext
+from gamehub_qt.base.ops import HubOp
 from hub_core.discovery import local_addresses
 from hub_core.errors import GameHubError
 from hub_core.server.hub import DEFAULT_PORT, HubConfig, HubEndpoints
 from hub_core.server.thread import HubThread
 
 log = logging.getLogger(__name__)
+
+HANDOFF_POLL = 0.2
+STATUS_TIMEOUT = 2.0
+HANDOFF_LIMIT = 600.0  # seconds a handoff may take besides the wait for matches
 
 
 class Hosting(QObject):
@@ -35,6 +40,8 @@ class Hosting(QObject):
     started = Signal(object)  # HubEndpoints
     stopped = Signal(str)  # the endpoint this app reached the hub at
     failed = Signal(str)
+    handoff_progress = Signal(str, int, int)  # message, bytes sent, bytes in all
+    moved = Signal()  # the hub was handed over; it runs on another copy now
 
     def __init__(self, context: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -42,6 +49,7 @@ class Hosting(QObject):
         # Tests swap in 127.0.0.1, port 0, no discovery and a fast password hash.
         self.template = HubConfig(bind="0.0.0.0", port=DEFAULT_PORT, discovery=True, samples=True)
         self.state = "on" if context.hosting is not None else "off"
+        self.handed_in = False  # the hub hosted now was handed to this copy (see adopt)
 
     @property
     def endpoints(self) -> HubEndpoints | None:
@@ -66,6 +74,27 @@ class Hosting(QObject):
             self._on_failed
         ).run()
 
+    def adopt(self, hub: HubThread) -> None:
+        """Hosts a hub started elsewhere in this app: one handed over to this copy.
+
+        ``handed_in`` tells the hub bar not to join it afresh: the app's connections are
+        logged in already and follow the hub here by themselves (HubMoved)."""
+        if self.state != "off":
+            raise GameHubError("This computer hosts a hub already.")
+        self.handed_in = True
+        self._on_started(hub)
+
+    def hand_over(self, to: str, wait_matches: float) -> HubOp:
+        """Hands the hosted hub to ``to``'s copy; ``moved`` says it went. The op's success is
+        taken (callers set ``failure`` only); it ends when the hub moved or the handoff failed."""
+        hub = self.context.hosting
+        if self.state != "on" or hub is None:
+            raise GameHubError("This computer does not host a hub.")
+        own = self.local_endpoint()
+        return self.context.op(None, lambda: self._hand_over(hub, to, wait_matches)).success(
+            lambda _: self._handed_over(own)
+        )
+
     def stop(self) -> None:
         hub = self.context.hosting
         if self.state != "on" or hub is None:
@@ -85,7 +114,35 @@ class Hosting(QObject):
                 await conn.leave_hub()
         await asyncio.get_running_loop().run_in_executor(None, hub.stop)
 
+    async def _hand_over(self, hub: HubThread, to: str, wait_matches: float) -> None:
+        """Starts the handoff and follows it; raises GameHubError with why it failed."""
+        await hub.start_handoff(to, wait_matches)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait_matches + HANDOFF_LIMIT
+        while hub.running and loop.time() < deadline:
+            try:
+                status = await hub.handoff_status(STATUS_TIMEOUT)
+            except TimeoutError:
+                if hub.wait_stopped(0):
+                    break  # it moved and stopped between two looks
+                raise
+            self.handoff_progress.emit(status.message, status.sent, status.total)
+            if status.state == "failed":
+                raise GameHubError(status.message)
+            if status.state == "moved":
+                break
+            await asyncio.sleep(HANDOFF_POLL)
+        if not await loop.run_in_executor(None, hub.wait_stopped, HANDOFF_LIMIT):
+            raise GameHubError("The handoff did not finish; this computer still hosts the hub.")
+
     # -- back on the Qt thread -------------------------------------------------------
+
+    def _handed_over(self, own: str) -> None:
+        """The hub moved: this app hosts nothing now; its connections followed the hub."""
+        self.context.hosting = None
+        self._set_state("off")
+        self.stopped.emit(own)
+        self.moved.emit()
 
     def _on_started(self, hub: HubThread) -> None:
         self.context.hosting = hub
@@ -94,6 +151,7 @@ class Hosting(QObject):
 
     def _on_stopped(self, own: str) -> None:
         self.context.hosting = None
+        self.handed_in = False
         self._set_state("off")
         self.stopped.emit(own)
 

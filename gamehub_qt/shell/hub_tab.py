@@ -34,6 +34,7 @@ from gamehub_qt.base.i18n import Retranslated
 from gamehub_qt.base.ops import HubOp
 from gamehub_qt.base.rows import even_rows
 from gamehub_qt.base.style import icon
+from gamehub_qt.shell.handover_dialog import HandOverDialog
 from gamehub_qt.shell.host_toggle import Hosting, shared_endpoints
 from gamehub_qt.shell.hub_watch import HubView, poll_hub
 from hub_core.wire.schema import RoomState, RoomView
@@ -82,6 +83,8 @@ class HubTab(Retranslated, QWidget):
         self.stop_button = QPushButton(icon("stop"), "")
         self.stop_button.setObjectName("Danger")
         self.stop_button.clicked.connect(self.hosting.stop)
+        self.hand_over_button = QPushButton(icon("hub"), "")
+        self.hand_over_button.clicked.connect(self.open_hand_over)
         self.players = QListWidget()
         self.rooms = QTableWidget(0, 4)
         self.rooms.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -124,7 +127,11 @@ class HubTab(Retranslated, QWidget):
         form.addRow(self.labels[4], self.protections)
         head = QHBoxLayout()
         head.addWidget(self.info, 1)
-        head.addWidget(self.stop_button, 0, Qt.AlignmentFlag.AlignTop)
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.stop_button)
+        buttons.addWidget(self.hand_over_button)
+        buttons.addStretch(1)
+        head.addLayout(buttons)
         self.players_box = self._boxed(self.players)
         self.rooms_box = self._boxed(self.rooms)
         self.log_box = self._boxed(self.log_title, self.log_view)
@@ -142,7 +149,8 @@ class HubTab(Retranslated, QWidget):
         layout.addLayout(head)
         layout.addWidget(self.splitter, 1)
         self.setTabOrder(self.open_folder, self.stop_button)
-        self.setTabOrder(self.stop_button, self.players)
+        self.setTabOrder(self.stop_button, self.hand_over_button)
+        self.setTabOrder(self.hand_over_button, self.players)
         self.setTabOrder(self.players, self.rooms)
         self.setTabOrder(self.rooms, self.log_view)
 
@@ -167,6 +175,10 @@ class HubTab(Retranslated, QWidget):
         self.open_folder.setToolTip(self.tr("Open the hub's data folder (database, logs, key)"))
         self.stop_button.setText(self.tr("&Stop hosting"))
         self.stop_button.setToolTip(self.tr("Stop the hub; everyone connected to it is told"))
+        self.hand_over_button.setText(self.tr("&Hand the hub over…"))
+        self.hand_over_button.setToolTip(
+            self.tr("Let a player's computer host this hub from now on, with all its data")
+        )
         self.players_box.setTitle(self.tr("Players online"))
         self.players.setToolTip(self.tr("Players logged in to this hub now"))
         self.rooms_box.setTitle(self.tr("Rooms"))
@@ -190,6 +202,13 @@ class HubTab(Retranslated, QWidget):
         self.fingerprint.setText(ep.fingerprint)
         self.data_dir.setText(str(ep.data_dir))
         self.protections.setText(ep.protections)
+
+    def open_hand_over(self) -> HandOverDialog:
+        """The dialog that picks a willing player and hands the hub to their copy."""
+        dialog = HandOverDialog(self.context, self.hosting, self)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
 
     def open_data_folder(self) -> None:
         ep = self.hosting.endpoints

@@ -146,6 +146,7 @@ class HubBar(Retranslated, QWidget):
         self.hosting.started.connect(self._hosting_started)
         self.hosting.stopped.connect(self._hosting_stopped)
         self.hosting.failed.connect(self._hosting_failed)
+        self.context.player.moved.connect(self._followed)
         self.lost.set_action("", "", self.retry)
         self.offer.set_action("", "", self._host_from_offer)
         self.model.rowsInserted.connect(lambda *_: self.offer.hide())
@@ -402,7 +403,22 @@ class HubBar(Retranslated, QWidget):
 
     def _hosting_started(self, endpoints: HubEndpoints) -> None:
         self._show_hosting(endpoints)
-        self.join(self.hosting.local_endpoint())
+        if not self.hosting.handed_in:
+            self.join(self.hosting.local_endpoint())
+        # A hub handed to this copy: our connections follow it here by themselves.
+
+    def _followed(self, endpoint: str, problem: str) -> None:
+        """The hub was handed over to another host; our connections followed it there."""
+        if problem:
+            self.context.messages.error(problem)
+            return
+        if self.hosting.handed_in and self.hosting.endpoints is not None:
+            endpoint = self.hosting.local_endpoint()  # we host it now: reach it locally
+        self._target = self.context.endpoint = endpoint
+        if endpoint != self.hosting.local_endpoint():
+            self.context.settings.setValue(LAST_HUB, endpoint)
+        self.context.messages.info(self.tr("The hub moved to {0}.").format(endpoint))
+        self._show_state(self.context.player.state)
 
     def _hosting_stopped(self, own: str) -> None:
         if self.context.endpoint == own:

@@ -33,6 +33,7 @@ from gamehub_qt.player.tab import PlayerTab
 from gamehub_qt.shell.banner import Banner
 from gamehub_qt.shell.connection import LinkState
 from gamehub_qt.shell.discovery_model import HubDiscovery
+from gamehub_qt.shell.handoff_accept import HandoffAcceptor
 from gamehub_qt.shell.host_toggle import Hosting
 from gamehub_qt.shell.hub_tab import HubTab
 from gamehub_qt.shell.hubbar import HubBar
@@ -103,6 +104,7 @@ class MainWindow(i18n.Retranslated, QMainWindow):
         self.developer_page = LazyPage(partial(_developer_tab, context))
         self.developer_page.built.connect(self._restore_splitters)
         self.hub_tab = HubTab(context, self.hosting)
+        self.acceptor = HandoffAcceptor(context, self.hosting, self)
         self.tabs.addTab(self.player_tab, icon("player"), "")
         self.tabs.addTab(self.developer_page, icon("developer"), "")
         self._lay_out()
@@ -301,6 +303,7 @@ class MainWindow(i18n.Retranslated, QMainWindow):
     def _settings_saved(self, dialog: SettingsDialog) -> None:
         if dialog.save():
             i18n.install(i18n.chosen_language(self.context.settings))
+        self.acceptor.sync()  # "Let others hand me the hub" may have changed
 
     def open_data_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.context.paths.data)))

@@ -1,7 +1,8 @@
 """What the app remembers (in ``context.settings``) and the small Settings dialog.
 
 Keys other screens use: ``player/user`` and ``developer/user`` (the last user name per
-role, kept by the tabs), ``hub/last`` (the last hub joined, not one this app hosted).
+role, kept by the tabs), ``hub/last`` (the last hub joined, not one this app hosted),
+``hosting/accept_handoff`` (others may hand this copy their hub; off by default).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from hub_core.server.hub import default_hub_name
 LAST_HUB = "hub/last"
 HOSTING_NAME = "hosting/name"
 HOST_AT_START = "hosting/at_start"
+ACCEPT_HANDOFF = "hosting/accept_handoff"  # others may hand this copy their hub
 GEOMETRY = "window/geometry"
 WINDOW_STATE = "window/state"
 CURRENT_TAB = "window/tab"
@@ -61,6 +63,7 @@ class SettingsDialog(i18n.Retranslated, QDialog):
         self.language = QComboBox()
         self.hub_name = QLineEdit()
         self.host_at_start = QCheckBox()
+        self.accept_handoff = QCheckBox()
         form = QFormLayout()
         self.language_label = QLabel()
         self.language_label.setBuddy(self.language)
@@ -73,6 +76,7 @@ class SettingsDialog(i18n.Retranslated, QDialog):
         form.addRow(self.name_label, self.hub_name)
         form.addRow("", self.hosting_note)
         form.addRow("", self.host_at_start)
+        form.addRow("", self.accept_handoff)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -108,12 +112,20 @@ class SettingsDialog(i18n.Retranslated, QDialog):
         self.host_at_start.setToolTip(
             self.tr("Start hosting as soon as the window opens, so others can always join")
         )
+        self.accept_handoff.setText(self.tr("&Let others hand me the hub"))
+        self.accept_handoff.setToolTip(
+            self.tr(
+                "When the host of the hub you are logged in to leaves, they may hand the hub "
+                "to this computer; you are asked first"
+            )
+        )
 
     def _load(self) -> None:
         current = text_value(self.settings, i18n.SETTING)
         self.language.setCurrentIndex(max(0, self.language.findData(current)))
         self.hub_name.setText(text_value(self.settings, HOSTING_NAME))
         self.host_at_start.setChecked(bool_value(self.settings, HOST_AT_START))
+        self.accept_handoff.setChecked(bool_value(self.settings, ACCEPT_HANDOFF))
 
     def chosen_language(self) -> str:
         return str(self.language.currentData() or "")
@@ -124,4 +136,5 @@ class SettingsDialog(i18n.Retranslated, QDialog):
         self.settings.setValue(i18n.SETTING, self.chosen_language())
         self.settings.setValue(HOSTING_NAME, self.hub_name.text().strip())
         self.settings.setValue(HOST_AT_START, self.host_at_start.isChecked())
+        self.settings.setValue(ACCEPT_HANDOFF, self.accept_handoff.isChecked())
         return before != self.chosen_language()

@@ -14,7 +14,7 @@ from collections.abc import Coroutine, Sequence
 from typing import Any
 
 from hub_core._version import VERSION
-from hub_core.cli import _accounts, _history, _host, _info, _play, _store
+from hub_core.cli import _accounts, _handoff, _history, _host, _info, _play, _store
 from hub_core.cli._common import EXIT_REFUSED, EXIT_UNREACHABLE, EXIT_USAGE, UsageError, print_json
 from hub_core.errors import (
     BadEndpoint,
@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {VERSION}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (_host, _accounts, _store, _info, _play, _history):
+    for module in (_host, _accounts, _store, _info, _play, _history, _handoff):
         module.add_commands(commands)
     return parser
 

@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from hub_core.cli import _handoff
 from hub_core.cli._common import EXIT_OK, add_data_option, paths_of, print_json
 from hub_core.server.hub import DEFAULT_PORT, HubConfig, HubEndpoints
 from hub_core.server.lobby.history import DEFAULT_KEPT
@@ -45,6 +46,7 @@ def add_commands(commands: Any) -> None:
         help=f"match history: keep the newest N matches per game (default {DEFAULT_KEPT})",
     )
     host.add_argument("--json", action="store_true", help="print the endpoints as one JSON line")
+    _handoff.add_accept_options(host)
     host.set_defaults(func=run_host)
 
     discover = commands.add_parser(
@@ -74,8 +76,15 @@ async def run_host(args: argparse.Namespace) -> int:
         discovery=not args.no_discovery,
         samples=not args.no_samples,
         matches_kept=args.matches_kept,
+        ignore_handoff_marker=args.ignore_handoff_marker,
+        handoff_idle=args.handoff_timeout,
     )
-    await serve_until_stopped(config, lambda ep: _print_endpoints(ep, as_json=args.json))
+    on_ready = lambda ep: _print_endpoints(ep, as_json=args.json)  # noqa: E731
+    if args.accept_handoff:
+        code = await _handoff.run_accept(args, config, on_ready)
+        print("Hub stopped.", flush=True)
+        return code
+    await serve_until_stopped(config, on_ready)
     print("Hub stopped.", flush=True)
     return EXIT_OK
 

@@ -123,3 +123,34 @@ class HubRequests:
         self, game: str | None = None, *, mine: bool = False, limit: int = 50
     ) -> s.MatchHistoryReply:
         return await self.call(s.MatchHistory(game=game, mine=mine, limit=limit))
+
+    # -- handing the hub over -------------------------------------------------------------
+
+    async def offer_to_host(self, willing: bool = True, host: str = "") -> s.Empty:
+        return await self.call(s.OfferToHost(willing=willing, host=host))
+
+    async def list_willing(self) -> list[str]:
+        return await self.call(s.ListWilling())
+
+    async def start_handoff(self, control: str, to: str, wait_matches: float) -> s.HandoffStarted:
+        return await self.call(s.StartHandoff(control=control, to=to, wait_matches=wait_matches))
+
+    async def handoff_status(self, control: str) -> s.HandoffProgress:
+        return await self.call(s.HandoffStatus(control=control))
+
+    async def await_handoff(self, wait: float) -> s.HandoffOffer:
+        return await self.call(s.AwaitHandoff(wait=wait), timeout=wait + 5.0)
+
+    async def handoff_manifest(self, handoff: str) -> s.HandoffManifestReply:
+        return await self.call(s.HandoffManifest(handoff=handoff), timeout=30.0)
+
+    async def handoff_chunk(self, handoff: str, file: int, offset: int) -> bytes:
+        reply = await self.call(s.HandoffChunk(handoff=handoff, file=file, offset=offset))
+        return reply.data
+
+    async def handoff_done(self, handoff: str, address: str, req: int, pub: int) -> s.Empty:
+        done = s.HandoffDone(handoff=handoff, address=address, req_port=req, pub_port=pub)
+        return await self.call(done)
+
+    async def handoff_abort(self, handoff: str, reason: str) -> s.Empty:
+        return await self.call(s.HandoffAbort(handoff=handoff, reason=reason))

@@ -95,6 +95,7 @@ class EventStream:
         self._address = address
         self._bad_events = RateLimitedLog(log, "malformed events")
         self._subs: dict[str, Subscription] = {}
+        self._muted = False
         self._task = asyncio.ensure_future(self._receive())
 
     def subscribe(self, topic: str, on_event: OnEvent, on_gap: OnGap | None = None) -> Subscription:
@@ -107,6 +108,21 @@ class EventStream:
     def unsubscribe(self, topic: str) -> None:
         if self._subs.pop(topic, None) is not None:
             self._sock.setsockopt(zmq.UNSUBSCRIBE, protocol.topic_frame(topic))
+
+    def mute(self) -> None:
+        """Delivers nothing more: the hub moved, and what its old host still sends is stale."""
+        self._muted = True
+
+    def detach(self) -> list[Subscription]:
+        """Stops delivering (the hub moved) and hands the subscriptions over for a new stream."""
+        subs, self._subs = list(self._subs.values()), {}
+        return subs
+
+    def adopt(self, subs: list[Subscription]) -> None:
+        """Takes over subscriptions (with their sequence state) from a detached stream."""
+        for sub in subs:
+            self._sock.setsockopt(zmq.SUBSCRIBE, protocol.topic_frame(sub.topic))
+            self._subs[sub.topic] = sub
 
     async def close(self) -> None:
         self._task.cancel()
@@ -124,7 +140,7 @@ class EventStream:
             except protocol.DECODE_ERRORS as exc:  # a hostile hub must not crash or spam us
                 self._bad_events.note(self._address, f"ignored ({exc})")
                 continue
-            sub = self._subs.get(event.topic)
+            sub = None if self._muted else self._subs.get(event.topic)
             if sub is None:
                 continue
             try:

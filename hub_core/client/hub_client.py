@@ -19,6 +19,7 @@ import zmq
 import zmq.asyncio
 from zmq.utils.monitor import parse_monitor_message
 
+from hub_core.client import _moves
 from hub_core.client._requests import HubRequests
 from hub_core.client.elsewhere import describe, elsewhere
 from hub_core.client.events import EventStream, OnEvent, OnGap, Subscription
@@ -131,6 +132,10 @@ class HubClient(HubRequests):
         self._generation = 0
         self._events: EventStream | None = None
         self._bad_replies = RateLimitedLog(log, "malformed replies")
+        self.known_hubs: KnownHubs | None = None  # where pins and generations are kept
+        # Told when the hub moved to another host and this client followed (or could not).
+        self.on_moved: Callable[[schema.HubMoved, str], None] | None = None
+        self.moving: asyncio.Task[None] | None = None  # following a move now
         self._open_socket()
 
     # -- connecting -------------------------------------------------------------------
@@ -158,7 +163,10 @@ class HubClient(HubRequests):
         await prove_key(address, hello, timeout=min(timeout, HELLO_TIMEOUT))
         if known_hubs is not None:
             known_hubs.check(hello.name, hello.key, address=str(address), retrust=retrust)
-        return cls(address, hello, timeout=timeout, retries=retries)
+            known_hubs.check_generation(hello.name, hello.key, hello.generation, str(address))
+        client = cls(address, hello, timeout=timeout, retries=retries)
+        client.known_hubs = known_hubs
+        return client
 
     @property
     def fingerprint(self) -> str:
@@ -195,7 +203,24 @@ class HubClient(HubRequests):
             await self._receiver
         self._sock.close(linger=0)
 
+    async def move_to(self, address: HubAddress, hello: protocol.Hello) -> None:
+        """Carries on at the hub's new host: same session, same subscriptions (see _moves)."""
+        old, self._events = self._events, None
+        subs = old.detach() if old is not None else []
+        if old is not None:
+            await old.close()
+        self.address, self.hello = address, hello
+        self._generation += 1  # requests waiting on the old socket resend on the new one
+        await self._close_socket()
+        self._open_socket()
+        if subs:
+            pub = address.tcp(hello.pub_port)
+            self._events = EventStream(self._ctx, pub, self._curve_options())
+            self._events.adopt(subs)
+
     async def close(self) -> None:
+        if self.moving is not None:
+            self.moving.cancel()
         if self._events is not None:
             await self._events.close()
             self._events = None
@@ -311,6 +336,7 @@ class HubClient(HubRequests):
             self.session = await self.call(schema.Login(role=role, user=user, password=password))
         if watch:
             self.subscribe(session_topic(role, self.session.key), self._on_session_event)
+            self.subscribe(protocol.HUB_TOPIC, lambda e: _moves.on_hub_event(self, e, self._events))
         return self.session
 
     async def logout(self, *, timeout: float | None = None) -> None:

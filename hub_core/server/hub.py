@@ -15,12 +15,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
+from hub_core.errors import GameHubError
 from hub_core.gameprocs import ProcessLimits, Protections, kill_orphans, protections
 from hub_core.packages import Limits
 from hub_core.server.accounts import Accounts
 from hub_core.server.api import accounts as _api_accounts
+from hub_core.server.api import handoff as _api_handoff
 from hub_core.server.api import packages as _api_packages
 from hub_core.server.api import rooms as _api_rooms
+from hub_core.server.handoff import files as handoff_files
+from hub_core.server.handoff.files import CONTROL_FILE, MARKER_FILE
+from hub_core.server.handoff.sender import IDLE_TIMEOUT, Handoff
+from hub_core.server.lobby import moving
 from hub_core.server.lobby.callback import LobbyCallback
 from hub_core.server.lobby.history import DEFAULT_KEPT, History
 from hub_core.server.lobby.lobby import Lobby, LobbyConfig
@@ -40,7 +48,7 @@ from hub_core.util.paths import AppPaths, app_paths
 from hub_core.wire import protocol
 from hub_core.wire.keys import KeyPair, fingerprint, load_or_create_hub_keys
 from hub_core.wire.protocol import HUB_TOPIC
-from hub_core.wire.schema import EventKind, HubStopping
+from hub_core.wire.schema import EventKind, HubStopping, MovedState
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +84,9 @@ class HubConfig:
     ready_timeout: float = 10.0
     samples: bool = True  # publish the sample games on a hub whose store is empty
     matches_kept: int = DEFAULT_KEPT  # match history: the newest this many per game
+    restore: MovedState | None = None  # a handed-over hub's sessions and rooms, to take on
+    ignore_handoff_marker: bool = False  # run a copy that was handed away (clients will refuse)
+    handoff_idle: float = IDLE_TIMEOUT  # a receiver silent this long fails the handoff
 
     def paths(self) -> AppPaths:
         return app_paths(self.data_dir)
@@ -128,10 +139,18 @@ class Hub:
         self._announcer: Any = None
         self._background: set[asyncio.Task[None]] = set()
         self._public_key = ""
+        self.generation = 0  # times this hub was handed over (identity.json)
+        self.moved = asyncio.Event()  # set once handed over: the hub should stop
+
+    @property
+    def public_key(self) -> str:
+        return self._public_key
 
     async def start(self) -> HubEndpoints:
         self.paths.ensure()
         return_large_buffers()
+        await asyncio.to_thread(self._refuse_handed_over)
+        self.generation = await asyncio.to_thread(handoff_files.read_generation, self.paths.hub)
         keys = await asyncio.to_thread(load_or_create_hub_keys, self.paths.hub)
         self._public_key = keys.public.decode()
         self.repo: Repository = await asyncio.to_thread(open_repository, self.paths.hub / "db")
@@ -149,10 +168,37 @@ class Hub:
             data_dir=self.paths.data,
             protections=self._protections.describe(),
         )
+        if self.config.restore is not None:
+            await self._take_over(self.config.restore)
+        control = {"token": self.handoff.control, "port": ports.req, "bind": self.config.bind}
+        await asyncio.to_thread(
+            handoff_files.write_json, self.paths.hub / CONTROL_FILE, control, private=True
+        )
         if self.config.discovery:
             await self._announce()
         log.info("Hub %r listening on %s:%d", self.name, self.config.bind, ports.req)
         return self.endpoints
+
+    def _refuse_handed_over(self) -> None:
+        """A copy that was handed away must not serve again by accident (a split store)."""
+        marker = self.paths.hub / MARKER_FILE
+        info = handoff_files.read_json(marker)
+        if info is None or self.config.ignore_handoff_marker:
+            return
+        where = f"{info.get('address', '?')}:{info.get('req_port', '?')}"
+        raise GameHubError(
+            f"This hub was handed over to {info.get('to', 'another host')} ({where}); the data "
+            f"here is the kept old copy. Connect to the new host instead, or delete {marker} "
+            "(or pass --ignore-handoff-marker) to run this copy anyway; clients that followed "
+            "the hub will refuse it."
+        )
+
+    async def _take_over(self, state: MovedState) -> None:
+        """Adopts the sessions and re-opens the rooms of the hub handed over to this one."""
+        for moved in state.sessions:
+            self.sessions.adopt(Session(**msgspec.structs.asdict(moved), created=0.0))
+        opened = await moving.restore_rooms(self.lobby, state.rooms)
+        log.info("Took over %d sessions and %d rooms", len(state.sessions), opened)
 
     async def _serve(self, keys: KeyPair) -> Ports:
         """Builds the services, routes their requests, and opens the sockets."""
@@ -204,6 +250,9 @@ class Hub:
         _api_packages.add_routes(routes, catalog, uploads, blocks, self.wire.publish, self.block_io)
         _api_rooms.add_routes(routes, self.lobby, catalog, accounts, self.wire.publish)
         _api_rooms.add_history_route(routes, history)
+        self.handoff = Handoff(self, idle_timeout=self.config.handoff_idle)
+        self.wire.gate = self.handoff.gate
+        _api_handoff.add_routes(routes, self.handoff)
         if self.config.samples:
             await publish_samples(catalog, blocks)
         self._protections: Protections = await asyncio.to_thread(protections)
@@ -233,9 +282,12 @@ class Hub:
             return
         self.endpoints = None
         self._reaper.cancel()
-        await self.lobby.stop()
+        moved = self.moved.is_set()  # handed over: rooms and sessions live on elsewhere
+        await self.lobby.stop(quiet=moved)
         await self.callback.stop()
-        self.wire.publish(HUB_TOPIC, EventKind.HUB_STOPPING, HubStopping(name=self.name))
+        if not moved:
+            self.wire.publish(HUB_TOPIC, EventKind.HUB_STOPPING, HubStopping(name=self.name))
+        (self.paths.hub / CONTROL_FILE).unlink(missing_ok=True)
         if self._announcer is not None:
             await self._announcer.stop()
         self.sessions.close_all()
@@ -255,6 +307,7 @@ class Hub:
             pub_port=ports.pub,
             online=len(self.sessions.online("player")),
             incarnation=self.wire.incarnation,
+            generation=self.generation,
         )
 
     async def _announce(self) -> None:

@@ -109,6 +109,13 @@ class Sessions:
         for token in list(self._by_token):
             self._end(token, _HUB_STOPPED)
 
+    def adopt(self, session: Session) -> None:
+        """Takes over a live session from the hub this one was handed from (same token)."""
+        session.created = session.last_seen = self._clock()
+        self._end(self._by_user.get((session.role, session.key)), _REPLACED)
+        self._by_token[session.token] = session
+        self._by_user[(session.role, session.key)] = session.token
+
     def online(self, role: Role | None = None) -> list[Session]:
         return [s for s in self._by_token.values() if role is None or s.role == role]
 

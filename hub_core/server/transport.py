@@ -85,7 +85,9 @@ class WireServer:
         self._seq: dict[str, int] = {}
         # Random per start: sequence numbers restart at 1, so clients need to tell hubs apart.
         self.incarnation = secrets.token_hex(8)
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: dict[asyncio.Task[None], str] = {}  # handlers in progress -> their kind
+        # Raises RequestRefused for a kind the hub refuses for now (during a handoff).
+        self.gate: Callable[[str], None] | None = None
         self._readers: list[SocketReader] = []
         self._bad_frames = RateLimitedLog(log, "malformed requests")
         self._outbox: list[tuple[zmq.MessageTracker, int]] = []  # large replies not yet sent
@@ -260,10 +262,19 @@ class WireServer:
         if inspect.isawaitable(result):
             # Only the id and kind: the request's frame may be megabytes of blocks.
             task = asyncio.ensure_future(self._finish(peer, env.id, env.kind, result))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            self._tasks[task] = env.kind
+            task.add_done_callback(self._forget)
         else:
             self._reply(peer, _ok(env.id, result))
+
+    def _forget(self, task: asyncio.Task[None]) -> None:
+        self._tasks.pop(task, None)
+
+    async def drain(self, keep: frozenset[str], timeout: float) -> None:
+        """Waits for the handlers in progress, except those of kinds in ``keep``."""
+        waiting = [t for t, kind in self._tasks.items() if kind not in keep]
+        if waiting:
+            await asyncio.wait(waiting, timeout=timeout)
 
     def _admit(self, peer: bytes, env: protocol.Envelope) -> tuple[Route, Any, Context]:
         """Checks version, kind, load, arguments and access; raises RequestRefused."""
@@ -278,6 +289,8 @@ class WireServer:
             raise RequestRefused(
                 Code.UNKNOWN_KIND, f"The hub does not know the request {env.kind!r}."
             )
+        if self.gate is not None:
+            self.gate(route.kind)
         if len(self._tasks) >= MAX_IN_FLIGHT:
             raise RequestRefused(Code.BUSY, "The hub is too busy right now; try again in a moment.")
         try:

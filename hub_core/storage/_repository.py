@@ -59,6 +59,10 @@ class Repository:
     def all(self, table: str) -> dict[str, dict[str, Any]]:
         return {key: _decode(text) for key, text in self._index.get(table, {}).items()}
 
+    def tables(self) -> list[str]:
+        """The tables that hold records (a handoff's check compares them all)."""
+        return sorted(self._index)
+
     def count(self, table: str) -> int:
         return len(self._index.get(table, {}))
 

@@ -36,3 +36,5 @@ class Code(StrEnum):
     NO_PROPOSAL = "no_proposal"  # accept/decline with no start proposed
     GAME_START_FAILED = "game_start_failed"  # the game server did not start
     NOT_PLAYED = "not_played"  # reviewing a game one has not played
+    HANDOFF = "handoff"  # a hub handoff refused: not willing, not allowed, none running
+    HANDING_OVER = "handing_over"  # the hub is moving to another host; try again shortly

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import zmq
 
-from hub_core.errors import GameHubError, HubKeyChanged
+from hub_core.errors import GameHubError, HubHandedOver, HubKeyChanged
 from hub_core.util.fsync import write_atomic
 
 log = logging.getLogger(__name__)
@@ -99,6 +99,22 @@ class KnownHubs:
             if isinstance(pin, dict) and isinstance(pin.get("key"), str):
                 pins[address] = {"key": pin["key"], "name": str(pin.get("name", ""))}
         return pins
+
+    @property
+    def generation_path(self) -> Path:
+        return self.path.with_name(f"{self.path.stem}_generations{self.path.suffix}")
+
+    def check_generation(self, hub: str, key: str, generation: int, address: str = "") -> None:
+        """Remembers the newest generation seen of ``key``; raises HubHandedOver for an older
+        one: a copy of a hub that was handed to another host and is running again."""
+        seen = self._read(self.generation_path)
+        newest = seen.get(key, 0)
+        newest = newest if isinstance(newest, int) else 0
+        if generation < newest:
+            raise HubHandedOver(hub, address, generation, newest)
+        if generation > newest:
+            seen[key] = generation
+            write_private_file(self.generation_path, json.dumps(seen, indent=1, sort_keys=True))
 
     def pinned(self, hub: str) -> str | None:
         """The key pinned for the hub called ``hub``."""

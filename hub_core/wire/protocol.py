@@ -108,6 +108,8 @@ class Hello(msgspec.Struct, frozen=True):
     pub_port: int
     online: int = 0  # players logged in now, for hub lists
     incarnation: str = ""  # random per hub start (see Event); empty from older hubs
+    # How many times this hub (this key) was handed to another host; 0 from older hubs.
+    generation: int = 0
 
 
 # What decoding a stranger's frame can raise: msgspec's errors, UnicodeDecodeError for a

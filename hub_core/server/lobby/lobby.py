@@ -11,6 +11,7 @@ import asyncio
 import logging
 import secrets
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,18 +22,15 @@ import msgspec
 from hub_core.errors import RequestRefused
 from hub_core.gameprocs import (
     GameServer,
-    GameStartError,
     ProcessLimits,
-    ServerSpec,
     prune_logs,
-    start_server,
 )
-from hub_core.packages import Limits, PackageError, index_from_wire
-from hub_core.packages.wheels import deps_from_wire
+from hub_core.packages import Limits
 from hub_core.server.accounts import Accounts
 from hub_core.server.lobby.callback import GameFinished
 from hub_core.server.lobby.history import History
 from hub_core.server.lobby.rooms import Room, RoomState
+from hub_core.server.lobby.servers import start_room_server
 from hub_core.server.sessions import Session
 from hub_core.server.store.catalog import Catalog
 from hub_core.server.store.unpacked import Unpacked
@@ -54,6 +52,7 @@ log = logging.getLogger(__name__)
 HEARTBEAT_TIMEOUT = 8.0
 REAP_INTERVAL = 1.0
 MAX_CHAT = 500
+CHAT_KEPT = 50  # chat lines per room kept in memory, to travel with a handed-over room
 
 Publish = Callable[[str, str, Any], int]
 
@@ -103,6 +102,7 @@ class Lobby:
         self._member_of: dict[str, str] = {}  # player key -> room id
         self._last_beat: dict[str, float] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self.chat_kept: dict[str, deque[ChatLine]] = {}  # recent chat, which a handoff carries
 
     # -- rooms -----------------------------------------------------------------------
 
@@ -114,24 +114,11 @@ class Lobby:
             incarnation=self.incarnation,
         )
 
-    def _unpack(self, name: str, version: dict[str, Any]) -> tuple[Path, Path | None]:
-        """The version's folder and its libraries for this hub (blocking: run in a thread)."""
-        folder = self.unpacked.folder(name, version["version"], index_from_wire(version["index"]))
-        try:
-            deps = deps_from_wire(version.get("deps", []))
-            return folder, self.unpacked.libs(
-                name, version["version"], deps, self.config.package_limits
-            )
-        except PackageError as exc:
-            shown = version["manifest"]["display_name"]
-            raise RequestRefused(
-                Code.GAME_START_FAILED, f"{shown} could not start: {exc}"
-            ) from None
-
     def get(self, room_id: str) -> RoomReply:
         room = self._room(room_id)
         seq = self.topic_seq(room_topic(room_id))
-        return RoomReply(room=room.snapshot(), seq=seq, incarnation=self.incarnation)
+        chat = list(self.chat_kept.get(room_id, ()))
+        return RoomReply(room=room.snapshot(), seq=seq, incarnation=self.incarnation, chat=chat)
 
     def mine(self, player: Session) -> RoomReply | None:
         room_id = self._member_of.get(player.key)
@@ -144,32 +131,7 @@ class Lobby:
         version = self.catalog.version(game["name"], game["latest"])
         manifest = version["manifest"]
         room_id = secrets.token_hex(4)
-        folder, libs = await asyncio.to_thread(self._unpack, game["name"], version)
-        spec = ServerSpec(
-            room_id=room_id,
-            game=game["name"],
-            version=version["version"],
-            package_dir=folder,
-            entry=manifest["entry_server"],
-            players=[player.user],
-            bind_host=self.config.bind_host,
-            lobby_host="127.0.0.1",
-            lobby_connect_host="127.0.0.1",
-            lobby_port=self.lobby_port,
-            log_path=self.config.log_dir / f"{room_id}.log",
-            libs_dir=libs,
-        )
-        try:
-            server = await start_server(
-                spec,
-                limits=self.config.limits,
-                ready_timeout=self.config.ready_timeout,
-                state_dir=self.config.state_dir,
-            )
-        except GameStartError as exc:
-            raise RequestRefused(
-                Code.GAME_START_FAILED, f"{manifest['display_name']} could not start: {exc}"
-            ) from None
+        server = await self.start_server(room_id, version, [player.user])
         self._must_be_free(player)  # the player might have joined elsewhere meanwhile
         room = Room(
             id=room_id,
@@ -184,12 +146,26 @@ class Lobby:
             names={player.key: player.user},
             server_port=server.port,
         )
-        self.rooms[room_id] = room
-        self._servers[room_id] = server
-        self._enter(player, room_id)
-        self._spawn(self._watch_server(room_id, server))
-        self._changed(room)
+        self.install(room, server)
         return self.get(room_id)
+
+    async def start_server(
+        self, room_id: str, version: dict[str, Any], players: Sequence[str]
+    ) -> GameServer:
+        """Starts a room's game server; raises RequestRefused with the reason it did not."""
+        return await start_room_server(
+            self.config, self.unpacked, self.lobby_port, room_id, version, players
+        )
+
+    def install(self, room: Room, server: GameServer) -> None:
+        """Opens a room whose server listens: a new one, or one handed over from another hub."""
+        self.rooms[room.id] = room
+        self._servers[room.id] = server
+        for key in room.players:
+            self._member_of[key] = room.id
+            self._beat(key)
+        self._spawn(self._watch_server(room.id, server))
+        self._changed(room)
 
     def join(self, player: Session, room_id: str) -> RoomReply:
         room = self._room(room_id)
@@ -247,6 +223,7 @@ class Lobby:
             raise RequestRefused(Code.BAD_REQUEST, "A chat message cannot be empty.")
         line = ChatLine(sender=player.user, text=text, time=time.time())
         self.publish(room_topic(room_id), EventKind.CHAT, line)
+        self.chat_kept.setdefault(room_id, deque(maxlen=CHAT_KEPT)).append(line)
         self._beat(player.key)
         return line
 
@@ -285,9 +262,13 @@ class Lobby:
             room.close(ended.describe())
             await self._after(room)
 
-    async def stop(self) -> None:
-        """Closes every room and stops every server (the hub is stopping)."""
-        for room in list(self.rooms.values()):
+    async def stop(self, *, quiet: bool = False) -> None:
+        """Closes every room and stops every server (the hub is stopping).
+
+        ``quiet``: the hub was handed over and its rooms live on elsewhere, so members are
+        not told they closed.
+        """
+        for room in [] if quiet else list(self.rooms.values()):
             if room.state is not RoomState.CLOSED:
                 room.close("The hub is stopping.", MatchEnding.HUB_STOPPED)
                 await self._after(room)
@@ -323,6 +304,7 @@ class Lobby:
         for key in list(room.players):
             self._exit(key)
         self.rooms.pop(room.id, None)
+        self.chat_kept.pop(room.id, None)
         server = self._servers.pop(room.id, None)
         if server is not None:
             await server.stop()

@@ -6,9 +6,10 @@ one and decodes the reply into that type. Field names are the wire's map keys, u
 since protocol version 1, so frames of older clients still decode.
 """
 
-from hub_core.wire.schema import _base, _events, _replies, _requests
+from hub_core.wire.schema import _base, _events, _handoff, _replies, _requests
 from hub_core.wire.schema._base import *  # noqa: F403
 from hub_core.wire.schema._events import *  # noqa: F403
+from hub_core.wire.schema._handoff import *  # noqa: F403
 from hub_core.wire.schema._replies import *  # noqa: F403
 from hub_core.wire.schema._requests import *  # noqa: F403
 
@@ -17,3 +18,4 @@ __all__ += _base.__all__
 __all__ += _replies.__all__
 __all__ += _requests.__all__
 __all__ += _events.__all__
+__all__ += _handoff.__all__

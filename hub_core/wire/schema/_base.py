@@ -71,6 +71,7 @@ class EventKind(StrEnum):
     GAME_REMOVED = "game_removed"  # store: GameRemoved
     REVIEW = "review"  # store: ReviewResult
     HUB_STOPPING = "hub_stopping"  # hub: HubStopping
+    HUB_MOVED = "hub_moved"  # hub: HubMoved (handed over to another host; follow it)
 
 
 class Request(msgspec.Struct, Generic[R], frozen=True, forbid_unknown_fields=True):

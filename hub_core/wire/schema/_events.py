@@ -8,6 +8,7 @@ import msgspec
 
 from hub_core.wire.protocol import DECODE_ERRORS, Event
 from hub_core.wire.schema._base import EventKind
+from hub_core.wire.schema._handoff import HubMoved
 from hub_core.wire.schema._replies import (
     ChatLine,
     GameRemoved,
@@ -28,7 +29,14 @@ __all__ = [
 # -- events ----------------------------------------------------------------------------
 
 EventData = (
-    SessionEnded | RoomView | ChatLine | Published | GameRemoved | ReviewResult | HubStopping
+    SessionEnded
+    | RoomView
+    | ChatLine
+    | Published
+    | GameRemoved
+    | ReviewResult
+    | HubStopping
+    | HubMoved
 )
 
 EVENT_DATA: dict[EventKind, type[EventData]] = {
@@ -40,6 +48,7 @@ EVENT_DATA: dict[EventKind, type[EventData]] = {
     EventKind.GAME_REMOVED: GameRemoved,
     EventKind.REVIEW: ReviewResult,
     EventKind.HUB_STOPPING: HubStopping,
+    EventKind.HUB_MOVED: HubMoved,
 }
 
 

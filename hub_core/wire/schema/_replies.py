@@ -130,6 +130,7 @@ class RoomReply(msgspec.Struct, frozen=True):
     room: RoomView
     seq: int
     incarnation: str = ""  # which hub start numbered ``seq`` (empty from older hubs)
+    chat: list[ChatLine] = msgspec.field(default_factory=list)  # recent lines, oldest first
 
 
 class RoomList(msgspec.Struct, frozen=True):

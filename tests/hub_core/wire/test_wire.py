@@ -399,8 +399,8 @@ def test_replies_shaped_as_before_decode_into_the_schema_and_encode_back_unchang
 # Reply fields added to protocol version 1 later; older clients ignore unknown keys.
 # owner, yours, removed: version_hint; ratings: game_details
 # deps: install_begin (a game's libraries); window: publish_begin and upload_blocks (the
-# upload window the hub grants)
-ADDED_SINCE = {"incarnation", "owner", "yours", "removed", "ratings", "deps", "window"}
+# upload window the hub grants); chat: a room's recent lines
+ADDED_SINCE = {"incarnation", "owner", "yours", "removed", "ratings", "deps", "window", "chat"}
 
 
 def test_publish_begin_without_libraries_is_the_frame_older_hubs_know() -> None:
@@ -413,6 +413,18 @@ def test_publish_begin_without_libraries_is_the_frame_older_hubs_know() -> None:
     wheels = [{"requirement": "pygame", "wheels": [["pygame-2-py3-none-any.whl", 1, "h", ["h"]]]}]
     sent = msgspec.msgpack.decode(enc(msgspec.structs.replace(typed, deps=wheels)))
     assert sent["deps"] == wheels
+
+
+def test_a_hello_from_before_handoffs_decodes_as_generation_0() -> None:
+    """Hubs older than handoffs send no generation: clients take it as never handed over."""
+    old = {"protocol": 1, "name": "Hub", "host": "a@b", "key": "k" * 40, "req_port": 1,
+           "pub_port": 3, "online": 0, "incarnation": "x"}  # fmt: skip
+    hello = msgspec.msgpack.decode(enc(old), type=protocol.Hello)
+    assert hello.generation == 0
+    moved = {"name": "Hub", "address": "10.0.0.2", "req_port": 1, "pub_port": 3, "key": "k",
+             "generation": 1}  # fmt: skip
+    event = protocol.Event(topic="hub", seq=1, kind="hub_moved", data=moved)
+    assert schema.event_data(event) == schema.HubMoved(**moved)
 
 
 def test_a_review_stored_without_a_version_decodes_and_is_sent_with_one() -> None:

@@ -1,0 +1,234 @@
+"""The receiving side: a player's copy that takes a hub over from its host.
+
+    offering  : logged in and offered to host; waiting for the host to choose this copy
+    receiving : pulling every file, in bounded chunks, into a staging folder
+    verifying : every file's size and SHA-256 checked against the manifest
+    installing: the staging folder moved into place (one rename); the hub is not yet serving
+    serving   : the same hub (name, key, data, sessions) serves here and the old host knows
+    failed    : nothing was installed; the staging folder is gone; the old hub serves on
+
+The old hub keeps serving until ``serving``; a failure at any earlier step leaves this
+data folder as it was, so a later attempt starts clean.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import shutil
+from collections.abc import Awaitable, Callable
+from enum import StrEnum
+from pathlib import Path, PurePosixPath
+
+import msgspec
+
+from hub_core.client.hub_client import HubClient
+from hub_core.errors import GameHubError
+from hub_core.server.handoff import files
+from hub_core.util.fsync import fsync_dir, sync_tree
+from hub_core.util.paths import AppPaths
+from hub_core.wire.schema import HandoffFile, HandoffOffer, MovedState
+from hub_core.wire.schema._handoff import CHUNK_BYTES
+
+log = logging.getLogger(__name__)
+
+PARALLEL = 4  # chunk requests in flight: keeps the hub's send queue busy, and bounded
+_TOP = frozenset({"hub", "logs"})
+
+
+class ReceiveState(StrEnum):
+    OFFERING = "offering"  # offered to host; waiting to be chosen
+    RECEIVING = "receiving"  # pulling files into the staging folder
+    VERIFYING = "verifying"  # checking every file's size and SHA-256
+    INSTALLING = "installing"  # moving the staging folder into place
+    SERVING = "serving"  # the hub serves here; the old host was told
+    FAILED = "failed"  # nothing installed; the old hub serves on
+
+
+class HandoffFailed(GameHubError):
+    """A handoff to this copy failed; the message says why, and that nothing changed."""
+
+
+Report = Callable[[ReceiveState, str, int, int], None]  # state, message, done, total
+
+
+class Receiver:
+    """Takes one hub over through ``client`` (logged in as a player) into ``paths``."""
+
+    def __init__(self, client: HubClient, paths: AppPaths, report: Report, rate: float = 0) -> None:
+        self.client = client
+        self.paths = paths
+        self.report = report
+        self.rate = rate  # bytes per second at most (0: as fast as it goes)
+        self.staging = paths.data / files.STAGING
+        self._done = 0
+        self._total = 0
+
+    def check_empty(self) -> None:
+        """Refuses a data folder that holds a hub already, and clears a failed attempt's staging."""
+        if (self.paths.hub / "db").exists() or (self.paths.hub / files.MARKER_FILE).exists():
+            raise HandoffFailed(
+                f"The data folder {self.paths.data} already holds a hub; receive a hub "
+                "into an empty data folder (--data DIR)."
+            )
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    async def wait_for_offer(self, *, host: str, poll: float = 10.0) -> HandoffOffer:
+        await self.client.offer_to_host(True, host)
+        self.report(ReceiveState.OFFERING, "Waiting for the host to hand the hub over.", 0, 0)
+        while True:
+            offer = await self.client.await_handoff(poll)
+            if offer.handoff:
+                return offer
+
+    async def receive(self, offer: HandoffOffer) -> MovedState:
+        """Pulls, verifies and installs the hub's files; raises HandoffFailed (after telling
+        the old hub and removing the staging folder) if anything goes wrong."""
+        try:
+            return await self._receive(offer)
+        except (GameHubError, OSError, ValueError, msgspec.DecodeError) as exc:
+            await asyncio.to_thread(shutil.rmtree, self.staging, True)
+            reason = _why(exc)
+            self.report(ReceiveState.FAILED, reason, self._done, self._total)
+            # If the old hub cannot be told, it notices the silence and carries on all the same.
+            with contextlib.suppress(GameHubError):
+                await self.client.handoff_abort(offer.handoff, reason)
+            raise HandoffFailed(f"The handoff failed: {reason} Nothing changed here.") from exc
+
+    async def _receive(self, offer: HandoffOffer) -> MovedState:
+        manifest = await self.client.handoff_manifest(offer.handoff)
+        if files.sha256_bytes(manifest.state) != manifest.state_sha256:
+            raise HandoffFailed("the hub's state arrived damaged.")
+        state = msgspec.msgpack.decode(manifest.state, type=MovedState)
+        targets = [self._target(f) for f in manifest.files]
+        self._total = sum(f.size for f in manifest.files)
+        self.report(ReceiveState.RECEIVING, f"Receiving {offer.name!r}.", 0, self._total)
+        await asyncio.to_thread(_create_all, targets)
+        await self._pull(offer.handoff, manifest.files, targets)
+        self.report(ReceiveState.VERIFYING, "Checking every file.", self._done, self._total)
+        await asyncio.to_thread(_verify_all, manifest.files, targets, self.staging)
+        self.report(ReceiveState.INSTALLING, "Installing the hub.", self._done, self._total)
+        identity = {"generation": state.generation}
+        await asyncio.to_thread(
+            files.write_json, self.staging / "hub" / files.IDENTITY_FILE, identity
+        )
+        await asyncio.to_thread(self._install)
+        return state
+
+    def _target(self, entry: HandoffFile) -> Path:
+        """Where a file goes in staging; refuses paths that would leave it (a hostile hub)."""
+        rel = PurePosixPath(entry.path)
+        if rel.is_absolute() or ".." in rel.parts or not rel.parts or rel.parts[0] not in _TOP:
+            raise HandoffFailed(f"the hub sent a file with an unsafe path ({entry.path!r}).")
+        return self.staging.joinpath(*rel.parts)
+
+    async def _pull(self, handoff: str, entries: list[HandoffFile], targets: list[Path]) -> None:
+        chunks = [
+            (i, offset)
+            for i, entry in enumerate(entries)
+            for offset in range(0, entry.size, CHUNK_BYTES)
+        ]
+        queue: asyncio.Queue[tuple[int, int]] = asyncio.Queue()
+        for chunk in chunks:
+            queue.put_nowait(chunk)
+        loop = asyncio.get_running_loop()
+        started, asked = loop.time(), 0
+
+        async def worker() -> None:
+            nonlocal asked
+            while not queue.empty():
+                index, offset = queue.get_nowait()
+                expected = min(CHUNK_BYTES, entries[index].size - offset)
+                if self.rate:  # ask for a chunk only when the rate allows it
+                    await asyncio.sleep(max(0.0, asked / self.rate - (loop.time() - started)))
+                asked += expected
+                data = await self.client.handoff_chunk(handoff, index, offset)
+                if len(data) != expected:
+                    raise HandoffFailed(f"a chunk of {entries[index].path} came back short.")
+                whole = expected == entries[index].size  # checked here, not read back later
+                if whole and files.sha256_bytes(data) != entries[index].sha256:
+                    raise HandoffFailed(f"{entries[index].path} arrived damaged (hash differs).")
+                await asyncio.to_thread(_write_at, targets[index], offset, data)
+                self._done += len(data)
+                self.report(ReceiveState.RECEIVING, "", self._done, self._total)
+
+        workers = [asyncio.ensure_future(worker()) for _ in range(PARALLEL)]
+        try:
+            await asyncio.gather(*workers)
+        finally:
+            for task in workers:
+                task.cancel()
+
+    def _install(self) -> None:
+        """Moves staging into place: hub/ in one rename, then the room logs."""
+        self.paths.hub.parent.mkdir(parents=True, exist_ok=True)
+        if self.paths.hub.exists():  # an empty leftover (say, only known-hub pins elsewhere)
+            self.paths.hub.rmdir()
+        os.replace(self.staging / "hub", self.paths.hub)
+        fsync_dir(self.paths.data)
+        logs = self.staging / "logs"
+        if logs.is_dir():
+            for path in logs.rglob("*"):
+                if path.is_file():
+                    target = self.paths.data / path.relative_to(self.staging)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(path, target)
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+async def confirm_serving(
+    client: HubClient,
+    handoff: str,
+    paths: AppPaths,
+    bind: str,
+    ports: tuple[int, int],
+    stop: Callable[[], Awaitable[None]],
+) -> None:
+    """Tells the old hub this copy serves at ``ports`` (request, events); if it does not
+    confirm, stops the new hub (``stop``) and puts the received copy aside, so the old hub
+    alone carries on and this data folder is free for a later attempt."""
+    address = "" if bind in ("", "0.0.0.0", "*") else bind
+    try:
+        await client.handoff_done(handoff, address, ports[0], ports[1])
+    except GameHubError as exc:
+        await stop()
+        aside = paths.data / "hub.not-taken-over"
+        paths.hub.rename(aside)
+        raise HandoffFailed(
+            f"The old hub did not confirm the handoff ({exc}); it carries on, and the copy "
+            f"received here was put aside in {aside}."
+        ) from exc
+
+
+def _create_all(targets: list[Path]) -> None:
+    for target in targets:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(b"")
+
+
+def _write_at(path: Path, offset: int, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY)
+    try:
+        os.pwrite(fd, data, offset)
+    finally:
+        os.close(fd)
+
+
+def _verify_all(entries: list[HandoffFile], targets: list[Path], staging: Path) -> None:
+    """Checks sizes, and the hashes of files that came in several chunks (single-chunk files
+    were checked as they arrived), then makes everything durable (one syncfs on Linux)."""
+    for entry, target in zip(entries, targets, strict=True):
+        if target.stat().st_size != entry.size:
+            raise HandoffFailed(f"{entry.path} arrived damaged (its size differs).")
+        if entry.size > CHUNK_BYTES and files.sha256_file(target) != entry.sha256:
+            raise HandoffFailed(f"{entry.path} arrived damaged (its hash differs).")
+    sync_tree(staging, targets)
+
+
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.errno in (28, 27):  # ENOSPC, EFBIG
+        return f"this computer has no room left for the hub's data ({exc.strerror})."
+    text = str(exc)
+    return text if text.endswith(".") else text + "."
