@@ -414,6 +414,80 @@
     </message>
 </context>
 <context>
+    <name>HandOverDialog</name>
+    <message>
+        <source>Hand the hub over</source>
+        <translation>移交大廳</translation>
+    </message>
+    <message>
+        <source>The chosen player&apos;s computer gets every account&apos;s data, the games and the hub&apos;s key, and hosts the same hub. Everyone stays logged in and follows it.</source>
+        <translation>選擇的玩家電腦會得到所有帳號的資料、遊戲和大廳的金鑰，並主持同一個大廳。每個人都保持登入並跟著移過去。</translation>
+    </message>
+    <message>
+        <source>Players online whose copy allows hosting (their Settings)</source>
+        <translation>線上且允許主持的玩家（在他們的設定中）</translation>
+    </message>
+    <message>
+        <source>&amp;Wait for running matches up to:</source>
+        <translation>等待進行中的對局最多(&amp;W)：</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>Matches still running after this long end with a message</source>
+        <translation>超過這段時間仍在進行的對局會結束並顯示訊息</translation>
+    </message>
+    <message>
+        <source>&amp;Hand over</source>
+        <translation>移交(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Nobody online allows hosting. Ask a player to tick “Let others hand me the hub” in their Settings while logged in here.</source>
+        <translation>線上沒有人允許主持。請一位玩家在登入這裡時，於設定中勾選「讓別人把大廳移交給我」。</translation>
+    </message>
+    <message>
+        <source>Handing the hub over to {0}…</source>
+        <translation>正在把大廳移交給 {0}…</translation>
+    </message>
+    <message>
+        <source>The hub stays here: {0}</source>
+        <translation>大廳留在這裡：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>HandoffAcceptor</name>
+    <message>
+        <source>This computer now hosts “{0}”.</source>
+        <translation>這台電腦現在主持「{0}」。</translation>
+    </message>
+    <message>
+        <source>Receiving the hub: {0} of {1} MB</source>
+        <translation>正在接收大廳：{0} / {1} MB</translation>
+    </message>
+    <message>
+        <source>Take over the hub?</source>
+        <translation>接手大廳？</translation>
+    </message>
+    <message>
+        <source>The host of “{0}” wants to hand the hub over to you.</source>
+        <translation>「{0}」的主持人想把大廳移交給你。</translation>
+    </message>
+    <message>
+        <source>This computer will hold every account&apos;s data, the games, the hub&apos;s key — {0} MB in {1} files — and host the hub for everyone. Players stay logged in and follow it here.</source>
+        <translation>這台電腦將保存所有帳號的資料、遊戲和大廳的金鑰（{1} 個檔案共 {0} MB），並為所有人主持大廳。玩家保持登入並會跟到這裡。</translation>
+    </message>
+    <message>
+        <source>Accept</source>
+        <translation>接受</translation>
+    </message>
+    <message>
+        <source>Decline</source>
+        <translation>拒絕</translation>
+    </message>
+</context>
+<context>
     <name>HubBar</name>
     <message>
         <source>&amp;Hub:</source>
@@ -514,6 +588,10 @@ Key fingerprint: {2}</source>
         <translation>此程式使用的大廳，以及它是否有回應</translation>
     </message>
     <message>
+        <source>The hub moved to {0}.</source>
+        <translation>大廳已移到 {0}。</translation>
+    </message>
+    <message>
         <source>Could not host a hub: {0}</source>
         <translation>無法架設大廳：{0}</translation>
     </message>
@@ -612,6 +690,14 @@ Key fingerprint: {2}</source>
     <message>
         <source>Stop the hub; everyone connected to it is told</source>
         <translation>停止大廳；所有連線中的人都會收到通知</translation>
+    </message>
+    <message>
+        <source>&amp;Hand the hub over…</source>
+        <translation>移交大廳(&amp;H)…</translation>
+    </message>
+    <message>
+        <source>Let a player&apos;s computer host this hub from now on, with all its data</source>
+        <translation>從現在起讓一位玩家的電腦主持這個大廳，連同所有資料</translation>
     </message>
     <message>
         <source>Players online</source>
@@ -1971,6 +2057,14 @@ Ask the host which fingerprint their hub shows (in its Hub tab) and trust the ne
     <message>
         <source>Start hosting as soon as the window opens, so others can always join</source>
         <translation>視窗一開啟就開始架設，讓其他人隨時能加入</translation>
+    </message>
+    <message>
+        <source>&amp;Let others hand me the hub</source>
+        <translation>讓別人把大廳移交給我(&amp;L)</translation>
+    </message>
+    <message>
+        <source>When the host of the hub you are logged in to leaves, they may hand the hub to this computer; you are asked first</source>
+        <translation>當你登入的大廳的主持人離開時，可以把大廳移交給這台電腦；會先問你</translation>
     </message>
 </context>
 <context>
