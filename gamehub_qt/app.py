@@ -36,6 +36,7 @@ def run_app(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("GameHub")
     context = AppContext.create(args.data)
     from gamehub_qt.base import i18n
+    from gamehub_qt.base.gc_pin import GuiThreadCollector
     from gamehub_qt.base.style import apply_look
     from gamehub_qt.shell.crash import ExceptionHook
     from gamehub_qt.shell.main_window import MainWindow
@@ -43,6 +44,7 @@ def run_app(argv: Sequence[str] | None = None) -> int:
     apply_look(app)  # type: ignore[arg-type]  # instance() is typed as QCoreApplication
     i18n.install(i18n.chosen_language(context.settings))
     hook = ExceptionHook(str(log_path)).install()
+    collector = GuiThreadCollector(app).start()  # before any thread of ours makes garbage
 
     window = MainWindow(context, start_hub=args.hub, start_hosting=args.host)
     window.show()
@@ -61,4 +63,5 @@ def run_app(argv: Sequence[str] | None = None) -> int:
     finally:
         hook.uninstall()
         context.shutdown()
+        collector.stop()
     return 0

@@ -355,9 +355,16 @@ class MainWindow(i18n.Retranslated, QMainWindow):
         self._quitting = True
         self.close()
 
+    def _hand_over_instead(self) -> None:
+        """Quit's "Hand over…": the Hub tab and its dialog; quitting waits for the user."""
+        self.show_tab(2)
+        self.hub_tab.open_hand_over()
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self._quitting and not may_quit(self, self.context, self.ask_to_quit):
-            event.ignore()  # the user kept hosting
+        if not self._quitting and not may_quit(
+            self, self.context, self.ask_to_quit, self._hand_over_instead
+        ):
+            event.ignore()  # the user kept hosting (or hands the hub over first)
             return
         self.remember()
         self.hub_tab.timer.stop()

@@ -1,19 +1,21 @@
 """Asking before the hosting copy quits: closing it stops the hub for everyone on it.
 
 The question names who is affected (players online, rooms, matches running), read
-from the hub's own snapshot. Who answers is a gamehub_qt.base.ask.Asker: the dialog's
-own modal loop in the app, a function in tests.
+from the hub's own snapshot, and offers "Hand over…" when a player online allows
+hosting, so the hub can live on elsewhere instead. Who answers is a
+gamehub_qt.base.ask.Asker: the dialog's own modal loop in the app, a function in tests.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from gamehub_qt.base.ask import Asker, confirmed
+from gamehub_qt.base.ask import Asker
 from gamehub_qt.base.context import AppContext
 from hub_core.wire.schema import RoomState
 
@@ -33,6 +35,7 @@ class Affected:
     rooms: int
     matches: int
     known: bool = True
+    willing: list[str] = field(default_factory=list)  # players who would take the hub
 
 
 def affected(context: AppContext) -> Affected:
@@ -42,11 +45,12 @@ def affected(context: AppContext) -> Affected:
         return Affected([], 0, 0)
     try:
         status = context.net.call(hub.status(STATUS_TIMEOUT), timeout=STATUS_TIMEOUT + 1)
+        willing = context.net.call(hub.willing(STATUS_TIMEOUT), timeout=STATUS_TIMEOUT + 1)
     except Exception as exc:  # still ask, without the numbers
         log.info("The hub did not say who is on it before quitting: %s", exc)
         return Affected([], 0, 0, known=False)
     playing = sum(1 for room in status.rooms if room.state is RoomState.IN_GAME)
-    return Affected(list(status.players), len(status.rooms), playing)
+    return Affected(list(status.players), len(status.rooms), playing, willing=willing)
 
 
 def describe(who: Affected) -> str:
@@ -76,14 +80,33 @@ def question(parent: QWidget, who: Affected) -> QMessageBox:
     box.setText(translate("QuitGuard", "Quitting GameHub stops the hub this computer hosts."))
     box.setInformativeText(describe(who))
     box.addButton(translate("QuitGuard", "Stop hosting"), QMessageBox.ButtonRole.DestructiveRole)
+    if who.willing:
+        action = QMessageBox.ButtonRole.ActionRole
+        hand = box.addButton(translate("QuitGuard", "Hand over…"), action)
+        hand.setToolTip(
+            translate("QuitGuard", "Let {0} host this hub from now on, with all its data").format(
+                ", ".join(who.willing)
+            )
+        )
     cancel = box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(cancel)
     box.setEscapeButton(cancel)
     return box
 
 
-def may_quit(parent: QWidget, context: AppContext, ask: Asker) -> bool:
-    """True when not hosting, or when the user chose to stop hosting."""
+def may_quit(
+    parent: QWidget, context: AppContext, ask: Asker, hand_over: Callable[[], object]
+) -> bool:
+    """True when not hosting, or when the user chose to stop hosting; "Hand over…" keeps
+    the app open and calls ``hand_over`` (the Hub tab's dialog) instead."""
     if context.hosting is None:
         return True
-    return confirmed(question(parent, affected(context)), ask)
+    box = question(parent, affected(context))
+    try:
+        chosen = ask(box)
+        role = box.buttonRole(chosen) if chosen is not None else None
+    finally:
+        box.deleteLater()
+    if role == QMessageBox.ButtonRole.ActionRole:
+        hand_over()
+    return role == QMessageBox.ButtonRole.DestructiveRole

@@ -8,11 +8,21 @@ from pathlib import Path
 import pytest
 
 from gamehub_qt.base.context import AppContext
+from gamehub_qt.base.gc_pin import GuiThreadCollector
 from hub_core.server.hub import HubConfig
 from hub_core.server.passwords import HashCost
 from hub_core.server.thread import HubThread
 
 FAST_HASH = HashCost(n=2**8, r=8, p=1)
+
+
+@pytest.fixture(autouse=True)
+def gui_thread_gc(qapp: object) -> Iterator[None]:
+    """As in the app: collections only on the Qt thread, and one after each test, so no
+    hub or network thread of the next test collects this test's widgets."""
+    collector = GuiThreadCollector().start()
+    yield
+    collector.stop()
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from gamehub_qt.base.context import AppContext
 from gamehub_qt.shell.handoff_accept import AcceptState
+from gamehub_qt.shell.handover_dialog import HandOverDialog
 from gamehub_qt.shell.main_window import MainWindow
 from tests.gamehub_qt.shell.test_quit_guard import hosting_window
 from tests.gamehub_qt.shell_helpers import WAIT_MS, new_window
@@ -128,3 +129,28 @@ def test_declining_leaves_a_hosting(qtbot: QtBot, two: tuple[AppContext, AppCont
     assert b.hosting is None
     assert a.net.call(a.player.hub().whoami()).user == "ann"
     assert dialog.hand_over.isEnabled() or dialog.players.count() == 0
+
+
+def test_quitting_offers_to_hand_over_when_someone_is_willing(
+    qtbot: QtBot, two: tuple[AppContext, AppContext]
+) -> None:
+    """The quit question gains "Hand over…": it keeps A open on the Hub tab's dialog."""
+    a, b = two
+    window_a = hosting_ann(qtbot, a)
+    willing_receiver(qtbot, a, b, Prompt(QMessageBox.ButtonRole.RejectRole))
+    asked: list[list[str]] = []
+
+    def hand_over(box: QMessageBox) -> QAbstractButton | None:
+        asked.append([button.text() for button in box.buttons()])
+        action = QMessageBox.ButtonRole.ActionRole
+        return next(b for b in box.buttons() if box.buttonRole(b) == action)
+
+    window_a.ask_to_quit = hand_over
+    window_a.close()
+    assert asked and "Hand over…" in asked[0]
+    assert window_a.isVisible() and a.hosting is not None
+    assert window_a.tabs.currentWidget() is window_a.hub_tab
+    dialog = window_a.hub_tab.findChild(HandOverDialog)
+    assert dialog is not None and dialog.isVisible()
+    qtbot.waitUntil(lambda: dialog.chosen() == "bob", timeout=WAIT_MS)
+    dialog.reject()
