@@ -2,7 +2,7 @@
 
 The Browser's callbacks run on the network thread and only emit signals; Qt queues them
 to the window's thread, where the model changes. Each hub is probed with its hello (as
-``hub_core.client.hub_client.probe_hub`` does), which also tells how many players are online.
+``hub_core.client.probe.probe_hub`` does), which also tells how many players are online.
 """
 
 from __future__ import annotations

@@ -112,7 +112,7 @@ def _addresses(bind: str) -> list[str]:
 
 
 async def run_discover(args: argparse.Namespace) -> int:
-    from hub_core.client.hub_client import probe_hub
+    from hub_core.client.probe import probe_hub
     from hub_core.discovery import discover
 
     if args.diagnose:

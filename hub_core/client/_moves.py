@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from hub_core.errors import GameHubError, HubKeyUnproven, HubUnreachable
@@ -64,6 +65,30 @@ async def follow(client: HubClient, moved: HubMoved) -> None:
         client.known_hubs.check_generation(hello.name, hello.key, hello.generation, str(address))
     await client.move_to(address, hello)
     log.info("Followed the hub %r to %s", hello.name, address)
+
+
+class HubTopic:
+    """The one subscription a client has to the hub's own topic, shared by its owner's
+    handler (the app's) and, once logged in, following a move: a stream keeps one
+    subscription per topic, so a second subscriber would silence the first."""
+
+    def __init__(self, client: HubClient) -> None:
+        self.client = client
+        self.listener: Callable[[protocol.Event], None] | None = None
+        self.follow = False  # set by a watched login
+        self.subscribed = False
+
+    def wrap(self, listener: Callable[[protocol.Event], None] | None) -> HubTopic:
+        """What to subscribe instead of ``listener`` (None: keep the owner's)."""
+        self.listener = listener or self.listener
+        self.subscribed = True
+        return self
+
+    def __call__(self, event: protocol.Event) -> None:
+        if self.follow:
+            on_hub_event(self.client, event, self.client.event_stream)
+        if self.listener is not None:
+            self.listener(event)
 
 
 def on_hub_event(client: HubClient, event: protocol.Event, events: EventStream | None) -> None:

@@ -40,7 +40,7 @@ HELLO_TIMEOUT = 2.0
 
 R = TypeVar("R")
 
-__all__ = ["HubClient", "SessionInfo", "fetch_hello", "probe_hub"]
+__all__ = ["HubClient", "SessionInfo", "fetch_hello"]
 
 
 async def fetch_hello(address: HubAddress, *, timeout: float = HELLO_TIMEOUT) -> protocol.Hello:
@@ -136,6 +136,7 @@ class HubClient(HubRequests):
         # Told when the hub moved to another host and this client followed (or could not).
         self.on_moved: Callable[[schema.HubMoved, str], None] | None = None
         self.moving: asyncio.Task[None] | None = None  # following a move now
+        self._hub_topic = _moves.HubTopic(self)
         self._open_socket()
 
     # -- connecting -------------------------------------------------------------------
@@ -336,7 +337,9 @@ class HubClient(HubRequests):
             self.session = await self.call(schema.Login(role=role, user=user, password=password))
         if watch:
             self.subscribe(session_topic(role, self.session.key), self._on_session_event)
-            self.subscribe(protocol.HUB_TOPIC, lambda e: _moves.on_hub_event(self, e, self._events))
+            self._hub_topic.follow = True
+            if not self._hub_topic.subscribed:
+                self.subscribe(protocol.HUB_TOPIC, None)
         return self.session
 
     async def logout(self, *, timeout: float | None = None) -> None:
@@ -368,12 +371,21 @@ class HubClient(HubRequests):
 
     # -- events -----------------------------------------------------------------------
 
-    def subscribe(self, topic: str, on_event: OnEvent, on_gap: OnGap | None = None) -> Subscription:
-        """Delivers events of ``topic`` to ``on_event`` on this loop, in order."""
+    def subscribe(
+        self, topic: str, on_event: OnEvent | None, on_gap: OnGap | None = None
+    ) -> Subscription:
+        """Delivers ``topic``'s events to ``on_event`` here, in order (None: the hub topic)."""
         if self._events is None:
             address = self.address.tcp(self.hello.pub_port)
             self._events = EventStream(self._ctx, address, self._curve_options())
+        if topic == protocol.HUB_TOPIC:
+            on_event = self._hub_topic.wrap(on_event)
+        assert on_event is not None, "only the hub topic may be watched without a handler"
         return self._events.subscribe(topic, on_event, on_gap)
+
+    @property
+    def event_stream(self) -> EventStream | None:
+        return self._events
 
     def unsubscribe(self, topic: str) -> None:
         if self._events is not None:
@@ -386,14 +398,3 @@ def _check_size(kind: str, frame: bytes) -> None:
             f"The {kind} request is too large to send ({len(frame):,} bytes; "
             f"the limit is {protocol.MAX_MESSAGE_BYTES:,})."
         )
-
-
-async def probe_hub(info: Any, *, timeout: float = 1.0) -> bool:
-    """True if a discovered hub answers its hello: mDNS records outlive crashed hubs."""
-    for address in info.addresses:
-        try:
-            await fetch_hello(HubAddress(address, info.req_port), timeout=timeout)
-        except HubUnreachable:
-            continue
-        return True
-    return False
