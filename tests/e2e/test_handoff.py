@@ -184,10 +184,7 @@ async def test_handoff_moves_hub_sessions_rooms_and_records(
 async def test_receiver_killed_half_way_leaves_the_old_hub_serving(
     tmp_path: Path, old_hub: HostProcess, alice: HubClient
 ) -> None:
-    await fill(alice, old_hub, tmp_path)
-    receiver = Receiver(tmp_path / "new", old_hub.endpoint, "--handoff-rate", "2")
-    receiver.until("handoff", "offering")
-    driver = start_driver(tmp_path / "old")
+    receiver, driver = await slow_handoff(tmp_path, old_hub, alice)
     receiver.until("handoff", "receiving")
     receiver.part_way()  # some bytes arrived
     receiver.proc.kill()
@@ -196,6 +193,16 @@ async def test_receiver_killed_half_way_leaves_the_old_hub_serving(
     assert driver.returncode == 1, out + err
     assert "stopped answering" in out
     await still_serving(alice, old_hub)
+
+
+async def slow_handoff(
+    tmp_path: Path, old_hub: HostProcess, alice: HubClient
+) -> tuple[Receiver, subprocess.Popen[str]]:
+    """A hub with 8 MB of games handed to a receiver that takes 2 MB/s: time to break it."""
+    await fill(alice, old_hub, tmp_path)
+    receiver = Receiver(tmp_path / "new", old_hub.endpoint, "--handoff-rate", "2")
+    receiver.until("handoff", "offering")
+    return receiver, start_driver(tmp_path / "old")
 
 
 async def fill(alice: HubClient, old_hub: HostProcess, tmp_path: Path) -> None:
@@ -227,10 +234,7 @@ def old_hub_data(old_hub: HostProcess) -> Path:
 async def test_old_hub_killed_half_way_loses_nothing(
     tmp_path: Path, old_hub: HostProcess, alice: HubClient
 ) -> None:
-    await fill(alice, old_hub, tmp_path)
-    receiver = Receiver(tmp_path / "new", old_hub.endpoint, "--handoff-rate", "2")
-    receiver.until("handoff", "offering")
-    driver = start_driver(tmp_path / "old")
+    receiver, driver = await slow_handoff(tmp_path, old_hub, alice)
     receiver.part_way()
     old_hub.proc.kill()
     old_hub.proc.communicate()
@@ -253,10 +257,7 @@ async def test_connection_cut_half_way_old_hub_serves_on(
     tmp_path: Path, old_hub: HostProcess, alice: HubClient
 ) -> None:
     """A receiver that goes silent (stopped: no packets either way) is given up on."""
-    await fill(alice, old_hub, tmp_path)
-    receiver = Receiver(tmp_path / "new", old_hub.endpoint, "--handoff-rate", "2")
-    receiver.until("handoff", "offering")
-    driver = start_driver(tmp_path / "old")
+    receiver, driver = await slow_handoff(tmp_path, old_hub, alice)
     receiver.part_way()
     receiver.proc.send_signal(signal.SIGSTOP)
     try:
