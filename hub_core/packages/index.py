@@ -83,15 +83,21 @@ def check_blocks(entries: list[FileEntry]) -> None:
 
 def block_problem(entry: FileEntry) -> str | None:
     """Why an entry's block list cannot be right for its size, or None."""
-    if entry.sizes:
-        return _sizes_problem(entry)
+    problem = _sizes_problem(entry) if entry.sizes else _count_problem(entry)
+    if problem:
+        return problem
+    if not all(isinstance(b, str) and _HASH.fullmatch(b) for b in entry.blocks):
+        return f"{shown(entry.path)} has a block hash that is not 64 lowercase hex digits."
+    return None
+
+
+def _count_problem(entry: FileEntry) -> str | None:
+    """Fixed-size blocks (the older layout, no sizes listed): their count follows the size."""
     if len(entry.blocks) != block_count(entry.size):
         return (
             f"{shown(entry.path)} lists {len(entry.blocks):,} blocks; a file of "
             f"{entry.size:,} bytes has {block_count(entry.size):,}."
         )
-    if not all(isinstance(b, str) and _HASH.fullmatch(b) for b in entry.blocks):
-        return f"{shown(entry.path)} has a block hash that is not 64 lowercase hex digits."
     return None
 
 
@@ -108,8 +114,6 @@ def _sizes_problem(entry: FileEntry) -> str | None:
             f"{shown(entry.path)} has blocks of {sum(entry.sizes):,} bytes in all; "
             f"the file has {entry.size:,}."
         )
-    if not all(isinstance(b, str) and _HASH.fullmatch(b) for b in entry.blocks):
-        return f"{shown(entry.path)} has a block hash that is not 64 lowercase hex digits."
     return None
 
 
