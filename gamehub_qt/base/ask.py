@@ -18,11 +18,15 @@ def run_modal(box: QMessageBox) -> QAbstractButton | None:
     return box.clickedButton()
 
 
-def confirmed(box: QMessageBox, ask: Asker) -> bool:
-    """Asks; True only for the box's DestructiveRole button (Cancel, Escape: False)."""
+def answer_role(box: QMessageBox, ask: Asker) -> QMessageBox.ButtonRole | None:
+    """Asks; the role of the button chosen (None: the dialog was closed). Deletes the box."""
     try:
         chosen = ask(box)
-        stop = QMessageBox.ButtonRole.DestructiveRole
-        return chosen is not None and box.buttonRole(chosen) == stop
+        return box.buttonRole(chosen) if chosen is not None else None
     finally:
         box.deleteLater()
+
+
+def confirmed(box: QMessageBox, ask: Asker) -> bool:
+    """Asks; True only for the box's DestructiveRole button (Cancel, Escape: False)."""
+    return answer_role(box, ask) == QMessageBox.ButtonRole.DestructiveRole

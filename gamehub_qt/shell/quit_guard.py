@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from gamehub_qt.base.ask import Asker
+from gamehub_qt.base.ask import Asker, answer_role
 from gamehub_qt.base.context import AppContext
 from hub_core.wire.schema import RoomState
 
@@ -101,12 +101,7 @@ def may_quit(
     the app open and calls ``hand_over`` (the Hub tab's dialog) instead."""
     if context.hosting is None:
         return True
-    box = question(parent, affected(context))
-    try:
-        chosen = ask(box)
-        role = box.buttonRole(chosen) if chosen is not None else None
-    finally:
-        box.deleteLater()
+    role = answer_role(question(parent, affected(context)), ask)
     if role == QMessageBox.ButtonRole.ActionRole:
         hand_over()
     return role == QMessageBox.ButtonRole.DestructiveRole
