@@ -69,8 +69,10 @@ def fit_version(version: VersionView | None) -> LibraryFit:
     from packaging.utils import parse_wheel_filename
 
     chosen, missing = fit(wheels, machine_tags())
-    versions = {str(parse_wheel_filename(n)[0]): str(parse_wheel_filename(n)[1]) for n in wheels}
-    versions |= {str(parse_wheel_filename(n)[0]): str(parse_wheel_filename(n)[1]) for n in chosen}
+    parsed = {name: parse_wheel_filename(name) for name in wheels}
+    # Each library's version: the chosen wheel's where one fits here, else any listed one.
+    picked = [n for n in wheels if n not in chosen] + chosen
+    versions = {str(parsed[n][0]): str(parsed[n][1]) for n in picked}
     return LibraryFit(sorted(versions.items()), missing)
 
 

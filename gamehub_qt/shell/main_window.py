@@ -99,8 +99,8 @@ class MainWindow(i18n.Retranslated, QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(False)
         self.player_tab = PlayerTab(context)
-        # The builder holds the context, not the window: a page that keeps its window alive
-        # from Python outlives it in C++, and Qt crashes deleting the pair.
+        # The builder holds the context, not the window: no reference cycle through the
+        # window for the garbage collector to break (see base/gc_pin.py).
         self.developer_page = LazyPage(partial(_developer_tab, context))
         self.developer_page.built.connect(self._restore_splitters)
         self.hub_tab = HubTab(context, self.hosting)
