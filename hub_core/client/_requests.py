@@ -50,7 +50,8 @@ class HubRequests:
     async def upload_blocks(
         self, transfer: str, blocks: list[tuple[str, bytes]], *, timeout: float | None = None
     ) -> s.Stored:
-        return await self.call(s.UploadBlocks(transfer=transfer, blocks=blocks), timeout=timeout)
+        views = [(digest, memoryview(data)) for digest, data in blocks]
+        return await self.call(s.UploadBlocks(transfer=transfer, blocks=views), timeout=timeout)
 
     async def publish_commit(self, transfer: str) -> s.Published:
         return await self.call(s.PublishCommit(transfer=transfer))

@@ -128,7 +128,7 @@ class HubClient(HubRequests):
         self._ctx = zmq.asyncio.Context.instance()
         self._keys = zmq.curve_keypair()
         self._ids = itertools.count(1)
-        self._pending: dict[int, asyncio.Future[protocol.Reply]] = {}
+        self._pending: dict[int, asyncio.Future[protocol.RawReply]] = {}
         self._generation = 0
         self._events: EventStream | None = None
         self._bad_replies = RateLimitedLog(log, "malformed replies")
@@ -246,8 +246,8 @@ class HubClient(HubRequests):
         """
         result = await self._request(req.kind, req, idempotent=req.idempotent, timeout=timeout)
         try:
-            return cast(R, msgspec.convert(result, req.reply))
-        except msgspec.ValidationError as exc:
+            return cast(R, protocol.decode_result(result, req.reply))
+        except protocol.DECODE_ERRORS as exc:
             raise GameHubError(
                 f"The hub {self.hello.name!r} answered {req.kind} in a shape this app does not "
                 f"understand ({exc}); update the older one."
@@ -270,7 +270,7 @@ class HubClient(HubRequests):
             frame = protocol.request_frame(req_id, kind, args if args is not None else {}, token)
             _check_size(kind, frame)
             generation = self._generation
-            future: asyncio.Future[protocol.Reply] = asyncio.get_running_loop().create_future()
+            future: asyncio.Future[protocol.RawReply] = asyncio.get_running_loop().create_future()
             self._pending[req_id] = future
             try:
                 await self._sock.send(frame)
@@ -296,7 +296,7 @@ class HubClient(HubRequests):
             return text + "; it may be stopped or out of reach."
         return text + f"; it may be stopped or out of reach, and the {kind} may not have happened."
 
-    def _unwrap(self, reply: protocol.Reply) -> Any:
+    def _unwrap(self, reply: protocol.RawReply) -> Any:
         if reply.ok:
             return reply.result
         assert reply.error is not None
@@ -306,9 +306,9 @@ class HubClient(HubRequests):
 
     async def _receive(self, sock: zmq.asyncio.Socket) -> None:
         while True:
-            frame = await sock.recv()
+            frame = await sock.recv(copy=False)  # block batches: decoded as views, not copied
             try:
-                reply = protocol.decode_reply(frame)
+                reply = protocol.decode_raw_reply(frame.buffer)
             except protocol.DECODE_ERRORS as exc:  # a hostile hub must not crash or spam us
                 self._bad_replies.note(str(self.address), f"ignored ({exc})")
                 continue

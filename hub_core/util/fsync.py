@@ -12,7 +12,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: bytes, *, private: bool = False, durable: bool = True) -> None:
+def write_atomic(
+    path: Path, data: bytes | memoryview, *, private: bool = False, durable: bool = True
+) -> None:
     """Replaces ``path`` with ``data`` all at once: a crash leaves the old file or the new
     one, never half of one (temp file in the same folder, fsync, rename).
 

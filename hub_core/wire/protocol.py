@@ -67,6 +67,17 @@ class Envelope(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     args: msgspec.Raw = msgspec.Raw(b"\x80")  # an empty msgpack map
 
 
+class _OutEnvelope(msgspec.Struct, frozen=True):
+    """Envelope as it is sent: the same fields in the same order, so the same bytes, but
+    ``args`` encoded in the same pass (as Raw it was encoded, then copied in again)."""
+
+    v: int
+    id: int
+    kind: str
+    token: str
+    args: Any
+
+
 class ErrorInfo(msgspec.Struct, frozen=True):
     """A refused request: ``code`` is stable for programs, ``message`` is for people."""
 
@@ -80,6 +91,17 @@ class Reply(msgspec.Struct, frozen=True):
     id: int
     ok: bool
     result: Any = None
+    error: ErrorInfo | None = None
+
+
+class RawReply(msgspec.Struct, frozen=True):
+    """A Reply as the app reads it: the result left encoded until the request's own reply
+    type decodes it (``decode_result``), so a 2 MB block batch is a view into the frame
+    instead of bytes copied once into builtins and checked again by conversion."""
+
+    id: int
+    ok: bool
+    result: msgspec.Raw = msgspec.Raw(b"\xc0")  # nil
     error: ErrorInfo | None = None
 
 
@@ -123,6 +145,8 @@ _encoder = msgspec.msgpack.Encoder()
 _envelope_decoder = msgspec.msgpack.Decoder(Envelope)
 _reply_decoder = msgspec.msgpack.Decoder(Reply)
 _event_decoder = msgspec.msgpack.Decoder(Event)
+_raw_reply_decoder = msgspec.msgpack.Decoder(RawReply)
+_result_decoders: dict[Any, msgspec.msgpack.Decoder[Any]] = {}
 
 
 def encode(obj: Any) -> bytes:
@@ -138,6 +162,18 @@ def decode_reply(frame: bytes) -> Reply:
     return _reply_decoder.decode(frame)
 
 
+def decode_raw_reply(frame: bytes | memoryview) -> RawReply:
+    return _raw_reply_decoder.decode(frame)
+
+
+def decode_result(raw: msgspec.Raw, reply_type: Any) -> Any:
+    """A reply's result as ``reply_type``; raises one of DECODE_ERRORS on the wrong shape."""
+    decoder = _result_decoders.get(reply_type)
+    if decoder is None:
+        decoder = _result_decoders[reply_type] = msgspec.msgpack.Decoder(reply_type)
+    return decoder.decode(raw)
+
+
 def decode_event(frame: bytes) -> Event:
     return _event_decoder.decode(frame)
 
@@ -148,11 +184,7 @@ def topic_frame(topic: str) -> bytes:
 
 def request_frame(req_id: int, kind: str, args: Any, token: str = "") -> bytes:
     """Encodes a request; ``args`` is a Struct or a dict."""
-    return encode(
-        Envelope(
-            v=PROTOCOL_VERSION, id=req_id, kind=kind, token=token, args=msgspec.Raw(encode(args))
-        )
-    )
+    return encode(_OutEnvelope(v=PROTOCOL_VERSION, id=req_id, kind=kind, token=token, args=args))
 
 
 def error_reply(req_id: int, code: str, message: str) -> bytes:

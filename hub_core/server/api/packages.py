@@ -72,7 +72,7 @@ def add_routes(
             found = await block_io.run(ctx.peer.hex(), lambda: read_batch(args.hashes))
         except BlockError as exc:
             raise RequestRefused(Code.TRANSFER, str(exc)) from None
-        return s.Blocks(blocks=found)
+        return s.Blocks(blocks=[memoryview(data) for data in found])
 
     def read_batch(hashes: list[str]) -> list[bytes]:
         found: list[bytes] = []

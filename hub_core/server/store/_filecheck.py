@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from hub_core.packages import FileEntry
 
 Read = Callable[[str], bytes]
+Data = bytes | memoryview
 
 
 @dataclass
@@ -30,7 +31,7 @@ class _File:
     wrong_size: bool = False  # a block was not as long as the index says
     digest: hashlib._Hash = field(default_factory=hashlib.sha256)
 
-    def advance(self, ready: Callable[[str], bytes | None]) -> str | None:
+    def advance(self, ready: Callable[[str], Data | None]) -> str | None:
         """Hashes blocks while the next one is ready; returns the block it waits for."""
         while self.done < len(self.spans):
             block, _, length = self.spans[self.done]
@@ -63,14 +64,14 @@ class FileChecks:
         for file in self._files:
             self._wait(file, file.advance(lambda _: None))
 
-    def stored(self, blocks: list[tuple[str, bytes]], read: Read) -> None:
+    def stored(self, blocks: Sequence[tuple[str, Data]], read: Read) -> None:
         """Called once ``blocks`` are in the store: advances every file waiting for one."""
         batch = dict(blocks)
         with self._lock:
             self._absent.difference_update(batch)
             queue = [f for d in batch for f in self._waiting.pop(d, [])]
 
-            def ready(block: str) -> bytes | None:
+            def ready(block: str) -> Data | None:
                 if block in batch:
                     return batch[block]
                 return None if block in self._absent else read(block)

@@ -13,6 +13,7 @@ Every method does blocking file I/O: the hub calls them in its thread pool.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
 
 from hub_core.errors import GameHubError
@@ -53,7 +54,7 @@ class BlockStore:
         self.put_many([(digest, data)])
         self.sync([digest])
 
-    def put_many(self, items: list[tuple[str, bytes]]) -> None:
+    def put_many(self, items: Sequence[tuple[str, bytes | memoryview]]) -> None:
         """Stores blocks after checking each against its hash; ``sync`` makes them durable.
 
         Writing without an fsync per block and syncing once before a version is committed

@@ -138,7 +138,7 @@ class Uploads:
         self,
         developer: Session,
         transfer: str,
-        items: list[tuple[str, bytes]],
+        items: list[tuple[str, memoryview]],
         *,
         client: str = "",
     ) -> Stored:
@@ -199,7 +199,7 @@ class Uploads:
         self._window.forget(upload.id)
         return Published(name=game["name"], version=str(upload.version))
 
-    def _store(self, upload: Upload, fresh: list[tuple[str, bytes]]) -> None:
+    def _store(self, upload: Upload, fresh: list[tuple[str, memoryview]]) -> None:
         self._blocks.put_many(fresh)
         upload.checks.stored(fresh, self._blocks.read)
 

@@ -289,7 +289,9 @@ class InstallOffer(msgspec.Struct, frozen=True):
 
 
 class Blocks(msgspec.Struct, frozen=True):
-    blocks: list[bytes]
+    """Views into the reply's frame, not copies (the wire is msgpack bin either way)."""
+
+    blocks: list[memoryview]
 
 
 class MatchView(msgspec.Struct, frozen=True):
