@@ -43,7 +43,7 @@ from hub_core.server.store.unpacked import Unpacked
 from hub_core.server.store.uploads import Uploads
 from hub_core.server.transport import Ports, WireServer
 from hub_core.storage import Repository, open_repository
-from hub_core.util.malloc import return_large_buffers
+from hub_core.util.malloc import tune_for_blocks
 from hub_core.util.paths import AppPaths, app_paths
 from hub_core.wire import protocol
 from hub_core.wire.keys import KeyPair, fingerprint, load_or_create_hub_keys
@@ -148,7 +148,7 @@ class Hub:
 
     async def start(self) -> HubEndpoints:
         self.paths.ensure()
-        return_large_buffers()
+        tune_for_blocks()
         await asyncio.to_thread(self._refuse_handed_over)
         self.generation = await asyncio.to_thread(handoff_files.read_generation, self.paths.hub)
         keys = await asyncio.to_thread(load_or_create_hub_keys, self.paths.hub)
