@@ -1,13 +1,17 @@
 """Publish and install a 100 MB game, as 1 file and as 1,000 files, and a 20 MB game of
 1,000 files, against a raw TCP copy.
 
-In the same run: a raw TCP copy of the same bytes over loopback (file → socket → file,
-fsynced, in two processes; the median of five), MB/s of each transfer and its ratio to
-raw (``ratio_min``: the slowest of all six), a raw copy of the 1,000 small files, one
-file created per file (``raw_mb_s_1000files_20mb``: the floor file creation sets here),
-the peak memory growth of the hub and of the client, an update where 1 MB inside the
-100 MB changed (``update_sent_mb``), and one where 1 KB was inserted near its start
-(``update_insert_sent_mb``).
+In the same run, for each of the three games, a raw TCP copy of the same files over
+loopback (file → socket → file, fsynced, in two processes): ``raw_mb_s`` for the one
+file (median of five), ``raw_mb_s_1000files`` and ``raw_mb_s_1000files_20mb`` for the
+folders, one file created per file (median of three). Each game's publish and install
+rates are divided by the raw copy of the same files (``ratio_1file`` …, the slower of
+the two), and ``ratio_min`` is the lowest of the three: a copy that must create 1,000
+files is bound by creating them (0.2–0.9 ms each on this VM), whatever carries the bytes.
+``ratio_min_vs_one_file_raw`` divides the slowest rate by the one-file copy instead, as
+this benchmark did before. Also the peak memory growth of the hub and of the client, an
+update where 1 MB inside the 100 MB changed (``update_sent_mb``), and one where 1 KB was
+inserted near its start (``update_insert_sent_mb``).
 
     python bench/transfer.py --json [--mb 100]
 """
@@ -249,18 +253,23 @@ def main() -> None:
         # The raw copy takes a fraction of a second, so one run is noise: take the median of 5.
         runs = sorted(raw_copy(source, work / f"raw-copy-{n}.bin") for n in range(5))
         figures: dict[str, Any] = {"raw_mb_s": round(size / MB / runs[2], 1)}
-        # Not in ratio_min: how fast the same 20 MB of 1,000 files copy raw, file by file.
-        folder, small_size = games["1000files_20mb"]
-        runs = sorted(raw_copy_files(folder, work / f"raw-files-{n}") for n in range(3))
-        figures["raw_mb_s_1000files_20mb"] = round(small_size / MB / runs[1], 1)
+        for label in ("1000files", "1000files_20mb"):  # file by file, as an install writes
+            folder, game_size = games[label]
+            runs = sorted(raw_copy_files(folder, work / f"raw-{label}-{n}") for n in range(3))
+            figures[f"raw_mb_s_{label}"] = round(game_size / MB / runs[1], 1)
         hub = HubProcess()
         try:
             figures |= asyncio.run(run_hub_side(hub, games, work, size))
         finally:
             hub.stop()
         shutil.rmtree(work / "installed", ignore_errors=True)
+    for label in games:
+        slower = min(figures[f"publish_mb_s_{label}"], figures[f"install_mb_s_{label}"])
+        raw = figures["raw_mb_s" if label == "1file" else f"raw_mb_s_{label}"]
+        figures[f"ratio_{label}"] = round(slower / raw, 3)
+    figures["ratio_min"] = min(figures[f"ratio_{label}"] for label in games)
     rates = [v for k, v in figures.items() if k.startswith(("publish_mb_s", "install_mb_s"))]
-    figures["ratio_min"] = round(min(rates) / figures["raw_mb_s"], 3)
+    figures["ratio_min_vs_one_file_raw"] = round(min(rates) / figures["raw_mb_s"], 3)
     figures["original_20mb_upload_s"] = 43.2
     figures["original_hub_peak_mib"] = 198
     report(figures)
