@@ -47,6 +47,7 @@ class Repository:
         self._lock = lock
         self._index = loaded.index  # table -> key -> canonical JSON text
         self._latest: dict[tuple[str, str], Op] = {}  # the newest unsettled op per key
+        self._changes: dict[str, int] = {}  # per table: changes in memory so far
         self._guard = threading.Lock()  # makes "closed?" + enqueue atomic against close()
         self._closed = False
         self._writer = Writer(root, loaded.shards, self._from_writer)
@@ -58,6 +59,11 @@ class Repository:
 
     def all(self, table: str) -> dict[str, dict[str, Any]]:
         return {key: _decode(text) for key, text in self._index.get(table, {}).items()}
+
+    def changes(self, table: str) -> int:
+        """How many times ``table`` changed in memory: what a reader derived from it holds
+        while this number stays (the store list, asked for many times a second)."""
+        return self._changes.get(table, 0)
 
     def tables(self) -> list[str]:
         """The tables that hold records (a handoff's check compares them all)."""
@@ -126,6 +132,7 @@ class Repository:
                 raise StorageError("The hub database is closed.")
             if docs is not None:
                 _set(docs, op.key, op.text)
+                self._count_change(op.table or "")
                 self._latest[(op.table or "", op.key)] = op
             self._writer.submit(op)
         return op.future
@@ -152,6 +159,10 @@ class Repository:
             if outcome.error is not None and outcome.restore and op.table is not None:
                 log.warning("Not saved, kept the value on disk for %s/%s", op.table, op.key)
                 _set(self._index.setdefault(op.table, {}), op.key, outcome.durable)
+                self._count_change(op.table)
+
+    def _count_change(self, table: str) -> None:
+        self._changes[table] = self._changes.get(table, 0) + 1
 
 
 def open_repository(root: Path) -> Repository:

@@ -52,7 +52,7 @@ def add_routes(
         return catalog.store()
 
     def game_details(ctx: Context, args: s.GetGameDetails) -> s.GameDetails:
-        return catalog.details_of(catalog.active_game(args.name))
+        return catalog.active_details(args.name)
 
     def install_begin(ctx: Context, args: s.InstallBegin) -> s.InstallOffer:
         game = catalog.active_game(args.name)

@@ -58,6 +58,11 @@ class Catalog:
     _libraries: dict[str, list[dict[str, Any]]] = field(
         default_factory=dict, init=False, repr=False
     )
+    # The store list and each game's details, with the GAMES change count they were made at.
+    _store: tuple[int, list[GameSummary]] = field(default=(-1, []), init=False, repr=False)
+    _details: dict[str, tuple[int, GameDetails]] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     # -- reading ----------------------------------------------------------------------
 
@@ -120,8 +125,26 @@ class Catalog:
         return msgspec.convert(cls._summary_fields(game), GameSummary)
 
     def store(self) -> list[GameSummary]:
-        games = [g for g in self.repo.all(GAMES).values() if g["status"] == "active"]
-        return sorted((self.summary(g) for g in games), key=lambda g: g.display_name.casefold())
+        """The store list, built again only after a game changed: browsing players ask for
+        it often, and decoding every game's record each time held the hub's loop."""
+        stamp = self.repo.changes(GAMES)
+        if self._store[0] != stamp:
+            games = [g for g in self.repo.all(GAMES).values() if g["status"] == "active"]
+            listed = sorted(
+                (self.summary(g) for g in games), key=lambda g: g.display_name.casefold()
+            )
+            self._store = (stamp, listed)
+        return list(self._store[1])
+
+    def active_details(self, name: str) -> GameDetails:
+        """``details_of`` an active game, kept until a game changes (as ``store``)."""
+        stamp = self.repo.changes(GAMES)
+        kept = self._details.get(name)
+        if kept is not None and kept[0] == stamp:
+            return kept[1]
+        details = self.details_of(self.active_game(name))
+        self._details[name] = (stamp, details)
+        return details
 
     def details_of(self, game: dict[str, Any]) -> GameDetails:
         """Everything about a game: every version's manifest (newest first), the reviews and

@@ -128,6 +128,19 @@ async def test_a_failed_write_raises_and_is_not_claimed(
     assert repo.get("players", "alice") == {"n": 1}
     assert repo.count("players") == 1
 
+
+async def test_a_failed_write_counts_as_a_change_when_its_value_goes_back(
+    repo: Repository, root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever a reader derived from the failed value must be made again."""
+    await repo.put("players", "alice", {"n": 1})
+    failing_replace(monkeypatch, root)
+    before = repo.changes("players")
+    with pytest.raises(StorageError):
+        await repo.put("players", "alice", {"n": 2})
+    await asyncio.sleep(0)  # the restore runs on the loop, ahead of the caller's wake-up
+    assert repo.changes("players") == before + 2  # the change, then its undoing
+
     assert on_disk(root, "players", "alice") == {"n": 1}
     assert temp_files(root) == []
     assert repo.stats()["failures"] > 0

@@ -49,6 +49,16 @@ async def test_put_get_delete_all_count_and_reopen(repo: Repository) -> None:
         again.close()
 
 
+async def test_changes_count_per_table(repo: Repository) -> None:
+    assert repo.changes("games") == 0
+    await repo.put("games", "chess", {"v": 1})
+    await repo.put("games", "chess", {"v": 2})
+    await repo.delete("games", "chess")
+    await repo.put("players", "alice", {})
+    assert repo.changes("games") == 3
+    assert repo.changes("players") == 1
+
+
 async def test_odd_keys_round_trip(repo: Repository) -> None:
     keys = ["../../etc/passwd", "a/b\\c", "\ud800 lone surrogate", "日本語", "🎲", " ", "00"]
     for i, key in enumerate(keys):

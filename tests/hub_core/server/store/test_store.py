@@ -40,6 +40,24 @@ async def test_publish_then_browse_and_details(
     assert details.reviews == []
 
 
+async def test_browsing_sees_every_change_at_once(
+    dev: HubClient, player: HubClient, tmp_path: Path
+) -> None:
+    """The hub keeps the store list and details between changes: never a stale one."""
+    game = make_game(tmp_path / "g")
+    await publish(dev, game)
+    for _ in range(2):  # the second answer comes from what the first one made
+        assert [g.latest for g in await player.list_games()] == ["1.0.0"]
+        assert [v.version for v in (await player.game_details("rps")).versions] == ["1.0.0"]
+    await publish(dev, game)
+    assert [g.latest for g in await player.list_games()] == ["1.0.1"]
+    assert [v.version for v in (await player.game_details("rps")).versions] == ["1.0.1", "1.0.0"]
+    await dev.unpublish("rps")
+    assert await player.list_games() == []
+    with pytest.raises(RequestRefused, match="was removed from the store"):
+        await player.game_details("rps")
+
+
 async def test_version_hint_and_update_sends_only_changes(dev: HubClient, tmp_path: Path) -> None:
     assert await dev.version_hint("rps") == VersionHintReply(
         exists=False, latest=None, versions=[], suggested="1.0.0"
