@@ -222,7 +222,7 @@ class Hub:
         blocks = await asyncio.to_thread(BlockStore, self.paths.hub / "blocks")
         catalog = Catalog(self.repo)
         self.block_io = BlockIO(self.wire.queued_bytes)
-        uploads = Uploads(blocks, catalog, self.config.limits, self.block_io)
+        self.uploads = uploads = Uploads(blocks, catalog, self.config.limits, self.block_io)
         unpacked_root = self.paths.hub / "unpacked"
         await rename_old_samples(catalog, unpacked_root)
         # Reading every record takes a while on a big history (15-50 ms per 1000 matches here):
@@ -294,6 +294,7 @@ class Hub:
         await asyncio.sleep(0.2)  # let the last events leave before the PUB socket closes
         await self.wire.stop()
         self.block_io.close()
+        self.uploads.close()
         await asyncio.to_thread(self.repo.close)
         log.info("Hub %r stopped", self.name)
 

@@ -73,6 +73,11 @@ def syncfs(folder: Path) -> bool:
         os.close(fd)
 
 
+def can_sync_all() -> bool:
+    """True where ``syncfs`` flushes a whole file system in one call (Linux)."""
+    return sys.platform.startswith("linux")
+
+
 def sync_tree(folder: Path, files: Iterable[Path]) -> None:
     """Makes ``files`` under ``folder`` durable, with one syncfs where possible."""
     if syncfs(folder):

@@ -39,13 +39,12 @@ from hub_core.server.store.blocks import BlockError, BlockStore
 from hub_core.server.store.catalog import Catalog, refuse_package
 from hub_core.server.store.unpacked import check_stored_wheels
 from hub_core.server.store.upload_window import UploadWindow
+from hub_core.util.writebehind import FLUSH_EVERY_BYTES, WriteBehind
 from hub_core.wire.codes import Code
 from hub_core.wire.protocol import BATCH_BYTES, MAX_BATCH
 from hub_core.wire.schema import Published, PublishOffer, Stored
 
 __all__ = ["BATCH_BYTES", "MAX_BATCH", "Upload", "Uploads"]
-# Received blocks are flushed to disk in the background of the upload every this many bytes.
-SYNC_EVERY_BYTES = 16 * 1024 * 1024
 # Uploads idle this long are forgotten (their blocks stay and count on the next try).
 IDLE_SECONDS = 3600.0
 MAX_UPLOADS_PER_DEVELOPER = 4
@@ -63,8 +62,9 @@ class Upload:
     needed: set[str]  # block hashes still to receive
     checks: FileChecks  # each file's (and wheel's) hash over the blocks stored so far
     deps: list[Dep] = field(default_factory=list)  # the game's libraries, as wheels
-    unsynced: list[str] = field(default_factory=list)  # stored but maybe not on disk yet
-    unsynced_bytes: int = 0
+    arrived: list[str] = field(default_factory=list)  # stored, durable only after commit's sync
+    flushed: int = 0  # how many of ``arrived`` a background flush was started for
+    unflushed_bytes: int = 0
     touched: float = field(default_factory=time.monotonic)
 
     @property
@@ -89,6 +89,11 @@ class Uploads:
         self._limits = limits
         self._uploads: dict[str, Upload] = {}
         self._window = UploadWindow()
+        self._write_behind = WriteBehind(blocks.sync)
+
+    def close(self) -> None:
+        """Stops the background flushes (a running one finishes on its thread)."""
+        self._write_behind.close()
 
     async def begin(
         self,
@@ -170,12 +175,11 @@ class Uploads:
         except OSError as exc:
             raise storing_refused(exc) from None
         upload.needed.difference_update(d for d, _ in fresh)
-        upload.unsynced.extend(d for d, _ in fresh)
-        upload.unsynced_bytes += sum(len(data) for _, data in fresh)
-        if upload.unsynced_bytes >= SYNC_EVERY_BYTES:
-            # Flushing as the upload goes overlaps disk writes with the transfer.
-            pending, upload.unsynced, upload.unsynced_bytes = upload.unsynced, [], 0
-            await self._sync(client or developer.key, pending)
+        upload.arrived.extend(d for d, _ in fresh)
+        upload.unflushed_bytes += sum(len(data) for _, data in fresh)
+        if upload.unflushed_bytes >= FLUSH_EVERY_BYTES:
+            self._write_behind.kick(upload.arrived[upload.flushed :])
+            upload.flushed, upload.unflushed_bytes = len(upload.arrived), 0
         upload.touched = time.monotonic()
         return Stored(stored=len(items), window=self._window.grant(transfer))
 
@@ -188,7 +192,7 @@ class Uploads:
                 f"{len(upload.needed):,} block(s) have not arrived yet, e.g. of {example}.",
             )
         await asyncio.to_thread(self._check_files, upload)
-        await self._sync(developer.key, upload.unsynced)
+        await self._sync(developer.key, upload.arrived)
         try:
             game = await self._catalog.add_version(
                 developer, upload.manifest, upload.version, upload.index, upload.deps

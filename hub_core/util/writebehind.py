@@ -1,0 +1,61 @@
+"""Starting a transfer's disk writes while more data still arrives, without waiting for them.
+
+Blocks land in the page cache; at the end (a publish's commit, an install's swap) one
+sync makes them durable. With nothing pushing them out before, that sync had to write
+the whole transfer at the end, and syncing every 16 MB inside the transfer stalled it on
+each flush. Here a flush of what arrived so far starts on a thread of its own and nobody
+waits for it: the disk writes while the network carries more, and the final sync (which
+still covers everything, so durability never depends on these) finds little left to do.
+
+    idle     : no flush running; the next kick starts one
+    flushing : a flush runs; kicks meanwhile only add their blocks to the next one
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+log = logging.getLogger(__name__)
+
+Sync = Callable[[list[str]], None]
+
+# Kick a flush every this many bytes written (hub uploads and player installs).
+FLUSH_EVERY_BYTES = 16 * 1024 * 1024
+
+
+class WriteBehind:
+    """Background flushes of what ``sync`` is given (block names, file paths), one at a
+    time; safe to kick from any thread."""
+
+    def __init__(self, sync: Sync) -> None:
+        self._sync = sync
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="hub-flush")
+        self._lock = threading.Lock()
+        self._waiting: list[str] = []
+        self._flushing = False
+
+    def kick(self, digests: list[str]) -> None:
+        """Starts flushing ``digests`` (and any left from earlier kicks) unless a flush runs."""
+        with self._lock:
+            self._waiting.extend(digests)
+            if self._flushing:
+                return
+            self._flushing = True
+            batch, self._waiting = self._waiting, []
+        self._pool.submit(self._flush, batch)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def _flush(self, batch: list[str]) -> None:
+        while batch:
+            try:
+                self._sync(batch)
+            except OSError as exc:  # the final sync reports it, if it lasts
+                log.info("A background flush failed: %s", exc)
+            with self._lock:
+                batch, self._waiting = self._waiting, []
+                self._flushing = bool(batch)
