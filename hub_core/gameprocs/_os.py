@@ -14,7 +14,6 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
 POSIX = os.name == "posix"
@@ -188,19 +187,3 @@ def _clamp(res: int, soft: int, hard: int) -> Rlimit:
     if current_hard != resource.RLIM_INFINITY:
         hard = min(hard, current_hard)
     return res, min(soft, hard), hard
-
-
-def limiter(plan: list[Rlimit]) -> Callable[[], None] | None:
-    """The child's preexec_fn: applies the limits between fork and exec.
-
-    It runs in the forked child of a threaded hub, so it does nothing but setrlimit
-    calls with numbers computed beforehand.
-    """
-    if sys.platform == "win32" or not plan:
-        return None
-
-    def apply_limits() -> None:
-        for res, soft, hard in plan:
-            resource.setrlimit(res, (soft, hard))
-
-    return apply_limits
