@@ -41,14 +41,24 @@ def game_command(script: Path) -> list[str]:
 def server_command(script: Path) -> list[str]:
     """How the hub runs a game server: through run_script, which confines it first.
 
-    From source, ``python -I`` runs hub_core/run_script.py by its path: isolated, so
-    neither the game's folder, nor PYTHONPATH (its libraries), nor a user site-packages
-    can put a module (a sitecustomize, a shadowed ctypes) in front of the jail; run_script
-    puts PYTHONPATH back once the jail is on. A frozen build isolates itself that way.
+    From source, ``python -I`` runs run_script.main: isolated, so neither the game's
+    folder, nor PYTHONPATH (its libraries), nor a user site-packages can put a module (a
+    sitecustomize, a shadowed ctypes) in front of the jail; run_script puts PYTHONPATH
+    back once the jail is on. A frozen build isolates itself that way.
     """
     if getattr(sys, "frozen", False):
         return game_command(script)
-    return [sys.executable, "-I", "-u", run_script.__file__, str(script)]
+    return [sys.executable, "-I", "-u", "-c", _BOOT, str(script)]
+
+
+# Where hub_core is found goes last on the path (never ahead of the standard library) and
+# comes off it again; a -c command, unlike a script run by its path, is not compiled
+# afresh at every start: run_script's cached bytecode is used.
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(run_script.__file__)))
+_BOOT = (
+    f"import sys; sys.path.append({_ROOT!r}); import hub_core.run_script as r; "
+    "sys.path.pop(); r.main()"
+)
 
 
 def entry_script(spec: ServerSpec) -> Path:

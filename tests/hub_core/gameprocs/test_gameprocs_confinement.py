@@ -10,19 +10,18 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from hub_core import run_script
 from hub_core.gameprocs import (
     ProcessLimits,
     ServerSpec,
     kill_orphans,
     protections,
+    server_command,
     start_server,
 )
 from hub_core.gameprocs import _cgroup as cgroups
@@ -46,7 +45,7 @@ def run_in(
     path = folder / "game.py"
     path.write_text(script)
     env = os.environ | {CONFINE_VARIABLE: confinement(os.getpid(), [], group.join_fds, -1)}
-    command = [sys.executable, "-I", "-u", run_script.__file__, str(path)]
+    command = server_command(path)
     return subprocess.Popen(command, env=env, pass_fds=group.join_fds, **options)
 
 
