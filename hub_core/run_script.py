@@ -71,7 +71,10 @@ def run_script(argv: list[str]) -> int:
     try:
         _run_main(script)
     except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        if exc.code is None or isinstance(exc.code, int):
+            return exc.code or 0
+        print(exc.code, file=sys.stderr)  # sys.exit("message"): python prints it, exit 1
+        return 1
     return 0
 
 
