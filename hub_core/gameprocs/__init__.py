@@ -7,10 +7,12 @@ log. On Linux it is confined (``_room``): Landlock lets it read its package
 folder (HOME, TMPDIR), which goes with the room; without Landlock it runs a fresh copy
 of the package in that folder. A cgroup per room (root) holds its process limit and
 lets the hub kill every descendant, setsid or not; the kernel kills it if the hub dies
-(PR_SET_PDEATHSIG). The hub notices at once when it listens (TCP probes a few
-milliseconds apart, racing its exit) and when it exits (asyncio's child watcher, no
-polling). A record per room, written before the fork, lets a hub that crashed kill its
-leftovers at the next start (``kill_orphans``).
+(PR_SET_PDEATHSIG). The hub prepares all that; the server's own process applies it
+before any game code runs (hub_core.run_script.confine), so no preexec_fn is needed and
+the hub starts it with vfork, not a copy of its memory. The hub notices at once when it
+listens (TCP probes a few milliseconds apart, racing its exit) and when it exits
+(asyncio's child watcher, no polling). A record per room, written before the fork, lets
+a hub that crashed kill its leftovers at the next start (``kill_orphans``).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from hub_core.gameprocs._spawn import (
     free_port,
     game_command,
     prepare,
+    server_command,
     spawn,
     write_start_record,
 )
@@ -58,6 +61,7 @@ __all__ = [
     "kill_orphans",
     "protections",
     "prune_logs",
+    "server_command",
     "start_server",
 ]
 
@@ -276,11 +280,11 @@ async def start_server(
     script = entry_script(spec)
     port = free_port(spec.bind_host)
     plan, jail, room_log, record = await asyncio.to_thread(prepare, spec, limits, state_dir)
-    command = game_command(jail.run_dir / script.relative_to(spec.package_dir.resolve()))
-    env = environment(spec, port) | jail.env
+    command = server_command(jail.run_dir / script.relative_to(spec.package_dir.resolve()))
+    confined, pass_fds = jail.confinement(plan)
+    env = environment(spec, port) | jail.env | confined
     try:
-        setup = jail.child_setup(plan)
-        proc, output = await spawn(spec, command, env, jail.run_dir, setup, room_log)
+        proc, output = await spawn(spec, command, env, jail.run_dir, pass_fds, room_log)
     except BaseException:
         room_log.close()
         await asyncio.to_thread(jail.release)

@@ -3,8 +3,9 @@
 Each room gets ``pids/gamehub/<hub instance>/<room>`` (pids.max = the room's process
 limit, threads included: the kernel refuses the fork beyond it) and the same path in the
 freezer hierarchy (freeze, SIGKILL every member, thaw: nothing can fork while being
-killed). The hub opens both ``cgroup.procs`` files before the fork; the child writes "0"
-(itself) into them before exec, so no game code ever runs outside its cgroup, and a
+killed). The hub opens both ``cgroup.procs`` files before the fork and passes them to the
+child, which writes "0" (itself) into them before any game code runs
+(hub_core.run_script.confine), so no game code ever runs outside its cgroup, and a
 setsid or double fork does not leave it. Needs root (or a delegated hierarchy); without
 it ``available`` says why and gameprocs falls back to process groups and a subreaper.
 """
@@ -61,12 +62,6 @@ class RoomCgroup:
             group.remove()
             raise
         return group
-
-    def join(self) -> None:
-        """In the child, between fork and exec: move this process into both cgroups."""
-        for fd in self.join_fds:
-            if os.write(fd, b"0") != 1:
-                os._exit(125)
 
     def close_fds(self) -> None:
         for fd in self.join_fds:

@@ -14,7 +14,6 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
 POSIX = os.name == "posix"
@@ -161,7 +160,8 @@ def rlimit_plan(
     limit against all the user's threads whenever the game starts a thread or process:
     without it, a browser opening tabs could stop a long-running game from starting a
     thread. What remains is a backstop that keeps a fork bomb from filling the machine
-    before the watchdog's next look.
+    before the watchdog's next look. Root gets no RLIMIT_NPROC at all: the kernel would
+    not enforce it (the room's cgroup limits root's processes instead).
     """
     if sys.platform == "win32":
         return []
@@ -175,10 +175,22 @@ def rlimit_plan(
         # A game that hits its memory limit must not leave a huge core file behind.
         (resource.RLIMIT_CORE, 0, 0),
     ]
-    if HAS_PROC:
-        headroom = user_tasks() + processes + NPROC_SLACK
+    if HAS_PROC and os.geteuid() != 0:  # root: not enforced, so not worth a scan of /proc
+        headroom = _recent_user_tasks() + processes + NPROC_SLACK
         wanted.append((resource.RLIMIT_NPROC, headroom, headroom))
     return [_clamp(res, soft, hard) for res, soft, hard in wanted]
+
+
+_tasks_seen = [-1e9, 0]  # [when, how many]: user_tasks() a moment ago
+
+
+def _recent_user_tasks(max_age: float = 1.0) -> int:
+    """user_tasks(), counted at most once a ``max_age``: a scan reads every process's stat
+    file (milliseconds on a busy machine, at each room's start); the slack absorbs a
+    second's change. Rooms starting at once may both scan: harmless."""
+    if time.monotonic() - _tasks_seen[0] > max_age:
+        _tasks_seen[:] = [time.monotonic(), user_tasks()]
+    return int(_tasks_seen[1])
 
 
 def _clamp(res: int, soft: int, hard: int) -> Rlimit:
@@ -188,19 +200,3 @@ def _clamp(res: int, soft: int, hard: int) -> Rlimit:
     if current_hard != resource.RLIM_INFINITY:
         hard = min(hard, current_hard)
     return res, min(soft, hard), hard
-
-
-def limiter(plan: list[Rlimit]) -> Callable[[], None] | None:
-    """The child's preexec_fn: applies the limits between fork and exec.
-
-    It runs in the forked child of a threaded hub, so it does nothing but setrlimit
-    calls with numbers computed beforehand.
-    """
-    if sys.platform == "win32" or not plan:
-        return None
-
-    def apply_limits() -> None:
-        for res, soft, hard in plan:
-            resource.setrlimit(res, (soft, hard))
-
-    return apply_limits

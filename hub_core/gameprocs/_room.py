@@ -2,8 +2,8 @@
 
 ``Protections`` is found once per hub process: which of Landlock, per-room cgroups and
 the child-subreaper fallback work here, and why not. ``RoomJail`` prepares everything
-for one server in the hub (folders, cgroup, ruleset, environment) so the child, between
-fork and exec, only makes precomputed system calls (``child_setup``).
+for one server in the hub (folders, cgroup, ruleset, environment); the server's own
+process applies it before its code runs (``confinement``, hub_core.run_script.confine).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import secrets
 import shutil
 import signal
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -24,13 +23,12 @@ from pathlib import Path
 from hub_core.gameprocs import _cgroup as cgroups
 from hub_core.gameprocs import _os as osx
 from hub_core.gameprocs import _sandbox as landlock
-from hub_core.run_script import libs_env
+from hub_core.run_script import CONFINE_VARIABLE, confinement, libs_env
 
 log = logging.getLogger("hub_core.gameprocs")
 
 INSTANCE = f"{os.getpid()}-{secrets.token_hex(3)}"  # this hub process's cgroup folder
 SCRATCH = "scratch"  # <state_dir>/scratch/<room>: the rooms' private folders
-_PR_SET_PDEATHSIG = 1
 _PR_SET_CHILD_SUBREAPER = 36
 _LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
 
@@ -133,27 +131,16 @@ class RoomJail:
         cgroup = [str(p) for p in self.cgroup.paths] if self.cgroup else []
         return {"cgroups": cgroup, "token": self.token, "scratch": str(self.scratch)}
 
-    def child_setup(self, plan: list[osx.Rlimit]) -> Callable[[], None] | None:
-        """The preexec_fn: limits, cgroup, parent-death signal, Landlock; syscalls only."""
+    def confinement(self, plan: list[osx.Rlimit]) -> tuple[dict[str, str], tuple[int, ...]]:
+        """What the server applies to itself before its code runs (run_script.confine):
+        the environment variable that describes it, and the fds to pass to the child."""
         if not osx.POSIX:
-            return None
-        limit = osx.limiter(plan)
-        cgroup, ruleset, libc, parent = self.cgroup, self.ruleset, _LIBC, os.getpid()
-
-        def setup() -> None:
-            if limit is not None:
-                limit()
-            if cgroup is not None:
-                cgroup.join()
-            if libc is not None:
-                # SIGKILL when the hub's thread that forked us (the loop's) ends, even by kill -9.
-                libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-                if os.getppid() != parent:  # the hub died before that took effect
-                    os._exit(1)
-            if ruleset is not None:
-                ruleset.enforce()
-
-        return setup
+            return {}, ()
+        cgroup_fds = list(self.cgroup.join_fds) if self.cgroup is not None else []
+        landlock_fd = self.ruleset.fd if self.ruleset is not None else -1
+        described = confinement(os.getpid(), plan, cgroup_fds, landlock_fd)
+        passed = (*cgroup_fds, *([landlock_fd] if landlock_fd >= 0 else []))
+        return {CONFINE_VARIABLE: described}, passed
 
     def spawned(self) -> None:
         """The child has exec'd (or failed to): the hub needs no fds of its own any more."""

@@ -2,11 +2,11 @@
 
 A small ctypes layer over the three Landlock syscalls rather than the ``landlock`` PyPI
 package: that one is a pre-release (1.0.0.dev5) whose ``apply()`` restricts the calling
-process in one go, while a game's ruleset must be built in the hub (opening paths, which
-is not safe between fork and exec in a threaded process) and only enforced in the child.
-So the hub prepares a ruleset fd per room (``Ruleset.build``) and the child, between
-fork and exec, makes two bare syscalls (``Ruleset.enforce``): prctl(PR_SET_NO_NEW_PRIVS)
-and landlock_restrict_self. The ruleset fd is close-on-exec, so the game never sees it.
+process in one go, while a game's ruleset is built in the hub, off the server's start-up
+path, and only enforced in the server. So the hub prepares a ruleset fd per room
+(``Ruleset.build``) and passes it to the child, whose first act
+(hub_core.run_script.confine) is two bare syscalls: prctl(PR_SET_NO_NEW_PRIVS) and
+landlock_restrict_self. It then closes the fd, so the game never sees it.
 
 Only file-system access is handled (best effort up to the kernel's ABI), plus signal
 scoping from ABI 6 so a game cannot signal the hub. TCP bind/connect (ABI 4) is left
@@ -25,7 +25,6 @@ from pathlib import Path
 _SYS_CREATE, _SYS_ADD_RULE, _SYS_RESTRICT = 444, 445, 446  # the same on every architecture
 _CREATE_RULESET_VERSION = 1
 _RULE_PATH_BENEATH = 1
-_PR_SET_NO_NEW_PRIVS = 38
 _SCOPE_SIGNAL = 1 << 1
 
 EXECUTE, WRITE_FILE, READ_FILE, READ_DIR = 1 << 0, 1 << 1, 1 << 2, 1 << 3
@@ -133,14 +132,6 @@ class Ruleset:
                 raise OSError(err, f"landlock_add_rule {path}: {os.strerror(err)}")
         finally:
             os.close(target)
-
-    def enforce(self) -> None:
-        """In the child, between fork and exec: no new privileges, then the ruleset."""
-        assert _LIBC is not None
-        if _LIBC.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
-            os._exit(126)
-        if _LIBC.syscall(_SYS_RESTRICT, self.fd, 0) != 0:
-            os._exit(126)  # never run a game unconfined by accident
 
     def close(self) -> None:
         """Closes the fd once: a second close could hit an fd number reused by a socket."""

@@ -12,10 +12,10 @@ import shlex
 import socket
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from hub_core import run_script
 from hub_core.gameprocs import _os as osx
 from hub_core.gameprocs._log import RoomLog
 from hub_core.gameprocs._orphans import write_record
@@ -36,6 +36,29 @@ def game_command(script: Path) -> list[str]:
     if getattr(sys, "frozen", False):
         return [sys.executable, "run-script", str(script)]
     return [sys.executable, "-u", str(script)]
+
+
+def server_command(script: Path) -> list[str]:
+    """How the hub runs a game server: through run_script, which confines it first.
+
+    From source, ``python -I`` runs run_script.main: isolated, so neither the game's
+    folder, nor PYTHONPATH (its libraries), nor a user site-packages can put a module (a
+    sitecustomize, a shadowed ctypes) in front of the jail; run_script puts PYTHONPATH
+    back once the jail is on. A frozen build isolates itself that way.
+    """
+    if getattr(sys, "frozen", False):
+        return game_command(script)
+    return [sys.executable, "-I", "-u", "-c", _BOOT, str(script)]
+
+
+# Where hub_core is found goes last on the path (never ahead of the standard library) and
+# comes off it again; a -c command, unlike a script run by its path, is not compiled
+# afresh at every start: run_script's cached bytecode is used.
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(run_script.__file__)))
+_BOOT = (
+    f"import sys; sys.path.append({_ROOT!r}); import hub_core.run_script as r; "
+    "sys.path.pop(); r.main()"
+)
 
 
 def entry_script(spec: ServerSpec) -> Path:
@@ -106,10 +129,13 @@ async def spawn(
     command: list[str],
     env: dict[str, str],
     cwd: Path,
-    setup: Callable[[], None] | None,
+    pass_fds: tuple[int, ...],
     log: RoomLog,
 ) -> tuple[asyncio.subprocess.Process, asyncio.StreamReader]:
     """Starts the child with its output on a pipe the hub copies into the room's log.
+
+    No preexec_fn: the child confines itself (run_script.confine) with the fds passed
+    here, so CPython starts it with vfork, not a fork that copies the whole hub's memory.
 
     The pipe is the hub's own, not asyncio's subprocess.PIPE: asyncio's Process.wait()
     also waits for its pipes to close, which a descendant that kept stdout would delay
@@ -117,12 +143,12 @@ async def spawn(
     """
     log.note(f"Starting {spec.game} {spec.version} for room {spec.room_id}: {shlex.join(command)}")
     if sys.platform == "win32":  # the selector loop cannot watch pipes there
-        proc = await _exec(command, env, cwd, setup, subprocess.PIPE)
+        proc = await _exec(command, env, cwd, pass_fds, subprocess.PIPE)
         assert proc.stdout is not None
         return proc, proc.stdout
     read_end, write_end = os.pipe()
     try:
-        proc = await _exec(command, env, cwd, setup, write_end)
+        proc = await _exec(command, env, cwd, pass_fds, write_end)
     except BaseException:
         os.close(read_end)
         raise
@@ -139,7 +165,7 @@ async def _exec(
     command: list[str],
     env: dict[str, str],
     cwd: Path,
-    setup: Callable[[], None] | None,
+    pass_fds: tuple[int, ...],
     stdout: int,
 ) -> asyncio.subprocess.Process:
     try:
@@ -150,22 +176,18 @@ async def _exec(
             stdin=subprocess.DEVNULL,
             stdout=stdout,
             stderr=subprocess.STDOUT,
-            **_session_options(setup),
+            pass_fds=pass_fds,
+            **_session_options(),
         )
     except (OSError, subprocess.SubprocessError) as exc:
         raise GameStartError(f"The game server failed to start: {exc}.") from None
 
 
-def _session_options(setup: Callable[[], None] | None) -> dict[str, Any]:
-    """Its own process group, so stopping it stops everything it started.
-
-    CPython's child runs preexec_fn after setsid and before closing inherited fds
-    (close_fds), so the cgroup and Landlock fds the hub opened are still there; they are
-    close-on-exec, so the game never sees them.
-    """
+def _session_options() -> dict[str, Any]:
+    """Its own process group, so stopping it stops everything it started."""
     if sys.platform == "win32":
         return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
-    return {"start_new_session": True, "preexec_fn": setup}
+    return {"start_new_session": True}
 
 
 def prepare(

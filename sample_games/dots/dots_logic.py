@@ -11,7 +11,11 @@ from dot (row, col) to dot (row + 1, col). Boxes are (col, row) of their top-lef
 from __future__ import annotations
 
 import random
-from typing import Any
+
+# typing costs a game server ~10 ms of its start (re, collections...): for type checkers only
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 Line = tuple[str, int, int]
 Box = tuple[int, int]

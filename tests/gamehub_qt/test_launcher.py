@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from gamehub_qt import app, launcher
+from hub_core.gameprocs import server_command
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -77,6 +78,33 @@ def test_run_script_runs_the_file_as_python_does(tmp_path: Path) -> None:
     assert done.stdout.splitlines() == ["__main__ True Move", "caf\u00e9"]
     assert done.returncode == 1
     assert f'File "{script}", line 7' in done.stderr and "raise ValueError" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("last_line", "code", "stderr"),
+    [
+        ("sys.exit('This server needs a missing module.')", 1,
+         "This server needs a missing module.\n"),
+        ("raise ValueError('boom')", 1,
+         "Traceback (most recent call last):\n"
+         '  File "{script}", line 2, in <module>\n'
+         "    raise ValueError('boom')\n"
+         "ValueError: boom\n"),
+    ],
+)  # fmt: skip
+def test_run_script_ends_as_python_does(
+    tmp_path: Path, last_line: str, code: int, stderr: str
+) -> None:
+    """What a game says as it ends reaches its log whole: sys.exit's message, and a
+    traceback that starts at the game's own line (as python shows it, no run_script)."""
+    script = tmp_path / "game.py"
+    script.write_text(f"import sys\n{last_line}\n")
+    boot = "import sys; from gamehub_qt.launcher import main; sys.exit(main())"
+    for command in ([sys.executable, "-c", boot, "run-script"], server_command(script)[:-1]):
+        done = subprocess.run(
+            [*command, str(script)], capture_output=True, text=True, timeout=60, cwd=ROOT
+        )
+        assert (done.returncode, done.stderr) == (code, stderr.format(script=script))
 
 
 def test_version_is_printed_without_loading_the_cli() -> None:

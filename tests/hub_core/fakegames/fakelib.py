@@ -51,3 +51,31 @@ def write_pid() -> None:
     """Prints ``PID <pid>`` if GAME_PID_FILE is set."""
     if os.environ.get("GAME_PID_FILE"):
         print(f"PID {os.getpid()}", flush=True)
+
+
+def report_jail() -> None:
+    """Prints ``JAIL {json}``: what confines this process, for a server's first line.
+
+    Its cgroups, NoNewPrivs (set with Landlock), whether GAME_OUTSIDE (a file outside the
+    package) can be read, its open fds and file limit, and its import path.
+    """
+    import resource  # POSIX only, and only this report needs it
+
+    with open("/proc/self/status") as f:
+        status = dict(line.split(":", 1) for line in f.read().splitlines() if ":" in line)
+    with open("/proc/self/cgroup") as f:
+        cgroups = f.read().splitlines()
+    try:
+        with open(os.environ["GAME_OUTSIDE"]):
+            outside = "read"
+    except PermissionError:
+        outside = "refused"
+    info = {
+        "cgroups": cgroups,
+        "no_new_privs": status.get("NoNewPrivs", "").strip(),
+        "outside": outside,
+        "fds": sorted(os.listdir("/proc/self/fd")),
+        "nofile": list(resource.getrlimit(resource.RLIMIT_NOFILE)),
+        "path": sys.path,
+    }
+    print("JAIL " + json.dumps(info), flush=True)

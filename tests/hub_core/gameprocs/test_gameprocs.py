@@ -31,6 +31,7 @@ from hub_core.gameprocs import (
     ServerState,
     game_command,
     kill_orphans,
+    server_command,
     start_server,
 )
 from hub_core.gameprocs import _os as osx
@@ -321,7 +322,7 @@ async def test_the_orphan_record_lives_as_long_as_the_server(start: Start, state
     record = json.loads((state_dir / "room1.json").read_text())
     assert record["pid"] == record["pgid"] == server.pid
     assert record["port"] == server.port
-    assert record["cmdline"] == game_command(real(server.spec.package_dir) / "echo_server.py")
+    assert record["cmdline"] == server_command(real(server.spec.package_dir) / "echo_server.py")
     assert abs(record["started"] - time.time()) < 60
     await server.stop()
     assert not (state_dir / "room1.json").exists()

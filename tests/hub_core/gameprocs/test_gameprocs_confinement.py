@@ -8,30 +8,54 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from hub_core.gameprocs import (
+    ProcessLimits,
+    ServerSpec,
+    kill_orphans,
+    protections,
+    server_command,
+    start_server,
+)
 from hub_core.gameprocs import _cgroup as cgroups
 from hub_core.gameprocs import _os as osx
-from hub_core.gameprocs import kill_orphans, protections
 from hub_core.gameprocs._log import LOG_KEEP, LOG_SLACK, RoomLog, prune_logs
 from hub_core.gameprocs._orphans import write_record
-from hub_core.gameprocs._room import RoomJail
+from hub_core.gameprocs._room import INSTANCE, RoomJail
+from hub_core.run_script import CONFINE_VARIABLE, confinement
 
 needs_cgroups = pytest.mark.skipif(
     not (osx.HAS_PROC and protections().cgroups), reason="needs cgroup v1 and root"
 )
-SLEEPER = [sys.executable, "-c", "import time; time.sleep(60)"]
+FAKEGAMES = Path(__file__).parent.parent / "fakegames"
+SLEEPER = "import time; time.sleep(60)"
 
 
-def sleeper_in(group: cgroups.RoomCgroup) -> subprocess.Popen[bytes]:
-    """A process that joined the cgroup before exec, as a game server does."""
-    # preexec_fn as in the hub: only a write(2) to an fd opened beforehand.
-    return subprocess.Popen(SLEEPER, preexec_fn=group.join, start_new_session=True)  # noqa: PLW1509
+def run_in(
+    group: cgroups.RoomCgroup, folder: Path, script: str, **options: Any
+) -> subprocess.Popen[bytes]:
+    """A script that joins the cgroup before its first line, as a game server does."""
+    path = folder / "game.py"
+    path.write_text(script)
+    env = os.environ | {CONFINE_VARIABLE: confinement(os.getpid(), [], group.join_fds, -1)}
+    command = server_command(path)
+    return subprocess.Popen(command, env=env, pass_fds=group.join_fds, **options)
+
+
+def sleeper_in(group: cgroups.RoomCgroup, folder: Path) -> subprocess.Popen[bytes]:
+    """A sleeping game, returned once it has joined the cgroup (its first act after exec)."""
+    proc = run_in(group, folder, SLEEPER, start_new_session=True)
+    deadline = time.monotonic() + 10
+    while group.members() < 1 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.01)
+    return proc
 
 
 @needs_cgroups
@@ -40,7 +64,7 @@ def test_a_record_written_before_the_fork_is_enough_to_kill_the_room(tmp_path: P
     jail = RoomJail.prepare("r1", tmp_path, state, max_pids=8)
     assert jail.cgroup is not None
     write_record(state, "r1", None, jail.record())  # the hub died right after the fork
-    proc = sleeper_in(jail.cgroup)
+    proc = sleeper_in(jail.cgroup, tmp_path)
     jail.spawned()
     try:
         assert jail.cgroup.members() == 1
@@ -55,10 +79,10 @@ def test_a_record_written_before_the_fork_is_enough_to_kill_the_room(tmp_path: P
 
 
 @needs_cgroups
-def test_rooms_of_a_hub_that_is_gone_are_killed_without_a_record() -> None:
+def test_rooms_of_a_hub_that_is_gone_are_killed_without_a_record(tmp_path: Path) -> None:
     dead_hub = "999999999-test"  # no such pid
     group = cgroups.RoomCgroup.create(dead_hub, f"r{os.getpid()}", 8)
-    proc = sleeper_in(group)
+    proc = sleeper_in(group, tmp_path)
     group.close_fds()
     try:
         assert cgroups.sweep() >= 1
@@ -73,11 +97,7 @@ def test_rooms_of_a_hub_that_is_gone_are_killed_without_a_record() -> None:
 def test_the_process_limit_holds_for_root(tmp_path: Path) -> None:
     group = cgroups.RoomCgroup.create("limit-test", f"r{os.getpid()}", 5)
     script = "import os, time\nn = 0\ntry:\n    for _ in range(50):\n        if os.fork() == 0:\n            time.sleep(30)\n            os._exit(0)\n        n += 1\nexcept OSError:\n    pass\nprint(n)\n"  # noqa: E501
-    proc = subprocess.Popen(
-        [sys.executable, "-c", script],
-        preexec_fn=group.join,  # noqa: PLW1509
-        stdout=subprocess.PIPE,
-    )
+    proc = run_in(group, tmp_path, script, stdout=subprocess.PIPE)
     group.close_fds()
     try:
         assert proc.stdout is not None
@@ -148,3 +168,46 @@ def test_releasing_a_room_twice_closes_no_fd_of_someone_else(tmp_path: Path) -> 
     finally:
         for fd in others:
             os.close(fd)
+
+
+@needs_cgroups
+@pytest.mark.skipif(not protections().landlock_abi, reason="needs Landlock")
+async def test_the_games_first_line_already_runs_inside_its_jail(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server confines itself (run_script.confine), before any of the game's code.
+
+    Nothing on PYTHONPATH (a game's libraries) runs before that either: a sitecustomize
+    there would run first under a plain ``python script.py``.
+    """
+    package = tmp_path / "package"
+    shutil.copytree(FAKEGAMES, package, ignore=shutil.ignore_patterns("__pycache__"))
+    early = tmp_path / "libs"
+    early.mkdir()
+    (early / "sitecustomize.py").write_text("print('EARLY', flush=True)\n")
+    (tmp_path / "secret.txt").write_text("the hub's")
+    monkeypatch.setenv("PYTHONPATH", str(early))
+    monkeypatch.setenv("GAME_OUTSIDE", str(tmp_path / "secret.txt"))
+    spec = ServerSpec(
+        room_id="room1", game="fake", version="1.0.0", package_dir=package,
+        entry="first_line.py", players=["alice"], bind_host="127.0.0.1",
+        lobby_host="127.0.0.1", lobby_connect_host="127.0.0.1", lobby_port=1,
+        log_path=tmp_path / "room1.log",
+    )  # fmt: skip
+    limits = ProcessLimits(open_files=77)
+    server = await start_server(spec, limits=limits, state_dir=tmp_path / "state")
+    try:
+        lines = (tmp_path / "room1.log").read_text().splitlines()
+        assert not [line for line in lines if line.startswith("EARLY")]
+        jail = json.loads(next(line[5:] for line in lines if line.startswith("JAIL ")))
+        room = f"/gamehub/{INSTANCE}/room1"
+        assert any(line.endswith(f":pids:{room}") for line in jail["cgroups"]), jail["cgroups"]
+        assert any(line.endswith(f":freezer:{room}") for line in jail["cgroups"])
+        assert jail["no_new_privs"] == "1"
+        assert jail["outside"] == "refused"  # Landlock: only the package and the runtime
+        assert jail["nofile"] == [77, 77]
+        assert len(jail["fds"]) <= 4  # 0-2 and listdir's: the hub's fds were closed
+        # PYTHONPATH is back on the game's path, after its own folder, as python puts it
+        assert jail["path"][:2] == [str(package.resolve()), str(early)]
+    finally:
+        await server.stop(grace=0)
