@@ -106,12 +106,13 @@ class Receiver:
 
     def until(self, key: str, value: object = None) -> dict[str, Any]:
         assert self.proc.stdout is not None
+        data: dict[str, Any] = {}
         for line in self.proc.stdout:
             data = json.loads(line)
             self.seen.setdefault(data.get("handoff", "serving"), time.monotonic())
             if key in data and (value is None or data[key] == value):
                 return data
-        raise RuntimeError("the receiver ended early")
+        raise RuntimeError(f"the receiver ended early; its last line: {data}")
 
 
 def watch_moves(clients: list[HubClient]) -> list[asyncio.Event]:

@@ -25,16 +25,18 @@ from pathlib import Path, PurePosixPath
 import msgspec
 
 from hub_core.client.hub_client import HubClient
+from hub_core.client.window import Window, run_window
 from hub_core.errors import GameHubError
 from hub_core.server.handoff import files
 from hub_core.util.fsync import fsync_dir, sync_tree
 from hub_core.util.paths import AppPaths
+from hub_core.wire.keys import KEY_FILE
 from hub_core.wire.schema import HandoffFile, HandoffOffer, MovedState
-from hub_core.wire.schema._handoff import CHUNK_BYTES
+from hub_core.wire.schema._handoff import CHUNK_BYTES, PIECES_MAX
 
 log = logging.getLogger(__name__)
 
-PARALLEL = 4  # chunk requests in flight: keeps the hub's send queue busy, and bounded
+PARALLEL = 6  # requests in flight: keeps the hub's send queue busy, and bounded
 _TOP = frozenset({"hub", "logs"})
 
 
@@ -52,6 +54,7 @@ class HandoffFailed(GameHubError):
 
 
 Report = Callable[[ReceiveState, str, int, int], None]  # state, message, done, total
+Piece = tuple[int, int, int]  # file index, offset, length
 
 
 class Receiver:
@@ -105,7 +108,7 @@ class Receiver:
         targets = [self._target(f) for f in manifest.files]
         self._total = sum(f.size for f in manifest.files)
         self.report(ReceiveState.RECEIVING, f"Receiving {offer.name!r}.", 0, self._total)
-        await asyncio.to_thread(_create_all, targets)
+        await asyncio.to_thread(_create_folders, manifest.files, targets)
         await self._pull(offer.handoff, manifest.files, targets)
         self.report(ReceiveState.VERIFYING, "Checking every file.", self._done, self._total)
         await asyncio.to_thread(_verify_all, manifest.files, targets, self.staging)
@@ -125,41 +128,26 @@ class Receiver:
         return self.staging.joinpath(*rel.parts)
 
     async def _pull(self, handoff: str, entries: list[HandoffFile], targets: list[Path]) -> None:
-        chunks = [
-            (i, offset)
-            for i, entry in enumerate(entries)
-            for offset in range(0, entry.size, CHUNK_BYTES)
-        ]
-        queue: asyncio.Queue[tuple[int, int]] = asyncio.Queue()
-        for chunk in chunks:
-            queue.put_nowait(chunk)
+        """Pulls every piece, a few requests in flight, each request many small files'
+        pieces; each piece is written (and a whole file's hash checked) off the loop."""
         loop = asyncio.get_running_loop()
         started, asked = loop.time(), 0
 
-        async def worker() -> None:
+        async def fetch(batch: list[Piece]) -> None:
             nonlocal asked
-            while not queue.empty():
-                index, offset = queue.get_nowait()
-                expected = min(CHUNK_BYTES, entries[index].size - offset)
-                if self.rate:  # ask for a chunk only when the rate allows it
-                    await asyncio.sleep(max(0.0, asked / self.rate - (loop.time() - started)))
-                asked += expected
-                data = await self.client.handoff_chunk(handoff, index, offset)
-                if len(data) != expected:
-                    raise HandoffFailed(f"a chunk of {entries[index].path} came back short.")
-                whole = expected == entries[index].size  # checked here, not read back later
-                if whole and files.sha256_bytes(data) != entries[index].sha256:
-                    raise HandoffFailed(f"{entries[index].path} arrived damaged (hash differs).")
-                await asyncio.to_thread(_write_at, targets[index], offset, data)
-                self._done += len(data)
-                self.report(ReceiveState.RECEIVING, "", self._done, self._total)
+            size = sum(length for _, _, length in batch)
+            if self.rate:  # ask only when the rate allows it
+                await asyncio.sleep(max(0.0, asked / self.rate - (loop.time() - started)))
+            asked += size
+            data = await self.client.handoff_pieces(handoff, [(i, at) for i, at, _ in batch])
+            await asyncio.to_thread(_store, entries, targets, batch, data)
+            self._done += size
+            self.report(ReceiveState.RECEIVING, "", self._done, self._total)
 
-        workers = [asyncio.ensure_future(worker()) for _ in range(PARALLEL)]
-        try:
-            await asyncio.gather(*workers)
-        finally:
-            for task in workers:
-                task.cancel()
+        # Rate-limited, a request holds about a quarter second's worth: an even flow, not
+        # bursts of CHUNK_BYTES with long pauses between them.
+        limit = min(CHUNK_BYTES, max(64 * 1024, int(self.rate / 4))) if self.rate else CHUNK_BYTES
+        await run_window(plan_batches(entries, limit), fetch, Window(PARALLEL))
 
     def _install(self) -> None:
         """Moves staging into place: hub/ in one rename, then the room logs."""
@@ -202,18 +190,53 @@ async def confirm_serving(
         ) from exc
 
 
-def _create_all(targets: list[Path]) -> None:
-    for target in targets:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(b"")
+def plan_batches(entries: list[HandoffFile], limit: int = CHUNK_BYTES) -> list[list[Piece]]:
+    """Every file's pieces (CHUNK_BYTES at most), grouped into requests of at most ``limit``
+    bytes (or one larger piece) and PIECES_MAX pieces, in the manifest's order (folder by
+    folder)."""
+    batches: list[list[Piece]] = []
+    room = 0
+    for index, entry in enumerate(entries):
+        for offset in range(0, entry.size, CHUNK_BYTES):
+            size = min(CHUNK_BYTES, entry.size - offset)
+            if not batches or size > room or len(batches[-1]) >= PIECES_MAX:
+                batches.append([])
+                room = limit
+            batches[-1].append((index, offset, size))
+            room -= size
+    return batches
 
 
-def _write_at(path: Path, offset: int, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY)
-    try:
-        os.pwrite(fd, data, offset)
-    finally:
-        os.close(fd)
+def _create_folders(entries: list[HandoffFile], targets: list[Path]) -> None:
+    """Every folder, and the empty files (no piece creates them); the others are created
+    by their first piece, in the writing threads, while more pieces arrive."""
+    for folder in sorted({target.parent for target in targets}):
+        folder.mkdir(parents=True, exist_ok=True)
+    for entry, target in zip(entries, targets, strict=True):
+        if entry.size == 0:
+            target.touch()
+
+
+def _store(
+    entries: list[HandoffFile], targets: list[Path], batch: list[Piece], data: list[bytes]
+) -> None:
+    """Writes a reply's pieces in place (blocking); a file that came whole is checked now,
+    so it is never read back (its SHA-256 is its name for a block: one hash in all)."""
+    if len(data) != len(batch):
+        raise HandoffFailed("the hub answered with the wrong number of pieces.")
+    for (index, offset, size), piece in zip(batch, data, strict=True):
+        entry = entries[index]
+        if len(piece) != size:
+            raise HandoffFailed(f"a piece of {entry.path} came back short.")
+        if size == entry.size and files.sha256_bytes(piece) != entry.sha256:
+            raise HandoffFailed(f"{entry.path} arrived damaged (hash differs).")
+        # The hub's key pair stays readable by its owner only, as on the old host.
+        mode = 0o600 if targets[index].name == KEY_FILE else 0o666
+        fd = os.open(targets[index], os.O_WRONLY | os.O_CREAT, mode)
+        try:
+            os.pwrite(fd, piece, offset)
+        finally:
+            os.close(fd)
 
 
 def _verify_all(entries: list[HandoffFile], targets: list[Path], staging: Path) -> None:
