@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from hub_core.server.handoff import files
-from hub_core.server.handoff.receiver import HandoffFailed, Receiver, _verify_all
+from hub_core.server.handoff.receiver import HandoffFailed, Receiver, _verify_all, plan_batches
 from hub_core.util.paths import app_paths
 from hub_core.wire.schema import HandoffFile
-from hub_core.wire.schema._handoff import CHUNK_BYTES
+from hub_core.wire.schema._handoff import CHUNK_BYTES, PIECES_MAX
 
 
 @pytest.mark.parametrize("path", ["../outside", "/etc/passwd", "client/known_hubs.json", ""])
@@ -30,3 +30,21 @@ def test_a_damaged_or_short_file_fails_the_check(tmp_path: Path) -> None:
         _verify_all([HandoffFile(good.path, good.size, "0" * 64)], [big], tmp_path)
     with pytest.raises(HandoffFailed, match="size differs"):
         _verify_all([HandoffFile(good.path, good.size + 1, good.sha256)], [big], tmp_path)
+
+
+def test_small_files_travel_together_and_large_ones_in_pieces() -> None:
+    """One request carries many blocks; a file larger than a request comes in pieces."""
+    small = [HandoffFile(f"hub/blocks/{n}", 300_000, "0" * 64) for n in range(30)]
+    big = HandoffFile("hub/db/big.json", CHUNK_BYTES + 5, "0" * 64)
+    empty = HandoffFile("hub/db/empty.json", 0, "0" * 64)
+    batches = plan_batches([*small, big, empty])
+    pieces = [piece for batch in batches for piece in batch]
+    assert [(i, at) for i, at, _ in pieces][-2:] == [(30, 0), (30, CHUNK_BYTES)]
+    assert len(pieces) == 32  # the empty file needs no piece
+    assert all(sum(size for *_, size in batch) <= CHUNK_BYTES for batch in batches)
+    assert len(batches[0]) == CHUNK_BYTES // 300_000  # as many blocks as fit in a request
+    assert len(batches) == 5  # 13, 13 and 4 blocks, the big file's 4 MiB, then its 5 bytes
+    # Tiny files: no more pieces per request than PIECES_MAX; a rate limit makes them smaller.
+    tiny = [HandoffFile(f"hub/t/{n}", 10, "0" * 64) for n in range(2500)]
+    assert [len(b) for b in plan_batches(tiny)] == [PIECES_MAX, PIECES_MAX, 500]
+    assert all(sum(size for *_, size in b) <= 600_000 for b in plan_batches(small, 600_000))
