@@ -158,9 +158,9 @@ class Lobby:
             self.config, self.unpacked, self.lobby_port, room_id, version, players
         )
 
-    def install(self, room: Room, server: GameServer | Awaitable[GameServer]) -> None:
+    def install(self, room: Room, server: GameServer | Callable[[], Awaitable[GameServer]]) -> None:
         """Opens a room: a new one whose server listens, or one handed over from another hub
-        whose server is still starting (``server`` awaits it): that room is listed and
+        whose server ``server()`` starts now, in the background: that room is listed and
         joinable at once, and a Start in it waits for the server (``_server_up``)."""
         self.rooms[room.id] = room
         for key in room.players:
@@ -177,10 +177,10 @@ class Lobby:
         self._servers[room.id] = server
         self._spawn(self._watch_server(room.id, server))
 
-    async def _bring_up(self, room: Room, starting: Awaitable[GameServer]) -> None:
+    async def _bring_up(self, room: Room, start: Callable[[], Awaitable[GameServer]]) -> None:
         """A handed-over room's server: it serves the room, or the room closes saying why."""
         try:
-            server = await starting
+            server = await start()
         except Exception as exc:  # the room must not wait for a server that never comes
             log.warning("Room %s did not survive the handoff: %s", room.id, exc)
             if room.state is not RoomState.CLOSED:

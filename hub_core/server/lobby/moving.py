@@ -8,15 +8,21 @@ handoff waits for it, up to the host's limit, and then ends it with a message.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import deque
 
 from hub_core.errors import RequestRefused
+from hub_core.gameprocs import GameServer
 from hub_core.server.lobby.lobby import CHAT_KEPT, Lobby
 from hub_core.server.lobby.rooms import Room, RoomState
 from hub_core.wire.schema import ChatLine, MatchEnding, MovedRoom
 
 log = logging.getLogger(__name__)
+
+# Handed-over rooms' game servers starting at once: each start is mostly an interpreter's
+# start, so more than the cores only slows the clients coming back to the new hub.
+SERVERS_AT_ONCE = 2
 
 
 def matches_running(lobby: Lobby) -> int:
@@ -63,10 +69,11 @@ def restore_rooms(lobby: Lobby, rooms: list[MovedRoom]) -> int:
     servers start in the background (the hub serves first; a Start waits for its room's
     server). A room whose version is not here is dropped with a log line, one whose server
     does not start closes saying why. Returns how many opened."""
-    return sum(_restore(lobby, moved) for moved in rooms)
+    gate = asyncio.Semaphore(SERVERS_AT_ONCE)
+    return sum(_restore(lobby, moved, gate) for moved in rooms)
 
 
-def _restore(lobby: Lobby, moved: MovedRoom) -> bool:
+def _restore(lobby: Lobby, moved: MovedRoom, gate: asyncio.Semaphore) -> bool:
     try:
         version = lobby.catalog.version(moved.game, moved.version)
     except RequestRefused as exc:
@@ -91,7 +98,12 @@ def _restore(lobby: Lobby, moved: MovedRoom) -> bool:
         created=moved.created,
     )
     lobby.chat_kept[room.id] = _chat(moved)
-    lobby.install(room, lobby.start_server(moved.id, version, names))
+
+    async def start() -> GameServer:
+        async with gate:
+            return await lobby.start_server(moved.id, version, names)
+
+    lobby.install(room, start)
     return True
 
 
