@@ -3,8 +3,10 @@
     offering  : logged in and offered to host; waiting for the host to choose this copy
     receiving : pulling every file, in bounded chunks, into a staging folder
     verifying : every file's size and SHA-256 checked against the manifest
-    installing: the staging folder moved into place (one rename); the hub is not yet serving
-    serving   : the same hub (name, key, data, sessions) serves here and the old host knows
+    installing: the staging folder moved into place (one rename), then put on disk while
+                the hub starts here; the old hub is not told yet
+    serving   : the files are on disk, the same hub (name, key, data, sessions) serves here
+                and the old host knows
     failed    : nothing was installed; the staging folder is gone; the old hub serves on
 
 The old hub keeps serving until ``serving``; a failure at any earlier step leaves this
@@ -21,6 +23,7 @@ import shutil
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
+from typing import NoReturn
 
 import msgspec
 
@@ -68,6 +71,7 @@ class Receiver:
         self.staging = paths.data / files.STAGING
         self._done = 0
         self._total = 0
+        self._installed: list[Path] = []
 
     def check_empty(self) -> None:
         """Refuses a data folder that holds a hub already, and clears a failed attempt's staging."""
@@ -111,14 +115,19 @@ class Receiver:
         await asyncio.to_thread(_create_folders, manifest.files, targets)
         await self._pull(offer.handoff, manifest.files, targets)
         self.report(ReceiveState.VERIFYING, "Checking every file.", self._done, self._total)
-        await asyncio.to_thread(_verify_all, manifest.files, targets, self.staging)
+        await asyncio.to_thread(_verify_all, manifest.files, targets)
         self.report(ReceiveState.INSTALLING, "Installing the hub.", self._done, self._total)
         identity = {"generation": state.generation}
         await asyncio.to_thread(
             files.write_json, self.staging / "hub" / files.IDENTITY_FILE, identity
         )
-        await asyncio.to_thread(self._install)
+        self._installed = await asyncio.to_thread(self._install, targets)
         return state
+
+    async def make_durable(self) -> None:
+        """Puts every installed file on disk (one syncfs on Linux); the new hub starts
+        meanwhile, and the old hub is told it may stop only once this is done."""
+        await asyncio.to_thread(sync_tree, self.paths.data, self._installed)
 
     def _target(self, entry: HandoffFile) -> Path:
         """Where a file goes in staging; refuses paths that would leave it (a hostile hub)."""
@@ -149,8 +158,9 @@ class Receiver:
         limit = min(CHUNK_BYTES, max(64 * 1024, int(self.rate / 4))) if self.rate else CHUNK_BYTES
         await run_window(plan_batches(entries, limit), fetch, Window(PARALLEL))
 
-    def _install(self) -> None:
-        """Moves staging into place: hub/ in one rename, then the room logs."""
+    def _install(self, targets: list[Path]) -> list[Path]:
+        """Moves staging into place: hub/ in one rename, then the room logs; returns where
+        the files are now."""
         self.paths.hub.parent.mkdir(parents=True, exist_ok=True)
         if self.paths.hub.exists():  # an empty leftover (say, only known-hub pins elsewhere)
             self.paths.hub.rmdir()
@@ -164,6 +174,7 @@ class Receiver:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     os.replace(path, target)
         shutil.rmtree(self.staging, ignore_errors=True)
+        return [self.paths.data / target.relative_to(self.staging) for target in targets]
 
 
 async def confirm_serving(
@@ -173,21 +184,35 @@ async def confirm_serving(
     bind: str,
     ports: tuple[int, int],
     stop: Callable[[], Awaitable[None]],
+    durable: Awaitable[None],
 ) -> None:
-    """Tells the old hub this copy serves at ``ports`` (request, events); if it does not
-    confirm, stops the new hub (``stop``) and puts the received copy aside, so the old hub
-    alone carries on and this data folder is free for a later attempt."""
+    """Once the received files are on disk (``durable``), tells the old hub this copy
+    serves at ``ports`` (request, events). If either fails, stops the new hub (``stop``)
+    and puts the received copy aside, so the old hub alone carries on (told at once when
+    it can be) and this data folder is free for a later attempt."""
     address = "" if bind in ("", "0.0.0.0", "*") else bind
+    try:
+        await durable
+    except OSError as exc:
+        with contextlib.suppress(GameHubError):
+            await client.handoff_abort(handoff, _why(exc))
+        await _put_aside(paths, stop, f"its files could not be saved here ({_why(exc)})", exc)
     try:
         await client.handoff_done(handoff, address, ports[0], ports[1])
     except GameHubError as exc:
-        await stop()
-        aside = paths.data / "hub.not-taken-over"
-        paths.hub.rename(aside)
-        raise HandoffFailed(
-            f"The old hub did not confirm the handoff ({exc}); it carries on, and the copy "
-            f"received here was put aside in {aside}."
-        ) from exc
+        await _put_aside(paths, stop, f"the old hub did not confirm the handoff ({exc})", exc)
+
+
+async def _put_aside(
+    paths: AppPaths, stop: Callable[[], Awaitable[None]], why: str, exc: Exception
+) -> NoReturn:
+    await stop()
+    aside = paths.data / "hub.not-taken-over"
+    paths.hub.rename(aside)
+    raise HandoffFailed(
+        f"The handoff did not complete: {why}; the old hub carries on, and the copy received "
+        f"here was put aside in {aside}."
+    ) from exc
 
 
 def plan_batches(entries: list[HandoffFile], limit: int = CHUNK_BYTES) -> list[list[Piece]]:
@@ -239,15 +264,14 @@ def _store(
             os.close(fd)
 
 
-def _verify_all(entries: list[HandoffFile], targets: list[Path], staging: Path) -> None:
+def _verify_all(entries: list[HandoffFile], targets: list[Path]) -> None:
     """Checks sizes, and the hashes of files that came in several chunks (single-chunk files
-    were checked as they arrived), then makes everything durable (one syncfs on Linux)."""
+    were checked as they arrived); ``make_durable`` puts them on disk later."""
     for entry, target in zip(entries, targets, strict=True):
         if target.stat().st_size != entry.size:
             raise HandoffFailed(f"{entry.path} arrived damaged (its size differs).")
         if entry.size > CHUNK_BYTES and files.sha256_file(target) != entry.sha256:
             raise HandoffFailed(f"{entry.path} arrived damaged (its hash differs).")
-    sync_tree(staging, targets)
 
 
 def _why(exc: BaseException) -> str:
