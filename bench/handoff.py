@@ -4,9 +4,21 @@ The hub: 1,000 player accounts, 30 games (200 MB of packages), 20 waiting rooms 
 logged-in clients following events. A second `gamehub host --accept-handoff` takes it
 over when `gamehub handoff` asks. Figures:
 
-- ``handoff_s``: from starting `gamehub handoff` to the new hub serving (its endpoints line);
-- ``raw_copy_s``: the same files copied raw over loopback into another process, fsynced
-  (one file created per file), in the same run; ``handoff_ratio_to_raw_copy``;
+- ``handoff_s``: from "hand over" to the new hub serving (the receiver's endpoints line).
+  "Hand over" is the moment the hub accepted the request, as the Hub tab's click makes it:
+  the clock starts when the bench reads the line `gamehub handoff --json` prints once the
+  hub accepted its request (a millisecond or two after the hub began), not when that
+  Python process starts;
+- ``handoff_with_cli_s``: the same, from launching `gamehub handoff` (Python's start, its
+  imports and the CURVE handshake included);
+- ``raw_copy_s``: the same files the handoff moves (the list `list_files` makes: not the
+  unpacked game folders, which stay behind) copied raw over loopback into another process,
+  one file created per file and one syncfs, in the same run (the median of three);
+  ``handoff_ratio_to_raw_copy`` is ``handoff_s`` over it;
+- ``curve_copy_s``: the same bytes, in 4 MiB messages, through a CURVE-encrypted ZeroMQ
+  pair over loopback (encryption's own floor; no files);
+- ``phases_s``: seconds from "hand over" to each receiver state; ``transfer_cpu_s``: CPU
+  seconds the receiver and the old hub used from receiving to verifying;
 - ``clients_back_s_max``: after the new hub serves, until the last client answered there;
 - ``records_lost``: database records of the old copy missing or different in the new one;
 - ``relogins``: clients whose session did not survive (asked to log in again).
@@ -23,10 +35,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
+import zmq
 from _util import ROOT, HubProcess, arguments, report  # type: ignore[import-not-found]
 from transfer import raw_copy_files, write_random  # type: ignore[import-not-found]
 
@@ -86,6 +100,12 @@ async def connect_clients(hub: Any, work: Path, n: int, rooms: int, games: int) 
     return clients
 
 
+def cpu_s(pid: int) -> float:
+    """CPU seconds a process used so far (user and system; Linux's /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Receiver:
     def __init__(self, data: Path, endpoint: str) -> None:
         args = [
@@ -95,15 +115,21 @@ class Receiver:
         env = os.environ | {"GAMEHUB_PASSWORD": PASSWORD}
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT)
         self.seen: dict[str, float] = {}  # when each state was first reported
+        self.cpu: dict[str, tuple[float, float]] = {}  # CPU seconds then: receiver, old hub
+        self.old_pid = 0
 
     def until(self, key: str, value: object = None) -> dict[str, Any]:
         assert self.proc.stdout is not None
+        data: dict[str, Any] = {}
         for line in self.proc.stdout:
             data = json.loads(line)
-            self.seen.setdefault(data.get("handoff", "serving"), time.monotonic())
+            state = data.get("handoff", "serving")
+            if state not in self.seen:
+                self.seen[state] = time.monotonic()
+                self.cpu[state] = (cpu_s(self.proc.pid), cpu_s(self.old_pid))
             if key in data and (value is None or data[key] == value):
                 return data
-        raise RuntimeError("the receiver ended early")
+        raise RuntimeError(f"the receiver ended early; its last line: {data}")
 
 
 def watch_moves(clients: list[HubClient]) -> list[asyncio.Event]:
@@ -139,8 +165,53 @@ def phases(seen: dict[str, float], start: float) -> dict[str, float]:
     return {state: round(seen[state] - start, 3) for state in order if state in seen}
 
 
-def start_handoff(old: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([*GAMEHUB, "handoff", "--data", str(old), "--to", "bob"], cwd=ROOT)
+def curve_copy(size: int) -> float:
+    """Seconds to send ``size`` bytes in 4 MiB messages ROUTER -> DEALER with CURVE."""
+    server, client = zmq.curve_keypair(), zmq.curve_keypair()
+    with zmq.Context() as ctx:
+        router, dealer = ctx.socket(zmq.ROUTER), ctx.socket(zmq.DEALER)
+        router.curve_server, router.curve_secretkey = True, server[1]
+        dealer.curve_serverkey, dealer.curve_publickey, dealer.curve_secretkey = (
+            server[0], client[0], client[1]
+        )
+        port = router.bind_to_random_port("tcp://127.0.0.1")
+        dealer.connect(f"tcp://127.0.0.1:{port}")
+        dealer.send(b"hello")
+        peer, _ = router.recv_multipart()
+        piece = os.urandom(4 << 20)
+        count = -(-size // len(piece))
+        start = time.perf_counter()
+        sender = threading.Thread(
+            target=lambda: [router.send_multipart([peer, piece], copy=False) for _ in range(count)]
+        )
+        sender.start()
+        for _ in range(count):
+            dealer.recv(copy=False)
+        elapsed = time.perf_counter() - start
+        sender.join()
+        router.close(0)
+        dealer.close(0)
+    return elapsed
+
+
+def transfer_cpu(receiver: Receiver) -> dict[str, float]:
+    """CPU seconds the receiver and the old hub used while the files moved (receiving to
+    verifying): next to the transfer's seconds, whether two cores were the limit."""
+    begin, end = receiver.cpu.get("receiving"), receiver.cpu.get("verifying")
+    if begin is None or end is None:
+        return {}
+    return {"receiver": round(end[0] - begin[0], 2), "old_hub": round(end[1] - begin[1], 2)}
+
+
+def start_handoff(old: Path) -> tuple[subprocess.Popen[str], float]:
+    """`gamehub handoff` and when the hub accepted its request (its "started" line)."""
+    args = [*GAMEHUB, "handoff", "--data", str(old), "--to", "bob", "--json"]
+    driver = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    assert driver.stdout is not None
+    for line in driver.stdout:
+        if json.loads(line).get("state") == "started":
+            return driver, time.monotonic()
+    raise RuntimeError("gamehub handoff ended before the handoff started")
 
 
 def records_lost(old: Path, new: Path) -> int:
@@ -166,10 +237,14 @@ async def run(args: Any) -> dict[str, Any]:
         print("  50 clients in, 20 rooms waiting", file=sys.stderr, flush=True)
         moved = list_files(hub.data, hub.data / "hub", hub.data / "logs" / "rooms")
         size = sum(f.size for f in moved)
-        raw = sorted(raw_copy_files(hub.data / "hub", work / f"raw{n}") for n in range(3))[1]
+        paths = [hub.data / f.path for f in moved]
+        raw = sorted(raw_copy_files(hub.data, work / f"raw{n}", paths) for n in range(3))[1]
+        curve = sorted(curve_copy(size) for _ in range(3))[1]
         receiver = Receiver(work / "new", hub.endpoint)
+        receiver.old_pid = hub.proc.pid
         procs.append(receiver.proc)
-        return await measure(hub, receiver, clients, work, raw, size, len(moved))
+        figures = await measure(hub, receiver, clients, work, raw, size, len(moved))
+        return figures | {"curve_copy_s": round(curve, 3)}
     finally:
         for proc in procs:
             if proc.poll() is None:
@@ -190,12 +265,12 @@ async def measure(
     old = hub.data
     receiver.until("handoff", "offering")
     followed = watch_moves(clients)
-    start = time.monotonic()
-    driver = start_handoff(old)
+    launched = time.monotonic()
+    driver, start = start_handoff(old)
     receiver.until("req_port")
     served = time.monotonic()
     back, relogins = await clients_back(clients, followed, served)
-    driver.wait(60)
+    driver.communicate(timeout=60)
     hub.proc.wait(60)
     for c in clients:
         await c.close()
@@ -206,11 +281,13 @@ async def measure(
         "handoff_s": round(served - start, 3),
         "raw_copy_s": round(raw, 3),
         "handoff_ratio_to_raw_copy": round((served - start) / raw, 2),
+        "handoff_with_cli_s": round(served - launched, 3),
         "clients_back_s_max": round(back, 3),
         "records_lost": lost,
         "relogins": relogins,
         "moved_mb": round(size / MB, 1),
         "phases_s": phases(receiver.seen, start),
+        "transfer_cpu_s": transfer_cpu(receiver),
         "files": files,
         "load_avg": round(os.getloadavg()[0], 2),
     }

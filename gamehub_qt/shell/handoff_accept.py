@@ -137,14 +137,20 @@ class HandoffAcceptor(QObject):
         )
         loop = asyncio.get_running_loop()
         hub = HubThread(config)
-        endpoints = await loop.run_in_executor(None, hub.start)
-        ports = (endpoints.ports.req, endpoints.ports.pub)
+        durable = asyncio.ensure_future(receiver.make_durable())  # on disk as the hub starts
+        try:
+            endpoints = await loop.run_in_executor(None, hub.start)
+            ports = (endpoints.ports.req, endpoints.ports.pub)
 
-        async def stop() -> None:
-            await loop.run_in_executor(None, hub.stop)
+            async def stop() -> None:
+                await loop.run_in_executor(None, hub.stop)
 
-        paths = self.context.paths
-        await confirm_serving(receiver.client, offer.handoff, paths, config.bind, ports, stop)
+            paths = self.context.paths
+            await confirm_serving(
+                receiver.client, offer.handoff, paths, config.bind, ports, stop, durable
+            )
+        finally:
+            await asyncio.wait([durable])
         return hub
 
     async def _decline(self, offer: HandoffOffer) -> None:

@@ -162,11 +162,13 @@ async def run_accept(args: argparse.Namespace, config: HubConfig, on_ready: Any)
     state = await receiver.receive(offer)
     config.name, config.restore, config.samples = state.name, state, False
     hub = Hub(config)
-    endpoints = await hub.start()
+    durable = asyncio.ensure_future(receiver.make_durable())  # the disk works as the hub starts
     try:
+        endpoints = await hub.start()
         ports = (endpoints.ports.req, endpoints.ports.pub)
-        await confirm_serving(client, offer.handoff, paths, config.bind, ports, hub.stop)
+        await confirm_serving(client, offer.handoff, paths, config.bind, ports, hub.stop, durable)
     finally:
+        await asyncio.wait([durable])
         await client.close()
     receiver.report(ReceiveState.SERVING, "This computer now hosts the hub.", 0, 0)
     await serve_hub(hub, on_ready, started=endpoints)

@@ -149,6 +149,10 @@ class HubRequests:
         reply = await self.call(s.HandoffChunk(handoff=handoff, file=file, offset=offset))
         return reply.data
 
+    async def handoff_pieces(self, handoff: str, pieces: list[tuple[int, int]]) -> list[bytes]:
+        reply = await self.call(s.HandoffPieces(handoff=handoff, pieces=pieces))
+        return reply.data
+
     async def handoff_done(self, handoff: str, address: str, req: int, pub: int) -> s.Empty:
         done = s.HandoffDone(handoff=handoff, address=address, req_port=req, pub_port=pub)
         return await self.call(done)

@@ -197,7 +197,7 @@ class Hub:
         """Adopts the sessions and re-opens the rooms of the hub handed over to this one."""
         for moved in state.sessions:
             self.sessions.adopt(Session(**msgspec.structs.asdict(moved), created=0.0))
-        opened = await moving.restore_rooms(self.lobby, state.rooms)
+        opened = moving.restore_rooms(self.lobby, state.rooms)
         log.info("Took over %d sessions and %d rooms", len(state.sessions), opened)
 
     async def _serve(self, keys: KeyPair) -> Ports:

@@ -23,7 +23,7 @@ import pytest
 from hub_core.client.hub_client import HubClient
 from hub_core.client.publishing import publish
 from hub_core.errors import HubHandedOver
-from hub_core.wire.keys import KnownHubs
+from hub_core.wire.keys import KEY_FILE, KnownHubs
 from tests.hub_core.cli.test_cli import GAMEHUB, HostProcess
 from tests.hub_core.gamefactory import make_server_game
 
@@ -165,6 +165,8 @@ async def test_handoff_moves_hub_sessions_rooms_and_records(
         assert mine is not None and mine.room.id == room.id and mine.room.players == ["alice"]
         assert [line.text for line in mine.chat] == ["hello before the move"]
         assert [g.name for g in await alice.list_games()] == ["pong"]
+        # The hub's key pair is readable by its owner only on the new host too.
+        assert (tmp_path / "new" / "hub" / KEY_FILE).stat().st_mode & 0o077 == 0
         marker = json.loads((tmp_path / "old" / "hub" / "HANDED_OVER.json").read_text())
         assert marker["req_port"] == new["req_port"] and marker["generation"] == 1
     finally:

@@ -31,6 +31,9 @@ def add_routes(routes: Routes, handoff: Handoff) -> None:
     async def chunk(ctx: Context, args: s.HandoffChunk) -> s.HandoffData:
         return s.HandoffData(await handoff.chunk(ctx, args.handoff, args.file, args.offset))
 
+    async def pieces(ctx: Context, args: s.HandoffPieces) -> s.HandoffPiecesData:
+        return s.HandoffPiecesData(await handoff.pieces(ctx, args.handoff, args.pieces))
+
     async def done(ctx: Context, args: s.HandoffDone) -> s.Empty:
         return await handoff.done(ctx, args.handoff, args.address, args.req_port, args.pub_port)
 
@@ -45,5 +48,6 @@ def add_routes(routes: Routes, handoff: Handoff) -> None:
     routes.add(s.AwaitHandoff, "player", await_offer)
     routes.add(s.HandoffManifest, "player", manifest)
     routes.add(s.HandoffChunk, "player", chunk)
+    routes.add(s.HandoffPieces, "player", pieces)
     routes.add(s.HandoffDone, "player", done)
     routes.add(s.HandoffAbort, "player", abort)

@@ -3,8 +3,10 @@
     offering  : logged in and offered to host; waiting for the host to choose this copy
     receiving : pulling every file, in bounded chunks, into a staging folder
     verifying : every file's size and SHA-256 checked against the manifest
-    installing: the staging folder moved into place (one rename); the hub is not yet serving
-    serving   : the same hub (name, key, data, sessions) serves here and the old host knows
+    installing: the staging folder moved into place (one rename), then put on disk while
+                the hub starts here; the old hub is not told yet
+    serving   : the files are on disk, the same hub (name, key, data, sessions) serves here
+                and the old host knows
     failed    : nothing was installed; the staging folder is gone; the old hub serves on
 
 The old hub keeps serving until ``serving``; a failure at any earlier step leaves this
@@ -21,20 +23,24 @@ import shutil
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
+from typing import NoReturn
 
 import msgspec
 
 from hub_core.client.hub_client import HubClient
+from hub_core.client.window import Window, run_window
 from hub_core.errors import GameHubError
 from hub_core.server.handoff import files
-from hub_core.util.fsync import fsync_dir, sync_tree
+from hub_core.util.fsync import can_sync_all, fsync_dir, sync_tree
 from hub_core.util.paths import AppPaths
+from hub_core.util.writebehind import FLUSH_EVERY_BYTES, WriteBehind
+from hub_core.wire.keys import KEY_FILE
 from hub_core.wire.schema import HandoffFile, HandoffOffer, MovedState
-from hub_core.wire.schema._handoff import CHUNK_BYTES
+from hub_core.wire.schema._handoff import CHUNK_BYTES, PIECES_MAX
 
 log = logging.getLogger(__name__)
 
-PARALLEL = 4  # chunk requests in flight: keeps the hub's send queue busy, and bounded
+PARALLEL = 6  # requests in flight: keeps the hub's send queue busy, and bounded
 _TOP = frozenset({"hub", "logs"})
 
 
@@ -52,6 +58,7 @@ class HandoffFailed(GameHubError):
 
 
 Report = Callable[[ReceiveState, str, int, int], None]  # state, message, done, total
+Piece = tuple[int, int, int]  # file index, offset, length
 
 
 class Receiver:
@@ -65,6 +72,7 @@ class Receiver:
         self.staging = paths.data / files.STAGING
         self._done = 0
         self._total = 0
+        self._installed: list[Path] = []
 
     def check_empty(self) -> None:
         """Refuses a data folder that holds a hub already, and clears a failed attempt's staging."""
@@ -105,17 +113,22 @@ class Receiver:
         targets = [self._target(f) for f in manifest.files]
         self._total = sum(f.size for f in manifest.files)
         self.report(ReceiveState.RECEIVING, f"Receiving {offer.name!r}.", 0, self._total)
-        await asyncio.to_thread(_create_all, targets)
+        await asyncio.to_thread(_create_folders, manifest.files, targets)
         await self._pull(offer.handoff, manifest.files, targets)
         self.report(ReceiveState.VERIFYING, "Checking every file.", self._done, self._total)
-        await asyncio.to_thread(_verify_all, manifest.files, targets, self.staging)
+        await asyncio.to_thread(_verify_all, manifest.files, targets)
         self.report(ReceiveState.INSTALLING, "Installing the hub.", self._done, self._total)
         identity = {"generation": state.generation}
         await asyncio.to_thread(
             files.write_json, self.staging / "hub" / files.IDENTITY_FILE, identity
         )
-        await asyncio.to_thread(self._install)
+        self._installed = await asyncio.to_thread(self._install, targets)
         return state
+
+    async def make_durable(self) -> None:
+        """Puts every installed file on disk (one syncfs on Linux); the new hub starts
+        meanwhile, and the old hub is told it may stop only once this is done."""
+        await asyncio.to_thread(sync_tree, self.paths.data, self._installed)
 
     def _target(self, entry: HandoffFile) -> Path:
         """Where a file goes in staging; refuses paths that would leave it (a hostile hub)."""
@@ -125,44 +138,38 @@ class Receiver:
         return self.staging.joinpath(*rel.parts)
 
     async def _pull(self, handoff: str, entries: list[HandoffFile], targets: list[Path]) -> None:
-        chunks = [
-            (i, offset)
-            for i, entry in enumerate(entries)
-            for offset in range(0, entry.size, CHUNK_BYTES)
-        ]
-        queue: asyncio.Queue[tuple[int, int]] = asyncio.Queue()
-        for chunk in chunks:
-            queue.put_nowait(chunk)
+        """Pulls every piece, a few requests in flight, each request many small files'
+        pieces; each piece is written (and a whole file's hash checked) off the loop."""
         loop = asyncio.get_running_loop()
-        started, asked = loop.time(), 0
+        started, asked, flushed = loop.time(), 0, 0
+        # The disk writes while pieces still arrive; the final sync covers everything anyway.
+        behind = WriteBehind(lambda _: sync_tree(self.staging, ()))
 
-        async def worker() -> None:
-            nonlocal asked
-            while not queue.empty():
-                index, offset = queue.get_nowait()
-                expected = min(CHUNK_BYTES, entries[index].size - offset)
-                if self.rate:  # ask for a chunk only when the rate allows it
-                    await asyncio.sleep(max(0.0, asked / self.rate - (loop.time() - started)))
-                asked += expected
-                data = await self.client.handoff_chunk(handoff, index, offset)
-                if len(data) != expected:
-                    raise HandoffFailed(f"a chunk of {entries[index].path} came back short.")
-                whole = expected == entries[index].size  # checked here, not read back later
-                if whole and files.sha256_bytes(data) != entries[index].sha256:
-                    raise HandoffFailed(f"{entries[index].path} arrived damaged (hash differs).")
-                await asyncio.to_thread(_write_at, targets[index], offset, data)
-                self._done += len(data)
-                self.report(ReceiveState.RECEIVING, "", self._done, self._total)
+        async def fetch(batch: list[Piece]) -> None:
+            nonlocal asked, flushed
+            size = sum(length for _, _, length in batch)
+            if self.rate:  # ask only when the rate allows it
+                await asyncio.sleep(max(0.0, asked / self.rate - (loop.time() - started)))
+            asked += size
+            data = await self.client.handoff_pieces(handoff, [(i, at) for i, at, _ in batch])
+            await asyncio.to_thread(_store, entries, targets, batch, data)
+            self._done += size
+            if self._done - flushed >= FLUSH_EVERY_BYTES and can_sync_all():
+                behind.kick([])
+                flushed = self._done
+            self.report(ReceiveState.RECEIVING, "", self._done, self._total)
 
-        workers = [asyncio.ensure_future(worker()) for _ in range(PARALLEL)]
+        # Rate-limited, a request holds about a quarter second's worth: an even flow, not
+        # bursts of CHUNK_BYTES with long pauses between them.
+        limit = min(CHUNK_BYTES, max(64 * 1024, int(self.rate / 4))) if self.rate else CHUNK_BYTES
         try:
-            await asyncio.gather(*workers)
+            await run_window(plan_batches(entries, limit), fetch, Window(PARALLEL))
         finally:
-            for task in workers:
-                task.cancel()
+            behind.close()
 
-    def _install(self) -> None:
-        """Moves staging into place: hub/ in one rename, then the room logs."""
+    def _install(self, targets: list[Path]) -> list[Path]:
+        """Moves staging into place: hub/ in one rename, then the room logs; returns where
+        the files are now."""
         self.paths.hub.parent.mkdir(parents=True, exist_ok=True)
         if self.paths.hub.exists():  # an empty leftover (say, only known-hub pins elsewhere)
             self.paths.hub.rmdir()
@@ -176,6 +183,7 @@ class Receiver:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     os.replace(path, target)
         shutil.rmtree(self.staging, ignore_errors=True)
+        return [self.paths.data / target.relative_to(self.staging) for target in targets]
 
 
 async def confirm_serving(
@@ -185,46 +193,94 @@ async def confirm_serving(
     bind: str,
     ports: tuple[int, int],
     stop: Callable[[], Awaitable[None]],
+    durable: Awaitable[None],
 ) -> None:
-    """Tells the old hub this copy serves at ``ports`` (request, events); if it does not
-    confirm, stops the new hub (``stop``) and puts the received copy aside, so the old hub
-    alone carries on and this data folder is free for a later attempt."""
+    """Once the received files are on disk (``durable``), tells the old hub this copy
+    serves at ``ports`` (request, events). If either fails, stops the new hub (``stop``)
+    and puts the received copy aside, so the old hub alone carries on (told at once when
+    it can be) and this data folder is free for a later attempt."""
     address = "" if bind in ("", "0.0.0.0", "*") else bind
+    try:
+        await durable
+    except OSError as exc:
+        with contextlib.suppress(GameHubError):
+            await client.handoff_abort(handoff, _why(exc))
+        await _put_aside(paths, stop, f"its files could not be saved here ({_why(exc)})", exc)
     try:
         await client.handoff_done(handoff, address, ports[0], ports[1])
     except GameHubError as exc:
-        await stop()
-        aside = paths.data / "hub.not-taken-over"
-        paths.hub.rename(aside)
-        raise HandoffFailed(
-            f"The old hub did not confirm the handoff ({exc}); it carries on, and the copy "
-            f"received here was put aside in {aside}."
-        ) from exc
+        await _put_aside(paths, stop, f"the old hub did not confirm the handoff ({exc})", exc)
 
 
-def _create_all(targets: list[Path]) -> None:
-    for target in targets:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(b"")
+async def _put_aside(
+    paths: AppPaths, stop: Callable[[], Awaitable[None]], why: str, exc: Exception
+) -> NoReturn:
+    await stop()
+    aside = paths.data / "hub.not-taken-over"
+    paths.hub.rename(aside)
+    raise HandoffFailed(
+        f"The handoff did not complete: {why}; the old hub carries on, and the copy received "
+        f"here was put aside in {aside}."
+    ) from exc
 
 
-def _write_at(path: Path, offset: int, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY)
-    try:
-        os.pwrite(fd, data, offset)
-    finally:
-        os.close(fd)
+def plan_batches(entries: list[HandoffFile], limit: int = CHUNK_BYTES) -> list[list[Piece]]:
+    """Every file's pieces (CHUNK_BYTES at most), grouped into requests of at most ``limit``
+    bytes (or one larger piece) and PIECES_MAX pieces, in the manifest's order (folder by
+    folder)."""
+    batches: list[list[Piece]] = []
+    room = 0
+    for index, entry in enumerate(entries):
+        for offset in range(0, entry.size, CHUNK_BYTES):
+            size = min(CHUNK_BYTES, entry.size - offset)
+            if not batches or size > room or len(batches[-1]) >= PIECES_MAX:
+                batches.append([])
+                room = limit
+            batches[-1].append((index, offset, size))
+            room -= size
+    return batches
 
 
-def _verify_all(entries: list[HandoffFile], targets: list[Path], staging: Path) -> None:
+def _create_folders(entries: list[HandoffFile], targets: list[Path]) -> None:
+    """Every folder, and the empty files (no piece creates them); the others are created
+    by their first piece, in the writing threads, while more pieces arrive."""
+    for folder in sorted({target.parent for target in targets}):
+        folder.mkdir(parents=True, exist_ok=True)
+    for entry, target in zip(entries, targets, strict=True):
+        if entry.size == 0:
+            target.touch()
+
+
+def _store(
+    entries: list[HandoffFile], targets: list[Path], batch: list[Piece], data: list[bytes]
+) -> None:
+    """Writes a reply's pieces in place (blocking); a file that came whole is checked now,
+    so it is never read back (its SHA-256 is its name for a block: one hash in all)."""
+    if len(data) != len(batch):
+        raise HandoffFailed("the hub answered with the wrong number of pieces.")
+    for (index, offset, size), piece in zip(batch, data, strict=True):
+        entry = entries[index]
+        if len(piece) != size:
+            raise HandoffFailed(f"a piece of {entry.path} came back short.")
+        if size == entry.size and files.sha256_bytes(piece) != entry.sha256:
+            raise HandoffFailed(f"{entry.path} arrived damaged (hash differs).")
+        # The hub's key pair stays readable by its owner only, as on the old host.
+        mode = 0o600 if targets[index].name == KEY_FILE else 0o666
+        fd = os.open(targets[index], os.O_WRONLY | os.O_CREAT, mode)
+        try:
+            os.pwrite(fd, piece, offset)
+        finally:
+            os.close(fd)
+
+
+def _verify_all(entries: list[HandoffFile], targets: list[Path]) -> None:
     """Checks sizes, and the hashes of files that came in several chunks (single-chunk files
-    were checked as they arrived), then makes everything durable (one syncfs on Linux)."""
+    were checked as they arrived); ``make_durable`` puts them on disk later."""
     for entry, target in zip(entries, targets, strict=True):
         if target.stat().st_size != entry.size:
             raise HandoffFailed(f"{entry.path} arrived damaged (its size differs).")
         if entry.size > CHUNK_BYTES and files.sha256_file(target) != entry.sha256:
             raise HandoffFailed(f"{entry.path} arrived damaged (its hash differs).")
-    sync_tree(staging, targets)
 
 
 def _why(exc: BaseException) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import secrets
 import time
 from enum import StrEnum
@@ -41,7 +42,7 @@ from hub_core.wire.schema import (
     MovedSession,
     MovedState,
 )
-from hub_core.wire.schema._handoff import CHUNK_BYTES
+from hub_core.wire.schema._handoff import CHUNK_BYTES, PIECES_MAX
 
 if TYPE_CHECKING:
     from hub_core.server.hub import Hub
@@ -63,8 +64,8 @@ READ_ONLY = frozenset(
         "whoami", "ping", "version_hint", "my_games", "list_games", "game_details",
         "install_begin", "fetch_blocks", "list_rooms", "room_get", "my_room", "heartbeat",
         "my_reviews", "played", "match_history", "list_willing", "handoff_status",
-        "await_handoff", "handoff_manifest", "handoff_chunk", "handoff_done", "handoff_abort",
-        "offer_to_host",
+        "await_handoff", "handoff_manifest", "handoff_chunk", "handoff_pieces", "handoff_done",
+        "handoff_abort", "offer_to_host",
     }
 )  # fmt: skip
 NO_NEW_MATCHES = frozenset({"create_room", "propose_start", "respond_start", "start_handoff"})
@@ -130,17 +131,32 @@ class Handoff:
         return HandoffManifestReply(self._files, self._state_blob, digest)
 
     async def chunk(self, ctx: Context, handoff: str, index: int, offset: int) -> bytes:
+        return (await self.pieces(ctx, handoff, [(index, offset)]))[0]
+
+    async def pieces(self, ctx: Context, handoff: str, asked: list[tuple[int, int]]) -> list[bytes]:
+        """Up to CHUNK_BYTES of pieces of files, read in one go off the loop."""
         self._check(ctx, handoff)
+        spans = [self._span(index, offset) for index, offset in asked]
+        if len(spans) > PIECES_MAX or sum(size for _, _, size in spans) > CHUNK_BYTES:
+            raise RequestRefused(
+                Code.HANDOFF,
+                f"Ask for at most {PIECES_MAX} pieces and {CHUNK_BYTES:,} bytes of the hub's "
+                "files at once.",
+            )
+        data = await asyncio.to_thread(_read_all, spans)
+        self._sent += sum(map(len, data))
+        self._check(ctx, handoff)  # the handoff may have failed while the files were read
+        return data
+
+    def _span(self, index: int, offset: int) -> tuple[str, int, int]:
+        """The path, offset and length of one piece (CHUNK_BYTES of a file at most)."""
         if not 0 <= index < len(self._files) or offset < 0:
             raise RequestRefused(Code.HANDOFF, "That file or offset is not in the handoff.")
         entry = self._files[index]
         # Never past the manifest's size: an open room's log grows meanwhile, and its first
         # ``size`` bytes (which the manifest's hash covers) stay as they were.
         size = max(0, min(CHUNK_BYTES, entry.size - offset))
-        data = await asyncio.to_thread(_read, self.hub.paths.data / entry.path, offset, size)
-        self._sent += len(data)
-        self._check(ctx, handoff)  # the handoff may have failed while the file was read
-        return data
+        return str(self.hub.paths.data / entry.path), offset, size
 
     async def done(self, ctx: Context, handoff: str, address: str, req: int, pub: int) -> Empty:
         """The receiver serves: mark this copy handed over, tell every client, then stop."""
@@ -306,7 +322,12 @@ class Handoff:
             )
 
 
-def _read(path: object, offset: int, size: int) -> bytes:
-    with open(str(path), "rb") as f:
-        f.seek(offset)
-        return f.read(size)
+def _read_all(spans: list[tuple[str, int, int]]) -> list[bytes]:
+    found = []
+    for path, offset, size in spans:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            found.append(os.pread(fd, size, offset))
+        finally:
+            os.close(fd)
+    return found

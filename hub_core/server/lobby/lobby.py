@@ -12,7 +12,7 @@ import logging
 import secrets
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,7 @@ MAX_CHAT = 500
 CHAT_KEPT = 50  # chat lines per room kept in memory, to travel with a handed-over room
 
 Publish = Callable[[str, str, Any], int]
+_NO_SERVER = "The game's server could not start on the hub's new host."
 
 __all__ = ["Lobby", "LobbyConfig", "room_topic"]
 
@@ -103,6 +104,7 @@ class Lobby:
         self._last_beat: dict[str, float] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self.chat_kept: dict[str, deque[ChatLine]] = {}  # recent chat, which a handoff carries
+        self._starting: dict[str, asyncio.Task[None]] = {}  # handed-over rooms' server starts
 
     # -- rooms -----------------------------------------------------------------------
 
@@ -144,7 +146,6 @@ class Lobby:
             owner=player.key,
             players=[player.key],
             names={player.key: player.user},
-            server_port=server.port,
         )
         self.install(room, server)
         return self.get(room_id)
@@ -157,15 +158,49 @@ class Lobby:
             self.config, self.unpacked, self.lobby_port, room_id, version, players
         )
 
-    def install(self, room: Room, server: GameServer) -> None:
-        """Opens a room whose server listens: a new one, or one handed over from another hub."""
+    def install(self, room: Room, server: GameServer | Callable[[], Awaitable[GameServer]]) -> None:
+        """Opens a room: a new one whose server listens, or one handed over from another hub
+        whose server ``server()`` starts now, in the background: that room is listed and
+        joinable at once, and a Start in it waits for the server (``_server_up``)."""
         self.rooms[room.id] = room
-        self._servers[room.id] = server
         for key in room.players:
             self._member_of[key] = room.id
             self._beat(key)
-        self._spawn(self._watch_server(room.id, server))
+        if isinstance(server, GameServer):
+            self._serve(room, server)
+        else:
+            self._starting[room.id] = self._spawn(self._bring_up(room, server))
         self._changed(room)
+
+    def _serve(self, room: Room, server: GameServer) -> None:
+        room.server_port = server.port
+        self._servers[room.id] = server
+        self._spawn(self._watch_server(room.id, server))
+
+    async def _bring_up(self, room: Room, start: Callable[[], Awaitable[GameServer]]) -> None:
+        """A handed-over room's server: it serves the room, or the room closes saying why."""
+        try:
+            server = await start()
+        except Exception as exc:  # the room must not wait for a server that never comes
+            log.warning("Room %s did not survive the handoff: %s", room.id, exc)
+            if room.state is not RoomState.CLOSED:
+                room.close(str(exc) if isinstance(exc, RequestRefused) else _NO_SERVER)
+                await self._after(room)
+            return
+        finally:
+            self._starting.pop(room.id, None)
+        if self.rooms.get(room.id) is not room:  # everyone left meanwhile
+            await server.stop()
+            return
+        self._serve(room, server)
+        self._changed(room)
+
+    async def _server_up(self, room_id: str) -> None:
+        """Waits for a handed-over room's server (a match needs it); at once for the others.
+        Shielded: a request given up on must not stop the server's start."""
+        starting = self._starting.get(room_id)
+        if starting is not None:
+            await asyncio.shield(starting)
 
     def join(self, player: Session, room_id: str) -> RoomReply:
         room = self._room(room_id)
@@ -200,6 +235,7 @@ class Lobby:
         return self.get(room_id)
 
     async def propose(self, player: Session, room_id: str) -> RoomReply:
+        await self._server_up(room_id)
         room = self._room(room_id)
         if room.propose(player.key):
             await self.accounts.record_played(room.game, list(room.players), room.version)
@@ -207,6 +243,7 @@ class Lobby:
         return self.get(room_id)
 
     async def respond(self, player: Session, room_id: str, accept: bool) -> RoomReply:
+        await self._server_up(room_id)
         room = self._room(room_id)
         if room.respond(player.key, accept):
             await self.accounts.record_played(room.game, list(room.players), room.version)
@@ -355,7 +392,8 @@ class Lobby:
         if key in self._member_of:
             self._last_beat[key] = time.monotonic()
 
-    def _spawn(self, coro: Any) -> None:
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task

@@ -1,9 +1,9 @@
 """Rooms during a handoff: which may move, ending the matches that may not, re-opening them.
 
 A waiting room moves with its members, ready flags and recent chat; its game server is
-started afresh on the new host (servers are local processes). A room whose start was
-proposed moves as waiting. A room in a match cannot move: the handoff waits for it, up
-to the host's limit, and then ends it with a message.
+started afresh on the new host (servers are local processes) once the hub serves there.
+A room whose start was proposed moves as waiting. A room in a match cannot move: the
+handoff waits for it, up to the host's limit, and then ends it with a message.
 """
 
 from __future__ import annotations
@@ -13,11 +13,16 @@ import logging
 from collections import deque
 
 from hub_core.errors import RequestRefused
+from hub_core.gameprocs import GameServer
 from hub_core.server.lobby.lobby import CHAT_KEPT, Lobby
 from hub_core.server.lobby.rooms import Room, RoomState
 from hub_core.wire.schema import ChatLine, MatchEnding, MovedRoom
 
 log = logging.getLogger(__name__)
+
+# Handed-over rooms' game servers starting at once: each start is mostly an interpreter's
+# start, so more than the cores only slows the clients coming back to the new hub.
+SERVERS_AT_ONCE = 2
 
 
 def matches_running(lobby: Lobby) -> int:
@@ -59,22 +64,22 @@ def _moved(lobby: Lobby, room: Room) -> MovedRoom:
     )
 
 
-async def restore_rooms(lobby: Lobby, rooms: list[MovedRoom]) -> int:
-    """Re-opens handed-over rooms with fresh game servers, all at once (each server's start
-    is mostly waiting for a process); a room whose server does not start is dropped with a
-    log line (its members see it gone). Returns how many opened."""
-    results = await asyncio.gather(*(_restore(lobby, moved) for moved in rooms))
-    return sum(results)
+def restore_rooms(lobby: Lobby, rooms: list[MovedRoom]) -> int:
+    """Re-opens handed-over rooms at once, listed and joinable, while their fresh game
+    servers start in the background (the hub serves first; a Start waits for its room's
+    server). A room whose version is not here is dropped with a log line, one whose server
+    does not start closes saying why. Returns how many opened."""
+    gate = asyncio.Semaphore(SERVERS_AT_ONCE)
+    return sum(_restore(lobby, moved, gate) for moved in rooms)
 
 
-async def _restore(lobby: Lobby, moved: MovedRoom) -> bool:
+def _restore(lobby: Lobby, moved: MovedRoom, gate: asyncio.Semaphore) -> bool:
     try:
         version = lobby.catalog.version(moved.game, moved.version)
-        names = [moved.names.get(key, key) for key in moved.players]
-        server = await lobby.start_server(moved.id, version, names)
     except RequestRefused as exc:
         log.warning("Room %s did not survive the handoff: %s", moved.id, exc)
         return False
+    names = [moved.names.get(key, key) for key in moved.players]
     manifest = version["manifest"]
     room = Room(
         id=moved.id,
@@ -88,13 +93,17 @@ async def _restore(lobby: Lobby, moved: MovedRoom) -> bool:
         players=list(moved.players),
         names=dict(moved.names),
         ready=set(moved.ready),
-        server_port=server.port,
         matches=moved.matches,
         last_results=moved.last_results,
         created=moved.created,
     )
     lobby.chat_kept[room.id] = _chat(moved)
-    lobby.install(room, server)
+
+    async def start() -> GameServer:
+        async with gate:
+            return await lobby.start_server(moved.id, version, names)
+
+    lobby.install(room, start)
     return True
 
 

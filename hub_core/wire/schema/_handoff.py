@@ -25,6 +25,8 @@ __all__ = [
     "HandoffManifest",
     "HandoffManifestReply",
     "HandoffOffer",
+    "HandoffPieces",
+    "HandoffPiecesData",
     "HandoffProgress",
     "HandoffStarted",
     "HandoffStatus",
@@ -38,8 +40,10 @@ __all__ = [
 ]
 
 # One chunk of a file per reply: small enough to keep the hub's send queue bounded, large
-# enough that the per-request cost stays small next to CURVE's per-byte cost.
+# enough that the per-request cost stays small next to CURVE's per-byte cost. A
+# ``handoff_pieces`` reply holds at most this much too, made of many small files' pieces.
 CHUNK_BYTES = 4 * 1024 * 1024
+PIECES_MAX = 1000  # pieces in one handoff_pieces request (its frame stays small)
 
 
 # -- what moves besides the files ------------------------------------------------------
@@ -108,6 +112,12 @@ class HandoffManifestReply(msgspec.Struct, frozen=True):
 
 class HandoffData(msgspec.Struct, frozen=True):
     data: bytes
+
+
+class HandoffPiecesData(msgspec.Struct, frozen=True):
+    """The pieces asked for, in the order asked."""
+
+    data: list[bytes]
 
 
 class HandoffStarted(msgspec.Struct, frozen=True):
@@ -181,6 +191,15 @@ class HandoffChunk(Request[HandoffData], frozen=True):
     handoff: str
     file: int
     offset: int
+
+
+class HandoffPieces(Request[HandoffPiecesData], frozen=True):
+    """Several pieces at once, CHUNK_BYTES in all at most: a hub's package blocks are a
+    thousand small files, and one request each cost more than their bytes."""
+
+    kind = "handoff_pieces"
+    handoff: str
+    pieces: list[tuple[int, int]]  # (file index, offset): up to CHUNK_BYTES of that file
 
 
 class HandoffDone(Request[Empty], frozen=True):

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 import pytest
 
+from hub_core.client.hub_client import HubClient
 from hub_core.server.handoff import files
-from hub_core.server.handoff.receiver import HandoffFailed, Receiver, _verify_all
+from hub_core.server.handoff.receiver import (
+    HandoffFailed,
+    Receiver,
+    _verify_all,
+    confirm_serving,
+    plan_batches,
+)
 from hub_core.util.paths import app_paths
 from hub_core.wire.schema import HandoffFile
-from hub_core.wire.schema._handoff import CHUNK_BYTES
+from hub_core.wire.schema._handoff import CHUNK_BYTES, PIECES_MAX
 
 
 @pytest.mark.parametrize("path", ["../outside", "/etc/passwd", "client/known_hubs.json", ""])
@@ -25,8 +33,47 @@ def test_a_damaged_or_short_file_fails_the_check(tmp_path: Path) -> None:
     big = tmp_path / "big.bin"
     big.write_bytes(b"\x01" * (CHUNK_BYTES + 10))
     good = HandoffFile("hub/big.bin", big.stat().st_size, files.sha256_file(big))
-    _verify_all([good], [big], tmp_path)
+    _verify_all([good], [big])
     with pytest.raises(HandoffFailed, match="hash differs"):
-        _verify_all([HandoffFile(good.path, good.size, "0" * 64)], [big], tmp_path)
+        _verify_all([HandoffFile(good.path, good.size, "0" * 64)], [big])
     with pytest.raises(HandoffFailed, match="size differs"):
-        _verify_all([HandoffFile(good.path, good.size + 1, good.sha256)], [big], tmp_path)
+        _verify_all([HandoffFile(good.path, good.size + 1, good.sha256)], [big])
+
+
+def test_small_files_travel_together_and_large_ones_in_pieces() -> None:
+    """One request carries many blocks; a file larger than a request comes in pieces."""
+    small = [HandoffFile(f"hub/blocks/{n}", 300_000, "0" * 64) for n in range(30)]
+    big = HandoffFile("hub/db/big.json", CHUNK_BYTES + 5, "0" * 64)
+    empty = HandoffFile("hub/db/empty.json", 0, "0" * 64)
+    batches = plan_batches([*small, big, empty])
+    pieces = [piece for batch in batches for piece in batch]
+    assert [(i, at) for i, at, _ in pieces][-2:] == [(30, 0), (30, CHUNK_BYTES)]
+    assert len(pieces) == 32  # the empty file needs no piece
+    assert all(sum(size for *_, size in batch) <= CHUNK_BYTES for batch in batches)
+    assert len(batches[0]) == CHUNK_BYTES // 300_000  # as many blocks as fit in a request
+    assert len(batches) == 5  # 13, 13 and 4 blocks, the big file's 4 MiB, then its 5 bytes
+    # Tiny files: no more pieces per request than PIECES_MAX; a rate limit makes them smaller.
+    tiny = [HandoffFile(f"hub/t/{n}", 10, "0" * 64) for n in range(2500)]
+    assert [len(b) for b in plan_batches(tiny)] == [PIECES_MAX, PIECES_MAX, 500]
+    assert all(sum(size for *_, size in b) <= 600_000 for b in plan_batches(small, 600_000))
+
+
+async def test_a_copy_that_cannot_be_saved_is_put_aside_and_the_old_hub_told(
+    client: HubClient, tmp_path: Path
+) -> None:
+    """The files are put on disk while the new hub starts; if that fails (a disk error),
+    the new hub stops, the copy is put aside and the old hub is not told it may stop."""
+    paths = app_paths(tmp_path / "new")
+    (paths.hub / "db").mkdir(parents=True)
+    stopped: list[bool] = []
+
+    async def stop() -> None:
+        stopped.append(True)
+
+    async def durable() -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with pytest.raises(HandoffFailed, match=r"could not be saved here \(this computer has no room"):
+        await confirm_serving(client, "h1", paths, "127.0.0.1", (1, 2), stop, durable())
+    assert stopped == [True]
+    assert not paths.hub.exists() and (paths.data / "hub.not-taken-over" / "db").is_dir()

@@ -15,6 +15,7 @@ from hub_core.server.handoff import files
 from hub_core.server.thread import HubThread
 from hub_core.wire.codes import Code
 from hub_core.wire.keys import KnownHubs
+from hub_core.wire.schema._handoff import CHUNK_BYTES, PIECES_MAX
 from tests.hub_core.conftest import hub_config
 
 
@@ -85,3 +86,29 @@ async def test_writes_wait_while_sending_and_resume_when_the_receiver_goes_quiet
     finally:
         await bob.close()
         await ann.close()
+
+
+async def test_pieces_come_as_asked_and_within_the_limits(
+    hub: HubThread, endpoint: str, known_hubs: KnownHubs
+) -> None:
+    """Many files' pieces in one request, in the order asked; more than a request may
+    carry is refused with a sentence, and the handoff goes on."""
+    bob = await player(endpoint, known_hubs, "bob")
+    try:
+        await bob.offer_to_host(True)
+        await bob.start_handoff(control(hub), "bob", 0)
+        offer = await bob.await_handoff(5.0)
+        manifest = await bob.handoff_manifest(offer.handoff)
+        asked = [(i, 0) for i in reversed(range(len(manifest.files)))]
+        data = await bob.handoff_pieces(offer.handoff, asked)
+        data_dir = hub.hub.paths.data
+        for (index, _), piece in zip(asked, data, strict=True):
+            entry = manifest.files[index]
+            assert piece == (data_dir / entry.path).read_bytes()[:CHUNK_BYTES]
+        with pytest.raises(RequestRefused, match="at most 1000 pieces"):
+            await bob.handoff_pieces(offer.handoff, [(0, 0)] * (PIECES_MAX + 1))
+        with pytest.raises(RequestRefused, match="not in the handoff"):
+            await bob.handoff_pieces(offer.handoff, [(len(manifest.files), 0)])
+        assert len(await bob.handoff_pieces(offer.handoff, [(0, 0)])) == 1  # still under way
+    finally:
+        await bob.close()
