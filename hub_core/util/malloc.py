@@ -7,7 +7,7 @@ whose pages the process kept: in bench/party.py the hub grew 163–217 MiB with 
 transfers at once. A threshold fixed at 256 KiB cured that but gave every buffer fresh
 pages from the kernel: 95,000 page faults and ~0.35 s of the hub's CPU per 100 MB
 installed, more than half of its work. So buffers up to 4 MiB come from at most two
-arenas, which give memory back once more than 16 MiB at their top is free: batches reuse
+arenas, which give memory back once more than 8 MiB at their top is free: batches reuse
 warm pages, and what the hub keeps stays bounded.
 """
 
@@ -25,7 +25,7 @@ _M_MMAP_THRESHOLD = -3
 _M_ARENA_MAX = -8
 
 MMAP_THRESHOLD = 4 * 1024 * 1024  # above a 2 MB batch and its framing
-TRIM_THRESHOLD = 16 * 1024 * 1024  # a few batches' worth of free pages kept warm
+TRIM_THRESHOLD = 8 * 1024 * 1024  # a few batches' worth of free pages kept warm
 ARENA_MAX = 2  # every thread shares these: pages kept per arena do not multiply
 
 
