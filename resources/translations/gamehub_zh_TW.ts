@@ -1752,6 +1752,14 @@ Ask the host which fingerprint their hub shows (in its Hub tab) and trust the ne
         <source>Stop hosting</source>
         <translation>停止主持</translation>
     </message>
+    <message>
+        <source>Hand over…</source>
+        <translation>移交…</translation>
+    </message>
+    <message>
+        <source>Let {0} host this hub from now on, with all its data</source>
+        <translation>從現在起讓 {0} 主持這個大廳，連同它所有的資料</translation>
+    </message>
 </context>
 <context>
     <name>RatingDialog</name>
