@@ -274,14 +274,11 @@ class HubClient(HubRequests):
             self._pending[req_id] = future
             try:
                 await self._sock.send(frame)
-                reply = await asyncio.wait_for(future, wait)
+                async with asyncio.timeout(wait):  # 3.11's wait_for can lose a cancel (soak hang)
+                    reply = await future
             except TimeoutError:
                 log.info(
-                    "No reply to %s from %s (try %d of %d)",
-                    kind,
-                    self.address,
-                    attempt + 1,
-                    attempts,
+                    "No reply to %s from %s (try %d/%d)", kind, self.address, attempt + 1, attempts
                 )
                 await self._reset(generation)
                 continue
