@@ -18,9 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import sys
-import threading
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -39,20 +36,6 @@ WORKERS = 3
 SEND_BUDGET_BYTES = 16 * 1024 * 1024
 # While over the budget, how often to look whether ZeroMQ has sent enough (seconds).
 RECHECK_S = 0.002
-# Block threads run this much nicer than the rest of the hub (Linux sets it per thread):
-# when the cores are short, a lobby request runs before the next block batch is hashed.
-NICER_BY = 5
-
-
-def yield_to_the_lobby() -> None:
-    """Lowers the calling thread's CPU priority by NICER_BY, where the OS does it per thread."""
-    if not sys.platform.startswith("linux"):
-        return  # elsewhere setpriority would slow the whole hub, the lobby too
-    tid = threading.get_native_id()
-    try:
-        os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + NICER_BY)
-    except OSError as exc:
-        log.debug("Block threads keep the hub's priority: %s", exc)
 
 
 @dataclass
@@ -76,9 +59,7 @@ class BlockIO:
         self._queued = queued
         self._workers = workers
         self._budget = budget
-        self._pool = ThreadPoolExecutor(
-            workers, thread_name_prefix="hub-blocks", initializer=yield_to_the_lobby
-        )
+        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="hub-blocks")
         self._jobs: dict[str, deque[_Job]] = {}
         self._turns: deque[str] = deque()  # clients with waiting jobs, next first
         self._running = 0

@@ -9,18 +9,14 @@ per client, and wait while the replies already queued exceed the send budget.
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
 import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-import pytest
-
 from hub_core.client.hub_client import HubClient
 from hub_core.client.installs import InstallResult, install, read_installed, verify
 from hub_core.client.publishing import publish
-from hub_core.server.store.blockio import NICER_BY, BlockIO
+from hub_core.server.store.blockio import BlockIO
 from hub_core.wire.protocol import Role
 from tests.hub_core.gamefactory import make_game, random_bytes
 
@@ -91,21 +87,6 @@ async def _until(condition: Callable[[], bool], tries: int = 500) -> None:
             return
         await asyncio.sleep(0.01)
     raise AssertionError("gave up waiting")
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread priority is Linux's")
-async def test_block_threads_give_way_to_the_lobby() -> None:
-    """Block work runs nicer than the loop that answers lobby requests."""
-    io = BlockIO(workers=1)
-    mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-    try:
-        theirs = await io.run(
-            "a", lambda: os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-        )
-        assert theirs == min(19, mine + NICER_BY)
-        assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine
-    finally:
-        io.close()
 
 
 async def test_block_jobs_take_turns_per_client() -> None:
