@@ -34,6 +34,8 @@ from tests.stress._hubproc import HubProcess, ask, curve_dealer, ping
 
 FULL = os.environ.get("GAMEHUB_STRESS") == "full"
 SAMPLES = 2000 if FULL else 200  # pings per p99
+# The worst a well-behaved client may see while sharing an I/O thread with a big sender.
+SHARED_MS = 60.0
 GAP = 0.005  # seconds between pings
 ROUNDS = 5 if FULL else 3  # unloaded and loaded phases, alternating
 SENDERS = 3
@@ -223,7 +225,10 @@ def test_other_clients_p99_under_hostile_load(hub: HubProcess) -> None:
             f"request p99 (ms, {SAMPLES} pings per phase): unloaded {unloaded}, control "
             f"{control}, loaded {loaded}; best {best}; hub RSS {hub.rss_mb():.0f} MB"
         )
-        bound = max(2 * best["unloaded"], best["unloaded"] + 5.0, 2 * best["control"])
+        # ZeroMQ gives each connection one of the hub's I/O threads; when the victim's shares
+        # one with a 16 MB sender it waits out one decryption (~15-40 ms here), in every
+        # round of that run. With one I/O thread for all, as before, p99 was 154-224 ms.
+        bound = max(2 * best["unloaded"], best["unloaded"] + 5.0, 2 * best["control"], SHARED_MS)
         assert best["loaded"] <= bound, best
         assert ping(victim, 5).ok
     finally:
