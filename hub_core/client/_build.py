@@ -24,8 +24,8 @@ from hub_core.client.publishing import (
 from hub_core.client.window import run_window
 from hub_core.errors import GameHubError
 from hub_core.packages import FileEntry
-from hub_core.util.fsync import can_sync_all, sync_tree
-from hub_core.util.writebehind import FLUSH_EVERY_BYTES, WriteBehind
+from hub_core.util.fsync import sync_tree
+from hub_core.util.writebehind import WriteBehind
 
 EMPTY = hashlib.sha256(b"").hexdigest()
 
@@ -59,8 +59,8 @@ class Build:
         """Builds every file of ``index``; returns the bytes fetched from the hub."""
         todo: dict[str, list[_Spot]] = await asyncio.to_thread(self._plan, index, local)
         total = sum(spots[0].length for spots in todo.values())
-        done = [0, 0]  # bytes placed; bytes placed when the last background flush began
-        behind = WriteBehind(lambda _: sync_tree(self.tree, ()))
+        done = [0]
+        behind = WriteBehind.of_folder(self.tree)
 
         async def fetch(batch: list[str]) -> None:
             reply = await self.client.fetch_blocks(batch, timeout=BLOCK_TIMEOUT)
@@ -68,10 +68,9 @@ class Build:
             if len(found) != len(batch):
                 raise GameHubError("The hub answered with the wrong number of blocks.")
             await asyncio.to_thread(_place_all, list(zip(batch, found, strict=True)), todo)
-            done[0] += sum(len(data) for data in found)
-            if done[0] - done[1] >= FLUSH_EVERY_BYTES and can_sync_all():
-                behind.kick([])
-                done[1] = done[0]
+            placed = sum(len(data) for data in found)
+            done[0] += placed
+            behind.wrote(placed)
             if self.progress is not None:
                 self.progress(done[0], total)
 

@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from hub_core.util.fsync import can_sync_all, syncfs
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +33,36 @@ class WriteBehind:
     """Background flushes of what ``sync`` is given (block names, file paths), one at a
     time; safe to kick from any thread."""
 
-    def __init__(self, sync: Sync) -> None:
+    def __init__(self, sync: Sync, *, enabled: bool = True) -> None:
         self._sync = sync
+        self._enabled = enabled
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="hub-flush")
         self._lock = threading.Lock()
         self._waiting: list[str] = []
         self._flushing = False
+        self._written: list[str] = []  # written since the last kick
+        self._written_bytes = 0
+
+    @classmethod
+    def of_folder(cls, folder: Path) -> WriteBehind:
+        """Flushes the file system holding ``folder`` with syncfs; does nothing where there
+        is none (a flush file by file would be the final sync's work done twice)."""
+
+        def flush(_: list[str]) -> None:
+            syncfs(folder)
+
+        return cls(flush, enabled=can_sync_all())
+
+    def wrote(self, size: int, names: Sequence[str] = ()) -> None:
+        """Counts ``size`` bytes written (``names`` for ``sync``); kicks a flush every
+        FLUSH_EVERY_BYTES. Call from one thread (the loop)."""
+        if not self._enabled:
+            return
+        self._written.extend(names)
+        self._written_bytes += size
+        if self._written_bytes >= FLUSH_EVERY_BYTES:
+            written, self._written, self._written_bytes = self._written, [], 0
+            self.kick(written)
 
     def kick(self, digests: list[str]) -> None:
         """Starts flushing ``digests`` (and any left from earlier kicks) unless a flush runs."""

@@ -31,9 +31,9 @@ from hub_core.client.hub_client import HubClient
 from hub_core.client.window import Window, run_window
 from hub_core.errors import GameHubError
 from hub_core.server.handoff import files
-from hub_core.util.fsync import can_sync_all, fsync_dir, sync_tree
+from hub_core.util.fsync import fsync_dir, sync_tree
 from hub_core.util.paths import AppPaths
-from hub_core.util.writebehind import FLUSH_EVERY_BYTES, WriteBehind
+from hub_core.util.writebehind import WriteBehind
 from hub_core.wire.keys import KEY_FILE
 from hub_core.wire.schema import HandoffFile, HandoffOffer, MovedState
 from hub_core.wire.schema._handoff import CHUNK_BYTES, PIECES_MAX
@@ -141,12 +141,12 @@ class Receiver:
         """Pulls every piece, a few requests in flight, each request many small files'
         pieces; each piece is written (and a whole file's hash checked) off the loop."""
         loop = asyncio.get_running_loop()
-        started, asked, flushed = loop.time(), 0, 0
+        started, asked = loop.time(), 0
         # The disk writes while pieces still arrive; the final sync covers everything anyway.
-        behind = WriteBehind(lambda _: sync_tree(self.staging, ()))
+        behind = WriteBehind.of_folder(self.staging)
 
         async def fetch(batch: list[Piece]) -> None:
-            nonlocal asked, flushed
+            nonlocal asked
             size = sum(length for _, _, length in batch)
             if self.rate:  # ask only when the rate allows it
                 await asyncio.sleep(max(0.0, asked / self.rate - (loop.time() - started)))
@@ -154,9 +154,7 @@ class Receiver:
             data = await self.client.handoff_pieces(handoff, [(i, at) for i, at, _ in batch])
             await asyncio.to_thread(_store, entries, targets, batch, data)
             self._done += size
-            if self._done - flushed >= FLUSH_EVERY_BYTES and can_sync_all():
-                behind.kick([])
-                flushed = self._done
+            behind.wrote(size)
             self.report(ReceiveState.RECEIVING, "", self._done, self._total)
 
         # Rate-limited, a request holds about a quarter second's worth: an even flow, not

@@ -39,7 +39,7 @@ from hub_core.server.store.blocks import BlockError, BlockStore
 from hub_core.server.store.catalog import Catalog, refuse_package
 from hub_core.server.store.unpacked import check_stored_wheels
 from hub_core.server.store.upload_window import UploadWindow
-from hub_core.util.writebehind import FLUSH_EVERY_BYTES, WriteBehind
+from hub_core.util.writebehind import WriteBehind
 from hub_core.wire.codes import Code
 from hub_core.wire.protocol import BATCH_BYTES, MAX_BATCH
 from hub_core.wire.schema import Published, PublishOffer, Stored
@@ -63,8 +63,6 @@ class Upload:
     checks: FileChecks  # each file's (and wheel's) hash over the blocks stored so far
     deps: list[Dep] = field(default_factory=list)  # the game's libraries, as wheels
     arrived: list[str] = field(default_factory=list)  # stored, durable only after commit's sync
-    flushed: int = 0  # how many of ``arrived`` a background flush was started for
-    unflushed_bytes: int = 0
     touched: float = field(default_factory=time.monotonic)
 
     @property
@@ -176,10 +174,7 @@ class Uploads:
             raise storing_refused(exc) from None
         upload.needed.difference_update(d for d, _ in fresh)
         upload.arrived.extend(d for d, _ in fresh)
-        upload.unflushed_bytes += sum(len(data) for _, data in fresh)
-        if upload.unflushed_bytes >= FLUSH_EVERY_BYTES:
-            self._write_behind.kick(upload.arrived[upload.flushed :])
-            upload.flushed, upload.unflushed_bytes = len(upload.arrived), 0
+        self._write_behind.wrote(sum(len(data) for _, data in fresh), [d for d, _ in fresh])
         upload.touched = time.monotonic()
         return Stored(stored=len(items), window=self._window.grant(transfer))
 

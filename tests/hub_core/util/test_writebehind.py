@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from hub_core.util.writebehind import WriteBehind
+from hub_core.util.writebehind import FLUSH_EVERY_BYTES, WriteBehind
 
 
 def wait_for(condition: object, timeout: float = 10.0) -> None:
@@ -63,5 +63,25 @@ def test_a_failed_flush_is_logged_and_later_ones_still_run(
             wait_for(lambda: "background flush failed" in caplog.text)
         behind.kick(["good"])
         wait_for(lambda: done == [["good"]])
+    finally:
+        behind.close()
+
+
+def test_a_flush_starts_once_enough_was_written() -> None:
+    flushes: list[list[str]] = []
+    behind = WriteBehind(flushes.append)
+    try:
+        half = FLUSH_EVERY_BYTES // 2
+        behind.wrote(half, ["a"])
+        behind.wrote(half - 1, ["b"])
+        time.sleep(0.05)
+        assert flushes == []
+        behind.wrote(1, ["c"])
+        wait_for(lambda: flushes == [["a", "b", "c"]])
+        off = WriteBehind(flushes.append, enabled=False)  # no syncfs here: nothing to start
+        off.wrote(2 * FLUSH_EVERY_BYTES, ["d"])
+        time.sleep(0.05)
+        assert flushes == [["a", "b", "c"]]
+        off.close()
     finally:
         behind.close()
