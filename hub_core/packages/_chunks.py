@@ -105,53 +105,122 @@ def hash_chunks(
     """sha256 of the whole stream, its size, and the sha256 and size of each CDC block;
     stops once more than ``max_bytes`` came (the caller reports it).
 
-    Reads into one reused buffer (no copy per feed); the uncertain tail, less than one
-    block, moves to its front before the next read. The whole file's hash of each full
-    read runs on a second thread while this one cuts and hashes the blocks (hashlib lets
-    go of the GIL): two passes over the bytes at once, on two cores.
+    A large file goes through three stages at once, on two buffers: this thread reads
+    and cuts one buffer while the blocks of the buffer before it are hashed on one
+    thread and the whole file's hash advances on another (hashlib lets go of the GIL).
+    The uncertain tail after the last cut, less than one block, is copied to the front
+    of the other buffer before the next read. A file that fits one read is cut and
+    hashed here, as a hand-over between threads would cost more than it saves.
     """
     limit = READ_BYTES + CDC_MAX_BYTES
-    buffer = bytearray(min(limit, max_bytes + 1) if max_bytes is not None else limit)
-    whole, blocks, sizes = hashlib.sha256(), [], []
-    filled = size = 0
-    at_end = False
-    with memoryview(buffer) as view:
-        while not at_end:
-            got = stream.readinto(view[filled:])  # type: ignore[attr-defined]
-            at_end = not got or (max_bytes is not None and size + got > max_bytes)
-            new = view[filled : filled + got]
-            size += got
-            filled += got
-            if on_chunk is not None and got:
-                on_chunk(got)
-            if filled < len(buffer) and not at_end:
-                whole.update(new)
-                continue
-            hashing = _beside(whole.update, new) if got >= PARALLEL_BYTES else None
-            if hashing is None:
-                whole.update(new)
-            used = 0
-            for offset, length in cuts(view[:filled], at_end):
-                blocks.append(hashlib.sha256(view[offset : offset + length]).hexdigest())
-                sizes.append(length)
-                used = offset + length
-            if hashing is not None:
-                hashing.result()  # before the buffer's bytes move
-            view[: filled - used] = view[used:filled]
-            filled -= used
-    return whole.hexdigest(), size, tuple(blocks), tuple(sizes)
+    size = limit if max_bytes is None else min(limit, max_bytes + 1)
+    pipeline = _Pipeline(bytearray(size), bytearray(size) if size == limit else None)
+    try:
+        return pipeline.run(stream, max_bytes, on_chunk)
+    finally:
+        pipeline.drain()
 
 
-# Reads at least this large hash the whole file beside the blocks; smaller ones (most
-# files of a game) are not worth a hand-over between threads.
+# Reads at least this large hash beside the cutting; smaller ones (most files of a game)
+# are not worth a hand-over between threads.
 PARALLEL_BYTES = 1024 * 1024
 
 
-def _beside(work: Callable[[memoryview], None], data: memoryview) -> Future[None]:
-    """Runs ``work(data)`` on the hashing thread (started on first use, then kept)."""
-    return _hashing_thread().submit(work, data)
+class _Pipeline:
+    """hash_chunks' state: two buffers, each with the hashing still reading it."""
+
+    def __init__(self, first: bytearray, second: bytearray | None) -> None:
+        self.buffers = [first] if second is None else [first, second]
+        self.busy: list[list[Future[Any]]] = [[] for _ in self.buffers]
+        self.whole = hashlib.sha256()
+        self.blocks: list[Future[str] | str] = []
+        self.sizes: list[int] = []
+        self.threaded = False  # hashing runs on the two threads (from a large buffer on)
+
+    def run(
+        self,
+        stream: IO[bytes],
+        max_bytes: int | None,
+        on_chunk: Callable[[int], None] | None,
+    ) -> tuple[str, int, tuple[str, ...], tuple[int, ...]]:
+        current, filled, size, at_end = 0, 0, 0, False
+        while not at_end:
+            view = memoryview(self.buffers[current])
+            got = stream.readinto(view[filled:])  # type: ignore[attr-defined]
+            at_end = not got or (max_bytes is not None and size + got > max_bytes)
+            size += got
+            if on_chunk is not None and got:
+                on_chunk(got)
+            new = view[filled : filled + got]
+            filled += got
+            if filled < len(view) and not at_end:
+                self._whole(current, new)  # a short read: fill the buffer before cutting
+                continue
+            used = self._cut(current, view[:filled], new, at_end)
+            if at_end:
+                break
+            current, filled = self._carry(current, view[used:filled])
+        self.drain()
+        digests = tuple(b if isinstance(b, str) else b.result() for b in self.blocks)
+        return self.whole.hexdigest(), size, digests, tuple(self.sizes)
+
+    def _cut(self, current: int, view: memoryview, new: memoryview, at_end: bool) -> int:
+        """Cuts the blocks whose end is certain and starts hashing them; returns the
+        bytes used."""
+        if len(self.buffers) > 1 and len(view) >= PARALLEL_BYTES:
+            self.threaded = True
+        self._whole(current, new)
+        spans = list(cuts(view, at_end))
+        if not self.threaded:
+            self.blocks.extend(_sha256(view[o : o + n]) for o, n in spans)
+        else:
+            busy = self.busy[current]
+            hasher = _thread("blocks")
+            for offset, length in spans:
+                busy.append(future := hasher.submit(_sha256, view[offset : offset + length]))
+                self.blocks.append(future)
+        self.sizes.extend(n for _, n in spans)
+        return spans[-1][0] + spans[-1][1] if spans else 0
+
+    def _whole(self, current: int, new: memoryview) -> None:
+        """The whole file's hash over ``new``: in order, so on its thread once it has one."""
+        if self.threaded:
+            self.busy[current].append(_thread("whole").submit(self.whole.update, new))
+        else:
+            self.whole.update(new)
+
+    def _carry(self, current: int, tail: memoryview) -> tuple[int, int]:
+        """The tail to the front of the next buffer, once its hashing is done."""
+        following = (current + 1) % len(self.buffers)
+        self._wait(following)
+        with memoryview(self.buffers[following]) as target:
+            target[: len(tail)] = tail  # memoryview copies overlapping bytes safely
+        return following, len(tail)
+
+    def _wait(self, buffer: int) -> None:
+        for job in self.busy[buffer]:
+            job.result()
+        self.busy[buffer].clear()
+
+    def drain(self) -> None:
+        """Waits for every hashing job (also after a failed read: they use the buffers)."""
+        for buffer in range(len(self.buffers)):
+            self._wait(buffer)
+
+
+def _sha256(data: memoryview) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _thread(role: str) -> ThreadPoolExecutor:
+    """The two hashing threads (started on first use, then kept): one thread each, so
+    the whole file's hash advances in order and the blocks' hashes come in order."""
+    return _hashing_threads()[role]
 
 
 @functools.cache
-def _hashing_thread() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(1, thread_name_prefix="gamehub-hash")
+def _hashing_threads() -> dict[str, ThreadPoolExecutor]:
+    return {
+        role: ThreadPoolExecutor(1, thread_name_prefix=f"gamehub-hash-{role}")
+        for role in ("whole", "blocks")
+    }

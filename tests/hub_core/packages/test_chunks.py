@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,10 @@ from hub_core.packages._chunks import (
 pytestmark = pytest.mark.skipif(chunker() is None, reason="fastcdc is not installed")
 
 
-@pytest.mark.parametrize("size", [0, 1, 70_000, CDC_MAX_BYTES, READ_BYTES + 3 * CDC_MAX_BYTES])
+# The last two go round both buffers of the pipeline (hashing beside the cutting).
+@pytest.mark.parametrize(
+    "size", [0, 1, 70_000, CDC_MAX_BYTES, READ_BYTES + 3 * CDC_MAX_BYTES, 4 * READ_BYTES + 12_345]
+)
 def test_blocks_cover_the_file_and_match_their_hashes(size: int) -> None:
     data = os.urandom(size)
     digest, read, blocks, sizes = hash_chunks(io.BytesIO(data))
@@ -37,6 +41,25 @@ def test_feeding_in_any_pieces_gives_the_same_cuts() -> None:
     for start in range(0, len(data), 777_777):
         hasher.update(data[start : start + 777_777])
     assert hasher.finish() == hash_chunks(io.BytesIO(data))
+
+
+class _Trickle(io.RawIOBase):
+    """A stream that gives at most 1.5 MB a read, as a pipe or a slow disk would."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        with memoryview(buffer) as view:
+            return self._data.readinto(view[:1_500_000])
+
+
+def test_short_reads_give_the_same_result_as_one_read() -> None:
+    data = os.urandom(3 * READ_BYTES)
+    assert hash_chunks(_Trickle(data)) == hash_chunks(io.BytesIO(data))
 
 
 def test_an_insertion_changes_only_the_blocks_around_it() -> None:
