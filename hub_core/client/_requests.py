@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from hub_core.wire import schema as s
 from hub_core.wire.protocol import Role
+from hub_core.wire.upload_frame import Prebuilt, UploadFrame
 
 R = TypeVar("R")
 
@@ -17,7 +18,7 @@ R = TypeVar("R")
 class HubRequests:
     """The hub's request kinds as methods; ``timeout`` overrides the client's default."""
 
-    async def call(self, req: s.Request[R], *, timeout: float | None = None) -> R:
+    async def call(self, req: s.Request[R] | Prebuilt[R], *, timeout: float | None = None) -> R:
         raise NotImplementedError
 
     # -- accounts ---------------------------------------------------------------------
@@ -52,6 +53,10 @@ class HubRequests:
     ) -> s.Stored:
         views = [(digest, memoryview(data)) for digest, data in blocks]
         return await self.call(s.UploadBlocks(transfer=transfer, blocks=views), timeout=timeout)
+
+    async def upload_frame(self, frame: UploadFrame, *, timeout: float | None = None) -> s.Stored:
+        """upload_blocks with a batch laid out and filled by the caller (UploadFrame)."""
+        return await self.call(frame, timeout=timeout)
 
     async def publish_commit(self, transfer: str) -> s.Published:
         return await self.call(s.PublishCommit(transfer=transfer))

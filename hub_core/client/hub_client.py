@@ -31,6 +31,7 @@ from hub_core.wire.endpoints import HubAddress, parse_endpoint
 from hub_core.wire.keys import KnownHubs, fingerprint
 from hub_core.wire.protocol import Role, session_topic
 from hub_core.wire.schema import SessionInfo
+from hub_core.wire.upload_frame import Prebuilt, outgoing
 
 log = logging.getLogger(__name__)
 
@@ -238,7 +239,9 @@ class HubClient(HubRequests):
 
     # -- requests ---------------------------------------------------------------------
 
-    async def call(self, req: schema.Request[R], *, timeout: float | None = None) -> R:
+    async def call(
+        self, req: schema.Request[R] | Prebuilt[R], *, timeout: float | None = None
+    ) -> R:
         """Sends one request and returns its reply as the request's reply type.
 
         Raises RequestRefused or HubUnreachable, or GameHubError for a reply of the wrong
@@ -267,7 +270,7 @@ class HubClient(HubRequests):
         token = self.session.token if self.session else ""
         for attempt in range(attempts):
             req_id = next(self._ids)
-            frame = protocol.request_frame(req_id, kind, args if args is not None else {}, token)
+            frame = outgoing(req_id, kind, args, token, retry=attempt > 0)
             _check_size(kind, frame)
             generation = self._generation
             future: asyncio.Future[protocol.RawReply] = asyncio.get_running_loop().create_future()
@@ -389,7 +392,7 @@ class HubClient(HubRequests):
             self._events.unsubscribe(topic)
 
 
-def _check_size(kind: str, frame: bytes) -> None:
+def _check_size(kind: str, frame: bytes | memoryview) -> None:
     if len(frame) > protocol.MAX_MESSAGE_BYTES:
         raise GameHubError(
             f"The {kind} request is too large to send ({len(frame):,} bytes; "

@@ -16,7 +16,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hub_core.client.hub_client import HubClient
 from hub_core.client.window import WINDOW, Window, run_window
@@ -36,6 +36,7 @@ from hub_core.packages.wheels import all_wheels, deps_to_wire
 from hub_core.wire.codes import Code
 from hub_core.wire.protocol import BATCH_BYTES, MAX_BATCH
 from hub_core.wire.schema import PublishOffer
+from hub_core.wire.upload_frame import UploadFrame
 
 if TYPE_CHECKING:
     from hub_core.packages.resolve import Resolved
@@ -166,6 +167,28 @@ class BlockSource:
         return data
 
 
+def read_into(holes: list[memoryview], sources: list[BlockSource]) -> None:
+    """Reads each block into its hole of an upload frame; one open per run of blocks of
+    the same file (a large file's batch is eight of them)."""
+    current: Path | None = None
+    f: Any = None
+    try:
+        for hole, source in zip(holes, sources, strict=True):
+            if source.path != current:
+                if f is not None:
+                    f.close()
+                f, current = source.path.open("rb", buffering=0), source.path
+            f.seek(source.offset)
+            done = 0
+            while done < source.length and (got := f.readinto(hole[done:])):
+                done += got
+            if done != source.length:
+                raise GameHubError(f"{source.path} changed while it was being sent; publish again.")
+    finally:
+        if f is not None:
+            f.close()
+
+
 def block_sources(folder: Path, index: list[FileEntry]) -> dict[str, BlockSource]:
     """For each block hash, the first place in the package that holds it."""
     sources: dict[str, BlockSource] = {}
@@ -187,13 +210,17 @@ async def _send_all(
     total = sum(sources[d].length for d in jobs)
     done = [0]
 
+    spare: list[bytearray] = []  # buffers of batches whose reply came: ZeroMQ sent them
+
     async def send(batch: list[str]) -> None:
-        read = [sources[d].read for d in batch]
-        data = await asyncio.to_thread(lambda: [r() for r in read])
-        blocks = list(zip(batch, data, strict=True))
-        stored = await client.upload_blocks(offer.transfer, blocks, timeout=BLOCK_TIMEOUT)
+        where = [sources[d] for d in batch]
+        layout = [(d, s.length) for d, s in zip(batch, where, strict=True)]
+        frame = UploadFrame(offer.transfer, layout, spare.pop() if spare else None)
+        await asyncio.to_thread(read_into, frame.holes, where)
+        stored = await client.upload_frame(frame, timeout=BLOCK_TIMEOUT)
+        spare.append(frame.buffer)
         window.set(stored.window)
-        done[0] += sum(len(d) for d in data)
+        done[0] += sum(s.length for s in where)
         if progress is not None:
             progress(done[0], total)
 

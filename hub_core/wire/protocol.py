@@ -187,6 +187,17 @@ def request_frame(req_id: int, kind: str, args: Any, token: str = "") -> bytes:
     return encode(_OutEnvelope(v=PROTOCOL_VERSION, id=req_id, kind=kind, token=token, args=args))
 
 
+def envelope_head(req_id: int, kind: str, token: str = "") -> bytes:
+    """A request's frame up to its arguments, which the caller puts right after it
+    (upload_frame builds block batches around their bytes)."""
+    return encode(
+        _OutEnvelope(v=PROTOCOL_VERSION, id=req_id, kind=kind, token=token, args=_NO_ARGS)
+    )
+
+
+_NO_ARGS = msgspec.Raw(b"")
+
+
 def error_reply(req_id: int, code: str, message: str) -> bytes:
     return encode(Reply(id=req_id, ok=False, error=ErrorInfo(code=code, message=message)))
 

@@ -1,0 +1,125 @@
+"""An upload_blocks request laid out first, then filled with its blocks straight from disk.
+
+Sending a batch the usual way reads each block into a bytes object (fresh pages from
+the kernel for every 2 MB batch) and then msgspec copies them all into the encoded
+frame: two copies and ~100 MB of page faults per 100 MB published. Here the frame is
+built once, in the exact bytes msgspec would produce for ``UploadBlocks``, with a hole
+of the right size where each block's bytes go; the caller reads the files into those
+holes (``holes``), and the frame goes to ZeroMQ as it is.
+
+    laid out : headers written, holes allocated (``UploadFrame(...)``)
+    filled   : the caller read every block into its hole
+    sent     : ``frame`` put the envelope in front, without moving the blocks
+"""
+
+from __future__ import annotations
+
+import struct
+from typing import Any, ClassVar, Generic, TypeVar
+
+from hub_core.wire import protocol
+from hub_core.wire.schema import Stored, UploadBlocks
+
+R = TypeVar("R")
+
+# Room kept in front of the arguments for the envelope (v, id, kind, token), so it can be
+# written there instead of copying the arguments behind it; a session token is 43 chars.
+_ENVELOPE_ROOM = 256
+_EMPTY_LIST = b"\x90"
+
+
+class Prebuilt(Generic[R]):
+    """A request whose frame is built by the request itself (``frame``), not by msgspec;
+    ``HubClient.call`` takes it like a schema.Request."""
+
+    kind: ClassVar[str]
+    reply: ClassVar[Any]
+    idempotent: ClassVar[bool] = True
+
+    def frame(self, req_id: int, kind: str, token: str) -> memoryview | bytes:
+        raise NotImplementedError
+
+    def fresh(self, req_id: int, kind: str, token: str) -> bytes:
+        return bytes(self.frame(req_id, kind, token))
+
+
+def outgoing(req_id: int, kind: str, args: Any, token: str, *, retry: bool) -> memoryview | bytes:
+    """The frame of one attempt at a request: ``args`` encoded, or a Prebuilt's own (a
+    copy on a retry, as ZeroMQ may still hold the earlier attempt's buffer)."""
+    if isinstance(args, Prebuilt):
+        return args.fresh(req_id, kind, token) if retry else args.frame(req_id, kind, token)
+    return protocol.request_frame(req_id, kind, args if args is not None else {}, token)
+
+
+class UploadFrame(Prebuilt[Stored]):
+    """One upload_blocks request for ``blocks`` ((digest, length) pairs) of ``transfer``.
+
+    ``buffer``, when large enough, is used instead of a new one: a sender that reuses
+    the buffer of a batch whose reply came (so ZeroMQ has sent it) touches warm pages.
+    """
+
+    kind = UploadBlocks.kind
+    reply = Stored
+
+    def __init__(
+        self, transfer: str, blocks: list[tuple[str, int]], buffer: bytearray | None = None
+    ) -> None:
+        head = protocol.encode(UploadBlocks(transfer=transfer, blocks=[]))
+        if not head.endswith(_EMPTY_LIST):  # blocks must stay UploadBlocks' last field
+            raise AssertionError("UploadBlocks no longer ends with its blocks")
+        headers = [(0, head[: -len(_EMPTY_LIST)] + _array(len(blocks)))]
+        spans: list[tuple[int, int]] = []  # (offset in the arguments, length) of each hole
+        offset = len(headers[0][1])
+        for digest, length in blocks:
+            item = b"\x92" + _text(digest) + _binary(length)
+            headers.append((offset, item))
+            spans.append((offset + len(item), length))
+            offset += len(item) + length
+        size = _ENVELOPE_ROOM + offset
+        self.buffer = buffer if buffer is not None and len(buffer) >= size else bytearray(size)
+        self._size = size
+        for at, header in headers:
+            self.buffer[_ENVELOPE_ROOM + at : _ENVELOPE_ROOM + at + len(header)] = header
+        view = memoryview(self.buffer)
+        self.holes = [view[_ENVELOPE_ROOM + at : _ENVELOPE_ROOM + at + n] for at, n in spans]
+
+    def frame(self, req_id: int, kind: str, token: str) -> memoryview | bytes:
+        """The whole request: the envelope written in front of the arguments.
+
+        Each call overwrites the room in front, so a retry must not reuse the frame of an
+        earlier attempt that ZeroMQ may still hold: ``outgoing`` copies then (``fresh``).
+        """
+        envelope = protocol.envelope_head(req_id, kind, token)
+        start = _ENVELOPE_ROOM - len(envelope)
+        if start < 0:  # an unusually long token: copy once rather than fail
+            return envelope + bytes(self.buffer[_ENVELOPE_ROOM : self._size])
+        self.buffer[start:_ENVELOPE_ROOM] = envelope
+        return memoryview(self.buffer)[start : self._size]
+
+
+def _array(n: int) -> bytes:
+    if n < 16:
+        return bytes([0x90 | n])
+    if n < 1 << 16:
+        return b"\xdc" + struct.pack(">H", n)
+    return b"\xdd" + struct.pack(">I", n)
+
+
+def _text(text: str) -> bytes:
+    data = text.encode()
+    n = len(data)
+    if n < 32:
+        return bytes([0xA0 | n]) + data
+    if n < 1 << 8:
+        return b"\xd9" + bytes([n]) + data
+    if n < 1 << 16:
+        return b"\xda" + struct.pack(">H", n) + data
+    return b"\xdb" + struct.pack(">I", n) + data
+
+
+def _binary(n: int) -> bytes:
+    if n < 1 << 8:
+        return b"\xc4" + bytes([n])
+    if n < 1 << 16:
+        return b"\xc5" + struct.pack(">H", n)
+    return b"\xc6" + struct.pack(">I", n)
