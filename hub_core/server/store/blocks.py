@@ -13,6 +13,7 @@ Every method does blocking file I/O: the hub calls them in its thread pool.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -28,6 +29,9 @@ class BlockError(GameHubError):
         self.digest = digest
 
 
+_FOLDERS = [f"{n:02x}" for n in range(256)]  # a block's folder: its hash's first two digits
+
+
 def is_digest(text: str) -> bool:
     return len(text) == 64 and all(c in "0123456789abcdef" for c in text)
 
@@ -40,6 +44,12 @@ class BlockStore:
         root.mkdir(parents=True, exist_ok=True)
         for leftover in root.glob("*/*.tmp"):  # a crash mid-write; the block will be sent again
             leftover.unlink(missing_ok=True)
+        # Every folder a block can go in, made once: creating a folder costs ~0.15 ms of
+        # the file system's time here, which a hub's first publish paid 256 times.
+        existing = set(os.listdir(root))
+        for folder in _FOLDERS:
+            if folder not in existing:
+                (root / folder).mkdir(exist_ok=True)
 
     def path(self, digest: str) -> Path:
         if not is_digest(digest):
@@ -70,8 +80,11 @@ class BlockStore:
             target = self.path(digest)
             if target.exists():
                 continue
-            target.parent.mkdir(exist_ok=True)
-            write_atomic(target, data, durable=False)
+            try:
+                write_atomic(target, data, durable=False)
+            except FileNotFoundError:  # its folder was removed while the hub ran
+                target.parent.mkdir(exist_ok=True)
+                write_atomic(target, data, durable=False)
 
     def sync(self, digests: list[str]) -> None:
         """Makes the named blocks durable (one file-system sync where the OS offers it)."""
