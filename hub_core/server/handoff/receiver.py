@@ -31,7 +31,7 @@ from hub_core.client.hub_client import HubClient
 from hub_core.client.window import Window, run_window
 from hub_core.errors import GameHubError
 from hub_core.server.handoff import files
-from hub_core.util.fsync import fsync_dir, sync_tree
+from hub_core.util.fsync import fsync_dir, start_writeback, sync_tree
 from hub_core.util.paths import AppPaths
 from hub_core.util.writebehind import WriteBehind
 from hub_core.wire.keys import KEY_FILE
@@ -267,6 +267,7 @@ def _store(
         fd = os.open(targets[index], os.O_WRONLY | os.O_CREAT, mode)
         try:
             os.pwrite(fd, piece, offset)
+            start_writeback(fd, offset, size)  # the final sync then finds it on disk
         finally:
             os.close(fd)
 
