@@ -3,8 +3,9 @@
     offering  : logged in and offered to host; waiting for the host to choose this copy
     receiving : pulling every file, in bounded chunks, into a staging folder
     verifying : every file's size and SHA-256 checked against the manifest
-    installing: the staging folder moved into place (one rename), then put on disk while
-                the hub starts here; the old hub is not told yet
+    installing: the staging folder moved into place (one rename) while its files go to disk
+                (a sync started as the last piece landed) and the hub starts here; the
+                old hub is not told yet
     serving   : the files are on disk, the same hub (name, key, data, sessions) serves here
                 and the old host knows
     failed    : nothing was installed; the staging folder is gone; the old hub serves on
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
 import os
 import shutil
@@ -31,7 +33,7 @@ from hub_core.client.hub_client import HubClient
 from hub_core.client.window import Window, run_window
 from hub_core.errors import GameHubError
 from hub_core.server.handoff import files
-from hub_core.util.fsync import fsync_dir, start_writeback, sync_tree
+from hub_core.util.fsync import can_sync_all, fsync_dir, start_writeback, sync_tree, syncfs
 from hub_core.util.paths import AppPaths
 from hub_core.util.writebehind import WriteBehind
 from hub_core.wire.keys import KEY_FILE
@@ -59,17 +61,29 @@ class HandoffFailed(GameHubError):
 
 Report = Callable[[ReceiveState, str, int, int], None]  # state, message, done, total
 Piece = tuple[int, int, int]  # file index, offset, length
+Flush = Callable[[Path], None]  # puts a whole file system on disk, or raises OSError
 
 
 class Receiver:
     """Takes one hub over through ``client`` (logged in as a player) into ``paths``."""
 
-    def __init__(self, client: HubClient, paths: AppPaths, report: Report, rate: float = 0) -> None:
+    def __init__(
+        self,
+        client: HubClient,
+        paths: AppPaths,
+        report: Report,
+        rate: float = 0,
+        flush: Flush | None = None,
+    ) -> None:
         self.client = client
         self.paths = paths
         self.report = report
         self.rate = rate  # bytes per second at most (0: as fast as it goes)
         self.staging = paths.data / files.STAGING
+        # syncfs where there is one (Linux): the whole file system, so it is not disturbed
+        # by the install's renames meanwhile; elsewhere make_durable syncs file by file.
+        self._flush = flush or (_flush_all if can_sync_all() else None)
+        self._flushing: asyncio.Future[None] | None = None  # that sync, once every piece landed
         self._done = 0
         self._total = 0
         self._installed: list[Path] = []
@@ -97,6 +111,9 @@ class Receiver:
         try:
             return await self._receive(offer)
         except (GameHubError, OSError, ValueError, msgspec.DecodeError) as exc:
+            if self._flushing is not None:  # its outcome no longer matters: nothing stays
+                await asyncio.wait([self._flushing])
+                self._flushing.exception()  # retrieved, so asyncio does not log it
             await asyncio.to_thread(shutil.rmtree, self.staging, True)
             reason = _why(exc)
             self.report(ReceiveState.FAILED, reason, self._done, self._total)
@@ -115,20 +132,33 @@ class Receiver:
         self.report(ReceiveState.RECEIVING, f"Receiving {offer.name!r}.", 0, self._total)
         await asyncio.to_thread(_create_folders, manifest.files, targets)
         await self._pull(offer.handoff, manifest.files, targets)
+        # Every byte is here: the disk writes the rest while the files are checked, moved
+        # into place and the hub starts (make_durable waits for it).
+        if self._flush is not None:
+            flush = asyncio.to_thread(self._flush, self.paths.data)
+            self._flushing = asyncio.ensure_future(flush)
         self.report(ReceiveState.VERIFYING, "Checking every file.", self._done, self._total)
         await asyncio.to_thread(_verify_all, manifest.files, targets)
         self.report(ReceiveState.INSTALLING, "Installing the hub.", self._done, self._total)
         identity = {"generation": state.generation}
-        await asyncio.to_thread(
-            files.write_json, self.staging / "hub" / files.IDENTITY_FILE, identity
-        )
-        self._installed = await asyncio.to_thread(self._install, targets)
+        # Not synced on its own: that fsync would wait for the whole transfer's data (ext4
+        # commits a file's metadata after the data written before it) and hold the hub's
+        # start back meanwhile (0.28 s once); make_durable syncs it with the rest.
+        identity_file = self.staging / "hub" / files.IDENTITY_FILE
+        await asyncio.to_thread(files.write_json, identity_file, identity, durable=False)
+        self._installed = await asyncio.to_thread(self._install, [*targets, identity_file])
         return state
 
     async def make_durable(self) -> None:
-        """Puts every installed file on disk (one syncfs on Linux); the new hub starts
-        meanwhile, and the old hub is told it may stop only once this is done."""
+        """Waits for the files' sync (started as the last piece landed), then puts the
+        install on disk: the identity file and the renames (one more syncfs on Linux, quick
+        once the data is written; elsewhere every file, then the data folder). The new hub
+        starts meanwhile; the old hub is told it may stop only once this is done. Raises
+        OSError if the disk refused any of it."""
+        if self._flushing is not None:
+            await self._flushing
         await asyncio.to_thread(sync_tree, self.paths.data, self._installed)
+        await asyncio.to_thread(fsync_dir, self.paths.data)
 
     def _target(self, entry: HandoffFile) -> Path:
         """Where a file goes in staging; refuses paths that would leave it (a hostile hub)."""
@@ -167,12 +197,11 @@ class Receiver:
 
     def _install(self, targets: list[Path]) -> list[Path]:
         """Moves staging into place: hub/ in one rename, then the room logs; returns where
-        the files are now."""
+        the files are now (make_durable puts the renames on disk)."""
         self.paths.hub.parent.mkdir(parents=True, exist_ok=True)
         if self.paths.hub.exists():  # an empty leftover (say, only known-hub pins elsewhere)
             self.paths.hub.rmdir()
         os.replace(self.staging / "hub", self.paths.hub)
-        fsync_dir(self.paths.data)
         logs = self.staging / "logs"
         if logs.is_dir():
             for path in logs.rglob("*"):
@@ -282,8 +311,17 @@ def _verify_all(entries: list[HandoffFile], targets: list[Path]) -> None:
             raise HandoffFailed(f"{entry.path} arrived damaged (its hash differs).")
 
 
+def _flush_all(folder: Path) -> None:
+    """syncfs(2) of the file system holding ``folder``; raises OSError if it failed."""
+    if not syncfs(folder):
+        raise OSError(errno.EIO, "the disk did not confirm it wrote the files")
+
+
 def _why(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.errno in (28, 27):  # ENOSPC, EFBIG
         return f"this computer has no room left for the hub's data ({exc.strerror})."
+    if isinstance(exc, OSError) and exc.strerror:  # not "[Errno 5] ...": say what failed
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"this computer could not save the hub's data: {exc.strerror}{where}."
     text = str(exc)
     return text if text.endswith(".") else text + "."
