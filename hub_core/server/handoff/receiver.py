@@ -130,8 +130,8 @@ class Receiver:
         targets = [self._target(f) for f in manifest.files]
         self._total = sum(f.size for f in manifest.files)
         self.report(ReceiveState.RECEIVING, f"Receiving {offer.name!r}.", 0, self._total)
-        await asyncio.to_thread(_create_folders, manifest.files, targets)
         await self._pull(offer.handoff, manifest.files, targets)
+        await asyncio.to_thread(_create_empty, manifest.files, targets)
         # Every byte is here: the disk writes the rest while the files are checked, moved
         # into place and the hub starts (make_durable waits for it).
         if self._flush is not None:
@@ -268,14 +268,23 @@ def plan_batches(entries: list[HandoffFile], limit: int = CHUNK_BYTES) -> list[l
     return batches
 
 
-def _create_folders(entries: list[HandoffFile], targets: list[Path]) -> None:
-    """Every folder, and the empty files (no piece creates them); the others are created
-    by their first piece, in the writing threads, while more pieces arrive."""
-    for folder in sorted({target.parent for target in targets}):
-        folder.mkdir(parents=True, exist_ok=True)
+def _create_empty(entries: list[HandoffFile], targets: list[Path]) -> None:
+    """The empty files, which no piece creates."""
     for entry, target in zip(entries, targets, strict=True):
         if entry.size == 0:
+            target.parent.mkdir(parents=True, exist_ok=True)
             target.touch()
+
+
+def _open_new(target: Path, mode: int) -> int:
+    """Opens ``target`` for writing, creating it and, on its first file, its folder: the
+    folders come as pieces arrive, in the writing threads, not in a pass before the first
+    request (~250 of them for 30 games: 35-100 ms)."""
+    try:
+        return os.open(target, os.O_WRONLY | os.O_CREAT, mode)
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return os.open(target, os.O_WRONLY | os.O_CREAT, mode)
 
 
 def _store(
@@ -293,7 +302,7 @@ def _store(
             raise HandoffFailed(f"{entry.path} arrived damaged (hash differs).")
         # The hub's key pair stays readable by its owner only, as on the old host.
         mode = 0o600 if targets[index].name == KEY_FILE else 0o666
-        fd = os.open(targets[index], os.O_WRONLY | os.O_CREAT, mode)
+        fd = _open_new(targets[index], mode)
         try:
             os.pwrite(fd, piece, offset)
             start_writeback(fd, offset, size)  # the final sync then finds it on disk
