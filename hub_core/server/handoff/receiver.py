@@ -33,7 +33,7 @@ from hub_core.client.hub_client import HubClient
 from hub_core.client.window import Window, run_window
 from hub_core.errors import GameHubError
 from hub_core.server.handoff import files
-from hub_core.util.fsync import can_sync_all, fsync_dir, start_writeback, sync_tree, syncfs
+from hub_core.util.fsync import can_sync_all, fsync_dir, sync_tree, syncfs
 from hub_core.util.paths import AppPaths
 from hub_core.util.writebehind import WriteBehind
 from hub_core.wire.keys import KEY_FILE
@@ -305,7 +305,6 @@ def _store(
         fd = _open_new(targets[index], mode)
         try:
             os.pwrite(fd, piece, offset)
-            start_writeback(fd, offset, size)  # the final sync then finds it on disk
         finally:
             os.close(fd)
 

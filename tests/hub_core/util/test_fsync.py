@@ -1,16 +1,14 @@
-"""The one atomic file writer: whole files only, private when asked, no temp files left;
-and starting a file's writing out early."""
+"""The one atomic file writer: whole files only, private when asked, no temp files left."""
 
 from __future__ import annotations
 
 import os
 import stat
-import sys
 from pathlib import Path
 
 import pytest
 
-from hub_core.util.fsync import start_writeback, write_atomic
+from hub_core.util.fsync import write_atomic
 
 
 def test_replaces_the_file_whole_and_leaves_no_temp_file(tmp_path: Path) -> None:
@@ -38,19 +36,3 @@ def test_private_files_are_owner_only_and_others_follow_the_umask(tmp_path: Path
     os.umask(umask)
     assert stat.S_IMODE((tmp_path / "secret").stat().st_mode) == 0o600
     assert stat.S_IMODE((tmp_path / "plain").stat().st_mode) == 0o666 & ~umask
-
-
-def test_writing_out_starts_early_on_linux_and_is_harmless_elsewhere(tmp_path: Path) -> None:
-    """A handoff's receiver starts each piece's writing as it lands (the final sync then
-    finds it written); on Linux it really starts, a bad descriptor is no error, and the
-    data is unchanged by it."""
-    path = tmp_path / "piece.bin"
-    data = os.urandom(1 << 20)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o666)
-    try:
-        os.pwrite(fd, data, 4096)
-        assert start_writeback(fd, 4096, len(data)) is sys.platform.startswith("linux")
-    finally:
-        os.close(fd)
-    assert start_writeback(fd, 0, 1) is False  # closed: nothing to start, nothing raised
-    assert path.read_bytes() == bytes(4096) + data
