@@ -141,9 +141,9 @@ class Receiver:
         await asyncio.to_thread(_verify_all, manifest.files, targets)
         self.report(ReceiveState.INSTALLING, "Installing the hub.", self._done, self._total)
         identity = {"generation": state.generation}
-        # Not synced on its own: that fsync would wait for the whole transfer's data (ext4
-        # commits a file's metadata after the data written before it) and hold the hub's
-        # start back meanwhile (0.28 s once); make_durable syncs it with the rest.
+        # Not synced on its own, nor the renames: such an fsync waits for the data the disk
+        # has not written yet (ext4 commits metadata after the data written before it; 0.28
+        # s once) and would hold the hub's start back; make_durable syncs them with the rest.
         identity_file = self.staging / "hub" / files.IDENTITY_FILE
         await asyncio.to_thread(files.write_json, identity_file, identity, durable=False)
         self._installed = await asyncio.to_thread(self._install, [*targets, identity_file])
