@@ -21,6 +21,7 @@ from hub_core.server.passwords import (
     HashCost,
     hash_password,
     password_problem,
+    unmatchable_hash,
     verify_password,
 )
 from hub_core.server.sessions import Session, Sessions
@@ -156,7 +157,7 @@ class Accounts:
         self.throttle = self.throttle or LoginThrottle()
         self.password_checks = 0  # slow hashes run for logins (a figure for the stress tests)
         # Verifying against this when the user does not exist keeps timing the same.
-        self._dummy_hash = hash_password("not a real password", self.cost)
+        self._dummy_hash = unmatchable_hash(self.cost)
 
     async def register(self, role: Role, user: str, password: str) -> Registered:
         user = normalize_name(user)

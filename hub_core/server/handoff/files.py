@@ -51,9 +51,12 @@ def read_json(path: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def write_json(path: Path, data: dict[str, Any], *, private: bool = False) -> None:
+def write_json(
+    path: Path, data: dict[str, Any], *, private: bool = False, durable: bool = True
+) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, json.dumps(data, indent=1, sort_keys=True).encode(), private=private)
+    text = json.dumps(data, indent=1, sort_keys=True).encode()
+    write_atomic(path, text, private=private, durable=durable)
 
 
 def read_generation(hub_dir: Path) -> int:

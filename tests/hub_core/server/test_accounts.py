@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from hub_core.client.hub_client import HubClient
 from hub_core.errors import HubUnreachable, RequestRefused
-from hub_core.server.accounts import LoginThrottle
+from hub_core.server.accounts import Accounts, LoginThrottle
+from hub_core.server.passwords import HashCost
+from hub_core.server.sessions import Sessions
 from hub_core.server.thread import HubThread
+from hub_core.storage import open_repository
 from hub_core.wire.keys import KnownHubs
 from hub_core.wire.schema import Registered
 from tests.hub_core.conftest import hub_config
@@ -214,3 +219,25 @@ async def test_restart_keeps_accounts_but_ends_sessions(
             await c.login("player", "jack", "secret")
     finally:
         second.stop()
+
+
+async def test_the_account_book_opens_without_hashing_and_still_checks_unknown_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hub's start (a handed-over hub's too) makes its Accounts on the loop: no scrypt
+    there (it took ~90 ms); a login for a name that does not exist still runs one check."""
+    derived: list[int] = []
+    real_scrypt = hashlib.scrypt
+
+    def counting(*args: Any, **kwargs: Any) -> bytes:
+        derived.append(kwargs["n"])
+        return real_scrypt(*args, **kwargs)
+
+    monkeypatch.setattr(hashlib, "scrypt", counting)
+    with open_repository(tmp_path / "db") as repo:
+        cost = HashCost(n=2**8, r=8, p=1)
+        accounts = Accounts(repo=repo, sessions=Sessions(), publish=lambda *_: None, cost=cost)
+        assert derived == []
+        with pytest.raises(RequestRefused, match="Wrong player name or password"):
+            await accounts.login("player", "nobody", "secret", address="127.0.0.1")
+        assert derived == [cost.n]

@@ -1,4 +1,5 @@
-"""The receiving side's own checks: unsafe paths from a hostile hub, damaged files."""
+"""The receiving side's own checks: unsafe paths from a hostile hub, damaged files, a disk
+that refuses to save what arrived."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from hub_core.server.handoff.receiver import (
     confirm_serving,
     plan_batches,
 )
+from hub_core.server.thread import HubThread
 from hub_core.util.paths import app_paths
+from hub_core.wire.keys import KnownHubs
 from hub_core.wire.schema import HandoffFile
 from hub_core.wire.schema._handoff import CHUNK_BYTES, PIECES_MAX
 
@@ -77,3 +80,45 @@ async def test_a_copy_that_cannot_be_saved_is_put_aside_and_the_old_hub_told(
         await confirm_serving(client, "h1", paths, "127.0.0.1", (1, 2), stop, durable())
     assert stopped == [True]
     assert not paths.hub.exists() and (paths.data / "hub.not-taken-over" / "db").is_dir()
+
+
+async def test_a_final_sync_that_fails_leaves_the_old_hub_serving(
+    hub: HubThread, endpoint: str, known_hubs: KnownHubs, tmp_path: Path
+) -> None:
+    """The received hub's files are synced (syncfs) while the new hub starts. If the disk
+    refuses (an I/O error, reported as a failed syncfs), the old hub is never told to stop:
+    the copy is put aside, the old hub is told, and serves on."""
+    bob = await HubClient.connect(endpoint, known_hubs=known_hubs)
+    try:
+        await bob.register("player", "bob", "secret-pass")
+        await bob.login("player", "bob", "secret-pass")
+        await bob.offer_to_host(True)
+        token = str((files.read_control(hub.hub.paths.hub) or {})["token"])
+        await bob.start_handoff(token, "bob", 0)
+        offer = await bob.await_handoff(5.0)
+        flushed: list[Path] = []
+
+        def failing(folder: Path) -> None:
+            flushed.append(folder)
+            raise OSError(errno.EIO, "Input/output error")
+
+        paths = app_paths(tmp_path / "new")
+        receiver = Receiver(bob, paths, lambda *_: None, flush=failing)
+        await receiver.receive(offer)  # every file arrived, checked and installed
+        assert (paths.hub / "db").is_dir()
+        stopped: list[bool] = []
+
+        async def stop() -> None:
+            stopped.append(True)
+
+        durable = receiver.make_durable()
+        saying = r"could not be saved here \(this computer could not save the hub's data: Input/o"
+        with pytest.raises(HandoffFailed, match=saying):
+            await confirm_serving(bob, offer.handoff, paths, "127.0.0.1", (1, 2), stop, durable)
+        assert stopped == [True] and flushed == [paths.data]
+        assert not paths.hub.exists() and (paths.data / "hub.not-taken-over" / "db").is_dir()
+        status = await bob.handoff_status(token)
+        assert status.state == "failed" and "Input/output error" in status.message
+        await bob.register("player", "carol", "secret-pass")  # writes go on at the old hub
+    finally:
+        await bob.close()

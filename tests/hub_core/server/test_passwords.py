@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+from typing import Any
+
 import pytest
 
 from hub_core.server.passwords import (
@@ -10,6 +13,7 @@ from hub_core.server.passwords import (
     HashCost,
     hash_password,
     password_problem,
+    unmatchable_hash,
     verify_password,
 )
 
@@ -42,6 +46,30 @@ def test_unicode_passwords() -> None:
     stored = hash_password("pässwörd密码", FAST)
     assert verify_password("pässwörd密码", stored)
     assert not verify_password("passwort密码", stored)
+
+
+def test_the_unknown_name_hash_costs_a_real_check_and_nothing_to_make(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A login for a name that does not exist is checked against ``unmatchable_hash``: it
+    must run scrypt with the same parameters as a real account's (or timing tells which
+    names exist), match no password, and cost no scrypt to make (the hub's start)."""
+    derived: list[int] = []
+    real_scrypt = hashlib.scrypt
+
+    def counting(*args: Any, **kwargs: Any) -> bytes:
+        derived.append(kwargs["n"])
+        return real_scrypt(*args, **kwargs)
+
+    monkeypatch.setattr(hashlib, "scrypt", counting)
+    first, second = unmatchable_hash(FAST), unmatchable_hash(FAST)
+    assert derived == []  # made without hashing anything
+    assert first.split("$")[:4] == hash_password("pw12", FAST).split("$")[:4]
+    assert first.split("$")[4:] != second.split("$")[4:]
+    derived.clear()
+    for password in ("pw12", "", "not a real password"):
+        assert verify_password(password, first) is False
+    assert derived == [FAST.n] * 3  # each check ran scrypt at the account's cost
 
 
 @pytest.mark.parametrize(
