@@ -39,6 +39,7 @@ class WriteBehind:
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="hub-flush")
         self._lock = threading.Lock()
         self._waiting: list[str] = []
+        self._kicked = False  # kicked since the running flush took its batch
         self._flushing = False
         self._written: list[str] = []  # written since the last kick
         self._written_bytes = 0
@@ -65,24 +66,28 @@ class WriteBehind:
             self.kick(written)
 
     def kick(self, digests: list[str]) -> None:
-        """Starts flushing ``digests`` (and any left from earlier kicks) unless a flush runs."""
+        """Starts flushing ``digests`` (and any left from earlier kicks) unless a flush runs;
+        then one more flush follows it. A kick with no names (a syncfs flushes the whole
+        file system) flushes all the same."""
         with self._lock:
             self._waiting.extend(digests)
+            self._kicked = True
             if self._flushing:
                 return
             self._flushing = True
-            batch, self._waiting = self._waiting, []
-        self._pool.submit(self._flush, batch)
+        self._pool.submit(self._flush)
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
-    def _flush(self, batch: list[str]) -> None:
-        while batch:
+    def _flush(self) -> None:
+        while True:
+            with self._lock:
+                if not self._kicked:
+                    self._flushing = False
+                    return
+                batch, self._waiting, self._kicked = self._waiting, [], False
             try:
                 self._sync(batch)
             except OSError as exc:  # the final sync reports it, if it lasts
                 log.info("A background flush failed: %s", exc)
-            with self._lock:
-                batch, self._waiting = self._waiting, []
-                self._flushing = bool(batch)

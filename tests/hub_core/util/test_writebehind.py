@@ -85,3 +85,19 @@ def test_a_flush_starts_once_enough_was_written() -> None:
         off.close()
     finally:
         behind.close()
+
+
+def test_kicks_without_names_flush_too() -> None:
+    """A syncfs flushes the whole file system, so the handoff's receiver names no files:
+    its kicks must still flush (they once never did), and keep doing so."""
+    flushes: list[list[str]] = []
+    behind = WriteBehind(flushes.append)
+    try:
+        behind.wrote(FLUSH_EVERY_BYTES)
+        wait_for(lambda: flushes == [[]])
+        behind.wrote(FLUSH_EVERY_BYTES)
+        behind.kick([])
+        wait_for(lambda: len(flushes) >= 2)
+        assert set(map(tuple, flushes)) == {()}
+    finally:
+        behind.close()
