@@ -8,28 +8,46 @@ import asyncio
 import json
 import logging
 import os
+import shutil
 import signal
-import time
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
+from hub_core.client.hub_client import HubClient
+from hub_core.client.publishing import publish
 from hub_core.gameprocs import GameServer, WarmSpare, kill_orphans, start_server
 from hub_core.gameprocs import _os as osx
 from hub_core.gameprocs._spare import SUPPORTED, SlotState
 from hub_core.gameprocs._spawn import output_reader
 from hub_core.run_script import CONFINE_VARIABLE, EXIT_UNCONFINED, confinement
+from hub_core.server.thread import HubThread
+from hub_core.wire.keys import KnownHubs
+from tests.hub_core.gamefactory import make_server_game
 from tests.hub_core.gameprocs.test_gameprocs import (
+    FAKEGAMES,
     connects,
     eventually,
     make_spec,
-    package,  # noqa: F401 (a fixture)
     reported,
-    state_dir,  # noqa: F401 (a fixture)
 )
 
 pytestmark = pytest.mark.skipif(not (SUPPORTED and osx.HAS_PROC), reason="needs fd passing")
+
+
+@pytest.fixture
+def package(tmp_path: Path) -> Path:
+    folder = tmp_path / "package"
+    shutil.copytree(FAKEGAMES, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    return folder
+
+
+@pytest.fixture
+def state_dir(tmp_path: Path) -> Path:
+    return tmp_path / "state"
 
 
 @pytest.fixture
@@ -194,38 +212,78 @@ async def test_an_unassigned_spare_exits_when_the_hub_closes_it(spare: WarmSpare
     assert spare.state is SlotState.CLOSED and spare.pid is None
 
 
-def test_an_unassigned_spare_dies_with_a_hub_killed_9(tmp_path: Path) -> None:
-    """A stand-in hub process that only holds a spare, killed with SIGKILL."""
-    script = tmp_path / "hub.py"
-    script.write_text(HOLDER)
-    import subprocess
-    import sys
+# -- in a hub ------------------------------------------------------------------------
 
-    holder = subprocess.Popen(
-        [sys.executable, str(script)], stdout=subprocess.PIPE, text=True, cwd=tmp_path
+
+async def open_room(endpoint: str, known: KnownHubs, user: str) -> str:
+    """A player's room of the "pong" test game; its id."""
+    async with await HubClient.connect(endpoint, known_hubs=known, timeout=5.0) as c:
+        await c.register("player", user, "secret")
+        await c.login("player", user, "secret")
+        return (await c.create_room("pong", timeout=20)).room.id
+
+
+async def publish_pong(endpoint: str, known: KnownHubs, tmp_path: Path) -> None:
+    async with await HubClient.connect(endpoint, known_hubs=known, timeout=5.0) as dev:
+        await dev.register("developer", "dana", "secret")
+        await dev.login("developer", "dana", "secret")
+        await publish(dev, make_server_game(tmp_path / "pong", "pong"))
+
+
+def spares_of(hub_pid: int) -> list[int]:
+    """The live spare processes a hub process started."""
+    pids = [pid for pid in osx.all_pids() if "--spare" in (osx.proc_cmdline(pid) or [])]
+    return [pid for pid in pids if _ppid(pid) == hub_pid and alive(pid)]
+
+
+def _ppid(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return -1
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("PPid:")))
+
+
+async def test_a_hub_starts_its_spare_after_a_room_and_stops_it_with_itself(
+    hub: HubThread, endpoint: str, known_hubs: KnownHubs, tmp_path: Path
+) -> None:
+    spare = hub.hub.spare
+    await publish_pong(endpoint, known_hubs, tmp_path)
+    assert spare.state is SlotState.EMPTY  # none until the hub hosts a room
+    await open_room(endpoint, known_hubs, "ann")
+    await eventually(lambda: spare.state is SlotState.WAITING)
+    first = spare.pid
+    assert first is not None
+    room = await open_room(endpoint, known_hubs, "bob")
+    assert hub.hub.lobby._servers[room].pid == first  # the second room's server: the spare
+    await eventually(lambda: spare.state is SlotState.WAITING)
+    waiting_one = spare.pid
+    assert waiting_one is not None and waiting_one != first
+    await asyncio.to_thread(hub.stop)
+    assert not alive(first) and not alive(waiting_one)
+    assert spares_of(os.getpid()) == []
+
+
+def hub_process(data: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """A real hub in its own process (tests/stress/_hub_main.py) and its endpoint."""
+    hub = subprocess.Popen(
+        [sys.executable, "-m", "tests.stress._hub_main", str(data)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
     )
-    assert holder.stdout is not None
-    pid = int(holder.stdout.readline())
-    assert alive(pid)
-    holder.kill()
-    holder.wait(10)
-    deadline = time.monotonic() + 10
-    while alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert not alive(pid)
+    assert hub.stdout is not None
+    return hub, f"127.0.0.1:{json.loads(hub.stdout.readline())['req_port']}"
 
 
-HOLDER = """
-import asyncio
-from hub_core.gameprocs import WarmSpare
-
-async def main():
-    warm = WarmSpare()
-    warm.refill()
-    while warm.pid is None:
-        await asyncio.sleep(0.01)
-    print(warm.pid, flush=True)
-    await asyncio.sleep(60)
-
-asyncio.run(main())
-"""
+async def test_an_unassigned_spare_dies_with_a_hub_killed_9(tmp_path: Path) -> None:
+    known = KnownHubs(tmp_path / "known_hubs.json")
+    hub, endpoint = await asyncio.to_thread(hub_process, tmp_path / "data")
+    try:
+        await publish_pong(endpoint, known, tmp_path)
+        await open_room(endpoint, known, "ann")
+        await eventually(lambda: len(spares_of(hub.pid)) == 1, timeout=15)
+        started = spares_of(hub.pid)  # the spare started after that (direct) room
+    finally:
+        hub.kill()
+        await asyncio.to_thread(hub.wait, 10)
+    await eventually(lambda: not any(alive(pid) for pid in started), timeout=10)
