@@ -90,6 +90,10 @@ async def test_a_rooms_server_is_the_spare_and_the_next_room_gets_a_fresh_one(
         record = json.loads((state_dir / "room1.json").read_text())
         assert record["pid"] == first
         assert record["cmdline"] == osx.proc_cmdline(first)
+        # Without cgroups the hub finds a room's processes by the token the kernel shows
+        # in /proc/PID/environ: the spare was started with its room's.
+        marker = f"GAMEHUB_ROOM_TOKEN={record['token']}".encode()
+        assert marker in Path(f"/proc/{first}/environ").read_bytes().split(b"\0")
         await eventually(lambda: spare.state is SlotState.WAITING)  # refilled after ready
         second = spare.pid
         assert second is not None and second != first
@@ -206,8 +210,11 @@ async def test_an_orphaned_spare_server_is_killed_by_the_next_hub(
 
 async def test_an_unassigned_spare_exits_when_the_hub_closes_it(spare: WarmSpare) -> None:
     pid = await waiting(spare)
+    assert spare._spare is not None
+    proc = spare._spare.proc
     await spare.close()
     assert not alive(pid)
+    assert proc.returncode == 0  # it left by itself at EOF, not killed after the grace
     spare.refill()  # a stopping hub starts none again
     assert spare.state is SlotState.CLOSED and spare.pid is None
 
