@@ -54,6 +54,7 @@ from hub_core.gameprocs._types import GameStartError, ServerSpec
 log = logging.getLogger("hub_core.gameprocs")
 
 SUPPORTED = sys.platform != "win32" and hasattr(socket, "send_fds")
+OFF_VARIABLE = "GAMEHUB_NO_SPARE"  # "1": servers always start directly (benchmarks, escape hatch)
 ACK_TIMEOUT = 5.0  # a spare still starting on a busy machine answers late, not never
 END_GRACE = 2.0  # how long a discarded spare has to exit on EOF before it is killed
 
@@ -89,7 +90,8 @@ class WarmSpare:
         self._claimed = False  # a room's jail took that token: the spare is that room's
         self._starting: asyncio.Future[None] | None = None
         self._ending: set[asyncio.Future[None]] = set()
-        self._said_unsupported = False
+        self._off = _why_off()  # None: spares are used
+        self._said_off = False
 
     @property
     def pid(self) -> int | None:
@@ -111,7 +113,7 @@ class WarmSpare:
 
     def refill(self) -> None:
         """Starts the next spare in the background, unless one is there or coming."""
-        if SUPPORTED and self.state is SlotState.EMPTY:
+        if self._off is None and self.state is SlotState.EMPTY:
             self.state = SlotState.STARTING
             self._token, self._claimed = new_token(), False
             self._starting = asyncio.ensure_future(self._start(self._token))
@@ -120,10 +122,10 @@ class WarmSpare:
         self, argv: list[str], cwd: Path, env: dict[str, str], fds: tuple[int, ...]
     ) -> Spare | None:
         """The spare, now running this room's server; None: start it directly (logged)."""
-        if not SUPPORTED:
-            if not self._said_unsupported:
-                log.info("Game servers start directly here: a warm spare needs fd passing")
-                self._said_unsupported = True
+        if self._off is not None:
+            if not self._said_off:
+                log.info("Game servers start directly, without a warm spare: %s", self._off)
+                self._said_off = True
             return None
         if env.get(TOKEN_VARIABLE) != self._token or self._token is None:
             log.info("No warm spare is ready for this room; its game server starts directly")
@@ -184,6 +186,14 @@ class WarmSpare:
         ending = asyncio.ensure_future(_reap(spare.proc))
         self._ending.add(ending)
         ending.add_done_callback(self._ending.discard)
+
+
+def _why_off() -> str | None:
+    if not SUPPORTED:
+        return "it needs fd passing, which this system lacks"
+    if os.environ.get(OFF_VARIABLE) == "1":
+        return f"turned off by {OFF_VARIABLE}=1"
+    return None
 
 
 async def launch(
