@@ -65,6 +65,11 @@ async def waiting(warm: WarmSpare) -> int:
     return warm.pid
 
 
+def environ_of(pid: int) -> list[bytes]:
+    """What the kernel shows as a process's environment: the one it was started with."""
+    return Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+
+
 def alive(pid: int) -> bool:
     """Running, not a zombie waiting for its parent."""
     stat = osx.proc_stat(pid)
@@ -93,8 +98,8 @@ async def test_a_rooms_server_is_the_spare_and_the_next_room_gets_a_fresh_one(
         # Without cgroups the hub finds a room's processes by the token the kernel shows
         # in /proc/PID/environ: the spare was started with its room's.
         marker = f"GAMEHUB_ROOM_TOKEN={record['token']}".encode()
-        assert marker in Path(f"/proc/{first}/environ").read_bytes().split(b"\0")
-        await eventually(lambda: spare.state is SlotState.WAITING)  # refilled after ready
+        assert marker in environ_of(first)
+        await eventually(lambda: spare.state is SlotState.WAITING)  # refilled once taken
         second = spare.pid
         assert second is not None and second != first
         other = await start(package, state_dir, spare, room="room2")
