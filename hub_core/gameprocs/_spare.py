@@ -170,7 +170,7 @@ class WarmSpare:
     async def _start(self, token: str) -> None:
         try:
             spare: Spare | None = await _spawn_spare(token)
-        except GameStartError as exc:
+        except (GameStartError, OSError) as exc:  # OSError: no fds left for its socket
             log.warning("No warm spare game server (%s); servers start directly", exc)
             spare = None
         finally:
@@ -186,7 +186,7 @@ class WarmSpare:
         """Closes the hub's ends (a waiting spare exits at EOF) and reaps it meanwhile."""
         spare.sock.close()
         os.close(spare.read_end)
-        if kill:
+        if kill and spare.proc.returncode is None:  # not reaped: the pid is still its own
             osx.kill_group(spare.proc.pid, signal.SIGKILL)
         ending = asyncio.ensure_future(_reap(spare.proc))
         self._ending.add(ending)
