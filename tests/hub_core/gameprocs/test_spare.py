@@ -299,3 +299,21 @@ async def test_an_unassigned_spare_dies_with_a_hub_killed_9(tmp_path: Path) -> N
         hub.kill()
         await asyncio.to_thread(hub.wait, 10)
     await eventually(lambda: not any(alive(pid) for pid in started), timeout=10)
+
+
+async def test_no_spare_when_turned_off(
+    package: Path,
+    state_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setenv("GAMEHUB_NO_SPARE", "1")
+    warm = WarmSpare()
+    with caplog.at_level(logging.INFO, logger="hub_core.gameprocs"):
+        server = await start(package, state_dir, warm)
+    try:
+        assert warm.state is SlotState.EMPTY and warm.pid is None  # none started after it
+        assert "turned off by GAMEHUB_NO_SPARE=1" in caplog.text
+    finally:
+        await server.stop(grace=0.5)
+        await warm.close()
