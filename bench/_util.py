@@ -65,7 +65,9 @@ def percentile(values: list[float], q: float) -> float:
 class HubProcess:
     """`gamehub host` on 127.0.0.1 in a child process, with its own temporary data folder."""
 
-    def __init__(self, *extra: str, samples: bool = False) -> None:
+    def __init__(
+        self, *extra: str, samples: bool = False, env: dict[str, str] | None = None
+    ) -> None:
         self._tmp = tempfile.TemporaryDirectory(prefix="gamehub-bench-")
         self.data = Path(self._tmp.name)
         args = [
@@ -85,7 +87,9 @@ class HubProcess:
         ]
         if not samples:
             args.append("--no-samples")
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        self.proc = subprocess.Popen(
+            args, stdout=subprocess.PIPE, text=True, cwd=ROOT, env={**os.environ, **(env or {})}
+        )
         assert self.proc.stdout is not None
         self.info: dict[str, Any] = json.loads(self.proc.stdout.readline())
         self.endpoint = f"127.0.0.1:{self.info['req_port']}"

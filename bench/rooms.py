@@ -9,7 +9,10 @@
 - event_ms_p99_50members: one room change → received by 50 subscribed clients, p99.
 - ops_per_s, hub_cpu_pct: 100 players in 50 rooms cycling join/ready/start/finish.
 Baseline in the same run: raw_spawn_ms_p50, starting the same rps server by hand with
-subprocess and connecting to it, which is the floor for create_ms.
+subprocess and connecting to it, which is the floor for create_ms; and
+create_direct_ms_p50, create_ms_p50 on a second hub without its warm spare
+(GAMEHUB_NO_SPARE=1: every server is a process started for its room), measured right
+after it, with create_ratio_to_direct.
 """
 
 from __future__ import annotations
@@ -241,6 +244,14 @@ async def run(hub: HubProcess, seconds: float, tmp: Path) -> dict[str, Any]:
     return figures
 
 
+async def create_only(hub: HubProcess) -> float:
+    client = await player(hub.endpoint, "bencher")
+    try:
+        return await create_latency(client)
+    finally:
+        await client.close()
+
+
 def main() -> None:
     parser = arguments(__doc__)
     parser.add_argument("--seconds", type=float, default=60.0, help="length of the busy-lobby run")
@@ -252,6 +263,14 @@ def main() -> None:
         figures |= asyncio.run(run(hub, args.seconds, hub.data))
     finally:
         hub.stop()
+    direct = HubProcess(samples=True, env={"GAMEHUB_NO_SPARE": "1"})
+    try:
+        figures["create_direct_ms_p50"] = asyncio.run(create_only(direct))
+    finally:
+        direct.stop()
+    figures["create_ratio_to_direct"] = round(
+        figures["create_ms_p50"] / max(figures["create_direct_ms_p50"], 0.01), 2
+    )
     figures["create_ratio_to_raw"] = round(
         figures["create_ms_p50"] / max(figures["raw_spawn_ms_p50"], 0.01), 2
     )

@@ -50,8 +50,13 @@ def libs_env(libs: os.PathLike[str] | None) -> dict[str, str]:
 def run_script(argv: list[str]) -> int:
     """Runs ``argv[0]`` as ``__main__`` with ``argv[1:]`` as its arguments; its exit code.
 
-    A game server started by the hub confines itself first (``confine``).
+    A game server started by the hub confines itself first (``confine``); ``--spare``
+    makes this process the hub's warm spare, which does so once it has a room (run_spare).
     """
+    if argv[:1] == ["--spare"]:  # run_spare.SPARE_OPTION: imported only by a spare
+        from hub_core import run_spare
+
+        return run_spare.serve(argv[1:])
     if CONFINE_VARIABLE in os.environ:
         confine(os.environ.pop(CONFINE_VARIABLE))
     if not argv:

@@ -30,6 +30,7 @@ from hub_core.gameprocs import _os as osx
 from hub_core.gameprocs._log import NOTE, RoomLog, prune_logs
 from hub_core.gameprocs._orphans import kill_orphans, remove_record
 from hub_core.gameprocs._room import Protections, RoomJail, protections
+from hub_core.gameprocs._spare import WarmSpare, launch
 from hub_core.gameprocs._spawn import (
     entry_script,
     environment,
@@ -37,7 +38,6 @@ from hub_core.gameprocs._spawn import (
     game_command,
     prepare,
     server_command,
-    spawn,
     write_start_record,
 )
 from hub_core.gameprocs._types import (
@@ -57,6 +57,7 @@ __all__ = [
     "ServerExit",
     "ServerSpec",
     "ServerState",
+    "WarmSpare",
     "game_command",
     "kill_orphans",
     "protections",
@@ -269,22 +270,34 @@ async def start_server(
     ready_timeout: float = 10.0,
     state_dir: Path,
     on_state: OnState | None = None,
+    spare: WarmSpare | None = None,
 ) -> GameServer:
     """Starts a room's server; returns once its port accepts connections.
 
     Raises GameStartError, whose message names what went wrong, if the entry is missing
     or outside the package, the process cannot start, it exits during start, or it does
     not listen within ``ready_timeout`` seconds (then it is killed first). ``on_state``
-    hears every ServerState the server enters, from STARTING on.
+    hears every ServerState the server enters, from STARTING on. ``spare``: the hub's
+    warm spare, which becomes this server if it is ready (``_spare``).
     """
     script = entry_script(spec)
     port = free_port(spec.bind_host)
-    plan, jail, room_log, record = await asyncio.to_thread(prepare, spec, limits, state_dir)
-    command = server_command(jail.run_dir / script.relative_to(spec.package_dir.resolve()))
+    token = spare.claim() if spare is not None else None  # the spare's, for this room only
+    try:
+        plan, jail, room_log, record = await asyncio.to_thread(
+            prepare, spec, limits, state_dir, token
+        )
+    except BaseException:
+        if spare is not None:
+            spare.unclaim(token)
+        raise
+    script = jail.run_dir / script.relative_to(spec.package_dir.resolve())
     confined, pass_fds = jail.confinement(plan)
     env = environment(spec, port) | jail.env | confined
     try:
-        proc, output = await spawn(spec, command, env, jail.run_dir, pass_fds, room_log)
+        proc, output, command = await launch(
+            spare, spec, script, env, jail.run_dir, pass_fds, room_log
+        )
     except BaseException:
         room_log.close()
         await asyncio.to_thread(jail.release)
@@ -309,6 +322,9 @@ async def start_server(
     except BaseException:
         await server.stop(grace=0)
         raise
+    finally:
+        if spare is not None:  # the hub's first, once its first room no longer needs the CPU
+            spare.refill()
     if not server.exited:  # it may have ended already, just after listening
         server._enter(ServerState.RUNNING)
     log.info("Game server of room %s listens on port %d (pid %d)", spec.room_id, port, proc.pid)

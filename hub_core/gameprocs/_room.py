@@ -29,6 +29,7 @@ log = logging.getLogger("hub_core.gameprocs")
 
 INSTANCE = f"{os.getpid()}-{secrets.token_hex(3)}"  # this hub process's cgroup folder
 SCRATCH = "scratch"  # <state_dir>/scratch/<room>: the rooms' private folders
+TOKEN_VARIABLE = "GAMEHUB_ROOM_TOKEN"  # in every room process's /proc/PID/environ
 _PR_SET_CHILD_SUBREAPER = 36
 _LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
 
@@ -88,7 +89,7 @@ class RoomJail:
     room_id: str
     scratch: Path
     run_dir: Path  # the server's working directory: the package, or its copy in scratch
-    token: str  # GAMEHUB_ROOM_TOKEN, how leftovers are recognised without cgroups
+    token: str  # TOKEN_VARIABLE, how leftovers are recognised without cgroups
     baseline: int = 0  # bytes of the package copy, which do not count against the cap
     cgroup: cgroups.RoomCgroup | None = None
     ruleset: landlock.Ruleset | None = None
@@ -97,14 +98,23 @@ class RoomJail:
 
     @classmethod
     def prepare(
-        cls, room_id: str, package: Path, state_dir: Path, max_pids: int, libs: Path | None = None
+        cls,
+        room_id: str,
+        package: Path,
+        state_dir: Path,
+        max_pids: int,
+        libs: Path | None = None,
+        token: str | None = None,
     ) -> RoomJail:
-        """Blocking: folders, the package copy without Landlock, the cgroup and the ruleset."""
+        """Blocking: folders, the package copy without Landlock, the cgroup and the ruleset.
+
+        ``token``: the one the warm spare that will run the server already carries.
+        """
         found = protections()
         scratch = state_dir / SCRATCH / room_id
         shutil.rmtree(scratch, ignore_errors=True)
         (scratch / "tmp").mkdir(parents=True)
-        jail = cls(room_id, scratch, package, secrets.token_hex(8), libs_dir=libs)
+        jail = cls(room_id, scratch, package, token or new_token(), libs_dir=libs)
         try:
             if not found.landlock_abi:  # a fresh copy: no room changes what the next one runs
                 jail.run_dir = scratch / "package"
@@ -162,6 +172,10 @@ class RoomJail:
         return max(0, folder_size(self.scratch) - self.baseline)
 
 
+def new_token() -> str:
+    return secrets.token_hex(8)
+
+
 def _scratch_env(scratch: Path, token: str) -> dict[str, str]:
     """HOME, TMPDIR and the XDG folders all inside the room's scratch folder."""
     home = str(scratch)
@@ -172,7 +186,7 @@ def _scratch_env(scratch: Path, token: str) -> dict[str, str]:
         "XDG_CACHE_HOME": str(scratch / ".cache"),
         "XDG_DATA_HOME": str(scratch / ".local" / "share"),
         "XDG_STATE_HOME": str(scratch / ".local" / "state"),
-        "GAMEHUB_ROOM_TOKEN": token,
+        TOKEN_VARIABLE: token,
     }
 
 
@@ -189,7 +203,7 @@ def folder_size(folder: Path) -> int:
 
 def kill_by_token(token: str) -> int:
     """SIGKILLs processes whose environment carries the room's token (no cgroups here)."""
-    marker = f"GAMEHUB_ROOM_TOKEN={token}".encode()
+    marker = f"{TOKEN_VARIABLE}={token}".encode()
     killed = 0
     for _round in range(5):  # children of killed ones may be reparented meanwhile
         found = [pid for pid in osx.all_pids() if marker in _environ(pid).split(b"\0")]

@@ -51,6 +51,14 @@ def server_command(script: Path) -> list[str]:
     return [sys.executable, "-I", "-u", "-c", _BOOT, str(script)]
 
 
+def spare_command(fd: int, hub_pid: int) -> list[str]:
+    """The hub's warm spare (hub_core.run_spare): ``server_command`` without a script yet."""
+    spare = ["--spare", str(fd), str(hub_pid)]
+    if getattr(sys, "frozen", False):
+        return [sys.executable, run_script.RUN_SCRIPT, *spare]
+    return [sys.executable, "-I", "-u", "-c", _BOOT, *spare]
+
+
 # Where hub_core is found goes last on the path (never ahead of the standard library) and
 # comes off it again; a -c command, unlike a script run by its path, is not compiled
 # afresh at every start: run_script's cached bytecode is used.
@@ -92,8 +100,13 @@ def free_port(host: str) -> int:
         ) from None
 
 
+def hub_environment() -> dict[str, str]:
+    """What every game server inherits from the hub: its environment but the secrets."""
+    return {k: v for k, v in os.environ.items() if k not in _PRIVATE_ENV}
+
+
 def environment(spec: ServerSpec, port: int) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in _PRIVATE_ENV}
+    env = hub_environment()
     env.update(
         GAME_HOST=spec.bind_host,
         GAME_PORT=str(port),
@@ -124,6 +137,11 @@ def rlimit_plan(limits: ProcessLimits) -> list[osx.Rlimit]:
     )
 
 
+def starting(spec: ServerSpec, command: list[str]) -> str:
+    """The room log's first line, however its server starts."""
+    return f"Starting {spec.game} {spec.version} for room {spec.room_id}: {shlex.join(command)}"
+
+
 async def spawn(
     spec: ServerSpec,
     command: list[str],
@@ -141,27 +159,32 @@ async def spawn(
     also waits for its pipes to close, which a descendant that kept stdout would delay
     until the room is cleaned up, which itself waits for wait(): a deadlock.
     """
-    log.note(f"Starting {spec.game} {spec.version} for room {spec.room_id}: {shlex.join(command)}")
+    log.note(starting(spec, command))
     if sys.platform == "win32":  # the selector loop cannot watch pipes there
-        proc = await _exec(command, env, cwd, pass_fds, subprocess.PIPE)
+        proc = await exec_child(command, env, cwd, pass_fds, subprocess.PIPE)
         assert proc.stdout is not None
         return proc, proc.stdout
     read_end, write_end = os.pipe()
     try:
-        proc = await _exec(command, env, cwd, pass_fds, write_end)
+        proc = await exec_child(command, env, cwd, pass_fds, write_end)
     except BaseException:
         os.close(read_end)
         raise
     finally:
         os.close(write_end)
+    return proc, await output_reader(read_end)
+
+
+async def output_reader(read_end: int) -> asyncio.StreamReader:
+    """The hub's end of a server's output pipe, read on the loop (it owns the fd now)."""
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader()
     pipe = os.fdopen(read_end, "rb", buffering=0)
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), pipe)
-    return proc, reader
+    return reader
 
 
-async def _exec(
+async def exec_child(
     command: list[str],
     env: dict[str, str],
     cwd: Path,
@@ -191,14 +214,14 @@ def _session_options() -> dict[str, Any]:
 
 
 def prepare(
-    spec: ServerSpec, limits: ProcessLimits, state_dir: Path
+    spec: ServerSpec, limits: ProcessLimits, state_dir: Path, token: str | None = None
 ) -> tuple[list[osx.Rlimit], RoomJail, RoomLog, Path]:
     """Blocking work before the fork: limits, the record, the jail, the log."""
     plan = rlimit_plan(limits)
     jail: RoomJail | None = None
     try:
         jail = RoomJail.prepare(
-            spec.room_id, spec.package_dir, state_dir, limits.processes, spec.libs_dir
+            spec.room_id, spec.package_dir, state_dir, limits.processes, spec.libs_dir, token
         )
         record = write_start_record(state_dir, spec.room_id, jail, None)
         return plan, jail, RoomLog(spec.log_path), record

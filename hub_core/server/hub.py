@@ -18,7 +18,13 @@ from typing import Any
 import msgspec
 
 from hub_core.errors import GameHubError
-from hub_core.gameprocs import ProcessLimits, Protections, kill_orphans, protections
+from hub_core.gameprocs import (
+    ProcessLimits,
+    Protections,
+    WarmSpare,
+    kill_orphans,
+    protections,
+)
 from hub_core.packages import Limits
 from hub_core.server.accounts import Accounts
 from hub_core.server.api import accounts as _api_accounts
@@ -229,6 +235,7 @@ class Hub:
         # off the loop, at start, before anything else writes to the repository.
         history = await asyncio.to_thread(History, self.repo, self.config.matches_kept)
         await history.prune_all()
+        self.spare = WarmSpare()  # started after the first room (gameprocs._spare)
         self.lobby = Lobby(
             config=LobbyConfig(
                 bind_host=self.config.bind,
@@ -237,6 +244,7 @@ class Hub:
                 limits=self.config.process_limits,
                 ready_timeout=self.config.ready_timeout,
                 package_limits=self.config.limits,
+                spare=self.spare,
             ),
             catalog=catalog,
             accounts=accounts,
@@ -284,6 +292,7 @@ class Hub:
         self._reaper.cancel()
         moved = self.moved.is_set()  # handed over: rooms and sessions live on elsewhere
         await self.lobby.stop(quiet=moved)
+        await self.spare.close()
         await self.callback.stop()
         if not moved:
             self.wire.publish(HUB_TOPIC, EventKind.HUB_STOPPING, HubStopping(name=self.name))

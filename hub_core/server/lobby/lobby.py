@@ -20,11 +20,7 @@ from typing import Any
 import msgspec
 
 from hub_core.errors import RequestRefused
-from hub_core.gameprocs import (
-    GameServer,
-    ProcessLimits,
-    prune_logs,
-)
+from hub_core.gameprocs import GameServer, ProcessLimits, WarmSpare, prune_logs
 from hub_core.packages import Limits
 from hub_core.server.accounts import Accounts
 from hub_core.server.lobby.callback import GameFinished
@@ -72,6 +68,7 @@ class LobbyConfig:
     logs_kept: int = 200  # room logs kept: the newest this many...
     logs_max_age_days: float = 14.0  # ...and none older than this (open rooms' logs stay)
     package_limits: Limits = field(default_factory=Limits)  # games' wheels on install here
+    spare: WarmSpare | None = None  # the hub's warm game-server process (gameprocs._spare)
 
 
 class Lobby:

@@ -53,6 +53,7 @@ async def start_room_server(
             limits=config.limits,
             ready_timeout=config.ready_timeout,
             state_dir=config.state_dir,
+            spare=config.spare,
         )
     except GameStartError as exc:
         raise _start_failed(manifest, exc) from None

@@ -19,6 +19,7 @@ import pytest
 from hub_core.gameprocs import (
     ProcessLimits,
     ServerSpec,
+    WarmSpare,
     kill_orphans,
     protections,
     server_command,
@@ -29,7 +30,9 @@ from hub_core.gameprocs import _os as osx
 from hub_core.gameprocs._log import LOG_KEEP, LOG_SLACK, RoomLog, prune_logs
 from hub_core.gameprocs._orphans import write_record
 from hub_core.gameprocs._room import INSTANCE, RoomJail
+from hub_core.gameprocs._spare import SlotState
 from hub_core.run_script import CONFINE_VARIABLE, confinement
+from tests.hub_core.gameprocs.test_gameprocs import eventually
 
 needs_cgroups = pytest.mark.skipif(
     not (osx.HAS_PROC and protections().cgroups), reason="needs cgroup v1 and root"
@@ -172,13 +175,15 @@ def test_releasing_a_room_twice_closes_no_fd_of_someone_else(tmp_path: Path) -> 
 
 @needs_cgroups
 @pytest.mark.skipif(not protections().landlock_abi, reason="needs Landlock")
+@pytest.mark.parametrize("via_spare", [False, True], ids=["started", "warm-spare"])
 async def test_the_games_first_line_already_runs_inside_its_jail(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, via_spare: bool
 ) -> None:
     """The server confines itself (run_script.confine), before any of the game's code.
 
     Nothing on PYTHONPATH (a game's libraries) runs before that either: a sitecustomize
-    there would run first under a plain ``python script.py``.
+    there would run first under a plain ``python script.py``. The same holds for a
+    server that is the hub's warm spare, which started before its room existed.
     """
     package = tmp_path / "package"
     shutil.copytree(FAKEGAMES, package, ignore=shutil.ignore_patterns("__pycache__"))
@@ -195,8 +200,14 @@ async def test_the_games_first_line_already_runs_inside_its_jail(
         log_path=tmp_path / "room1.log",
     )  # fmt: skip
     limits = ProcessLimits(open_files=77)
-    server = await start_server(spec, limits=limits, state_dir=tmp_path / "state")
+    spare = WarmSpare() if via_spare else None
+    if spare is not None:
+        spare.refill()
+        await eventually(lambda: spare.state is SlotState.WAITING, timeout=10)
+    warm = spare.pid if spare is not None else None
+    server = await start_server(spec, limits=limits, state_dir=tmp_path / "state", spare=spare)
     try:
+        assert (server.pid == warm) is via_spare
         lines = (tmp_path / "room1.log").read_text().splitlines()
         assert not [line for line in lines if line.startswith("EARLY")]
         jail = json.loads(next(line[5:] for line in lines if line.startswith("JAIL ")))
@@ -211,3 +222,5 @@ async def test_the_games_first_line_already_runs_inside_its_jail(
         assert jail["path"][:2] == [str(package.resolve()), str(early)]
     finally:
         await server.stop(grace=0)
+        if spare is not None:
+            await spare.close()
