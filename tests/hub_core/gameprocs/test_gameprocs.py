@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -37,7 +36,6 @@ from hub_core.gameprocs import (
 from hub_core.gameprocs import _os as osx
 from hub_core.server.lobby.callback import GameFinished, LobbyCallback
 
-FAKEGAMES = Path(__file__).parent.parent / "fakegames"
 needs_posix = pytest.mark.skipif(not osx.POSIX, reason="process groups and rlimits are POSIX")
 needs_proc = pytest.mark.skipif(not osx.HAS_PROC, reason="needs Linux /proc")
 DEFAULT_LIMITS = ProcessLimits()
@@ -47,18 +45,6 @@ class Start(Protocol):
     async def __call__(
         self, entry: str, *, limits: ProcessLimits = ..., ready_timeout: float = ...
     ) -> GameServer: ...
-
-
-@pytest.fixture
-def package(tmp_path: Path) -> Path:
-    folder = tmp_path / "package"
-    shutil.copytree(FAKEGAMES, folder, ignore=shutil.ignore_patterns("__pycache__"))
-    return folder
-
-
-@pytest.fixture
-def state_dir(tmp_path: Path) -> Path:
-    return tmp_path / "state"
 
 
 def make_spec(package: Path, entry: str, **changes: Any) -> ServerSpec:

@@ -8,7 +8,6 @@ import asyncio
 import json
 import logging
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -28,7 +27,6 @@ from hub_core.server.thread import HubThread
 from hub_core.wire.keys import KnownHubs
 from tests.hub_core.gamefactory import make_server_game
 from tests.hub_core.gameprocs.test_gameprocs import (
-    FAKEGAMES,
     connects,
     eventually,
     make_spec,
@@ -36,18 +34,6 @@ from tests.hub_core.gameprocs.test_gameprocs import (
 )
 
 pytestmark = pytest.mark.skipif(not (SUPPORTED and osx.HAS_PROC), reason="needs fd passing")
-
-
-@pytest.fixture
-def package(tmp_path: Path) -> Path:
-    folder = tmp_path / "package"
-    shutil.copytree(FAKEGAMES, folder, ignore=shutil.ignore_patterns("__pycache__"))
-    return folder
-
-
-@pytest.fixture
-def state_dir(tmp_path: Path) -> Path:
-    return tmp_path / "state"
 
 
 @pytest.fixture

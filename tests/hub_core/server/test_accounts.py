@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -222,18 +220,11 @@ async def test_restart_keeps_accounts_but_ends_sessions(
 
 
 async def test_the_account_book_opens_without_hashing_and_still_checks_unknown_names(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, scrypt_runs: list[int]
 ) -> None:
     """A hub's start (a handed-over hub's too) makes its Accounts on the loop: no scrypt
     there (it took ~90 ms); a login for a name that does not exist still runs one check."""
-    derived: list[int] = []
-    real_scrypt = hashlib.scrypt
-
-    def counting(*args: Any, **kwargs: Any) -> bytes:
-        derived.append(kwargs["n"])
-        return real_scrypt(*args, **kwargs)
-
-    monkeypatch.setattr(hashlib, "scrypt", counting)
+    derived = scrypt_runs
     with open_repository(tmp_path / "db") as repo:
         cost = HashCost(n=2**8, r=8, p=1)
         accounts = Accounts(repo=repo, sessions=Sessions(), publish=lambda *_: None, cost=cost)

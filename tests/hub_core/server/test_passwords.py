@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-from typing import Any
-
 import pytest
 
 from hub_core.server.passwords import (
@@ -49,19 +46,12 @@ def test_unicode_passwords() -> None:
 
 
 def test_the_unknown_name_hash_costs_a_real_check_and_nothing_to_make(
-    monkeypatch: pytest.MonkeyPatch,
+    scrypt_runs: list[int],
 ) -> None:
     """A login for a name that does not exist is checked against ``unmatchable_hash``: it
     must run scrypt with the same parameters as a real account's (or timing tells which
     names exist), match no password, and cost no scrypt to make (the hub's start)."""
-    derived: list[int] = []
-    real_scrypt = hashlib.scrypt
-
-    def counting(*args: Any, **kwargs: Any) -> bytes:
-        derived.append(kwargs["n"])
-        return real_scrypt(*args, **kwargs)
-
-    monkeypatch.setattr(hashlib, "scrypt", counting)
+    derived = scrypt_runs
     first, second = unmatchable_hash(FAST), unmatchable_hash(FAST)
     assert derived == []  # made without hashing anything
     assert first.split("$")[:4] == hash_password("pw12", FAST).split("$")[:4]
