@@ -37,10 +37,12 @@ class Prebuilt(Generic[R]):
     idempotent: ClassVar[bool] = True
 
     def frame(self, req_id: int, kind: str, token: str) -> memoryview | bytes:
+        """The request's frame for the first attempt (it may share the request's buffer)."""
         raise NotImplementedError
 
     def fresh(self, req_id: int, kind: str, token: str) -> bytes:
-        return bytes(self.frame(req_id, kind, token))
+        """The request's frame as bytes of its own, leaving the buffer untouched (a retry)."""
+        raise NotImplementedError
 
 
 def outgoing(req_id: int, kind: str, args: Any, token: str, *, retry: bool) -> memoryview | bytes:
@@ -71,7 +73,7 @@ class UploadFrame(Prebuilt[Stored]):
         spans: list[tuple[int, int]] = []  # (offset in the arguments, length) of each hole
         offset = len(headers[0][1])
         for digest, length in blocks:
-            item = b"\x92" + _text(digest) + _binary(length)
+            item = b"\x92" + protocol.encode(digest) + _binary(length)
             headers.append((offset, item))
             spans.append((offset + len(item), length))
             offset += len(item) + length
@@ -87,14 +89,21 @@ class UploadFrame(Prebuilt[Stored]):
         """The whole request: the envelope written in front of the arguments.
 
         Each call overwrites the room in front, so a retry must not reuse the frame of an
-        earlier attempt that ZeroMQ may still hold: ``outgoing`` copies then (``fresh``).
+        earlier attempt that ZeroMQ may still hold: ``outgoing`` calls ``fresh`` then.
         """
         envelope = protocol.envelope_head(req_id, kind, token)
         start = _ENVELOPE_ROOM - len(envelope)
         if start < 0:  # an unusually long token: copy once rather than fail
-            return envelope + bytes(self.buffer[_ENVELOPE_ROOM : self._size])
+            return self._joined(envelope)
         self.buffer[start:_ENVELOPE_ROOM] = envelope
         return memoryview(self.buffer)[start : self._size]
+
+    def fresh(self, req_id: int, kind: str, token: str) -> bytes:
+        return self._joined(protocol.envelope_head(req_id, kind, token))
+
+    def _joined(self, envelope: bytes) -> bytes:
+        """The envelope and a copy of the arguments, the buffer left as it was."""
+        return envelope + memoryview(self.buffer)[_ENVELOPE_ROOM : self._size]
 
 
 def _array(n: int) -> bytes:
@@ -103,18 +112,6 @@ def _array(n: int) -> bytes:
     if n < 1 << 16:
         return b"\xdc" + struct.pack(">H", n)
     return b"\xdd" + struct.pack(">I", n)
-
-
-def _text(text: str) -> bytes:
-    data = text.encode()
-    n = len(data)
-    if n < 32:
-        return bytes([0xA0 | n]) + data
-    if n < 1 << 8:
-        return b"\xd9" + bytes([n]) + data
-    if n < 1 << 16:
-        return b"\xda" + struct.pack(">H", n) + data
-    return b"\xdb" + struct.pack(">I", n) + data
 
 
 def _binary(n: int) -> bytes:
