@@ -163,8 +163,12 @@ class BlockSource:
             f.seek(self.offset)
             data = f.read(self.length)
         if len(data) != self.length:
-            raise GameHubError(f"{self.path} changed while it was being sent; publish again.")
+            raise self.changed()
         return data
+
+    def changed(self) -> GameHubError:
+        """The file ended before this block did: it changed since it was read to publish."""
+        return GameHubError(f"{self.path} changed while it was being sent; publish again.")
 
 
 def read_into(holes: list[memoryview], sources: list[BlockSource]) -> None:
@@ -183,7 +187,7 @@ def read_into(holes: list[memoryview], sources: list[BlockSource]) -> None:
             while done < source.length and (got := f.readinto(hole[done:])):
                 done += got
             if done != source.length:
-                raise GameHubError(f"{source.path} changed while it was being sent; publish again.")
+                raise source.changed()
     finally:
         if f is not None:
             f.close()

@@ -331,3 +331,16 @@ async def test_a_damaged_block_is_refused_and_nothing_is_installed(
     assert not list((games / "rps").glob("v*"))
     await dev.close()
     await player.close()
+
+
+# -- a file that shrinks while it is sent ----------------------------------------------
+
+
+def test_a_file_that_shrank_since_it_was_read_stops_the_publish(tmp_path: Path) -> None:
+    big = tmp_path / "big.bin"
+    big.write_bytes(b"x" * 3000)
+    sources = [publishing.BlockSource(big, 0, 1000), publishing.BlockSource(big, 1000, 2000)]
+    big.write_bytes(b"x" * 2500)  # the developer saved a shorter version meanwhile
+    holes = [memoryview(bytearray(1000)), memoryview(bytearray(2000))]
+    with pytest.raises(GameHubError, match=r"big\.bin changed while it was being sent"):
+        publishing.read_into(holes, sources)
