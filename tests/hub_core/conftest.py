@@ -32,12 +32,18 @@ def hub_config(data_dir: Path, **changes: object) -> HubConfig:
     return config
 
 
-@pytest.fixture
-def hub(data_dir: Path) -> Iterator[HubThread]:
-    thread = HubThread(hub_config(data_dir))
+def running_hub(data_dir: Path, **changes: object) -> Iterator[HubThread]:
+    """A hub on its own thread for the length of a fixture (``yield from`` it), with
+    ``changes`` to the test configuration."""
+    thread = HubThread(hub_config(data_dir, **changes))
     thread.start()
     yield thread
     thread.stop()
+
+
+@pytest.fixture
+def hub(data_dir: Path) -> Iterator[HubThread]:
+    yield from running_hub(data_dir)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from hub_core.server.thread import HubStatus, HubThread
-from tests.hub_core.conftest import hub_config
+from tests.hub_core.conftest import running_hub
 
 GAMEHUB = [sys.executable, "-m", "hub_core"]
 PASSWORD = "secret-pw"
@@ -23,10 +23,7 @@ PASSWORD = "secret-pw"
 
 @pytest.fixture
 def samples_hub(data_dir: Path) -> Iterator[HubThread]:
-    thread = HubThread(hub_config(data_dir, samples=True))
-    thread.start()
-    yield thread
-    thread.stop()
+    yield from running_hub(data_dir, samples=True)
 
 
 def status(hub: HubThread) -> HubStatus:

@@ -16,15 +16,12 @@ from hub_core.server.thread import HubThread
 from hub_core.wire.codes import Code
 from hub_core.wire.keys import KnownHubs
 from hub_core.wire.schema._handoff import CHUNK_BYTES, PIECES_MAX
-from tests.hub_core.conftest import hub_config
+from tests.hub_core.conftest import running_hub
 
 
 @pytest.fixture
 def hub(data_dir: Path) -> Iterator[HubThread]:  # a receiver silent for 1 s has failed
-    thread = HubThread(hub_config(data_dir, handoff_idle=1.0))
-    thread.start()
-    yield thread
-    thread.stop()
+    yield from running_hub(data_dir, handoff_idle=1.0)
 
 
 async def player(endpoint: str, known: KnownHubs, name: str) -> HubClient:

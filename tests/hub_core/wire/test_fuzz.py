@@ -51,12 +51,9 @@ messages = st.lists(frames, min_size=1, max_size=3)
 
 @pytest.fixture(scope="module")
 def fuzz_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubThread]:
-    from tests.hub_core.conftest import hub_config
+    from tests.hub_core.conftest import running_hub
 
-    thread = HubThread(hub_config(tmp_path_factory.mktemp("fuzz")))
-    thread.start()
-    yield thread
-    thread.stop()
+    yield from running_hub(tmp_path_factory.mktemp("fuzz"))
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from hub_core.errors import RequestRefused
 from hub_core.server.thread import HubThread
 from hub_core.wire.keys import KnownHubs
 from hub_core.wire.schema import MatchEnding, MatchView
-from tests.hub_core.conftest import hub_config
+from tests.hub_core.conftest import hub_config, running_hub
 from tests.hub_core.server.lobby.test_lobby import (  # noqa: F401  (fixtures)
     Watcher,
     ann,
@@ -33,10 +33,7 @@ from tests.hub_core.server.lobby.test_lobby import (  # noqa: F401  (fixtures)
 
 @pytest.fixture
 def hub(data_dir: Path) -> Iterator[HubThread]:  # keeps two matches per game
-    thread = HubThread(hub_config(data_dir, ready_timeout=3.0, matches_kept=2))
-    thread.start()
-    yield thread
-    thread.stop()
+    yield from running_hub(data_dir, ready_timeout=3.0, matches_kept=2)
 
 
 async def play_one(ann: HubClient, bob: HubClient, w: Watcher, room_id: str, line: str) -> None:

@@ -20,7 +20,7 @@ from hub_core.server.lobby import lobby as lobby_module
 from hub_core.server.thread import HubThread
 from hub_core.wire.keys import KnownHubs
 from hub_core.wire.schema import ChatLine, RoomView
-from tests.hub_core.conftest import hub_config
+from tests.hub_core.conftest import hub_config, running_hub
 from tests.hub_core.gamefactory import make_server_game
 
 MakeClient = Callable[..., Awaitable[HubClient]]
@@ -28,10 +28,7 @@ MakeClient = Callable[..., Awaitable[HubClient]]
 
 @pytest.fixture
 def hub(data_dir: Path) -> Iterator[HubThread]:  # shorter start timeout than the default
-    thread = HubThread(hub_config(data_dir, ready_timeout=3.0))
-    thread.start()
-    yield thread
-    thread.stop()
+    yield from running_hub(data_dir, ready_timeout=3.0)
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from hub_core.server.thread import HubThread
 from hub_core.wire.keys import KnownHubs
 from hub_core.wire.protocol import Event, room_topic
 from hub_core.wire.schema import MovedRoom, RoomView, event_data
-from tests.hub_core.conftest import hub_config
+from tests.hub_core.conftest import running_hub
 from tests.hub_core.gamefactory import TEST_SERVER, make_server_game
 
 # Exits at once on the new host: its room cannot keep a server there.
@@ -30,10 +30,7 @@ SLOW_SERVER = "import time\ntime.sleep(1)\n" + TEST_SERVER
 
 @pytest.fixture
 def hub(data_dir: Path) -> Iterator[HubThread]:
-    thread = HubThread(hub_config(data_dir, ready_timeout=5.0))
-    thread.start()
-    yield thread
-    thread.stop()
+    yield from running_hub(data_dir, ready_timeout=5.0)
 
 
 async def ann_with_games(endpoint: str, known_hubs: KnownHubs, tmp_path: Path) -> HubClient:
