@@ -8,15 +8,20 @@ import ctypes
 import os
 import secrets
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 
 def write_atomic(
-    path: Path, data: bytes | memoryview, *, private: bool = False, durable: bool = True
+    path: Path,
+    data: bytes | memoryview | Sequence[bytes | memoryview],
+    *,
+    private: bool = False,
+    durable: bool = True,
 ) -> None:
     """Replaces ``path`` with ``data`` all at once: a crash leaves the old file or the new
-    one, never half of one (temp file in the same folder, fsync, rename).
+    one, never half of one (temp file in the same folder, fsync, rename). ``data`` may
+    come in parts, written one after the other (no copy to join them).
 
     ``private`` makes the file readable by its owner only (0600) from its first byte;
     ``durable=False`` skips the fsync for callers that sync many files at once later.
@@ -27,7 +32,8 @@ def write_atomic(
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     try:
         with open(os.open(tmp, flags, 0o600 if private else 0o666), "wb") as f:
-            f.write(data)
+            for part in [data] if isinstance(data, bytes | memoryview) else data:
+                f.write(part)
             f.flush()
             if durable:
                 os.fsync(f.fileno())

@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from hub_core.server.store.blocks import is_digest
+from hub_core.server.store.blocks import named_digest
 from hub_core.util.fsync import write_atomic
 from hub_core.wire.schema import HandoffFile
 
@@ -106,11 +106,9 @@ def _walk(hub_dir: Path) -> list[Path]:
 
 
 def _block_digest(hub_dir: Path, path: Path) -> str:
-    """The content hash a block's path spells (blocks/ab/cdef...), or "" for other files."""
+    """The content hash a block's or a pack's path spells, or "" for other files."""
     parts = path.relative_to(hub_dir).parts
-    if len(parts) == 3 and parts[0] == "blocks" and is_digest(parts[1] + parts[2]):
-        return parts[1] + parts[2]
-    return ""
+    return named_digest(parts[1:]) if parts[0] == "blocks" else ""
 
 
 def sha256_file(path: Path) -> str:

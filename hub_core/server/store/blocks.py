@@ -3,9 +3,12 @@
 Files are cut into blocks by their content (FastCDC; older packages in fixed 512 KiB
 pieces), so a version that changes one file, or a few bytes inside a large file, even
 an insertion, adds only the blocks that changed, and identical blocks across
-games and versions are stored once. A block is written to a temporary name, fsynced
-and renamed, so a reader never sees half of one. This is the package-store seam of
-DESIGN §10: an S3-style object store could stand behind the same four methods.
+games and versions are stored once. Each batch of new blocks is written as one pack file
+(``_packs``: one file instead of one per block), to a temporary name and renamed, so a
+reader never sees half of one. Blocks stored one file each (``ab/cdef…``) by hubs before
+packs are still read, and still arrive that way from such a hub in a handoff. This is
+the package-store seam of DESIGN §10: an S3-style object store could stand behind the
+same methods.
 
 Every method does blocking file I/O: the hub calls them in its thread pool.
 """
@@ -14,11 +17,15 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 from hub_core.errors import GameHubError
-from hub_core.util.fsync import fsync_dir, fsync_path, syncfs, write_atomic
+from hub_core.server.store import _packs
+from hub_core.util.fsync import fsync_dir, fsync_path, syncfs
+
+PACKS = "packs"  # the folder of pack files, beside the loose blocks' 256 folders
 
 
 class BlockError(GameHubError):
@@ -29,11 +36,20 @@ class BlockError(GameHubError):
         self.digest = digest
 
 
-_FOLDERS = [f"{n:02x}" for n in range(256)]  # a block's folder: its hash's first two digits
-
-
 def is_digest(text: str) -> bool:
     return len(text) == 64 and all(c in "0123456789abcdef" for c in text)
+
+
+def named_digest(parts: Sequence[str]) -> str:
+    """The SHA-256 a stored file's path under the store spells (``ab/cdef…`` for a block,
+    ``packs/<hash>.pack`` for a pack), or "" for any other path: both are named by their
+    content, so a copy can be checked without hashing the original first."""
+    if len(parts) != 2:
+        return ""
+    if parts[0] == PACKS:
+        name = parts[1].removesuffix(_packs.SUFFIX)
+        return name if parts[1].endswith(_packs.SUFFIX) and is_digest(name) else ""
+    return parts[0] + parts[1] if is_digest(parts[0] + parts[1]) else ""
 
 
 class BlockStore:
@@ -41,23 +57,23 @@ class BlockStore:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        root.mkdir(parents=True, exist_ok=True)
-        for leftover in root.glob("*/*.tmp"):  # a crash mid-write; the block will be sent again
+        self.packs = root / PACKS
+        self.packs.mkdir(parents=True, exist_ok=True)
+        for leftover in [*root.glob("*/*.tmp")]:  # a crash mid-write; sent again if needed
             leftover.unlink(missing_ok=True)
-        # Every folder a block can go in, made once: creating a folder costs ~0.15 ms of
-        # the file system's time here, which a hub's first publish paid 256 times.
-        existing = set(os.listdir(root))
-        for folder in _FOLDERS:
-            if folder not in existing:
-                (root / folder).mkdir(exist_ok=True)
-
-    def path(self, digest: str) -> Path:
-        if not is_digest(digest):
-            raise BlockError(f"{digest[:70]!r} is not a SHA-256 content hash.")
-        return self.root / digest[:2] / digest[2:]
+        self._lock = threading.Lock()
+        self._packed = _packs.load_all(self.packs)
+        self._loose = {
+            folder.name + name
+            for folder in root.iterdir()
+            if len(folder.name) == 2 and folder.is_dir()
+            for name in os.listdir(folder)
+            if is_digest(folder.name + name)
+        }
 
     def has(self, digest: str) -> bool:
-        return self.path(digest).is_file()
+        _check(digest)
+        return digest in self._packed or digest in self._loose
 
     def put(self, digest: str, data: bytes) -> None:
         """Stores one block durably, after checking that ``data`` has hash ``digest``."""
@@ -65,10 +81,11 @@ class BlockStore:
         self.sync([digest])
 
     def put_many(self, items: Sequence[tuple[str, bytes | memoryview]]) -> None:
-        """Stores blocks after checking each against its hash; ``sync`` makes them durable.
+        """Stores blocks, as one pack, after checking each against its hash; ``sync`` makes
+        them durable.
 
-        Writing without an fsync per block and syncing once before a version is committed
-        costs one flush per publish instead of one per block.
+        Writing without an fsync and syncing once before a version is committed costs one
+        flush per publish instead of one per request.
         """
         for digest, data in items:
             if hashlib.sha256(data).hexdigest() != digest:
@@ -76,27 +93,40 @@ class BlockStore:
                     f"The content sent for block {digest[:12]}… does not match its announced hash.",
                     digest,
                 )
-        for digest, data in items:
-            target = self.path(digest)
-            if target.exists():
-                continue
-            try:
-                write_atomic(target, data, durable=False)
-            except FileNotFoundError:  # its folder was removed while the hub ran
-                target.parent.mkdir(exist_ok=True)
-                write_atomic(target, data, durable=False)
+        fresh = {d: data for d, data in items if not self.has(d)}
+        if not fresh:
+            return
+        try:
+            places = _packs.write_pack(self.packs, list(fresh.items()))
+        except FileNotFoundError:  # its folder was removed while the hub ran
+            self.packs.mkdir(parents=True, exist_ok=True)
+            places = _packs.write_pack(self.packs, list(fresh.items()))
+        with self._lock:  # a block two requests stored at once stays in the first pack
+            for digest, where in places.items():
+                self._packed.setdefault(digest, where)
 
     def sync(self, digests: list[str]) -> None:
         """Makes the named blocks durable (one file-system sync where the OS offers it)."""
         if syncfs(self.root):
             return
-        for digest in digests:
-            fsync_path(self.path(digest))
-        for folder in {self.path(d).parent for d in digests}:
-            fsync_dir(folder)
+        packed = self._packed
+        for pack in {packed[d].pack for d in digests if d in packed}:
+            fsync_path(pack)
+        fsync_dir(self.packs)
 
     def read(self, digest: str) -> bytes:
+        _check(digest)
+        where = self._packed.get(digest)
         try:
-            return self.path(digest).read_bytes()
+            if where is not None:
+                return _packs.read_block(where)
+            if digest in self._loose:
+                return (self.root / digest[:2] / digest[2:]).read_bytes()
         except FileNotFoundError:
-            raise BlockError(f"The hub has no block with hash {digest[:12]}….", digest) from None
+            pass
+        raise BlockError(f"The hub has no block with hash {digest[:12]}….", digest)
+
+
+def _check(digest: str) -> None:
+    if not is_digest(digest):
+        raise BlockError(f"{digest[:70]!r} is not a SHA-256 content hash.")

@@ -23,6 +23,8 @@ from hub_core.client.installs import install, read_installed, verify
 from hub_core.client.publishing import publish
 from hub_core.errors import GameHubError, HubUnreachable, RequestRefused
 from hub_core.packages import FileEntry, Limits, scan_folder
+from hub_core.server.store._packs import load_all
+from hub_core.server.store.blocks import PACKS
 from hub_core.server.thread import HubThread
 from tests.hub_core.conftest import hub_config
 from tests.hub_core.gamefactory import make_game, random_bytes
@@ -305,11 +307,16 @@ async def test_full_disk_on_the_player_side_keeps_the_old_version_then_resumes(
 # -- a damaged block -------------------------------------------------------------------
 
 
-def block_of(entry: FileEntry, data_dir: Path) -> Path:
+def flip_a_bit_of_a_block(entry: FileEntry, data_dir: Path) -> None:
+    """One bit flipped in the middle block of ``entry``, in the pack the hub stored it in."""
     digest = entry.blocks[len(entry.blocks) // 2]
-    found = [p for p in data_dir.rglob(digest[2:]) if p.parent.name == digest[:2]]
-    assert len(found) == 1
-    return found[0]
+    (packs,) = data_dir.rglob(PACKS)
+    where = load_all(packs)[digest]
+    with where.pack.open("r+b") as f:
+        f.seek(where.offset + 100)
+        byte = f.read(1)[0]
+        f.seek(where.offset + 100)
+        f.write(bytes([byte ^ 0xFF]))
 
 
 async def test_a_damaged_block_is_refused_and_nothing_is_installed(
@@ -321,10 +328,7 @@ async def test_a_damaged_block_is_refused_and_nothing_is_installed(
     game = big_game(tmp_path / "game", random_bytes(3 * MB))
     await publish(dev, game)
     big = next(e for e in scan_folder(game, Limits()) if e.path == "big.bin")
-    damaged = block_of(big, tmp_path / "data")
-    data = bytearray(damaged.read_bytes())
-    data[100] ^= 0xFF  # one bit flipped between the hub's disk and the player
-    damaged.write_bytes(bytes(data))
+    flip_a_bit_of_a_block(big, tmp_path / "data")  # between the hub's disk and the player
     with pytest.raises(GameHubError, match=r"does not match its hash .* published again"):
         await install(player, "rps", games)
     assert read_installed(games, "rps") is None

@@ -1,4 +1,5 @@
-"""The block store on its own: its folders, and a block whose folder went missing."""
+"""The block store on its own: packs, blocks stored one file each by older hubs, and what
+a damaged or interrupted write leaves."""
 
 from __future__ import annotations
 
@@ -8,26 +9,92 @@ from pathlib import Path
 
 import pytest
 
-from hub_core.server.store.blocks import BlockError, BlockStore
+from hub_core.server.store import _packs
+from hub_core.server.store.blocks import PACKS, BlockError, BlockStore, named_digest
 
 
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def test_every_folder_is_made_once_at_start(tmp_path: Path) -> None:
+def _items(*blocks: bytes) -> list[tuple[str, bytes]]:
+    return [(_digest(b), b) for b in blocks]
+
+
+def test_a_batch_is_one_pack_named_by_its_content(tmp_path: Path) -> None:
     store = BlockStore(tmp_path / "blocks")
-    assert len([p for p in store.root.iterdir() if p.is_dir()]) == 256
-    BlockStore(tmp_path / "blocks")  # again: nothing to do, nothing lost
-    assert len(list(store.root.iterdir())) == 256
+    store.put_many(_items(b"one", b"two", b"three"))
+    (pack,) = store.packs.iterdir()
+    assert pack.name == _digest(pack.read_bytes()) + ".pack"
+    assert named_digest((PACKS, pack.name)) == _digest(pack.read_bytes())
+    for block in (b"one", b"two", b"three"):
+        assert store.read(_digest(block)) == block
+
+
+def test_blocks_are_found_again_after_a_restart(tmp_path: Path) -> None:
+    BlockStore(tmp_path / "blocks").put_many(_items(b"kept", b"also kept"))
+    again = BlockStore(tmp_path / "blocks")
+    assert again.has(_digest(b"kept")) and again.read(_digest(b"also kept")) == b"also kept"
+
+
+def test_blocks_the_store_has_are_not_written_again(tmp_path: Path) -> None:
+    store = BlockStore(tmp_path / "blocks")
+    store.put_many(_items(b"old"))
+    store.put_many(_items(b"old"))
+    store.put_many(_items(b"old", b"new", b"new"))  # and a block twice in one batch
+    packs = [_packs.read_index(p) for p in store.packs.iterdir()]
+    assert sorted(len(p) for p in packs) == [1, 1]
+    assert store.read(_digest(b"new")) == b"new"
+
+
+def test_blocks_stored_one_file_each_by_an_older_hub_are_still_read(tmp_path: Path) -> None:
+    root = tmp_path / "blocks"
+    digest = _digest(b"from an older hub")
+    (root / digest[:2]).mkdir(parents=True)
+    (root / digest[:2] / digest[2:]).write_bytes(b"from an older hub")
+    store = BlockStore(root)
+    assert store.has(digest) and store.read(digest) == b"from an older hub"
+    store.put_many(_items(b"from an older hub"))
+    assert list(store.packs.iterdir()) == []  # it had it already
+    assert named_digest((digest[:2], digest[2:])) == digest
+
+
+@pytest.mark.parametrize(
+    ("damage", "why"),
+    [
+        (lambda raw: raw[:-1], "not what its list of blocks adds up to"),
+        (lambda raw: b"GHPACK0\n" + raw[8:], "does not start like a pack"),
+        (lambda raw: raw[:20], "cut short"),
+        (lambda raw: raw[:8] + b"\xff\xff\xff\xff" + raw[12:], "claims"),
+    ],
+)
+def test_a_damaged_pack_is_left_out_and_its_blocks_sent_again(
+    tmp_path: Path, damage: object, why: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    root = tmp_path / "blocks"
+    BlockStore(root).put_many(_items(b"a block", b"another"))
+    (pack,) = (root / PACKS).iterdir()
+    pack.write_bytes(damage(pack.read_bytes()))  # type: ignore[operator]
+    store = BlockStore(root)
+    assert why in caplog.text
+    assert not store.has(_digest(b"a block"))
+    store.put_many(_items(b"a block"))
+    assert store.read(_digest(b"a block")) == b"a block"
+
+
+def test_a_write_cut_short_by_a_crash_is_cleaned_up(tmp_path: Path) -> None:
+    root = tmp_path / "blocks"
+    BlockStore(root)
+    (root / PACKS / "abc.pack.1234.tmp").write_bytes(b"GHPACK1\n half")
+    store = BlockStore(root)
+    assert list(store.packs.iterdir()) == []
 
 
 def test_a_block_whose_folder_was_removed_is_still_stored(tmp_path: Path) -> None:
     store = BlockStore(tmp_path / "blocks")
-    data = b"a block"
-    shutil.rmtree(store.root / _digest(data)[:2])
-    store.put(_digest(data), data)
-    assert store.read(_digest(data)) == data
+    shutil.rmtree(store.packs)
+    store.put(_digest(b"a block"), b"a block")
+    assert store.read(_digest(b"a block")) == b"a block"
 
 
 def test_a_block_that_does_not_match_its_hash_is_refused(tmp_path: Path) -> None:
@@ -35,3 +102,10 @@ def test_a_block_that_does_not_match_its_hash_is_refused(tmp_path: Path) -> None
     with pytest.raises(BlockError, match="does not match"):
         store.put(_digest(b"one"), b"other")
     assert not store.has(_digest(b"one"))
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "AB" * 32, "ab" * 31, ""])
+def test_only_content_hashes_are_looked_up(tmp_path: Path, name: str) -> None:
+    store = BlockStore(tmp_path / "blocks")
+    with pytest.raises(BlockError, match="is not a SHA-256 content hash"):
+        store.read(name)
