@@ -276,7 +276,7 @@ class HubClient(HubRequests):
             future: asyncio.Future[protocol.RawReply] = asyncio.get_running_loop().create_future()
             self._pending[req_id] = future
             try:
-                await self._sock.send(frame)
+                await self._sock.send(frame, copy=len(frame) < 65536)
                 async with asyncio.timeout(wait):  # 3.11's wait_for can lose a cancel (soak hang)
                     reply = await future
             except TimeoutError:
