@@ -16,7 +16,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from hub_core.client.hub_client import HubClient
 from hub_core.client.window import WINDOW, Window, run_window
@@ -32,14 +32,11 @@ from hub_core.packages import (
     load_package,
 )
 from hub_core.packages.requires import merged
-from hub_core.packages.wheels import all_wheels, deps_to_wire
+from hub_core.packages.wheels import Resolved, all_wheels, deps_to_wire
 from hub_core.wire.codes import Code
 from hub_core.wire.protocol import BATCH_BYTES, MAX_BATCH
 from hub_core.wire.schema import PublishOffer
 from hub_core.wire.upload_frame import UploadFrame
-
-if TYPE_CHECKING:
-    from hub_core.packages.resolve import Resolved
 
 BLOCK_TIMEOUT = 30.0
 
@@ -96,12 +93,7 @@ async def publish(
             prepare, Path(source), limits, Path(scratch), None
         )
         requires = merged(manifest.requires, extra.requires)
-        from hub_core.packages.resolve import resolve  # pip and packaging: only to publish
-
-        found = await asyncio.to_thread(
-            resolve, requires, Path(scratch), wheels_dir=extra.wheels_dir,
-            platforms=extra.platforms, limits=limits,
-        )  # fmt: skip
+        found = await _resolve(requires, Path(scratch), extra, limits)
         version = await preflight(client, manifest.name, version)
         begun = await client.publish_begin(
             version, manifest.to_dict(), index_to_wire(index), deps_to_wire(found.deps)
@@ -113,6 +105,21 @@ async def publish(
     return PublishResult(
         name=result.name, version=result.version, total_bytes=total, sent_bytes=sent
     )
+
+
+async def _resolve(
+    requires: list[str], scratch: Path, extra: Libraries, limits: Limits
+) -> Resolved:
+    """The wheels of the game's requirements; with none, no pip and no ``packaging``
+    (their import alone took 40-50 ms of every publish)."""
+    if not requires:
+        return Resolved()
+    from hub_core.packages.resolve import resolve
+
+    return await asyncio.to_thread(
+        resolve, requires, scratch, wheels_dir=extra.wheels_dir,
+        platforms=extra.platforms, limits=limits,
+    )  # fmt: skip
 
 
 def wheel_sources(found: Resolved) -> dict[str, BlockSource]:

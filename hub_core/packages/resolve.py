@@ -15,7 +15,6 @@ import subprocess
 import sys
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from packaging.markers import UndefinedEnvironmentName
@@ -27,18 +26,10 @@ from hub_core.packages._walk import hash_regular
 from hub_core.packages.index import FileEntry, Limits
 from hub_core.packages.requires import parse_requirement
 from hub_core.packages.wheelfiles import check_wheel
-from hub_core.packages.wheels import Dep, check_deps, sdist_sentence
+from hub_core.packages.wheels import Dep, Resolved, check_deps, sdist_sentence
 
 PIP_TIMEOUT = 600.0
 _SDIST = (".tar.gz", ".zip", ".tar.bz2", ".tgz")
-
-
-@dataclass(frozen=True)
-class Resolved:
-    """The deps to publish and where each wheel is on this machine (by file name)."""
-
-    deps: list[Dep] = field(default_factory=list)
-    files: dict[str, Path] = field(default_factory=dict)
 
 
 def resolve(

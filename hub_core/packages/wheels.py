@@ -13,7 +13,8 @@ from __future__ import annotations
 import platform
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hub_core.packages._errors import PackageError, Problem, Problems, shown
@@ -151,6 +152,14 @@ def here_tags() -> list[Tag]:
     from packaging.tags import sys_tags
 
     return list(sys_tags())
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The deps to publish and where each wheel is on this machine (by file name)."""
+
+    deps: list[Dep] = field(default_factory=list)
+    files: dict[str, Path] = field(default_factory=dict)
 
 
 class NoFittingWheel(PackageError):
