@@ -17,7 +17,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.machinery
+import importlib.util
 import logging
+import sys
+import types
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import IO, Any
@@ -37,6 +41,9 @@ Chunker = Callable[[memoryview, int, int, int, bool, Any], Iterator[Any]]
 def chunker() -> Chunker | None:
     """The FastCDC chunker, imported on first use: ``fastcdc`` imports ``click`` (~0.1 s),
     which the app's start-up should not pay for."""
+    fast = _compiled_alone()
+    if fast is not None:
+        return fast
     try:
         from fastcdc.fastcdc_cy import chunk_generator
 
@@ -50,6 +57,36 @@ def chunker() -> Chunker | None:
         return None
     log.warning("fastcdc has no compiled core here: content-defined chunking runs slowly.")
     return slow  # type: ignore[no-any-return]
+
+
+def _compiled_alone() -> Chunker | None:
+    """fastcdc's compiled chunker without its package: ``fastcdc/__init__`` and
+    ``fastcdc.utils`` import ``click`` for fastcdc's own command line, 50-60 ms of every
+    publish's start. The extension needs only ``fastcdc.utils.get_memoryview`` (given a
+    memoryview, as here, it returns it), so it is loaded with a stand-in for that module,
+    which is removed again. None if that fails (another fastcdc version): then the
+    package is imported as usual. tests/hub_core/packages/test_chunks.py checks that both
+    cut alike."""
+    if "fastcdc" in sys.modules:
+        return None
+    try:
+        package = importlib.util.find_spec("fastcdc")  # finds it without running it
+        folders = list(package.submodule_search_locations or []) if package else []
+        spec = importlib.machinery.PathFinder.find_spec("fastcdc.fastcdc_cy", folders)
+        if spec is None or not isinstance(spec.loader, importlib.machinery.ExtensionFileLoader):
+            return None
+        stand_in = types.ModuleType("fastcdc.utils")
+        stand_in.get_memoryview = memoryview  # type: ignore[attr-defined]
+        stand_in.Data = Any  # type: ignore[attr-defined]
+        sys.modules["fastcdc.utils"] = stand_in
+        try:
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+        finally:
+            del sys.modules["fastcdc.utils"]
+        return module.chunk_generator  # type: ignore[no-any-return]
+    except Exception:  # any failure: the usual import instead
+        return None
 
 
 def cuts(view: memoryview, at_end: bool) -> Iterator[tuple[int, int]]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -72,3 +74,27 @@ def test_an_insertion_changes_only_the_blocks_around_it() -> None:
 
 def test_reading_stops_soon_after_the_expected_size() -> None:
     assert hash_chunks(io.BytesIO(os.urandom(5000)), max_bytes=100)[1] == 101
+
+
+CUTS = """
+import random, sys
+if sys.argv[1] == "usual":
+    import fastcdc  # then chunker() imports the package as usual
+from hub_core.packages._chunks import CDC_AVG_BYTES, CDC_MAX_BYTES, CDC_MIN_BYTES, chunker
+data = memoryview(random.Random(7).randbytes(8_000_000))
+sizes = (CDC_MIN_BYTES, CDC_AVG_BYTES, CDC_MAX_BYTES)
+cuts = [(c.offset, c.length) for c in chunker()(data, *sizes, False, None)]
+print("click" in sys.modules, cuts)
+"""
+
+
+def test_the_chunker_loads_without_the_command_line_of_its_package() -> None:
+    """fastcdc's package imports click (50-60 ms); its compiled core alone cuts the same."""
+    alone, usual = (
+        subprocess.run(
+            [sys.executable, "-c", CUTS, how], capture_output=True, text=True, timeout=60
+        ).stdout.split(" ", 1)
+        for how in ("alone", "usual")
+    )
+    assert (alone[0], usual[0]) == ("False", "True")
+    assert alone[1] == usual[1] and alone[1].count(",") > 20
