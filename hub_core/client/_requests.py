@@ -133,7 +133,8 @@ class HubRequests:
     # -- handing the hub over -------------------------------------------------------------
 
     async def offer_to_host(self, willing: bool = True, host: str = "") -> s.Empty:
-        return await self.call(s.OfferToHost(willing=willing, host=host))
+        reads = list(s.STORE_FORMATS)
+        return await self.call(s.OfferToHost(willing=willing, host=host, reads=reads))
 
     async def list_willing(self) -> list[str]:
         return await self.call(s.ListWilling())

@@ -11,7 +11,7 @@ def add_routes(routes: Routes, handoff: Handoff) -> None:
     """Registers the handoff request kinds on ``routes``."""
 
     def offer(ctx: Context, args: s.OfferToHost) -> s.Empty:
-        return handoff.offer(ctx, args.willing, args.host)
+        return handoff.offer(ctx, args.willing, args.host, args.reads)
 
     def willing(ctx: Context, _: s.ListWilling) -> list[str]:
         return handoff.willing()

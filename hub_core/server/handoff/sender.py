@@ -42,7 +42,7 @@ from hub_core.wire.schema import (
     MovedSession,
     MovedState,
 )
-from hub_core.wire.schema._handoff import CHUNK_BYTES, PIECES_MAX
+from hub_core.wire.schema._handoff import CHUNK_BYTES, PIECES_MAX, STORE_FORMATS
 
 if TYPE_CHECKING:
     from hub_core.server.hub import Hub
@@ -83,6 +83,7 @@ class Handoff:
         self.state = HandoffState.IDLE
         self.message = ""
         self._willing: dict[str, str] = {}  # session token -> host label
+        self._too_old: set[str] = set()  # willing copies that cannot read this hub's store
         self._waiters: dict[str, asyncio.Future[None]] = {}  # receiver token -> wake-up
         self._id = ""
         self._receiver: Session | None = None
@@ -94,12 +95,16 @@ class Handoff:
 
     # -- the receiver's side of the conversation ---------------------------------------
 
-    def offer(self, ctx: Context, willing: bool, host: str) -> Empty:
+    def offer(self, ctx: Context, willing: bool, host: str, reads: list[str]) -> Empty:
         token = ctx.user.token
         if willing:
             self._willing[token] = host or ctx.user.user
         else:
             self._willing.pop(token, None)
+        if set(STORE_FORMATS) <= set(reads):
+            self._too_old.discard(token)
+        else:
+            self._too_old.add(token)
         return Empty()
 
     def willing(self) -> list[str]:
@@ -205,6 +210,12 @@ class Handoff:
                 Code.HANDOFF,
                 f"{to} is not online with a copy that accepts the hub; ask them to allow "
                 "hosting (gamehub host --accept-handoff, or the app's Settings).",
+            )
+        if session.token in self._too_old:
+            raise RequestRefused(
+                Code.HANDOFF,
+                f"{session.user}'s GameHub is older than this hub's and cannot read how it "
+                "stores its games; they must update GameHub first.",
             )
         self._id, self._receiver, self._sent = secrets.token_hex(8), session, 0
         self._task = asyncio.ensure_future(self._run(max(0.0, wait_matches)))

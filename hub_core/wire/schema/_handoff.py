@@ -16,6 +16,7 @@ from hub_core.wire.schema._base import Request
 from hub_core.wire.schema._replies import ChatLine, Empty
 
 __all__ = [
+    "STORE_FORMATS",
     "AwaitHandoff",
     "HandoffAbort",
     "HandoffChunk",
@@ -38,6 +39,11 @@ __all__ = [
     "OfferToHost",
     "StartHandoff",
 ]
+
+# How this version's hub stores package blocks ("packs": pack files, since 2026-12). A
+# copy offers to host with the formats it reads, and a hub is only handed to one that
+# reads its own: an older copy would start the hub without its games' contents.
+STORE_FORMATS = ("packs",)
 
 # One chunk of a file per reply: small enough to keep the hub's send queue bounded, large
 # enough that the per-request cost stays small next to CURVE's per-byte cost. A
@@ -155,6 +161,7 @@ class OfferToHost(Request[Empty], frozen=True):
     kind = "offer_to_host"
     willing: bool = True
     host: str = ""  # who would host, as shown in lists: "bob@bob-laptop"
+    reads: list[str] = msgspec.field(default_factory=list)  # STORE_FORMATS of that copy
 
 
 class ListWilling(Request[list[str]], frozen=True):

@@ -13,6 +13,7 @@ from hub_core.client.hub_client import HubClient
 from hub_core.errors import RequestRefused
 from hub_core.server.handoff import files
 from hub_core.server.thread import HubThread
+from hub_core.wire import schema as s
 from hub_core.wire.codes import Code
 from hub_core.wire.keys import KnownHubs
 from hub_core.wire.schema._handoff import CHUNK_BYTES, PIECES_MAX
@@ -52,6 +53,23 @@ async def test_only_the_host_with_the_control_token_starts_a_handoff(
         await bob.offer_to_host(False)
         with pytest.raises(RequestRefused, match="bob is not online with a copy"):
             await bob.start_handoff(control(hub), "bob", 0)
+    finally:
+        await bob.close()
+
+
+async def test_a_copy_that_cannot_read_the_hubs_store_is_refused_with_a_sentence(
+    hub: HubThread, endpoint: str, known_hubs: KnownHubs
+) -> None:
+    """A copy from before pack files offers without ``reads``: it would start the hub
+    without its games' contents, so the handoff is refused before anything moves."""
+    bob = await player(endpoint, known_hubs, "bob")
+    try:
+        await bob.call(s.OfferToHost(willing=True, host="bob@old-laptop"))
+        assert await bob.list_willing() == ["bob"]
+        with pytest.raises(RequestRefused, match=r"bob's GameHub is older .* update GameHub"):
+            await bob.start_handoff(control(hub), "bob", 0)
+        await bob.offer_to_host(True, "bob@laptop")  # updated: today's copy says what it reads
+        assert (await bob.start_handoff(control(hub), "bob", 0)).to == "bob"
     finally:
         await bob.close()
 
