@@ -11,10 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
-from hub_core.server.store.blocks import named_digest
+from hub_core.server.store.blocks import is_pack, named_digest, pack_matches
 from hub_core.util.fsync import write_atomic
 from hub_core.wire.schema import HandoffFile
 
@@ -33,7 +33,9 @@ __all__ = [
     "IDENTITY_FILE",
     "MARKER_FILE",
     "STAGING",
+    "file_matches",
     "list_files",
+    "matches",
     "read_control",
     "read_generation",
     "read_json",
@@ -109,6 +111,26 @@ def _block_digest(hub_dir: Path, path: Path) -> str:
     """The content hash a block's or a pack's path spells, or "" for other files."""
     parts = path.relative_to(hub_dir).parts
     return named_digest(parts[1:]) if parts[0] == "blocks" else ""
+
+
+def matches(entry: HandoffFile, data: bytes | memoryview) -> bool:
+    """Whether a whole file arrived as listed: a block pack by its list of blocks and
+    their hashes (its name is the SHA-256 of that list), any other file by its SHA-256."""
+    if _is_pack(entry):
+        return pack_matches(data, entry.sha256)
+    return hashlib.sha256(data).hexdigest() == entry.sha256
+
+
+def file_matches(entry: HandoffFile, path: Path) -> bool:
+    """``matches`` for a file that arrived in pieces (read back; packs are a few MB)."""
+    if _is_pack(entry):
+        return matches(entry, path.read_bytes())
+    return sha256_file(path) == entry.sha256
+
+
+def _is_pack(entry: HandoffFile) -> bool:
+    parts = PurePosixPath(entry.path).parts
+    return len(parts) >= 3 and parts[-3] == "blocks" and is_pack(parts[-2:])
 
 
 def sha256_file(path: Path) -> str:

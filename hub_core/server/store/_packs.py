@@ -11,9 +11,10 @@ A pack is self-describing, so no separate index can disagree with it::
     b"GHPACK1\\n" · count (4 bytes, big-endian) · count × (SHA-256 (32 bytes) · length (4))
     · the blocks, back to back, in that order
 
-It is written to a temporary name and renamed to ``<sha256 of the file>.pack``, so a
-reader never sees half of one and anything that copies packs (a hub handoff) can check
-each against its own name without reading it first.
+It is written to a temporary name and renamed to ``<sha256 of its head>.pack``: the
+head lists every block's SHA-256, so the name covers every byte, as a Merkle tree's root
+does, without a second pass over the blocks (which the hub has just hashed one by one
+to check them); anything that copies packs (a hub handoff) checks one by ``matches``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import struct
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -52,33 +53,60 @@ def write_pack(folder: Path, blocks: Sequence[tuple[str, Data]]) -> dict[str, Wh
     header = [MAGIC, _COUNT.pack(len(blocks))]
     header += [_ENTRY.pack(bytes.fromhex(d), len(data)) for d, data in blocks]
     parts: list[Data] = [b"".join(header), *(data for _, data in blocks)]
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part)
-    path = folder / f"{digest.hexdigest()}{SUFFIX}"
+    path = folder / f"{hashlib.sha256(parts[0]).hexdigest()}{SUFFIX}"
     write_atomic(path, parts, durable=False)
     return _places(path, len(parts[0]), [(d, len(data)) for d, data in blocks])
 
 
 def read_index(path: Path) -> dict[str, Where]:
-    """The blocks a pack holds, from its header; raises ValueError for a damaged one."""
+    """The blocks a pack holds, from its head; raises ValueError for a damaged one."""
     with path.open("rb") as f:
-        head = f.read(len(MAGIC) + _COUNT.size)
-        if len(head) < len(MAGIC) + _COUNT.size or not head.startswith(MAGIC):
-            raise ValueError("it does not start like a pack")
-        (count,) = _COUNT.unpack_from(head, len(MAGIC))
-        if count > MAX_ENTRIES:
-            raise ValueError(f"it claims {count:,} blocks")
-        raw = f.read(count * _ENTRY.size)
-        if len(raw) < count * _ENTRY.size:
-            raise ValueError("its list of blocks is cut short")
-        f.seek(0, 2)
-        size = f.tell()
-    entries = [(d.hex(), n) for d, n in _ENTRY.iter_unpack(raw)]
-    start = len(head) + len(raw)
-    if start + sum(n for _, n in entries) != size:
+        head = _head(f.read(len(MAGIC) + _COUNT.size), f.read)
+        size = f.seek(0, 2)
+    entries = _entries(head, path.name.removesuffix(SUFFIX), size)
+    return _places(path, len(head), entries)
+
+
+def matches(data: bytes | memoryview, name: str) -> bool:
+    """Whether ``data`` is the pack called ``name``: its head hashes to the name and each
+    block to the hash its head gives (the check a pack's copy gets instead of a SHA-256
+    of the whole file)."""
+    view = memoryview(data)
+    try:
+        head = _head(view[: len(MAGIC) + _COUNT.size], lambda n: view[len(MAGIC) + 4 :][:n])
+        entries = _entries(head, name, len(view))
+    except ValueError:
+        return False
+    offset = len(head)
+    for digest, length in entries:
+        if hashlib.sha256(view[offset : offset + length]).hexdigest() != digest:
+            return False
+        offset += length
+    return True
+
+
+def _head(start: bytes | memoryview, more: Callable[[int], bytes | memoryview]) -> bytes:
+    """A pack's head, from its first bytes and ``more`` (which gives the next n bytes)."""
+    if len(start) < len(MAGIC) + _COUNT.size or bytes(start[: len(MAGIC)]) != MAGIC:
+        raise ValueError("it does not start like a pack")
+    (count,) = _COUNT.unpack_from(start, len(MAGIC))
+    if count > MAX_ENTRIES:
+        raise ValueError(f"it claims {count:,} blocks")
+    raw = bytes(more(count * _ENTRY.size))
+    if len(raw) < count * _ENTRY.size:
+        raise ValueError("its list of blocks is cut short")
+    return bytes(start) + raw
+
+
+def _entries(head: bytes, name: str, size: int) -> list[tuple[str, int]]:
+    """(hash, length) of each block, once the head matches the name and the size."""
+    if hashlib.sha256(head).hexdigest() != name:
+        raise ValueError("its list of blocks does not match its name")
+    start = len(MAGIC) + _COUNT.size
+    entries = [(d.hex(), n) for d, n in _ENTRY.iter_unpack(head[start:])]
+    if len(head) + sum(n for _, n in entries) != size:
         raise ValueError(f"it holds {size:,} bytes, not what its list of blocks adds up to")
-    return _places(path, start, entries)
+    return entries
 
 
 def load_all(folder: Path) -> dict[str, Where]:

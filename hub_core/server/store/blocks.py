@@ -43,13 +43,22 @@ def is_digest(text: str) -> bool:
 def named_digest(parts: Sequence[str]) -> str:
     """The SHA-256 a stored file's path under the store spells (``ab/cdef…`` for a block,
     ``packs/<hash>.pack`` for a pack), or "" for any other path: both are named by their
-    content, so a copy can be checked without hashing the original first."""
+    content, so a copy can be checked without hashing the original first (a block's by
+    its SHA-256, a pack's by ``pack_matches``)."""
     if len(parts) != 2:
         return ""
-    if parts[0] == PACKS:
+    if is_pack(parts):
         name = parts[1].removesuffix(_packs.SUFFIX)
-        return name if parts[1].endswith(_packs.SUFFIX) and is_digest(name) else ""
+        return name if is_digest(name) else ""
     return parts[0] + parts[1] if is_digest(parts[0] + parts[1]) else ""
+
+
+def is_pack(parts: Sequence[str]) -> bool:
+    """Whether a path under the store (as its parts) is a pack's."""
+    return len(parts) == 2 and parts[0] == PACKS and parts[1].endswith(_packs.SUFFIX)
+
+
+pack_matches = _packs.matches
 
 
 class BlockStore:

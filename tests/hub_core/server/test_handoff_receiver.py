@@ -4,6 +4,7 @@ that refuses to save what arrived."""
 from __future__ import annotations
 
 import errno
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -13,10 +14,12 @@ from hub_core.server.handoff import files
 from hub_core.server.handoff.receiver import (
     HandoffFailed,
     Receiver,
+    _store,
     _verify_all,
     confirm_serving,
     plan_batches,
 )
+from hub_core.server.store.blocks import BlockStore
 from hub_core.server.thread import HubThread
 from hub_core.util.paths import app_paths
 from hub_core.wire.keys import KnownHubs
@@ -41,6 +44,26 @@ def test_a_damaged_or_short_file_fails_the_check(tmp_path: Path) -> None:
         _verify_all([HandoffFile(good.path, good.size, "0" * 64)], [big])
     with pytest.raises(HandoffFailed, match="size differs"):
         _verify_all([HandoffFile(good.path, good.size + 1, good.sha256)], [big])
+
+
+@pytest.mark.parametrize("block_mb", [1, 5])  # a pack that comes whole, one in pieces
+def test_a_pack_is_checked_by_its_list_of_blocks(tmp_path: Path, block_mb: int) -> None:
+    """A pack's name hashes its list of blocks, not the whole file: each block is checked."""
+    store = BlockStore(tmp_path / "old" / "blocks")
+    store.put_many([(hashlib.sha256(b).hexdigest(), b) for b in (b"a" * block_mb * 10**6, b"b")])
+    (pack,) = store.packs.iterdir()
+    entry = HandoffFile(f"hub/blocks/packs/{pack.name}", pack.stat().st_size, pack.stem)
+    target = tmp_path / "new" / pack.name
+    data = bytearray(pack.read_bytes())
+    _store([entry], [target], [(0, 0, len(data))], [bytes(data)])
+    _verify_all([entry], [target])
+    data[-2] ^= 1  # one bit of the first block's last byte
+    with pytest.raises(HandoffFailed, match="arrived damaged"):
+        _store([entry], [target], [(0, 0, len(data))], [bytes(data)])
+    target.write_bytes(data)
+    if len(data) > CHUNK_BYTES:  # such a pack comes in pieces: checked once all are in
+        with pytest.raises(HandoffFailed, match="arrived damaged"):
+            _verify_all([entry], [target])
 
 
 def test_small_files_travel_together_and_large_ones_in_pieces() -> None:

@@ -21,14 +21,27 @@ def _items(*blocks: bytes) -> list[tuple[str, bytes]]:
     return [(_digest(b), b) for b in blocks]
 
 
-def test_a_batch_is_one_pack_named_by_its_content(tmp_path: Path) -> None:
+def test_a_batch_is_one_pack_named_by_its_list_of_blocks(tmp_path: Path) -> None:
     store = BlockStore(tmp_path / "blocks")
     store.put_many(_items(b"one", b"two", b"three"))
     (pack,) = store.packs.iterdir()
-    assert pack.name == _digest(pack.read_bytes()) + ".pack"
-    assert named_digest((PACKS, pack.name)) == _digest(pack.read_bytes())
+    raw = pack.read_bytes()
+    head = raw[: len(raw) - len(b"onetwothree")]
+    assert raw.endswith(b"onetwothree") and pack.name == _digest(head) + ".pack"
+    assert named_digest((PACKS, pack.name)) == _digest(head)
     for block in (b"one", b"two", b"three"):
         assert store.read(_digest(block)) == block
+
+
+def test_a_copy_of_a_pack_is_checked_block_by_block(tmp_path: Path) -> None:
+    store = BlockStore(tmp_path / "blocks")
+    store.put_many(_items(b"one", b"two"))
+    (pack,) = store.packs.iterdir()
+    raw, name = pack.read_bytes(), pack.name.removesuffix(".pack")
+    assert _packs.matches(raw, name)
+    assert not _packs.matches(raw[:-1] + b"X", name)  # one byte of a block changed
+    assert not _packs.matches(raw, _digest(b"another name"))
+    assert not _packs.matches(raw[:10], name)
 
 
 def test_blocks_are_found_again_after_a_restart(tmp_path: Path) -> None:
@@ -66,6 +79,7 @@ def test_blocks_stored_one_file_each_by_an_older_hub_are_still_read(tmp_path: Pa
         (lambda raw: b"GHPACK0\n" + raw[8:], "does not start like a pack"),
         (lambda raw: raw[:20], "cut short"),
         (lambda raw: raw[:8] + b"\xff\xff\xff\xff" + raw[12:], "claims"),
+        (lambda raw: raw[:14] + bytes([raw[14] ^ 1]) + raw[15:], "does not match its name"),
     ],
 )
 def test_a_damaged_pack_is_left_out_and_its_blocks_sent_again(
