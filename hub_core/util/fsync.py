@@ -8,8 +8,11 @@ import ctypes
 import os
 import secrets
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 def write_atomic(
@@ -42,6 +45,17 @@ def write_atomic(
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+def in_folder(folder: Path, make: Callable[[], T]) -> T:
+    """Runs ``make``, which creates something in ``folder``; if the folder is missing
+    (removed meanwhile, or never made: making it only then saves a pass over every
+    folder beforehand), makes it with its parents and runs ``make`` once more."""
+    try:
+        return make()
+    except FileNotFoundError:
+        folder.mkdir(parents=True, exist_ok=True)
+        return make()
 
 
 def fsync_path(path: Path) -> None:

@@ -32,7 +32,7 @@ from hub_core.client.hub_client import HubClient
 from hub_core.client.window import Window, run_window
 from hub_core.errors import GameHubError
 from hub_core.server.handoff import files
-from hub_core.util.fsync import can_sync_all, fsync_dir, sync_tree, syncfs
+from hub_core.util.fsync import can_sync_all, fsync_dir, in_folder, sync_tree, syncfs
 from hub_core.util.paths import AppPaths
 from hub_core.wire.keys import KEY_FILE
 from hub_core.wire.schema import HandoffFile, HandoffOffer, MovedState
@@ -269,11 +269,7 @@ def _open_new(target: Path, mode: int) -> int:
     """Opens ``target`` for writing, creating it and, on its first file, its folder: the
     folders come as pieces arrive, in the writing threads, not in a pass before the first
     request (~250 of them for 30 games: 35-100 ms)."""
-    try:
-        return os.open(target, os.O_WRONLY | os.O_CREAT, mode)
-    except FileNotFoundError:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        return os.open(target, os.O_WRONLY | os.O_CREAT, mode)
+    return in_folder(target.parent, lambda: os.open(target, os.O_WRONLY | os.O_CREAT, mode))
 
 
 def _store(

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from hub_core.errors import GameHubError
 from hub_core.server.store import _packs
-from hub_core.util.fsync import fsync_dir, fsync_path, syncfs
+from hub_core.util.fsync import fsync_dir, fsync_path, in_folder, syncfs
 
 PACKS = "packs"  # the folder of pack files, beside the loose blocks' 256 folders
 
@@ -105,11 +105,8 @@ class BlockStore:
         fresh = {d: data for d, data in items if not self.has(d)}
         if not fresh:
             return
-        try:
-            places = _packs.write_pack(self.packs, list(fresh.items()))
-        except FileNotFoundError:  # its folder was removed while the hub ran
-            self.packs.mkdir(parents=True, exist_ok=True)
-            places = _packs.write_pack(self.packs, list(fresh.items()))
+        blocks = list(fresh.items())
+        places = in_folder(self.packs, lambda: _packs.write_pack(self.packs, blocks))
         with self._lock:  # a block two requests stored at once stays in the first pack
             for digest, where in places.items():
                 self._packed.setdefault(digest, where)
