@@ -1,4 +1,4 @@
-"""A warm spare game server: ``run-script --spare FD HUB_PID``, started before its room.
+"""A warm spare game server: ``run-script --spare FD HUB_PID [CGROUP_FDS]``, before its room.
 
 The hub keeps one idle (hub_core.gameprocs._spare), so a new room's server does not wait
 for a Python to start (~11 ms from source, ~25 ms for the frozen executable's bootloader)
@@ -9,6 +9,11 @@ environment, and the jail's fds (SCM_RIGHTS). It then becomes the server exactly
 freshly started process would: the room's environment and folder, then
 run_script.run_script, whose first step is the same ``confine`` (pdeathsig, cgroups,
 rlimits, Landlock) before any of the game's code runs.
+
+Joining a cgroup (a write to its ``cgroup.procs``) makes the kernel wait for an RCU grace
+period: 10-25 ms, the largest part of a room's creation. So a spare joins the cgroups its
+room will have (made by the hub for it, passed as CGROUP_FDS) as its first act, while it
+waits; ``confine`` then skips those very files (same device and inode) and joins any other.
 
 Standard library only, and nothing from a game's folder or PYTHONPATH: it runs under
 ``python -I`` (or the frozen executable, which ignores PYTHONPATH) before any room exists.
@@ -59,6 +64,7 @@ def serve(args: list[str]) -> int:
         libc = rs._libc()
         if libc is not None:
             rs._die_with(libc, hub)  # an unassigned spare must not outlive the hub either
+        joined = join(rs._numbers(args[2], ",") if len(args) > 2 else [])
     except (OSError, ValueError, IndexError) as exc:
         print(f"GameHub's spare game server could not start ({exc}).", file=sys.stderr)
         return rs.EXIT_UNCONFINED
@@ -70,8 +76,22 @@ def serve(args: list[str]) -> int:
             return 0  # the hub stopped or replaced this spare: no room, nothing ran
         sock.sendall(ACK)
     (argv, cwd, env, numbers), fds = assignment
-    _become(cwd, env, numbers, fds)
+    _become(cwd, env, numbers, fds, joined)
     return rs.run_script(argv)
+
+
+def join(fds: list[int]) -> set[tuple[int, int]]:
+    """Writes this process into each ``cgroup.procs`` file and closes it; the files' identities."""
+    joined = set()
+    try:
+        for fd in fds:
+            os.write(fd, b"0")
+            st = os.fstat(fd)
+            joined.add((st.st_dev, st.st_ino))
+    finally:
+        for fd in fds:
+            os.close(fd)
+    return joined
 
 
 def _receive(
@@ -94,9 +114,12 @@ def _receive(
     return decode(b"".join(chunks)), fds
 
 
-def _become(cwd: str, env: dict[str, str], numbers: list[int], fds: list[int]) -> None:
+def _become(
+    cwd: str, env: dict[str, str], numbers: list[int], fds: list[int], joined: set[tuple[int, int]]
+) -> None:
     """The room's environment (C's getenv too: os.environ sets it) and working directory,
-    and its jail description with the fd numbers this process received them under."""
+    and its jail description with the fd numbers this process received them under, less
+    the cgroups it joined already."""
     if getattr(sys, "frozen", False):  # what the bootloader set for this very process wins,
         env |= {k: v for k, v in os.environ.items() if k.startswith("_PYI_")}  # as at exec
     os.environ.clear()
@@ -105,7 +128,8 @@ def _become(cwd: str, env: dict[str, str], numbers: list[int], fds: list[int]) -
         os.chdir(cwd)
         ours = dict(zip(numbers, fds, strict=True))
         if rs.CONFINE_VARIABLE in env:
-            os.environ[rs.CONFINE_VARIABLE] = renumber(env[rs.CONFINE_VARIABLE], ours)
+            described = renumber(env[rs.CONFINE_VARIABLE], ours)
+            os.environ[rs.CONFINE_VARIABLE] = unjoined(described, joined)
     except (OSError, KeyError, ValueError) as exc:
         print(f"GameHub could not confine this game server ({exc}), so it did not run it.",
               file=sys.stderr)  # fmt: skip
@@ -122,5 +146,28 @@ def renumber(description: str, fds: dict[int, int]) -> str:
         key, _, value = part.partition("=")
         if key in ("cgroups", "landlock"):
             value = ",".join(str(fds[int(n)]) if int(n) >= 0 else n for n in value.split(",") if n)
+        parts.append(f"{key}={value}")
+    return ";".join(parts)
+
+
+def unjoined(description: str, joined: set[tuple[int, int]]) -> str:
+    """The description without the cgroup files this process joined through (``join``),
+    which are closed: writing into one again would cost the grace period once more.
+
+    Only the same file counts (device and inode): any other cgroup is still joined by
+    ``confine``, and a membership that was never joined is never assumed.
+    """
+    parts = []
+    for part in description.split(";"):
+        key, _, value = part.partition("=")
+        if key == "cgroups":
+            kept = []
+            for fd in rs._numbers(value, ","):
+                st = os.fstat(fd)
+                if (st.st_dev, st.st_ino) in joined:
+                    os.close(fd)
+                else:
+                    kept.append(str(fd))
+            value = ",".join(kept)
         parts.append(f"{key}={value}")
     return ";".join(parts)

@@ -282,14 +282,14 @@ async def start_server(
     """
     script = entry_script(spec)
     port = free_port(spec.bind_host)
-    token = spare.claim() if spare is not None else None  # the spare's, for this room only
+    claim = spare.claim() if spare is not None else None  # the spare's, for this room only
     try:
         plan, jail, room_log, record = await asyncio.to_thread(
-            prepare, spec, limits, state_dir, token
+            prepare, spec, limits, state_dir, claim
         )
     except BaseException:
         if spare is not None:
-            spare.unclaim(token)
+            spare.unclaim(claim)
         raise
     script = jail.run_dir / script.relative_to(spec.package_dir.resolve())
     confined, pass_fds = jail.confinement(plan)

@@ -36,14 +36,16 @@ import os
 import signal
 import socket
 import sys
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
 from hub_core import run_spare
 from hub_core.gameprocs import _os as osx
+from hub_core.gameprocs._cgroup import RoomCgroup
 from hub_core.gameprocs._log import RoomLog
-from hub_core.gameprocs._room import TOKEN_VARIABLE, new_token
+from hub_core.gameprocs._room import INSTANCE, TOKEN_VARIABLE, new_token, protections
 from hub_core.gameprocs._spawn import (
     exec_child,
     hub_environment,
@@ -92,6 +94,8 @@ class WarmSpare:
         self._spare: Spare | None = None
         self._token: str | None = None  # the waiting or starting spare's
         self._claimed = False  # a room's jail took that token: the spare is that room's
+        self._cgroup: RoomCgroup | None = None  # the spare's, until a room claims it
+        self._cgroup_made = False  # made, or not needed: the spare may be claimed
         self._starting: asyncio.Future[None] | None = None
         self._ending: set[asyncio.Future[None]] = set()
         self._off = _why_off()  # None: spares are used
@@ -102,17 +106,25 @@ class WarmSpare:
         """The waiting spare's pid (the next room's server), if there is one."""
         return self._spare.proc.pid if self._spare is not None else None
 
-    def claim(self) -> str | None:
-        """The spare's room token, for one room only, whose jail takes it (``take`` then
-        gives that room the spare); None: the next room starts its server directly."""
-        if self._token is None or self._claimed:
+    def claim(self) -> tuple[str, RoomCgroup | None] | None:
+        """The spare's room token and cgroup, for one room only, whose jail takes them
+        (``take`` then gives that room the spare); None: the room starts its server directly."""
+        if self._token is None or self._claimed or not self._cgroup_made:
             return None
         self._claimed = True
-        return self._token
+        cgroup, self._cgroup = self._cgroup, None
+        return self._token, cgroup
 
-    def unclaim(self, token: str | None) -> None:
-        """The room that claimed the spare will not start: the next one may have it."""
-        if token is not None and token == self._token:
+    def unclaim(self, claim: tuple[str, RoomCgroup | None] | None) -> None:
+        """The room that claimed the spare will not start: its cgroup goes (with the spare
+        in it: the next room finds it gone and starts its server directly), the token may
+        serve the next room."""
+        if claim is None:
+            return
+        token, cgroup = claim
+        if cgroup is not None:
+            self._later(asyncio.to_thread(cgroup.remove))
+        if token == self._token:
             self._claimed = False
 
     def refill(self) -> None:
@@ -120,6 +132,7 @@ class WarmSpare:
         if self._off is None and self.state is SlotState.EMPTY:
             self.state = SlotState.STARTING
             self._token, self._claimed = new_token(), False
+            self._cgroup, self._cgroup_made = None, not protections().cgroups
             self._starting = asyncio.ensure_future(self._start(self._token))
 
     async def take(
@@ -162,35 +175,52 @@ class WarmSpare:
         if self._starting is not None:
             await asyncio.shield(self._starting)  # it sees CLOSED and discards its spare
         if self._spare is not None:
-            self._discard(self._spare)
-            self._spare = None
+            self._discard(self._spare, self._cgroup)
+            self._spare, self._cgroup = None, None
         if self._ending:
             await asyncio.gather(*self._ending)
 
     async def _start(self, token: str) -> None:
+        spare: Spare | None = None
+        joins: list[int] = []  # the spare's fds of its cgroup.procs files; the hub's copies
         try:
-            spare: Spare | None = await _spawn_spare(token)
+            if not self._cgroup_made:
+                self._cgroup, joins = await asyncio.to_thread(_spare_cgroup, token)
+                self._cgroup_made = True
+            spare = await _spawn_spare(token, joins)
         except (GameStartError, OSError) as exc:  # OSError: no fds left for its socket
             log.warning("No warm spare game server (%s); servers start directly", exc)
-            spare = None
         finally:
             self._starting = None
-        if spare is not None and self.state is SlotState.CLOSED:
-            self._discard(spare)
-        elif self.state is not SlotState.CLOSED:
+            for fd in joins:
+                os.close(fd)
+        if self.state is SlotState.CLOSED or spare is None:
+            cgroup, self._cgroup = self._cgroup, None  # still the spare's: no room claimed it
+            if spare is not None:
+                self._discard(spare, cgroup)
+            elif cgroup is not None:
+                self._later(asyncio.to_thread(cgroup.remove))
+        if self.state is not SlotState.CLOSED:
             self._spare = spare
             self.state = SlotState.WAITING if spare is not None else SlotState.EMPTY
             self._token = token if spare is not None else None
 
-    def _discard(self, spare: Spare, *, kill: bool = False) -> None:
-        """Closes the hub's ends (a waiting spare exits at EOF) and reaps it meanwhile."""
+    def _discard(
+        self, spare: Spare, cgroup: RoomCgroup | None = None, *, kill: bool = False
+    ) -> None:
+        """Closes the hub's ends (a waiting spare exits at EOF), reaps it meanwhile, then
+        removes ``cgroup``, its own if no room claimed it."""
         spare.sock.close()
         os.close(spare.read_end)
         if kill and spare.proc.returncode is None:  # not reaped: the pid is still its own
             osx.kill_group(spare.proc.pid, signal.SIGKILL)
-        ending = asyncio.ensure_future(_reap(spare.proc))
-        self._ending.add(ending)
-        ending.add_done_callback(self._ending.discard)
+        self._later(_reap(spare.proc, cgroup))
+
+    def _later(self, ending: Awaitable[None]) -> None:
+        """Cleanup that runs in the background; ``close`` waits for it."""
+        task = asyncio.ensure_future(ending)
+        self._ending.add(task)
+        task.add_done_callback(self._ending.discard)
 
 
 def _why_off() -> str | None:
@@ -224,15 +254,27 @@ async def launch(
     return taken.proc, await output_reader(taken.read_end), taken.command
 
 
-async def _spawn_spare(token: str) -> Spare:
+def _spare_cgroup(token: str) -> tuple[RoomCgroup | None, list[int]]:
+    """The cgroup the next spare joins as it starts (blocking), and the fds it joins through;
+    (None, []) where that fails: the room then makes its own, as without a spare."""
+    try:
+        cgroup = RoomCgroup.create(INSTANCE, f"spare-{token}", None)
+    except OSError as exc:
+        log.warning("No cgroup for the warm spare (%s); its room makes its own", exc)
+        return None, []
+    joins, cgroup.join_fds = cgroup.join_fds, []  # the room's jail opens its own (adopt)
+    return cgroup, joins
+
+
+async def _spawn_spare(token: str, joins: list[int]) -> Spare:
     """A spare process, started with the hub's environment: the one its rooms inherit."""
     ours, theirs = socket.socketpair()
     made_for = hub_environment()
-    command = spare_command(theirs.fileno(), os.getpid())
+    command = spare_command(theirs.fileno(), os.getpid(), joins)
     env = made_for | {"PYTHONUNBUFFERED": "1", TOKEN_VARIABLE: token}
     read_end, write_end = os.pipe()
     try:
-        proc = await exec_child(command, env, Path.cwd(), (theirs.fileno(),), write_end)
+        proc = await exec_child(command, env, Path.cwd(), (theirs.fileno(), *joins), write_end)
     except BaseException:
         ours.close()
         os.close(read_end)
@@ -257,10 +299,12 @@ async def _assign(spare: Spare, message: bytes, fds: tuple[int, ...]) -> None:
         raise OSError("it exited before it took the room")
 
 
-async def _reap(proc: asyncio.subprocess.Process) -> None:
+async def _reap(proc: asyncio.subprocess.Process, cgroup: RoomCgroup | None = None) -> None:
     try:
         await asyncio.wait_for(proc.wait(), END_GRACE)
     except TimeoutError:
         with contextlib.suppress(ProcessLookupError):
             proc.kill()
         await proc.wait()
+    if cgroup is not None:
+        await asyncio.to_thread(cgroup.remove)

@@ -166,13 +166,15 @@ async def test_a_spare_that_cannot_be_confined_never_runs_the_game(
 ) -> None:
     """A jail part that does not work (a cgroup file it cannot write) stops it as today."""
     await waiting(spare)
-    token = spare.claim()
+    claim = spare.claim()
+    assert claim is not None
+    token, cgroup = claim  # the room's now: its jail would remove it
     game = tmp_path / "game.py"
     game.write_text("print('GAME RAN', flush=True)\n")
     broken = os.open(os.devnull, os.O_RDONLY)
     try:
         env = dict(os.environ) | {
-            "GAMEHUB_ROOM_TOKEN": token or "",
+            "GAMEHUB_ROOM_TOKEN": token,
             CONFINE_VARIABLE: confinement(os.getpid(), [], [broken], -1),
         }
         taken = await spare.take([str(game)], tmp_path, env, (broken,))
@@ -184,6 +186,8 @@ async def test_a_spare_that_cannot_be_confined_never_runs_the_game(
     text = (await asyncio.wait_for(output.read(), 10)).decode()
     assert "GameHub could not confine this game server" in text
     assert "GAME RAN" not in text
+    if cgroup is not None:
+        cgroup.remove()
 
 
 async def test_an_orphaned_spare_server_is_killed_by_the_next_hub(
