@@ -323,7 +323,7 @@ async def start_server(
         await server.stop(grace=0)
         raise
     finally:
-        if spare is not None:  # the hub's first, once its first room no longer needs the CPU
+        if spare is not None:  # the next spares start once this room's no longer needs the CPU
             spare.refill()
     if not server.exited:  # it may have ended already, just after listening
         server._enter(ServerState.RUNNING)

@@ -1,24 +1,27 @@
-"""The hub's warm spare: one idle game-server process, handed the next room it creates.
+"""The hub's warm spares: idle game-server processes, each handed the next room created.
 
 Most of a room's creation is a Python starting (~11 ms from source; ~25 ms for the frozen
-executable, PyInstaller's bootloader) and the server's first standard-library imports
-(~10 ms). A spare (hub_core.run_spare) has done both before its room exists and waits,
-blocked on a socketpair inherited at its start. Handing it a room sends the room's argv,
-working directory, full environment and jail fds (SCM_RIGHTS); the spare then applies
-the very run_script.confine a directly started server applies, before any game code. Its
-process handle, output pipe, session and pid become the room's server: the hub watches,
-logs and kills it exactly like one it started itself.
+executable, PyInstaller's bootloader), the server's first standard-library imports
+(~10 ms) and joining the room's cgroups (10-25 ms: the kernel waits for an RCU grace
+period). A spare (hub_core.run_spare) has done all three before its room exists and
+waits, blocked on a socketpair inherited at its start; its cgroups, made for it here,
+become its room's (RoomCgroup.adopt). Handing it a room sends the room's argv, working
+directory, full environment and jail fds (SCM_RIGHTS); the spare then applies the very
+run_script.confine a directly started server applies, before any game code. Its process
+handle, output pipe, session and pid become the room's server: the hub watches, logs and
+kills it exactly like one it started itself.
 
-One spare per hub, started lazily once the hub's first room listens: a hub that never
-hosts a room (most test hubs too) carries no idle process. The next one starts as soon
-as a spare has taken its room, in the background: its Python start then overlaps the
-room's game code on another core instead of the next room's creation. Measured from
-source at load 5-6, 20 rooms created back to back: p50 66-86 ms against 100-112 ms when
-the next spare started only once the room listened (it was still starting when the next
-room came); with 0.3 s between rooms both were 40-54 ms (noise). A room starts its
-server directly, and the hub's log says why, when no spare is ready, on Windows (no fd
-passing), when the spare fails, and when the hub's environment changed since the spare
-started (that spare is replaced).
+POOL spares per hub, started lazily once the hub's first room listens: a hub that never
+hosts a room (most test hubs too) carries no idle process. A room takes the spare that
+was started first (the likeliest to have finished starting); the next ones start once the
+room's server listens, when the room no longer needs the CPU, at a lower priority where
+the spare can take the hub's back later (root). Two, not one, because rooms created back
+to back (~30 ms apart) come faster than one frozen spare starts (60-100 ms on a busy
+machine): with one, every other room waited for its spare. Measured on the frozen build,
+20 rooms back to back, load 1.4-1.5: p50 28-43 ms; the same build with the spares at the
+hub's own priority 28-72 ms. A room starts its server directly, and the hub's log says
+why, when no spare is ready, on Windows (no fd passing), when the spare fails, and when
+the hub's environment changed since the spare started (that spare is replaced).
 
 Each spare starts with the room token (GAMEHUB_ROOM_TOKEN) of the room it will serve
 already in its environment, and that room's jail takes it (``token``): the environment
@@ -31,6 +34,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 import os
 import signal
@@ -63,10 +67,11 @@ SUPPORTED = sys.platform != "win32" and hasattr(socket, "send_fds")
 OFF_VARIABLE = "GAMEHUB_NO_SPARE"  # "1": servers always start directly (benchmarks, escape hatch)
 ACK_TIMEOUT = 5.0  # a spare still starting on a busy machine answers late, not never
 END_GRACE = 2.0  # how long a discarded spare has to exit on EOF before it is killed
+POOL = 2  # spares per hub: rooms created back to back each find one that has started
 
 
 class SlotState(StrEnum):
-    """Lifecycle of a hub's spare slot (``WarmSpare``)."""
+    """Lifecycle of one of a hub's spare slots (``WarmSpare``)."""
 
     EMPTY = "empty"  # no spare: before the first room, or just given or discarded
     STARTING = "starting"  # a background task is spawning the next spare
@@ -86,37 +91,66 @@ class Spare:
     token: str  # its room's token, in its environment from the start
 
 
-class WarmSpare:
-    """A hub's one warm spare: ``take`` hands it a room, ``refill`` starts the next."""
+@dataclass
+class _Slot:
+    """One spare, waiting or on its way, and what its room will take over from it."""
 
-    def __init__(self) -> None:
-        self.state = SlotState.EMPTY
-        self._spare: Spare | None = None
-        self._token: str | None = None  # the waiting or starting spare's
-        self._claimed = False  # a room's jail took that token: the spare is that room's
-        self._cgroup: RoomCgroup | None = None  # the spare's, until a room claims it
-        self._cgroup_made = False  # made, or not needed: the spare may be claimed
-        self._starting: asyncio.Future[None] | None = None
+    state: SlotState = SlotState.EMPTY
+    spare: Spare | None = None
+    token: str | None = None  # the waiting or starting spare's
+    claimed: bool = False  # a room's jail took that token: the spare is that room's
+    cgroup: RoomCgroup | None = None  # the spare's, until a room claims it
+    cgroup_made: bool = False  # made, or not needed: the spare may be claimed
+    starting: asyncio.Future[None] | None = None
+    started: int = 0  # the order spares were started in: the oldest is the likeliest ready
+
+
+class WarmSpare:
+    """A hub's warm spares: ``take`` hands one a room, ``refill`` starts the next ones."""
+
+    def __init__(self, size: int = POOL) -> None:
+        self._slots = [_Slot() for _ in range(size)]
+        self._started = itertools.count(1)
+        self._closed = False
         self._ending: set[asyncio.Future[None]] = set()
         self._off = _why_off()  # None: spares are used
         self._said_off = False
 
     @property
+    def state(self) -> SlotState:
+        """CLOSED once the hub stops; else WAITING if a spare waits, STARTING if one is on
+        its way, EMPTY if there is none."""
+        if self._closed:
+            return SlotState.CLOSED
+        states = {slot.state for slot in self._slots}
+        for state in (SlotState.WAITING, SlotState.STARTING):
+            if state in states:
+                return state
+        return SlotState.EMPTY
+
+    @property
     def pid(self) -> int | None:
-        """The waiting spare's pid (the next room's server), if there is one."""
-        return self._spare.proc.pid if self._spare is not None else None
+        """The pid of the waiting spare the next room gets (``claim``), if there is one."""
+        slot = self._next()
+        return slot.spare.proc.pid if slot is not None and slot.spare is not None else None
+
+    @property
+    def waiting(self) -> list[int]:
+        """The pids of every waiting spare."""
+        return [s.spare.proc.pid for s in self._slots if s.spare is not None and not s.claimed]
 
     def claim(self) -> tuple[str, RoomCgroup | None] | None:
-        """The spare's room token and cgroup, for one room only, whose jail takes them
+        """A spare's room token and cgroup, for one room only, whose jail takes them
         (``take`` then gives that room the spare); None: the room starts its server directly."""
-        if self._token is None or self._claimed or not self._cgroup_made:
+        slot = self._next()
+        if slot is None or slot.token is None:
             return None
-        self._claimed = True
-        cgroup, self._cgroup = self._cgroup, None
-        return self._token, cgroup
+        slot.claimed = True
+        cgroup, slot.cgroup = slot.cgroup, None
+        return slot.token, cgroup
 
     def unclaim(self, claim: tuple[str, RoomCgroup | None] | None) -> None:
-        """The room that claimed the spare will not start: its cgroup goes (with the spare
+        """The room that claimed a spare will not start: its cgroup goes (with the spare
         in it: the next room finds it gone and starts its server directly), the token may
         serve the next room."""
         if claim is None:
@@ -124,16 +158,20 @@ class WarmSpare:
         token, cgroup = claim
         if cgroup is not None:
             self._later(asyncio.to_thread(cgroup.remove))
-        if token == self._token:
-            self._claimed = False
+        for slot in self._slots:
+            if slot.token == token:
+                slot.claimed = False
 
     def refill(self) -> None:
-        """Starts the next spare in the background, unless one is there or coming."""
-        if self._off is None and self.state is SlotState.EMPTY:
-            self.state = SlotState.STARTING
-            self._token, self._claimed = new_token(), False
-            self._cgroup, self._cgroup_made = None, not protections().cgroups
-            self._starting = asyncio.ensure_future(self._start(self._token))
+        """Starts a spare in the background in every empty slot."""
+        if self._off is not None or self._closed:
+            return
+        for slot in self._slots:
+            if slot.state is SlotState.EMPTY:
+                slot.state = SlotState.STARTING
+                slot.token, slot.claimed, slot.started = new_token(), False, next(self._started)
+                slot.cgroup, slot.cgroup_made = None, not protections().cgroups
+                slot.starting = asyncio.ensure_future(self._start(slot, slot.token))
 
     async def take(
         self, argv: list[str], cwd: Path, env: dict[str, str], fds: tuple[int, ...]
@@ -144,14 +182,16 @@ class WarmSpare:
                 log.info("Game servers start directly, without a warm spare: %s", self._off)
                 self._said_off = True
             return None
-        if env.get(TOKEN_VARIABLE) != self._token or self._token is None:
+        token = env.get(TOKEN_VARIABLE)
+        slot = next((s for s in self._slots if s.token is not None and s.token == token), None)
+        if slot is None:
             log.info("No warm spare is ready for this room; its game server starts directly")
-            return None  # the spare is another room's, or there is none
-        if self._starting is not None:  # its spawn takes milliseconds: worth waiting for
-            await asyncio.shield(self._starting)
-        spare, self._spare, self._token = self._spare, None, None
-        if self.state is SlotState.WAITING:
-            self.state = SlotState.EMPTY
+            return None  # the spares are other rooms', or there is none
+        if slot.starting is not None:  # its spawn takes milliseconds: worth waiting for
+            await asyncio.shield(slot.starting)
+        spare, slot.spare, slot.token = slot.spare, None, None
+        if slot.state is SlotState.WAITING:
+            slot.state = SlotState.EMPTY
         if spare is None:
             log.info("No warm spare is ready; the game server starts directly")
             return None
@@ -166,44 +206,51 @@ class WarmSpare:
             self._discard(spare, kill=True)
             return None
         spare.sock.close()
-        self.refill()  # the next room's, starting while this room's game code runs
-        return spare
+        return spare  # the next one starts once this room listens (start_server: refill)
 
     async def close(self) -> None:
-        """The hub is stopping: the waiting spare exits (EOF), and none starts again."""
-        self.state = SlotState.CLOSED
-        if self._starting is not None:
-            await asyncio.shield(self._starting)  # it sees CLOSED and discards its spare
-        if self._spare is not None:
-            self._discard(self._spare, self._cgroup)
-            self._spare, self._cgroup = None, None
+        """The hub is stopping: the waiting spares exit (EOF), and none starts again."""
+        self._closed = True
+        for slot in self._slots:
+            if slot.starting is not None:
+                await asyncio.shield(slot.starting)  # it sees CLOSED and discards its spare
+            if slot.spare is not None:
+                self._discard(slot.spare, slot.cgroup)
+                slot.spare, slot.cgroup = None, None
+            slot.state = SlotState.CLOSED
         if self._ending:
             await asyncio.gather(*self._ending)
 
-    async def _start(self, token: str) -> None:
+    def _next(self) -> _Slot | None:
+        """The slot the next room claims: the spare started first (a spare counts as
+        WAITING once it is exec'd, not once its Python has started)."""
+        free = [s for s in self._slots if s.token is not None and not s.claimed and s.cgroup_made]
+        return min(free, key=lambda s: s.started, default=None)
+
+    async def _start(self, slot: _Slot, token: str) -> None:
         spare: Spare | None = None
         joins: list[int] = []  # the spare's fds of its cgroup.procs files; the hub's copies
         try:
-            if not self._cgroup_made:
-                self._cgroup, joins = await asyncio.to_thread(_spare_cgroup, token)
-                self._cgroup_made = True
+            if not slot.cgroup_made:
+                slot.cgroup, joins = await asyncio.to_thread(_spare_cgroup, token)
+                slot.cgroup_made = True
             spare = await _spawn_spare(token, joins)
         except (GameStartError, OSError) as exc:  # OSError: no fds left for its socket
             log.warning("No warm spare game server (%s); servers start directly", exc)
         finally:
-            self._starting = None
+            slot.starting = None
             for fd in joins:
                 os.close(fd)
-        if self.state is SlotState.CLOSED or spare is None:
-            cgroup, self._cgroup = self._cgroup, None  # still the spare's: no room claimed it
+        if self._closed or spare is None:
+            cgroup, slot.cgroup = slot.cgroup, None  # still the spare's: no room claimed it
             if spare is not None:
                 self._discard(spare, cgroup)
             elif cgroup is not None:
                 self._later(asyncio.to_thread(cgroup.remove))
-        if self.state is not SlotState.CLOSED:
-            self._spare = spare
-            self.state = SlotState.WAITING if spare is not None else SlotState.EMPTY
-            self._token = token if spare is not None else None
+        if not self._closed:
+            slot.spare = spare
+            slot.state = SlotState.WAITING if spare is not None else SlotState.EMPTY
+            slot.token = token if spare is not None else None
 
     def _discard(
         self, spare: Spare, cgroup: RoomCgroup | None = None, *, kill: bool = False
