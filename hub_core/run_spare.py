@@ -14,6 +14,9 @@ Joining a cgroup (a write to its ``cgroup.procs``) makes the kernel wait for an 
 period: 10-25 ms, the largest part of a room's creation. So a spare joins the cgroups its
 room will have (made by the hub for it, passed as CGROUP_FDS) as its first act, while it
 waits; ``confine`` then skips those very files (same device and inode) and joins any other.
+Where it runs as root it also waits at a lower priority (LOW_PRIORITY), so that its start
+never takes CPU from a room's server starting meanwhile, and takes the hub's back when its
+room comes, before any game code.
 
 Standard library only, and nothing from a game's folder or PYTHONPATH: it runs under
 ``python -I`` (or the frozen executable, which ignores PYTHONPATH) before any room exists.
@@ -31,6 +34,7 @@ SPARE_OPTION = "--spare"
 ACK = b"1"  # the spare's answer once it holds its assignment: the hub may forget it
 MAX_FDS = 16  # a room passes one fd per cgroup controller and its Landlock ruleset
 _BUFFER = 1 << 16
+LOW_PRIORITY = 10  # added to a spare's niceness until its room comes (CFS: ~1/10 the share)
 # Imported while the spare waits, so a room's server finds them loaded: what the sample
 # games and gamehub_sdk import first (~10 ms of every start). None reads the environment
 # or the working directory when imported, so the room's own values still apply.
@@ -60,6 +64,7 @@ def decode(body: bytes) -> tuple[list[str], str, dict[str, str], list[int]]:
 def serve(args: list[str]) -> int:
     """Waits for a room, takes on its environment, folder and jail, and runs its server."""
     try:
+        niceness = lower_priority()
         fd, hub = int(args[0]), int(args[1])
         libc = rs._libc()
         if libc is not None:
@@ -76,8 +81,32 @@ def serve(args: list[str]) -> int:
             return 0  # the hub stopped or replaced this spare: no room, nothing ran
         sock.sendall(ACK)
     (argv, cwd, env, numbers), fds = assignment
+    if niceness is not None:
+        restore_priority(niceness)
     _become(cwd, env, numbers, fds, joined)
     return rs.run_script(argv)
+
+
+def lower_priority() -> int | None:
+    """Lowers this process's priority while it starts and waits (LOW_PRIORITY), so that
+    its start never slows down a room's server starting meanwhile; returns the niceness
+    to restore when its room comes. None, and unchanged, where it could not raise it back
+    (that needs root, or CAP_SYS_NICE) or the system has no niceness."""
+    if not hasattr(os, "setpriority") or os.geteuid() != 0:
+        return None
+    before = os.getpriority(os.PRIO_PROCESS, 0)
+    os.setpriority(os.PRIO_PROCESS, 0, min(before + LOW_PRIORITY, 19))
+    return before
+
+
+def restore_priority(niceness: int) -> None:
+    """Back to the hub's niceness, that of a server it starts directly; or no game."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, 0, niceness)
+    except OSError as exc:
+        print(f"GameHub's spare game server could not restore its priority ({exc}).",
+              file=sys.stderr)  # fmt: skip
+        os._exit(rs.EXIT_UNCONFINED)
 
 
 def join(fds: list[int]) -> set[tuple[int, int]]:
