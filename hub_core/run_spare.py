@@ -1,6 +1,6 @@
 """A warm spare game server: ``run-script --spare FD HUB_PID [CGROUP_FDS]``, before its room.
 
-The hub keeps one idle (hub_core.gameprocs._spare), so a new room's server does not wait
+The hub keeps two idle (hub_core.gameprocs._spare), so a new room's server does not wait
 for a Python to start (~11 ms from source, ~25 ms for the frozen executable's bootloader)
 nor for the standard-library modules most game servers import first. While it waits it
 dies with the hub (PR_SET_PDEATHSIG at once, and it exits when its socket reaches EOF).

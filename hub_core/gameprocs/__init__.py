@@ -278,7 +278,7 @@ async def start_server(
     or outside the package, the process cannot start, it exits during start, or it does
     not listen within ``ready_timeout`` seconds (then it is killed first). ``on_state``
     hears every ServerState the server enters, from STARTING on. ``spare``: the hub's
-    warm spare, which becomes this server if it is ready (``_spare``).
+    warm spares, one of which becomes this server if one is ready (``_spare``).
     """
     script = entry_script(spec)
     port = free_port(spec.bind_host)
