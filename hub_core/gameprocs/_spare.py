@@ -189,12 +189,11 @@ class WarmSpare:
             return None  # the spares are other rooms', or there is none
         if slot.starting is not None:  # its spawn takes milliseconds: worth waiting for
             await asyncio.shield(slot.starting)
-        spare, slot.spare, slot.token = slot.spare, None, None
-        if slot.state is SlotState.WAITING:
-            slot.state = SlotState.EMPTY
-        if spare is None:
+        if slot.token != token or slot.spare is None:  # it failed; the slot may be refilled
             log.info("No warm spare is ready; the game server starts directly")
             return None
+        spare, slot.spare, slot.token = slot.spare, None, None
+        slot.state = SlotState.EMPTY
         if spare.made_for != hub_environment():
             log.info("The warm spare predates a change of the hub's environment; replaced")
             self._discard(spare)
