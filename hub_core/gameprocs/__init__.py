@@ -278,18 +278,18 @@ async def start_server(
     or outside the package, the process cannot start, it exits during start, or it does
     not listen within ``ready_timeout`` seconds (then it is killed first). ``on_state``
     hears every ServerState the server enters, from STARTING on. ``spare``: the hub's
-    warm spare, which becomes this server if it is ready (``_spare``).
+    warm spares, one of which becomes this server if one is ready (``_spare``).
     """
     script = entry_script(spec)
     port = free_port(spec.bind_host)
-    token = spare.claim() if spare is not None else None  # the spare's, for this room only
+    claim = spare.claim() if spare is not None else None  # the spare's, for this room only
     try:
         plan, jail, room_log, record = await asyncio.to_thread(
-            prepare, spec, limits, state_dir, token
+            prepare, spec, limits, state_dir, claim
         )
     except BaseException:
         if spare is not None:
-            spare.unclaim(token)
+            spare.unclaim(claim)
         raise
     script = jail.run_dir / script.relative_to(spec.package_dir.resolve())
     confined, pass_fds = jail.confinement(plan)
@@ -323,7 +323,7 @@ async def start_server(
         await server.stop(grace=0)
         raise
     finally:
-        if spare is not None:  # the hub's first, once its first room no longer needs the CPU
+        if spare is not None:  # the next spares start once this room's no longer needs the CPU
             spare.refill()
     if not server.exited:  # it may have ended already, just after listening
         server._enter(ServerState.RUNNING)

@@ -50,18 +50,36 @@ class RoomCgroup:
     join_fds: list[int] = field(default_factory=list)
 
     @classmethod
-    def create(cls, instance: str, room_id: str, max_pids: int) -> RoomCgroup:
-        """Makes the folders, sets pids.max, and opens the files the child writes itself into."""
+    def create(cls, instance: str, room_id: str, max_pids: int | None) -> RoomCgroup:
+        """Makes the folders, sets pids.max (None: not yet, ``adopt`` will), and opens the
+        files the child writes itself into."""
         group = cls([ROOT / c / PARENT / instance / room_id for c in CONTROLLERS])
         try:
             for path in group.paths:
                 path.mkdir(parents=True, exist_ok=True)
-            (group.paths[0] / "pids.max").write_text(str(max_pids))
+            if max_pids is not None:
+                (group.paths[0] / "pids.max").write_text(str(max_pids))
             group.join_fds = [os.open(p / "cgroup.procs", os.O_WRONLY) for p in group.paths]
         except OSError:
             group.remove()
             raise
         return group
+
+    def adopt(self, room_id: str, max_pids: int) -> None:
+        """A warm spare's cgroup, which the spare joined while it waited, becomes a room's.
+
+        The kernel's join (a write to ``cgroup.procs``) waits for an RCU grace period,
+        10-25 ms, so the spare pays it before its room exists. Here the folders take the
+        room's name (v1 renames a cgroup within its parent; on a refusal they keep the
+        spare's: the record names them either way), the room's pids.max, and fresh join
+        fds for a server that starts directly after all (the spare failed).
+        """
+        for i, path in enumerate(self.paths):
+            with contextlib.suppress(OSError):
+                path.rename(path.with_name(room_id))
+                self.paths[i] = path.with_name(room_id)
+        (self.paths[0] / "pids.max").write_text(str(max_pids))
+        self.join_fds = [os.open(p / "cgroup.procs", os.O_WRONLY) for p in self.paths]
 
     def close_fds(self) -> None:
         for fd in self.join_fds:

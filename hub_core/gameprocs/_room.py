@@ -105,16 +105,19 @@ class RoomJail:
         max_pids: int,
         libs: Path | None = None,
         token: str | None = None,
+        cgroup: cgroups.RoomCgroup | None = None,
     ) -> RoomJail:
         """Blocking: folders, the package copy without Landlock, the cgroup and the ruleset.
 
-        ``token``: the one the warm spare that will run the server already carries.
+        ``token``: the one the warm spare that will run the server already carries;
+        ``cgroup``: the one it joined while it waited, which becomes the room's (and which
+        the jail owns from here on, released with it).
         """
         found = protections()
         scratch = state_dir / SCRATCH / room_id
         shutil.rmtree(scratch, ignore_errors=True)
         (scratch / "tmp").mkdir(parents=True)
-        jail = cls(room_id, scratch, package, token or new_token(), libs_dir=libs)
+        jail = cls(room_id, scratch, package, token or new_token(), libs_dir=libs, cgroup=cgroup)
         try:
             if not found.landlock_abi:  # a fresh copy: no room changes what the next one runs
                 jail.run_dir = scratch / "package"
@@ -123,7 +126,9 @@ class RoomJail:
                     jail.libs_dir = scratch / "libs"
                     shutil.copytree(libs, jail.libs_dir, symlinks=True)
                 jail.baseline = folder_size(scratch)
-            if found.cgroups:
+            if cgroup is not None:
+                cgroup.adopt(room_id, max_pids)
+            elif found.cgroups:
                 jail.cgroup = cgroups.RoomCgroup.create(INSTANCE, room_id, max_pids)
             if found.landlock_abi:
                 libs_view = [libs.resolve()] if libs is not None else []

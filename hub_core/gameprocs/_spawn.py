@@ -17,6 +17,7 @@ from typing import Any
 
 from hub_core import run_script
 from hub_core.gameprocs import _os as osx
+from hub_core.gameprocs._cgroup import RoomCgroup
 from hub_core.gameprocs._log import RoomLog
 from hub_core.gameprocs._orphans import write_record
 from hub_core.gameprocs._room import RoomJail
@@ -51,9 +52,10 @@ def server_command(script: Path) -> list[str]:
     return [sys.executable, "-I", "-u", "-c", _BOOT, str(script)]
 
 
-def spare_command(fd: int, hub_pid: int) -> list[str]:
-    """The hub's warm spare (hub_core.run_spare): ``server_command`` without a script yet."""
-    spare = ["--spare", str(fd), str(hub_pid)]
+def spare_command(fd: int, hub_pid: int, joins: list[int]) -> list[str]:
+    """The hub's warm spare (hub_core.run_spare): ``server_command`` without a script yet;
+    ``joins``: its cgroups' ``cgroup.procs`` fds, which it writes itself into first."""
+    spare = ["--spare", str(fd), str(hub_pid), *([",".join(map(str, joins))] if joins else [])]
     if getattr(sys, "frozen", False):
         return [sys.executable, run_script.RUN_SCRIPT, *spare]
     return [sys.executable, "-I", "-u", "-c", _BOOT, *spare]
@@ -214,15 +216,23 @@ def _session_options() -> dict[str, Any]:
 
 
 def prepare(
-    spec: ServerSpec, limits: ProcessLimits, state_dir: Path, token: str | None = None
+    spec: ServerSpec,
+    limits: ProcessLimits,
+    state_dir: Path,
+    claim: tuple[str, RoomCgroup | None] | None = None,
 ) -> tuple[list[osx.Rlimit], RoomJail, RoomLog, Path]:
-    """Blocking work before the fork: limits, the record, the jail, the log."""
+    """Blocking work before the fork: limits, the record, the jail, the log.
+
+    ``claim``: the warm spare's room token and cgroup (WarmSpare.claim), or None.
+    """
     plan = rlimit_plan(limits)
     jail: RoomJail | None = None
+    token, cgroup = claim if claim is not None else (None, None)
     try:
         jail = RoomJail.prepare(
-            spec.room_id, spec.package_dir, state_dir, limits.processes, spec.libs_dir, token
-        )
+            spec.room_id, spec.package_dir, state_dir, limits.processes, spec.libs_dir, token,
+            cgroup,
+        )  # fmt: skip
         record = write_start_record(state_dir, spec.room_id, jail, None)
         return plan, jail, RoomLog(spec.log_path), record
     except OSError as exc:

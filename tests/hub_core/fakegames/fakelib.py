@@ -43,7 +43,8 @@ def dump_env() -> None:
     """
     if os.environ.get("GAME_ENV_DUMP"):
         fds = sorted(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else []
-        info = {"env": dict(os.environ), "cwd": os.getcwd(), "argv": sys.argv, "fds": fds}
+        info = {"env": dict(os.environ), "cwd": os.getcwd(), "argv": sys.argv, "fds": fds,
+                "nice": os.getpriority(os.PRIO_PROCESS, 0)}  # fmt: skip
         print("ENV " + json.dumps(info), flush=True)
 
 

@@ -20,7 +20,8 @@ from hub_core.client.hub_client import HubClient
 from hub_core.client.publishing import publish
 from hub_core.gameprocs import GameServer, WarmSpare, kill_orphans, start_server
 from hub_core.gameprocs import _os as osx
-from hub_core.gameprocs._spare import SUPPORTED, SlotState
+from hub_core.gameprocs._cgroup import ROOT as CGROUPS
+from hub_core.gameprocs._spare import POOL, SUPPORTED, SlotState
 from hub_core.gameprocs._spawn import output_reader
 from hub_core.run_script import CONFINE_VARIABLE, EXIT_UNCONFINED, confinement
 from hub_core.server.thread import HubThread
@@ -54,6 +55,16 @@ async def waiting(warm: WarmSpare) -> int:
 def environ_of(pid: int) -> list[bytes]:
     """What the kernel shows as a process's environment: the one it was started with."""
     return Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+
+
+def cgroup_folders(pid: int) -> list[Path]:
+    """The folders of the hub's cgroups a process is in (none where the hub makes none)."""
+    found = []
+    for line in Path(f"/proc/{pid}/cgroup").read_text().splitlines():
+        _, controllers, path = line.split(":", 2)
+        if path.startswith("/gamehub/") and controllers in ("pids", "freezer"):
+            found.append(CGROUPS / controllers / path.lstrip("/"))
+    return found
 
 
 def alive(pid: int) -> bool:
@@ -110,7 +121,8 @@ async def test_env_argv_cwd_and_fds_are_those_of_a_directly_started_server(
         (package.parent / "logs" / "room1.log").unlink()
         per_room = {"GAME_PORT": "", "GAMEHUB_ROOM_TOKEN": ""}  # differ per room
         assert info["env"]["GAME_PORT"] == str(server.port)
-        seen.append((info["env"] | per_room, info["cwd"], info["argv"], len(info["fds"])))
+        env = info["env"] | per_room
+        seen.append((env, info["cwd"], info["argv"], len(info["fds"]), info["nice"]))
         assert (server.pid == spare.pid) is False  # the spare was used up, if there was one
         await server.stop(grace=0.5)
     direct, through_spare = seen
@@ -166,13 +178,15 @@ async def test_a_spare_that_cannot_be_confined_never_runs_the_game(
 ) -> None:
     """A jail part that does not work (a cgroup file it cannot write) stops it as today."""
     await waiting(spare)
-    token = spare.claim()
+    claim = spare.claim()
+    assert claim is not None
+    token, cgroup = claim  # the room's now: its jail would remove it
     game = tmp_path / "game.py"
     game.write_text("print('GAME RAN', flush=True)\n")
     broken = os.open(os.devnull, os.O_RDONLY)
     try:
         env = dict(os.environ) | {
-            "GAMEHUB_ROOM_TOKEN": token or "",
+            "GAMEHUB_ROOM_TOKEN": token,
             CONFINE_VARIABLE: confinement(os.getpid(), [], [broken], -1),
         }
         taken = await spare.take([str(game)], tmp_path, env, (broken,))
@@ -184,6 +198,8 @@ async def test_a_spare_that_cannot_be_confined_never_runs_the_game(
     text = (await asyncio.wait_for(output.read(), 10)).decode()
     assert "GameHub could not confine this game server" in text
     assert "GAME RAN" not in text
+    if cgroup is not None:
+        cgroup.remove()
 
 
 async def test_an_orphaned_spare_server_is_killed_by_the_next_hub(
@@ -199,15 +215,36 @@ async def test_an_orphaned_spare_server_is_killed_by_the_next_hub(
         await server.stop(grace=0)
 
 
-async def test_an_unassigned_spare_exits_when_the_hub_closes_it(spare: WarmSpare) -> None:
-    pid = await waiting(spare)
-    assert spare._spare is not None
-    proc = spare._spare.proc
+async def test_unassigned_spares_exit_when_the_hub_closes_them(spare: WarmSpare) -> None:
+    spare.refill()
+    await eventually(lambda: len(spare.waiting) == POOL)
+    pids = spare.waiting
+    procs = [slot.spare.proc for slot in spare._slots if slot.spare is not None]
+    groups = [folder for pid in pids for folder in cgroup_folders(pid)]
     await spare.close()
-    assert not alive(pid)
-    assert proc.returncode == 0  # it left by itself at EOF, not killed after the grace
+    assert not any(alive(pid) for pid in pids)
+    assert [proc.returncode for proc in procs] == [0] * POOL  # left by themselves at EOF
+    assert not [folder for folder in groups if folder.exists()]  # their cgroups went too
     spare.refill()  # a stopping hub starts none again
     assert spare.state is SlotState.CLOSED and spare.pid is None
+
+
+async def test_two_rooms_created_back_to_back_each_get_a_warm_spare(
+    spare: WarmSpare, package: Path, state_dir: Path
+) -> None:
+    """The next spare starts once a room listens; a room created right after it takes the
+    other spare, which had started already, instead of waiting for that start."""
+    spare.refill()
+    await eventually(lambda: len(spare.waiting) == POOL)
+    warm = set(spare.waiting)
+    first = await start(package, state_dir, spare, room="room1")
+    second = await start(package, state_dir, spare, room="room2")
+    try:
+        assert {first.pid, second.pid} == warm
+        assert connects(first.port) and connects(second.port)
+    finally:
+        await first.stop(grace=0.5)
+        await second.stop(grace=0.5)
 
 
 # -- in a hub ------------------------------------------------------------------------
@@ -279,8 +316,8 @@ async def test_an_unassigned_spare_dies_with_a_hub_killed_9(tmp_path: Path) -> N
     try:
         await publish_pong(endpoint, known, tmp_path)
         await open_room(endpoint, known, "ann")
-        await eventually(lambda: len(spares_of(hub.pid)) == 1, timeout=15)
-        started = spares_of(hub.pid)  # the spare started after that (direct) room
+        await eventually(lambda: len(spares_of(hub.pid)) == POOL, timeout=15)
+        started = spares_of(hub.pid)  # the spares started after that (direct) room
     finally:
         hub.kill()
         await asyncio.to_thread(hub.wait, 10)
