@@ -28,9 +28,12 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-# Threads for block I/O: reads and writes of 2 MB batches keep two cores and a disk busy;
-# more threads only add GIL contention for the loop that answers the lobby.
-WORKERS = 3
+# Threads for block I/O. One: its Python work between the GIL-free parts (hashing, disk,
+# ZeroMQ) contends for the GIL with the loop that answers the lobby, and when the OS
+# parks a thread holding the GIL on a busy machine the loop waits with it. In
+# bench/party.py three threads left the loop 30-50 ms late at its p99 and browsing took
+# 64-76 ms (p99); one: 42-48 ms, with installs and publishes as fast as before.
+WORKERS = 1
 # Bytes of replies waiting in ZeroMQ's queues before new block jobs wait for them to go:
 # 16 MiB kept 20 installers at full speed with the hub growing ~126 MiB (bench/party.py).
 SEND_BUDGET_BYTES = 16 * 1024 * 1024
