@@ -11,9 +11,11 @@ interrupted resumes: the blocks that arrived are already on the hub.
 from __future__ import annotations
 
 import asyncio
+import functools
 import tempfile
 import zipfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -200,6 +202,14 @@ def read_into(holes: list[memoryview], sources: list[BlockSource]) -> None:
             f.close()
 
 
+@functools.cache
+def _reader() -> ThreadPoolExecutor:
+    """The one thread that reads blocks into upload frames: reads from the page cache take
+    ~1 ms per frame, and asyncio's shared pool started a thread per frame in flight, each
+    one more contender for the GIL with the loop that sends the frames."""
+    return ThreadPoolExecutor(1, thread_name_prefix="gamehub-publish-read")
+
+
 def block_sources(folder: Path, index: list[FileEntry]) -> dict[str, BlockSource]:
     """For each block hash, the first place in the package that holds it."""
     sources: dict[str, BlockSource] = {}
@@ -227,7 +237,7 @@ async def _send_all(
         where = [sources[d] for d in batch]
         layout = [(d, s.length) for d, s in zip(batch, where, strict=True)]
         frame = UploadFrame(offer.transfer, layout, spare.pop() if spare else None)
-        await asyncio.to_thread(read_into, frame.holes, where)
+        await asyncio.get_running_loop().run_in_executor(_reader(), read_into, frame.holes, where)
         stored = await client.upload_frame(frame, timeout=BLOCK_TIMEOUT)
         spare.append(frame.buffer)
         window.set(stored.window)
