@@ -71,3 +71,12 @@ def test_a_retry_gets_a_copy_and_a_long_token_still_fits() -> None:
     assert bytes(frame.frame(3, "upload_blocks", long_token)) == _encoded(
         "x", blocks, 3, long_token
     )
+
+
+def test_the_buffer_of_any_frame_fits_the_largest_next_one() -> None:
+    """Senders reuse answered buffers; one sized to a small frame was useless for the next."""
+    small = _filled("t", _blocks([10]))
+    blocks = _blocks([protocol.BATCH_BYTES // protocol.MAX_BATCH] * protocol.MAX_BATCH)
+    full = _filled("t", blocks, buffer=small.buffer)
+    assert full.buffer is small.buffer
+    assert bytes(full.frame(7, "upload_blocks", TOKEN)) == _encoded("t", blocks, 7, TOKEN)
