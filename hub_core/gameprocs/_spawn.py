@@ -12,6 +12,7 @@ import shlex
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -87,8 +88,29 @@ def entry_script(spec: ServerSpec) -> Path:
     return script
 
 
+# Ports handed to servers that may not have bound them yet: the OS knows nothing of them
+# until then and may give the same one to the next room (seen with 50 rooms created at
+# once: the second server failed to bind, and the first's answered the hub's probe).
+_HANDED_OUT: dict[int, float] = {}
+RESERVE_S = 60.0  # longer than any server's start (ServerSpec's ready timeout)
+_TRIES = 20
+
+
 def free_port(host: str) -> int:
-    """A port that was free on ``host`` a moment ago, for GAME_PORT."""
+    """A port that was free on ``host`` a moment ago, for GAME_PORT, and not handed to
+    another starting server in the last RESERVE_S seconds. Called on the hub's loop."""
+    now = time.monotonic()
+    for port in [p for p, when in _HANDED_OUT.items() if now - when > RESERVE_S]:
+        del _HANDED_OUT[port]
+    for _ in range(_TRIES):
+        port = _unbound_port(host)
+        if port not in _HANDED_OUT:
+            _HANDED_OUT[port] = now
+            return port
+    raise GameStartError(f"No port is free for the game server on {host}; try again shortly.")
+
+
+def _unbound_port(host: str) -> int:
     try:
         family, kind, proto, _, address = socket.getaddrinfo(
             host or None, 0, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE

@@ -28,6 +28,7 @@ from hub_core.gameprocs import (
     ServerExit,
     ServerSpec,
     ServerState,
+    _spawn,
     game_command,
     kill_orphans,
     server_command,
@@ -547,3 +548,16 @@ async def test_states_of_a_server_that_never_listens(package: Path, state_dir: P
     seen, server = await record_states(package, state_dir, "never_listens.py", ready_timeout=0.5)
     assert server is None
     assert seen == ["starting", "stopping", "exited"]
+
+
+def test_a_port_handed_to_a_starting_server_is_not_handed_out_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The OS may offer the same free port twice before the first server binds it."""
+    offered = iter([47001, 47001, 47001, 47002])
+    monkeypatch.setattr(_spawn, "_unbound_port", lambda host: next(offered))
+    monkeypatch.setattr(_spawn, "_HANDED_OUT", {})
+    assert [_spawn.free_port("127.0.0.1"), _spawn.free_port("127.0.0.1")] == [47001, 47002]
+    monkeypatch.setattr(_spawn, "_unbound_port", lambda host: 47001)
+    with pytest.raises(GameStartError, match="No port is free"):
+        _spawn.free_port("127.0.0.1")
