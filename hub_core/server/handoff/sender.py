@@ -19,7 +19,7 @@ import os
 import secrets
 import time
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import msgspec
 
@@ -73,6 +73,13 @@ IDLE_TIMEOUT = 15.0  # a receiver silent this long has failed
 _POLL = 0.2
 
 
+class _Offer(NamedTuple):
+    """A player's copy that would take the hub."""
+
+    host: str  # who would host, as shown in lists: "bob@bob-laptop"
+    reads_ours: bool  # it reads this hub's STORE_FORMATS (an older copy does not)
+
+
 class Handoff:
     """One hub's handoffs (one at a time); every method runs on the hub's loop."""
 
@@ -82,8 +89,7 @@ class Handoff:
         self.control = secrets.token_urlsafe(32)
         self.state = HandoffState.IDLE
         self.message = ""
-        self._willing: dict[str, str] = {}  # session token -> host label
-        self._too_old: set[str] = set()  # willing copies that cannot read this hub's store
+        self._willing: dict[str, _Offer] = {}  # session token -> that copy's offer
         self._waiters: dict[str, asyncio.Future[None]] = {}  # receiver token -> wake-up
         self._id = ""
         self._receiver: Session | None = None
@@ -98,13 +104,9 @@ class Handoff:
     def offer(self, ctx: Context, willing: bool, host: str, reads: list[str]) -> Empty:
         token = ctx.user.token
         if willing:
-            self._willing[token] = host or ctx.user.user
+            self._willing[token] = _Offer(host or ctx.user.user, set(STORE_FORMATS) <= set(reads))
         else:
             self._willing.pop(token, None)
-        if set(STORE_FORMATS) <= set(reads):
-            self._too_old.discard(token)
-        else:
-            self._too_old.add(token)
         return Empty()
 
     def willing(self) -> list[str]:
@@ -176,7 +178,7 @@ class Handoff:
             pub_port=pub,
             key=self.hub.public_key,
             generation=self.hub.generation + 1,
-            host=self._willing.get(ctx.user.token, ctx.user.user),
+            host=self._willing.get(ctx.user.token, _Offer(ctx.user.user, True)).host,
         )
         marker = msgspec.to_builtins(moved) | {"time": time.time(), "to": ctx.user.user}
         await asyncio.to_thread(files.write_json, self.hub.paths.hub / files.MARKER_FILE, marker)
@@ -211,7 +213,7 @@ class Handoff:
                 f"{to} is not online with a copy that accepts the hub; ask them to allow "
                 "hosting (gamehub host --accept-handoff, or the app's Settings).",
             )
-        if session.token in self._too_old:
+        if not self._willing[session.token].reads_ours:
             raise RequestRefused(
                 Code.HANDOFF,
                 f"{session.user}'s GameHub is older than this hub's and cannot read how it "
