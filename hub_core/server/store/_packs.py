@@ -1,4 +1,4 @@
-"""Pack files: many blocks in one file, named by the SHA-256 of the whole file.
+"""Pack files: many blocks in one file, named by the SHA-256 of its list of blocks.
 
 Storing each block in a file of its own made the file system create ~400 files per
 100 MB published; on ext4 each new file costs a search for a free inode, which grows with
@@ -73,7 +73,8 @@ def matches(data: bytes | memoryview, name: str) -> bool:
     of the whole file)."""
     view = memoryview(data)
     try:
-        head = _head(view[: len(MAGIC) + _COUNT.size], lambda n: view[len(MAGIC) + 4 :][:n])
+        start = len(MAGIC) + _COUNT.size
+        head = _head(view[:start], lambda n: view[start : start + n])
         entries = _entries(head, name, len(view))
     except ValueError:
         return False
