@@ -27,6 +27,7 @@ from __future__ import annotations
 import os
 import socket
 import sys
+from collections.abc import Callable
 
 from hub_core import run_script as rs
 
@@ -170,13 +171,13 @@ def renumber(description: str, fds: dict[int, int]) -> str:
 
     A number that did not arrive raises KeyError: a jail with a missing part never runs.
     """
-    parts = []
-    for part in description.split(";"):
-        key, _, value = part.partition("=")
-        if key in ("cgroups", "landlock"):
-            value = ",".join(str(fds[int(n)]) if int(n) >= 0 else n for n in value.split(",") if n)
-        parts.append(f"{key}={value}")
-    return ";".join(parts)
+
+    def ours(key: str, value: str) -> str:
+        if key not in ("cgroups", "landlock"):
+            return value
+        return ",".join(str(fds[int(n)]) if int(n) >= 0 else n for n in value.split(",") if n)
+
+    return _fields_changed(description, ours)
 
 
 def unjoined(description: str, joined: set[tuple[int, int]]) -> str:
@@ -186,17 +187,23 @@ def unjoined(description: str, joined: set[tuple[int, int]]) -> str:
     Only the same file counts (device and inode): any other cgroup is still joined by
     ``confine``, and a membership that was never joined is never assumed.
     """
-    parts = []
-    for part in description.split(";"):
-        key, _, value = part.partition("=")
-        if key == "cgroups":
-            kept = []
-            for fd in rs._numbers(value, ","):
-                st = os.fstat(fd)
-                if (st.st_dev, st.st_ino) in joined:
-                    os.close(fd)
-                else:
-                    kept.append(str(fd))
-            value = ",".join(kept)
-        parts.append(f"{key}={value}")
-    return ";".join(parts)
+
+    def kept(key: str, value: str) -> str:
+        if key != "cgroups":
+            return value
+        left = []
+        for fd in rs._numbers(value, ","):
+            st = os.fstat(fd)
+            if (st.st_dev, st.st_ino) in joined:
+                os.close(fd)
+            else:
+                left.append(str(fd))
+        return ",".join(left)
+
+    return _fields_changed(description, kept)
+
+
+def _fields_changed(description: str, change: Callable[[str, str], str]) -> str:
+    """``key=value;…`` with each value replaced by ``change(key, value)``."""
+    parts = (part.partition("=") for part in description.split(";"))
+    return ";".join(f"{key}={change(key, value)}" for key, _, value in parts)
