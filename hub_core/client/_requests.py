@@ -155,7 +155,7 @@ class HubRequests:
         reply = await self.call(s.HandoffChunk(handoff=handoff, file=file, offset=offset))
         return reply.data
 
-    async def handoff_pieces(self, handoff: str, pieces: list[tuple[int, int]]) -> list[bytes]:
+    async def handoff_pieces(self, handoff: str, pieces: list[tuple[int, int]]) -> list[memoryview]:
         reply = await self.call(s.HandoffPieces(handoff=handoff, pieces=pieces))
         return reply.data
 

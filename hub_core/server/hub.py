@@ -177,8 +177,14 @@ class Hub:
         if self.config.restore is not None:
             await self._take_over(self.config.restore)
         control = {"token": self.handoff.control, "port": ports.req, "bind": self.config.bind}
+        # Not synced: it is rewritten at every start, and an fsync here waited behind a
+        # received hub's final flush (0.22 s).
         await asyncio.to_thread(
-            handoff_files.write_json, self.paths.hub / CONTROL_FILE, control, private=True
+            handoff_files.write_json,
+            self.paths.hub / CONTROL_FILE,
+            control,
+            private=True,
+            durable=False,
         )
         if self.config.discovery:
             await self._announce()

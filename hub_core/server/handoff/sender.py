@@ -138,9 +138,11 @@ class Handoff:
         return HandoffManifestReply(self._files, self._state_blob, digest)
 
     async def chunk(self, ctx: Context, handoff: str, index: int, offset: int) -> bytes:
-        return (await self.pieces(ctx, handoff, [(index, offset)]))[0]
+        return bytes((await self.pieces(ctx, handoff, [(index, offset)]))[0])
 
-    async def pieces(self, ctx: Context, handoff: str, asked: list[tuple[int, int]]) -> list[bytes]:
+    async def pieces(
+        self, ctx: Context, handoff: str, asked: list[tuple[int, int]]
+    ) -> list[memoryview]:
         """Up to CHUNK_BYTES of pieces of files, read in one go off the loop."""
         self._check(ctx, handoff)
         spans = [self._span(index, offset) for index, offset in asked]
@@ -335,12 +337,12 @@ class Handoff:
             )
 
 
-def _read_all(spans: list[tuple[str, int, int]]) -> list[bytes]:
+def _read_all(spans: list[tuple[str, int, int]]) -> list[memoryview]:
     found = []
     for path, offset, size in spans:
         fd = os.open(path, os.O_RDONLY)
         try:
-            found.append(os.pread(fd, size, offset))
+            found.append(memoryview(os.pread(fd, size, offset)))
         finally:
             os.close(fd)
     return found
