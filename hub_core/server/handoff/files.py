@@ -14,7 +14,7 @@ import os
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from hub_core.server.store.blocks import is_pack, named_digest, pack_head_size, pack_matches
+from hub_core.server.store.blocks import is_pack, named_digest, pack_matches
 from hub_core.util.fsync import write_atomic
 from hub_core.wire.schema import HandoffFile
 
@@ -34,7 +34,6 @@ __all__ = [
     "MARKER_FILE",
     "STAGING",
     "file_matches",
-    "head_size",
     "list_files",
     "matches",
     "read_control",
@@ -120,12 +119,6 @@ def matches(entry: HandoffFile, data: bytes | memoryview) -> bool:
     if _is_pack(entry):
         return pack_matches(data, entry.sha256)
     return hashlib.sha256(data).hexdigest() == entry.sha256
-
-
-def head_size(entry: HandoffFile, data: bytes | memoryview) -> int:
-    """How many first bytes of a file the new hub reads as soon as it starts (a pack's
-    head, to list its blocks); 0 for files it reads whole."""
-    return pack_head_size(data) if _is_pack(entry) else 0
 
 
 def file_matches(entry: HandoffFile, path: Path) -> bool:

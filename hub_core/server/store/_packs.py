@@ -86,16 +86,6 @@ def matches(data: bytes | memoryview, name: str) -> bool:
     return True
 
 
-def head_size(data: bytes | memoryview) -> int:
-    """How many first bytes of a pack's ``data`` are its head (0 if it is not a pack):
-    the part the hub reads back when it opens its store."""
-    start = len(MAGIC) + _COUNT.size
-    if len(data) < start or bytes(data[: len(MAGIC)]) != MAGIC:
-        return 0
-    count: int = _COUNT.unpack_from(data, len(MAGIC))[0]
-    return start + count * _ENTRY.size
-
-
 def _head(start: bytes | memoryview, more: Callable[[int], bytes | memoryview]) -> bytes:
     """A pack's head, from its first bytes and ``more`` (which gives the next n bytes)."""
     if len(start) < len(MAGIC) + _COUNT.size or bytes(start[: len(MAGIC)]) != MAGIC:

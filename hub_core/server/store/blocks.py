@@ -59,7 +59,6 @@ def is_pack(parts: Sequence[str]) -> bool:
 
 
 pack_matches = _packs.matches
-pack_head_size = _packs.head_size
 
 
 class BlockStore:
