@@ -31,6 +31,7 @@ from hub_core.server.handoff.receiver import Receiver, ReceiveState, confirm_ser
 from hub_core.server.handoff.sender import IDLE_TIMEOUT
 from hub_core.server.hub import Hub, HubConfig, default_host_label
 from hub_core.server.thread import serve_hub
+from hub_core.util.malloc import tune_for_blocks
 from hub_core.util.paths import AppPaths
 from hub_core.wire.keys import KEY_FILE
 
@@ -154,6 +155,7 @@ async def run_accept(args: argparse.Namespace, config: HubConfig, on_ready: Any)
     if not args.hub or not args.user:
         raise UsageError("--accept-handoff needs --hub ENDPOINT and --user NAME.")
     paths = paths_of(args)
+    tune_for_blocks()  # the hub's files arrive in 4 MiB replies: warm pages, as in the hub
     client = await connect(args)
     receiver = Receiver(client, paths, _reporter(args), rate=args.handoff_rate * 1e6)
     receiver.check_empty()

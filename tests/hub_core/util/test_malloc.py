@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from hub_core.wire.schema._handoff import CHUNK_BYTES
+
 ROOT = Path(__file__).resolve().parents[3]
 
 # A block thread holds 30 buffers of 2 MB at once, then frees them (a burst of batches);
@@ -32,28 +34,30 @@ t = threading.Thread(target=work); t.start(); t.join()
 """
 
 
-# Makes and frees a 2 MB buffer 50 times in a thread, as a block batch does, and prints
-# the page faults that cost (each fresh page is a fault and a page of zeroes).
+# Makes and frees a buffer (argv[2] bytes) 50 times in a thread, as a block batch or a
+# handoff's reply does, and prints the page faults that cost (each fresh page is a fault
+# and a page of zeroes).
 _FAULTS = """
 import resource, sys, threading, ctypes
 from hub_core.util.malloc import tune_for_blocks
+size = int(sys.argv[2])
 if sys.argv[1] == "tuned":
     assert tune_for_blocks()
 else:  # the former setting: a fixed, low mmap threshold
     assert ctypes.CDLL(None).mallopt(-3, 256 * 1024)
 def work():
-    b"x" * 2_000_000
+    b"x" * size
     before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     for n in range(50):
-        data = b"x" * 2_000_000; del data
+        data = b"x" * size; del data
     print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
 t = threading.Thread(target=work); t.start(); t.join()
 """
 
 
-def child_figure(code: str, mode: str) -> int:
+def child_figure(code: str, mode: str, *more: str) -> int:
     done = subprocess.run(
-        [sys.executable, "-c", code, mode],
+        [sys.executable, "-c", code, mode, *more],
         capture_output=True,
         text=True,
         timeout=60,
@@ -74,7 +78,10 @@ def test_freed_block_buffers_leave_the_process() -> None:
     assert child_figure(_CHILD, "tuned") < 24
 
 
+# A block batch (2 MB) and a handoff's reply (CHUNK_BYTES of files and their framing).
 @GLIBC
-def test_block_buffers_reuse_warm_pages() -> None:
-    assert child_figure(_FAULTS, "tuned") < 2_000  # of 50 buffers of 490 pages each
-    assert child_figure(_FAULTS, "fixed-threshold") > 20_000
+@pytest.mark.parametrize("size", [2_000_000, CHUNK_BYTES + 64 * 1024])
+def test_block_buffers_reuse_warm_pages(size: int) -> None:
+    pages = size // 4096
+    assert child_figure(_FAULTS, "tuned", str(size)) < 4 * pages  # of 50 buffers
+    assert child_figure(_FAULTS, "fixed-threshold", str(size)) > 40 * pages
