@@ -23,6 +23,7 @@ from hub_core.server.handoff.receiver import (
 from hub_core.server.store.blocks import BlockStore
 from hub_core.server.thread import HubThread
 from hub_core.util.paths import app_paths
+from hub_core.util.writebehind import FLUSH_EVERY_BYTES
 from hub_core.wire.keys import KnownHubs
 from hub_core.wire.schema import HandoffFile
 from hub_core.wire.schema._handoff import CHUNK_BYTES, PIECES_MAX
@@ -152,7 +153,7 @@ async def test_files_are_flushed_while_they_arrive(
     hub: HubThread, endpoint: str, known_hubs: KnownHubs, tmp_path: Path
 ) -> None:
     """The disk works during the transfer, not only after it: while pieces arrive the file
-    system is flushed every FLUSH_EVERY, so the flush the new hub waits for is short."""
+    system is flushed every FLUSH_EVERY_BYTES, so the flush the new hub waits for is short."""
     bob = await HubClient.connect(endpoint, known_hubs=known_hubs)
     try:
         await bob.register("player", "bob", "secret-pass")
@@ -160,8 +161,8 @@ async def test_files_are_flushed_while_they_arrive(
         await bob.offer_to_host(True)
         logs = hub.hub.paths.logs / "rooms"
         logs.mkdir(parents=True, exist_ok=True)
-        for n in range(8):  # several requests' worth
-            (logs / f"r{n}.log").write_bytes(b"x" * 100_000)
+        for n in range(12):  # a few flushes' worth
+            (logs / f"r{n}.log").write_bytes(b"x" * (FLUSH_EVERY_BYTES // 4))
         token = str((files.read_control(hub.hub.paths.hub) or {})["token"])
         await bob.start_handoff(token, "bob", 0)
         offer = await bob.await_handoff(5.0)
