@@ -25,8 +25,8 @@ _M_MMAP_THRESHOLD = -3
 _M_ARENA_MAX = -8
 
 # Above a handoff's replies too (4 MiB of files and their framing): at 4 MiB each of them
-# came from the kernel as fresh pages, 0.4 of the old hub's 0.9 CPU-s per 200 MB handed
-# over, and as much again in the receiver (which tunes itself the same way).
+# came from the kernel as fresh pages, 0.3-0.4 of the old hub's 0.9-1.0 CPU-s per 200 MB
+# handed over (the receiving copy tunes itself the same way).
 MMAP_THRESHOLD = 6 * 1024 * 1024
 TRIM_THRESHOLD = 8 * 1024 * 1024  # a few batches' worth of free pages kept warm
 ARENA_MAX = 2  # every thread shares these: pages kept per arena do not multiply
