@@ -397,8 +397,10 @@ def test_window_reports_topping_out(qtbot: Any) -> None:
 def test_tetris_matches_end_to_end(tmp_path: Path) -> None:
     with game_server("tetris", tmp_path) as (server, lobby):
         for match, (winner, loser) in enumerate([("alice", "bob"), ("bob", "alice")], 1):
+            # The winner's bot drops at a quarter of the loser's pace: a random dropper can
+            # top out too, and under load (CI) the loser's process may start late.
             clients = [
-                GameClient(server, winner, GAMEHUB_AUTOPLAY="1"),
+                GameClient(server, winner, GAMEHUB_AUTOPLAY="1", GAMEHUB_AUTOPLAY_MS="200"),
                 GameClient(server, loser, GAMEHUB_AUTOPLAY="1", GAMEHUB_AUTOPLAY_LOSE="1"),
             ]
             for client in clients:
