@@ -18,10 +18,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import functools
 import logging
 import os
 import shutil
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
 from typing import NoReturn
@@ -171,6 +173,7 @@ class Receiver:
         # files here. (Written past the page cache with O_DIRECT instead, the files cost
         # the receiver 0.2 CPU-s less but took no less time, so they are not.)
         behind = self._write_behind()
+        writers = ThreadPoolExecutor(PARALLEL, thread_name_prefix="handoff-write")
 
         async def fetch(batch: list[Piece]) -> None:
             nonlocal asked
@@ -178,7 +181,7 @@ class Receiver:
             due, asked = asked / self.rate if self.rate else 0.0, asked + size  # before waiting:
             await asyncio.sleep(max(0.0, due - (loop.time() - started)))  # the others count it
             data = await self.client.handoff_pieces(handoff, [(i, at) for i, at, _ in batch])
-            await asyncio.to_thread(_store, entries, targets, batch, data)
+            await loop.run_in_executor(writers, _store, entries, targets, batch, data)
             behind.wrote(size)
             self._done += size
             self.report(ReceiveState.RECEIVING, "", self._done, self._total)
@@ -190,6 +193,10 @@ class Receiver:
             await run_window(plan_batches(entries, limit), fetch, Window(PARALLEL))
         finally:
             behind.close()
+            # A failure cancels the requests, not a piece being written on its thread,
+            # which would make the staging folder again after ``receive`` removed it.
+            stop = functools.partial(writers.shutdown, wait=True, cancel_futures=True)
+            await asyncio.to_thread(stop)
 
     def _write_behind(self) -> WriteBehind:
         """Flushes while the files arrive, with ``flush`` (none where there is no syncfs)."""

@@ -3,15 +3,19 @@ that refuses to save what arrived."""
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import hashlib
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from hub_core.client.hub_client import HubClient
+from hub_core.errors import HubUnreachable
 from hub_core.server.handoff import files
+from hub_core.server.handoff import receiver as receiver_module
 from hub_core.server.handoff.receiver import (
     HandoffFailed,
     Receiver,
@@ -177,5 +181,54 @@ async def test_files_are_flushed_while_they_arrive(
         assert len(flushed) >= 2  # all before make_durable's own
         await receiver.make_durable()
         assert (paths.hub / "db").is_dir()
+    finally:
+        await bob.close()
+
+
+async def test_a_failed_pull_leaves_no_staging_behind(
+    hub: HubThread,
+    endpoint: str,
+    known_hubs: KnownHubs,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A request that fails while another request's pieces are still being written (on
+    their thread) ends the handoff with nothing left in the data folder: the write
+    finishes before the staging folder is removed, so it cannot make it again."""
+    bob = await HubClient.connect(endpoint, known_hubs=known_hubs)
+    try:
+        await bob.register("player", "bob", "secret-pass")
+        await bob.login("player", "bob", "secret-pass")
+        await bob.offer_to_host(True)
+        logs = hub.hub.paths.logs / "rooms"
+        logs.mkdir(parents=True, exist_ok=True)
+        for n in range(4):  # several requests
+            (logs / f"r{n}.log").write_bytes(b"x" * (CHUNK_BYTES - 1000))
+        token = str((files.read_control(hub.hub.paths.hub) or {})["token"])
+        await bob.start_handoff(token, "bob", 0)
+        offer = await bob.await_handoff(5.0)
+
+        def slow_store(*args: Any) -> None:
+            time.sleep(0.5)  # a slow disk: the other requests fail meanwhile
+            _store(*args)
+
+        asked = 0
+        pieces = bob.handoff_pieces
+
+        async def failing(handoff: str, wanted: list[tuple[int, int]]) -> list[memoryview]:
+            nonlocal asked
+            asked += 1
+            if asked > 1:
+                await asyncio.sleep(0.1)
+                raise HubUnreachable("the network was cut")
+            return await pieces(handoff, wanted)
+
+        monkeypatch.setattr(receiver_module, "_store", slow_store)
+        monkeypatch.setattr(bob, "handoff_pieces", failing)
+        paths = app_paths(tmp_path / "new")
+        with pytest.raises(HandoffFailed, match="network was cut"):
+            await Receiver(bob, paths, lambda *_: None).receive(offer)
+        await asyncio.sleep(0.6)  # any write still going would have landed by now
+        assert not (paths.data / files.STAGING).exists() and not paths.hub.exists()
     finally:
         await bob.close()
