@@ -29,7 +29,7 @@ from hub_core.server.thread import HubThread
 from hub_core.util.paths import app_paths
 from hub_core.util.writebehind import FLUSH_EVERY_BYTES
 from hub_core.wire.keys import KnownHubs
-from hub_core.wire.schema import HandoffFile
+from hub_core.wire.schema import HandoffFile, HandoffOffer
 from hub_core.wire.schema._handoff import CHUNK_BYTES, PIECES_MAX
 
 
@@ -119,12 +119,7 @@ async def test_a_final_sync_that_fails_leaves_the_old_hub_serving(
     the copy is put aside, the old hub is told, and serves on."""
     bob = await HubClient.connect(endpoint, known_hubs=known_hubs)
     try:
-        await bob.register("player", "bob", "secret-pass")
-        await bob.login("player", "bob", "secret-pass")
-        await bob.offer_to_host(True)
-        token = str((files.read_control(hub.hub.paths.hub) or {})["token"])
-        await bob.start_handoff(token, "bob", 0)
-        offer = await bob.await_handoff(5.0)
+        token, offer = await handed_to_bob(bob, hub)
         flushed: list[Path] = []
 
         def failing(folder: Path) -> None:
@@ -160,16 +155,7 @@ async def test_files_are_flushed_while_they_arrive(
     system is flushed every FLUSH_EVERY_BYTES, so the flush the new hub waits for is short."""
     bob = await HubClient.connect(endpoint, known_hubs=known_hubs)
     try:
-        await bob.register("player", "bob", "secret-pass")
-        await bob.login("player", "bob", "secret-pass")
-        await bob.offer_to_host(True)
-        logs = hub.hub.paths.logs / "rooms"
-        logs.mkdir(parents=True, exist_ok=True)
-        for n in range(12):  # a few flushes' worth
-            (logs / f"r{n}.log").write_bytes(b"x" * (FLUSH_EVERY_BYTES // 4))
-        token = str((files.read_control(hub.hub.paths.hub) or {})["token"])
-        await bob.start_handoff(token, "bob", 0)
-        offer = await bob.await_handoff(5.0)
+        _, offer = await handed_to_bob(bob, hub, (FLUSH_EVERY_BYTES // 4,) * 12)  # 3 flushes' worth
         flushed: list[float] = []
         paths = app_paths(tmp_path / "new")
         # A rate that makes the transfer last most of a second: flushes fall within it.
@@ -197,16 +183,7 @@ async def test_a_failed_pull_leaves_no_staging_behind(
     finishes before the staging folder is removed, so it cannot make it again."""
     bob = await HubClient.connect(endpoint, known_hubs=known_hubs)
     try:
-        await bob.register("player", "bob", "secret-pass")
-        await bob.login("player", "bob", "secret-pass")
-        await bob.offer_to_host(True)
-        logs = hub.hub.paths.logs / "rooms"
-        logs.mkdir(parents=True, exist_ok=True)
-        for n in range(4):  # several requests
-            (logs / f"r{n}.log").write_bytes(b"x" * (CHUNK_BYTES - 1000))
-        token = str((files.read_control(hub.hub.paths.hub) or {})["token"])
-        await bob.start_handoff(token, "bob", 0)
-        offer = await bob.await_handoff(5.0)
+        _, offer = await handed_to_bob(bob, hub, (CHUNK_BYTES - 1000,) * 4)  # 4 requests
 
         def slow_store(*args: Any) -> None:
             time.sleep(0.5)  # a slow disk: the other requests fail meanwhile
@@ -232,3 +209,20 @@ async def test_a_failed_pull_leaves_no_staging_behind(
         assert not (paths.data / files.STAGING).exists() and not paths.hub.exists()
     finally:
         await bob.close()
+
+
+async def handed_to_bob(
+    bob: HubClient, hub: HubThread, logs: tuple[int, ...] = ()
+) -> tuple[str, HandoffOffer]:
+    """Bob registers, offers to host and is offered the hub (which also holds room logs
+    of the ``logs`` sizes); returns the host's control token and the offer."""
+    await bob.register("player", "bob", "secret-pass")
+    await bob.login("player", "bob", "secret-pass")
+    await bob.offer_to_host(True)
+    folder = hub.hub.paths.logs / "rooms"
+    folder.mkdir(parents=True, exist_ok=True)
+    for n, size in enumerate(logs):
+        (folder / f"r{n}.log").write_bytes(b"x" * size)
+    token = str((files.read_control(hub.hub.paths.hub) or {})["token"])
+    await bob.start_handoff(token, "bob", 0)
+    return token, await bob.await_handoff(5.0)
