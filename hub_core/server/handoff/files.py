@@ -124,7 +124,7 @@ def matches(entry: HandoffFile, data: bytes | memoryview) -> bool:
 def file_matches(entry: HandoffFile, path: Path) -> bool:
     """``matches`` for a file that arrived in pieces (read back; packs are a few MB)."""
     if _is_pack(entry):
-        return matches(entry, path.read_bytes())
+        return pack_matches(path.read_bytes(), entry.sha256)
     return sha256_file(path) == entry.sha256
 
 

@@ -115,9 +115,12 @@ def load_all(folder: Path) -> dict[str, Where]:
     found: dict[str, Where] = {}
     for path in sorted(folder.glob(f"*{SUFFIX}")):
         try:
-            found = read_index(path) | found
+            index = read_index(path)
         except (OSError, ValueError) as exc:
             log.warning("Left out the damaged block pack %s: %s", path.name, exc)
+            continue
+        for digest, where in index.items():  # a block in two packs: the first one's
+            found.setdefault(digest, where)
     return found
 
 
