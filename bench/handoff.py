@@ -172,7 +172,9 @@ def curve_copy(size: int) -> float:
         router, dealer = ctx.socket(zmq.ROUTER), ctx.socket(zmq.DEALER)
         router.curve_server, router.curve_secretkey = True, server[1]
         dealer.curve_serverkey, dealer.curve_publickey, dealer.curve_secretkey = (
-            server[0], client[0], client[1]
+            server[0],
+            client[0],
+            client[1],
         )
         port = router.bind_to_random_port("tcp://127.0.0.1")
         dealer.connect(f"tcp://127.0.0.1:{port}")

@@ -43,10 +43,20 @@ class HubRequests:
         manifest: dict[str, Any],
         index: s.WireIndex,
         deps: s.WireDeps | None = None,
+        *,
+        ahead: bool = False,
     ) -> s.PublishOffer:
         return await self.call(
-            s.PublishBegin(version=version, manifest=manifest, index=index, deps=deps or [])
+            s.PublishBegin(
+                version=version, manifest=manifest, index=index, deps=deps or [], ahead=ahead
+            )
         )
+
+    async def publish_ahead(self, transfer: str, pieces: list[s.AheadPiece]) -> s.Missing:
+        return await self.call(s.PublishAhead(transfer=transfer, pieces=pieces))
+
+    async def publish_index(self, transfer: str, index: s.WireIndex) -> s.PublishOffer:
+        return await self.call(s.PublishIndex(transfer=transfer, index=index))
 
     async def upload_blocks(
         self, transfer: str, blocks: list[tuple[str, bytes]], *, timeout: float | None = None

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from hub_core.client.hub_client import HubClient
-from hub_core.client.window import WINDOW, Window, run_window
+from hub_core.client.window import END, WINDOW, Window, run_window
 from hub_core.errors import GameHubError, RequestRefused
 from hub_core.packages import (
     FileEntry,
@@ -31,13 +31,15 @@ from hub_core.packages import (
     check_newer,
     extract_zip,
     index_to_wire,
-    load_package,
+    parse_manifest,
+    read_manifest,
 )
+from hub_core.packages.index import check_files, index_files, walk_folder
 from hub_core.packages.requires import merged
 from hub_core.packages.wheels import Resolved, all_wheels, deps_to_wire
 from hub_core.wire.codes import Code
 from hub_core.wire.protocol import BATCH_BYTES, MAX_BATCH
-from hub_core.wire.schema import PublishOffer
+from hub_core.wire.schema import Published, PublishOffer, VersionHintReply
 from hub_core.wire.upload_frame import UploadFrame
 
 BLOCK_TIMEOUT = 30.0
@@ -57,12 +59,24 @@ def prepare(
     source: Path, limits: Limits, scratch: Path, progress: Progress | None = None
 ) -> tuple[Path, Manifest, list[FileEntry]]:
     """A checked package from a folder or a zip (unpacked safely into ``scratch``)."""
+    folder, manifest, found = survey(source, limits, scratch)
+    return folder, manifest, index_files(folder, found, limits, progress=progress)
+
+
+def survey(
+    source: Path, limits: Limits, scratch: Path
+) -> tuple[Path, Manifest, list[tuple[str, int]]]:
+    """Everything about a package that needs no reading of its contents: the folder (a
+    zip unpacked safely into ``scratch``), its manifest, and its files' paths and sizes
+    within the limits."""
     folder = source
     if source.is_file() and (source.suffix.lower() == ".zip" or zipfile.is_zipfile(source)):
         folder = scratch / "package"
         extract_zip(source, folder, limits)
-    manifest, index = load_package(folder, limits, progress=progress)
-    return folder, manifest, index
+    found = walk_folder(folder, limits)
+    check_files(found, limits)
+    manifest = parse_manifest(read_manifest(folder), files={path for path, _ in found})
+    return folder, manifest, found
 
 
 @dataclass(frozen=True)
@@ -86,27 +100,67 @@ async def publish(
     """Publishes a folder or zip; with no ``version``, the hub's suggested next one.
 
     The game's requirements (the manifest's plus ``libraries.requires``) are resolved
-    to wheels first, so nothing is sent if one cannot be delivered.
+    to wheels first, so nothing is sent if one cannot be delivered. To a hub that takes
+    blocks ahead, files are sent while they are still being cut (``_ahead``).
     """
     limits = limits or Limits()
     extra = libraries or Libraries()
     with tempfile.TemporaryDirectory(prefix="gamehub-publish-") as scratch:
-        folder, manifest, index = await asyncio.to_thread(
-            prepare, Path(source), limits, Path(scratch), None
+        folder, manifest, found = await asyncio.to_thread(
+            survey, Path(source), limits, Path(scratch)
         )
         requires = merged(manifest.requires, extra.requires)
-        found = await _resolve(requires, Path(scratch), extra, limits)
-        version = await preflight(client, manifest.name, version)
-        begun = await client.publish_begin(
-            version, manifest.to_dict(), index_to_wire(index), deps_to_wire(found.deps)
-        )
-        sources = block_sources(folder, index) | wheel_sources(found)
-        sent = await _send_all(client, begun, sources, progress)
-        result = await client.publish_commit(begun.transfer)
-    total = sum(e.size for e in index) + sum(w.size for w in all_wheels(found.deps))
+        wheels = await _resolve(requires, Path(scratch), extra, limits)
+        hint = await client.version_hint(manifest.name)
+        chosen = preflight(manifest.name, hint, version)
+        package = Package(folder, manifest, found, wheels, limits, chosen)
+        if hint.ahead:
+            from hub_core.client._ahead import publish_ahead
+
+            result, sent = await publish_ahead(client, package, progress)
+        else:
+            result, sent = await _publish_whole(client, package, progress)
     return PublishResult(
-        name=result.name, version=result.version, total_bytes=total, sent_bytes=sent
+        name=result.name, version=result.version, total_bytes=package.total, sent_bytes=sent
     )
+
+
+@dataclass(frozen=True)
+class Package:
+    """A package surveyed and ready to send: what both ways of publishing start from."""
+
+    folder: Path
+    manifest: Manifest
+    found: list[tuple[str, int]]  # (path, size) of each file
+    wheels: Resolved
+    limits: Limits
+    version: str
+
+    @property
+    def total(self) -> int:
+        """The package's bytes with its wheels."""
+        return sum(n for _, n in self.found) + sum(w.size for w in all_wheels(self.wheels.deps))
+
+
+async def _publish_whole(
+    client: HubClient, package: Package, progress: Progress | None
+) -> tuple[Published, int]:
+    """Cuts and hashes every file, then sends the index and the blocks the hub lacks (for
+    hubs that do not take blocks ahead)."""
+    index = await asyncio.to_thread(index_files, package.folder, package.found, package.limits)
+    begun = await client.publish_begin(
+        package.version,
+        package.manifest.to_dict(),
+        index_to_wire(index),
+        deps_to_wire(package.wheels.deps),
+    )
+    sources = block_sources(package.folder, index) | wheel_sources(package.wheels)
+    missing = sorted(begun.missing, key=lambda d: (str(sources[d].path), sources[d].offset))
+    uploader = Uploader(client, begun, sources, progress, sum(sources[d].length for d in missing))
+    uploader.ask(missing)
+    uploader.close()
+    await uploader.run()
+    return await client.publish_commit(begun.transfer), uploader.sent
 
 
 async def _resolve(
@@ -133,14 +187,14 @@ def wheel_sources(found: Resolved) -> dict[str, BlockSource]:
     return sources
 
 
-async def preflight(client: HubClient, name: str, version: str | None) -> str:
-    """Asks the hub before anything is sent: whose name it is, and which version comes next.
+def preflight(name: str, hint: VersionHintReply, version: str | None) -> str:
+    """Checks with the hub's answer before anything is sent: whose name it is, and which
+    version comes next.
 
     A name another developer owns, or a version not above the latest, is refused here
     with the same sentence the hub would give after the upload. Returns the version to
     publish (the hub's suggestion when ``version`` is None).
     """
-    hint = await client.version_hint(name)
     if not hint.yours:
         raise RequestRefused(Code.NOT_AUTHOR, not_yours_sentence(name, hint.owner))
     if version is None:
@@ -219,36 +273,62 @@ def block_sources(folder: Path, index: list[FileEntry]) -> dict[str, BlockSource
     return sources
 
 
-async def _send_all(
-    client: HubClient,
-    offer: PublishOffer,
-    sources: dict[str, BlockSource],
-    progress: Progress | None,
-) -> int:
-    """Sends the blocks the hub lacks, in the window the hub grants; returns the bytes sent."""
-    window = Window(offer.window or WINDOW)
-    jobs = sorted(offer.missing, key=lambda d: (str(sources[d].path), sources[d].offset))
-    total = sum(sources[d].length for d in jobs)
-    done = [0]
+class Uploader:
+    """Sends blocks as they are asked for, in the window the hub grants; counts what went.
 
-    spare: list[bytearray] = []  # buffers of batches whose reply came: ZeroMQ sent them
+    ``progress`` hears (bytes done, ``total``): blocks sent, and those ``credit``-ed
+    (announced, but the hub had them).
+    """
 
-    async def send(batch: list[str]) -> None:
-        where = [sources[d] for d in batch]
+    def __init__(
+        self,
+        client: HubClient,
+        offer: PublishOffer,
+        sources: dict[str, BlockSource],
+        progress: Progress | None,
+        total: int,
+    ) -> None:
+        self.sources = sources  # may grow while blocks are sent
+        self.sent = 0
+        self._client = client
+        self._transfer = offer.transfer
+        self._window = Window(offer.window or WINDOW)
+        self._jobs: asyncio.Queue[Any] = asyncio.Queue()
+        self._spare: list[bytearray] = []  # buffers of batches whose reply came: sent
+        self._progress = progress
+        self._total = total
+        self._done = 0
+        self.credit(0)
+
+    def ask(self, digests: list[str]) -> None:
+        """Queues blocks to send, in batches of at most BATCH_BYTES."""
+        for batch in batches(digests, lambda d: self.sources[d].length):
+            self._jobs.put_nowait(batch)
+
+    def close(self) -> None:
+        """No more blocks will be asked for: ``run`` ends once the queued ones are sent."""
+        self._jobs.put_nowait(END)
+
+    def credit(self, count: int) -> None:
+        """Counts ``count`` bytes as done without sending them."""
+        self._done += count
+        if self._progress is not None:
+            self._progress(min(self._done, self._total), self._total)
+
+    async def run(self) -> None:
+        await run_window(self._jobs, self._send, self._window)
+
+    async def _send(self, batch: list[str]) -> None:
+        where = [self.sources[d] for d in batch]
         layout = [(d, s.length) for d, s in zip(batch, where, strict=True)]
-        frame = UploadFrame(offer.transfer, layout, spare.pop() if spare else None)
+        frame = UploadFrame(self._transfer, layout, self._spare.pop() if self._spare else None)
         await asyncio.get_running_loop().run_in_executor(_reader(), read_into, frame.holes, where)
-        stored = await client.upload_frame(frame, timeout=BLOCK_TIMEOUT)
-        spare.append(frame.buffer)
-        window.set(stored.window)
-        done[0] += sum(s.length for s in where)
-        if progress is not None:
-            progress(done[0], total)
-
-    if progress is not None:
-        progress(0, total)
-    await run_window(batches(jobs, lambda d: sources[d].length), send, window)
-    return total
+        stored = await self._client.upload_frame(frame, timeout=BLOCK_TIMEOUT)
+        self._spare.append(frame.buffer)
+        self._window.set(stored.window)
+        size = sum(s.length for s in where)
+        self.sent += size
+        self.credit(size)
 
 
 def batches(digests: list[str], size_of: Callable[[str], int]) -> list[list[str]]:

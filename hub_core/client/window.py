@@ -15,7 +15,7 @@ from typing import Any
 
 # Requests in flight at once by default, and the most lanes a transfer ever runs.
 WINDOW = 6
-_DONE = object()
+END = object()  # the last item of a queue of jobs
 
 
 class Window:
@@ -45,24 +45,32 @@ class Window:
 
 
 async def run_window(
-    jobs: list[Any], worker: Callable[[Any], Awaitable[None]], window: Window | None = None
+    jobs: list[Any] | asyncio.Queue[Any],
+    worker: Callable[[Any], Awaitable[None]],
+    window: Window | None = None,
 ) -> None:
     """Runs ``worker`` over ``jobs``, at most the window's width at once; the first failure
-    stops all."""
+    stops all. Jobs in a queue may come while others run, until ``END`` is put in it."""
     width = window or Window()
-    queue = iter(jobs)
+    if isinstance(jobs, asyncio.Queue):
+        queue, count = jobs, WINDOW
+    else:
+        queue, count = asyncio.Queue(), min(WINDOW, len(jobs))
+        for job in [*jobs, END]:
+            queue.put_nowait(job)
 
     async def lane() -> None:
         # A job is taken only once the lane has its slot, so jobs start in their order
         # (sorted for locality) however the lanes take turns.
         while True:
             async with width.slot():
-                job = next(queue, _DONE)
-                if job is _DONE:
+                job = await queue.get()
+                if job is END:
+                    queue.put_nowait(END)  # for the other lanes
                     return
                 await worker(job)
 
-    lanes = [asyncio.ensure_future(lane()) for _ in range(min(WINDOW, len(jobs)))]
+    lanes = [asyncio.ensure_future(lane()) for _ in range(count)]
     try:
         await asyncio.gather(*lanes)
     finally:

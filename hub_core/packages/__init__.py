@@ -29,6 +29,7 @@ from hub_core.packages.manifest import (
     load_manifest,
     load_package,
     parse_manifest,
+    read_manifest,
 )
 from hub_core.packages.paths import game_name_problem, path_problem
 from hub_core.packages.versions import Version, check_newer, version_hint
@@ -59,6 +60,7 @@ __all__ = [
     "load_package",
     "parse_manifest",
     "path_problem",
+    "read_manifest",
     "scan_folder",
     "version_hint",
 ]

@@ -22,7 +22,7 @@ import importlib.util
 import logging
 import sys
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import IO, Any
 
@@ -35,6 +35,8 @@ CDC_MAX_BYTES = 1024 * 1024
 READ_BYTES = 4 * 1024 * 1024
 
 Chunker = Callable[[memoryview, int, int, int, bool, Any], Iterator[Any]]
+# Told each run of blocks as soon as their hashes are known: (hashes, sizes), in order.
+OnBlocks = Callable[[list[str], list[int]], None]
 
 
 @functools.cache
@@ -138,9 +140,12 @@ def hash_chunks(
     stream: IO[bytes],
     max_bytes: int | None = None,
     on_chunk: Callable[[int], None] | None = None,
+    on_blocks: OnBlocks | None = None,
 ) -> tuple[str, int, tuple[str, ...], tuple[int, ...]]:
     """sha256 of the whole stream, its size, and the sha256 and size of each CDC block;
-    stops once more than ``max_bytes`` came (the caller reports it).
+    stops once more than ``max_bytes`` came (the caller reports it). ``on_blocks`` hears
+    of blocks while the file is still being cut (a buffer at a time), so a publish can
+    send them meanwhile.
 
     A large file goes through three stages at once, on two buffers: this thread reads
     and cuts one buffer while the blocks of the buffer before it are hashed on one
@@ -152,6 +157,7 @@ def hash_chunks(
     limit = READ_BYTES + CDC_MAX_BYTES
     size = limit if max_bytes is None else min(limit, max_bytes + 1)
     pipeline = _Pipeline(bytearray(size), bytearray(size) if size == limit else None)
+    pipeline.on_blocks = on_blocks
     try:
         return pipeline.run(stream, max_bytes, on_chunk)
     finally:
@@ -173,6 +179,8 @@ class _Pipeline:
         self.blocks: list[Future[str] | str] = []
         self.sizes: list[int] = []
         self.threaded = False  # hashing runs on the two threads (from a large buffer on)
+        self.on_blocks: OnBlocks | None = None
+        self.told = 0  # blocks given to on_blocks so far
 
     def run(
         self,
@@ -199,7 +207,25 @@ class _Pipeline:
             current, filled = self._carry(current, view[used:filled])
         self.drain()
         digests = tuple(b if isinstance(b, str) else b.result() for b in self.blocks)
+        self._tell(digests)
         return self.whole.hexdigest(), size, digests, tuple(self.sizes)
+
+    def _tell_hashed(self) -> None:
+        """Tells the blocks hashed so far (those of the buffer before, at least): one
+        thread hashes them in order, so the finished ones come first."""
+        if self.on_blocks is None:
+            return
+        end = self.told
+        while end < len(self.blocks) and _finished(self.blocks[end]):
+            end += 1
+        self._tell(self.blocks[:end])
+
+    def _tell(self, ready: Sequence[Future[str] | str]) -> None:
+        """Gives on_blocks the blocks up to ``ready``'s end that it has not heard of."""
+        if self.on_blocks is not None and len(ready) > self.told:
+            digests = [b if isinstance(b, str) else b.result() for b in ready[self.told :]]
+            self.on_blocks(digests, self.sizes[self.told : len(ready)])
+            self.told = len(ready)
 
     def _cut(self, current: int, view: memoryview, new: memoryview, at_end: bool) -> int:
         """Cuts the blocks whose end is certain and starts hashing them; returns the
@@ -230,6 +256,7 @@ class _Pipeline:
         """The tail to the front of the next buffer, once its hashing is done."""
         following = (current + 1) % len(self.buffers)
         self._wait(following)
+        self._tell_hashed()
         with memoryview(self.buffers[following]) as target:
             target[: len(tail)] = tail  # memoryview copies overlapping bytes safely
         return following, len(tail)
@@ -243,6 +270,10 @@ class _Pipeline:
         """Waits for every hashing job (also after a failed read: they use the buffers)."""
         for buffer in range(len(self.buffers)):
             self._wait(buffer)
+
+
+def _finished(block: Future[str] | str) -> bool:
+    return isinstance(block, str) or block.done()
 
 
 def _sha256(data: memoryview) -> str:

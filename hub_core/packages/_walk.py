@@ -11,9 +11,9 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
-from hub_core.packages._chunks import chunker, hash_chunks
+from hub_core.packages._chunks import OnBlocks, chunker, hash_chunks
 from hub_core.packages._errors import PackageError, Problems, shown
-from hub_core.packages.index import Limits, hash_blocks, is_skipped, too_big
+from hub_core.packages.index import Limits, fixed_sizes, hash_blocks, is_skipped, too_big
 from hub_core.util.units import format_bytes
 
 _REPARSE_POINT = 0x400  # FILE_ATTRIBUTE_REPARSE_POINT: junctions and symlinks on Windows
@@ -112,19 +112,26 @@ def _check_running(rel: str, size: int, count: int, total: int, limits: Limits) 
 
 
 def hash_regular(
-    root: Path, rel: str, size: int, advance: Callable[[int], None]
+    root: Path,
+    rel: str,
+    size: int,
+    advance: Callable[[int], None],
+    on_blocks: OnBlocks | None = None,
 ) -> tuple[str, tuple[str, ...], tuple[int, ...]]:
     """Hash, block hashes and block sizes (empty: fixed blocks), without following a link
-    that replaced the file after the walk saw it."""
+    that replaced the file after the walk saw it. ``on_blocks`` hears of the blocks,
+    with their sizes, while the file is read (in the fixed layout, at its end)."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     try:
         with os.fdopen(os.open(root / rel, flags), "rb") as stream:
             if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
                 raise PackageError(f"{shown(rel)} is not a regular file.")
             if chunker() is not None:
-                digest, read, blocks, sizes = hash_chunks(stream, size, advance)
+                digest, read, blocks, sizes = hash_chunks(stream, size, advance, on_blocks)
             else:
                 (digest, read, blocks), sizes = hash_blocks(stream, size, advance), ()
+                if on_blocks is not None and blocks:
+                    on_blocks(list(blocks), fixed_sizes(read))
     except OSError as exc:
         raise PackageError(f"{shown(rel)} could not be read ({exc.strerror}).") from exc
     if read != size:

@@ -29,6 +29,8 @@ SKIPPED_FILES = frozenset({".DS_Store", "Thumbs.db"})
 _HASH = re.compile(r"[0-9a-f]{64}")
 
 Progress = Callable[[int, int], None]
+# Told a file's blocks while it is read: (path, block hashes, block sizes), in file order.
+OnFileBlocks = Callable[[str, list[str], list[int]], None]
 
 
 @dataclass(frozen=True)
@@ -221,37 +223,52 @@ def path_set_problems(paths: Iterable[str]) -> list[str]:
 def check_index(entries: Sequence[FileEntry], limits: Limits) -> None:
     """Refuses an index that is unsafe or too big, listing every problem in one PackageError."""
     problems = Problems()
-    if len(entries) > limits.max_files:
-        problems.add(f"The package has {len(entries):,} files; the limit is {limits.max_files:,}.")
-    total = 0
-    for entry in entries:
-        for problem in _entry_problems(entry, limits):
-            problems.add(problem)
-        if type(entry.size) is int and entry.size > 0:
-            total += entry.size
-    if total > limits.max_total_bytes:
-        problems.add(
-            f"The package holds {total:,} bytes ({format_bytes(total)}); the limit is "
-            f"{limits.max_total_bytes:,} bytes ({format_bytes(limits.max_total_bytes)})."
-        )
-    paths = [e.path for e in entries]
-    for problem in path_set_problems(paths):
+    for problem in _files_problems([(e.path, e.size) for e in entries], limits):
         problems.add(problem)
-    if MANIFEST not in paths:
-        problems.add("The package has no manifest.json at its root.")
+    for entry in entries:
+        if not isinstance(entry.hash, str) or not _HASH.fullmatch(entry.hash):
+            problems.add(
+                f"{shown(entry.path)} has a bad hash; a hash is 64 lowercase hex digits (sha256)."
+            )
     problems.raise_if_any()
 
 
-def _entry_problems(entry: FileEntry, limits: Limits) -> list[str]:
-    """Problems of one entry on its own (index_from_wire has already checked the types)."""
-    found = [p for p in [path_problem(entry.path)] if p]
-    name = shown(entry.path)
-    if type(entry.size) is not int or entry.size < 0:
-        found.append(f"{name} has a bad size ({entry.size!r}); sizes are whole numbers from 0.")
-    elif entry.size > limits.max_file_bytes:
-        found.append(too_big(entry.path, entry.size, limits))
-    if not isinstance(entry.hash, str) or not _HASH.fullmatch(entry.hash):
-        found.append(f"{name} has a bad hash; a hash is 64 lowercase hex digits (sha256).")
+def check_files(found: Sequence[tuple[str, int]], limits: Limits) -> None:
+    """check_index for what is known before any file is read: paths and sizes."""
+    problems = Problems()
+    for problem in _files_problems(found, limits):
+        problems.add(problem)
+    problems.raise_if_any()
+
+
+def _files_problems(found: Sequence[tuple[str, int]], limits: Limits) -> list[str]:
+    problems: list[str] = []
+    if len(found) > limits.max_files:
+        problems.append(f"The package has {len(found):,} files; the limit is {limits.max_files:,}.")
+    total = 0
+    for path, size in found:
+        problems += _entry_problems(path, size, limits)
+        if type(size) is int and size > 0:
+            total += size
+    if total > limits.max_total_bytes:
+        problems.append(
+            f"The package holds {total:,} bytes ({format_bytes(total)}); the limit is "
+            f"{limits.max_total_bytes:,} bytes ({format_bytes(limits.max_total_bytes)})."
+        )
+    paths = [path for path, _ in found]
+    problems += path_set_problems(paths)
+    if MANIFEST not in paths:
+        problems.append("The package has no manifest.json at its root.")
+    return problems
+
+
+def _entry_problems(path: str, size: int, limits: Limits) -> list[str]:
+    """Problems of one file on its own (index_from_wire has already checked the types)."""
+    found = [p for p in [path_problem(path)] if p]
+    if type(size) is not int or size < 0:
+        found.append(f"{shown(path)} has a bad size ({size!r}); sizes are whole numbers from 0.")
+    elif size > limits.max_file_bytes:
+        found.append(too_big(path, size, limits))
     return found
 
 
@@ -323,11 +340,34 @@ def scan_folder(
     ``progress(done_bytes, total_bytes)`` is called as files are hashed.
     """
     root = Path(folder)
+    return index_files(root, walk_folder(root, limits), limits, progress=progress)
+
+
+def walk_folder(folder: Path, limits: Limits) -> list[tuple[str, int]]:
+    """(path, size) of each file scan_folder would index, limits checked; nothing is read."""
+    root = Path(folder)
     if not root.is_dir():
         raise PackageError(f"{root} is not a folder.")
-    from hub_core.packages._walk import hash_regular, walk
+    from hub_core.packages._walk import walk
 
-    found = walk(root, limits)
+    return walk(root, limits)
+
+
+def index_files(
+    root: Path,
+    found: list[tuple[str, int]],
+    limits: Limits,
+    *,
+    progress: Progress | None = None,
+    on_blocks: OnFileBlocks | None = None,
+) -> list[FileEntry]:
+    """The index of the files ``walk_folder`` found, sorted by path and checked.
+
+    ``on_blocks(path, hashes, sizes)`` hears of each file's blocks, in order, while the
+    files are still being read: a publish sends them meanwhile.
+    """
+    from hub_core.packages._walk import hash_regular
+
     total = sum(size for _, size in found)
     done = [0]
 
@@ -336,7 +376,15 @@ def scan_folder(
         if progress is not None:
             progress(min(done[0], total), total)
 
-    entries = [FileEntry(rel, size, *hash_regular(root, rel, size, advance)) for rel, size in found]
+    def told(rel: str) -> Callable[[list[str], list[int]], None] | None:
+        if on_blocks is None:
+            return None
+        return lambda blocks, sizes: on_blocks(rel, blocks, sizes)
+
+    entries = [
+        FileEntry(rel, size, *hash_regular(root, rel, size, advance, told(rel)))
+        for rel, size in found
+    ]
     entries.sort(key=lambda e: e.path)
     check_index(entries, limits)
     return entries

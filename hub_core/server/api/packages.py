@@ -30,7 +30,15 @@ def add_routes(
         return catalog.version_hint(args.name, ctx.user)
 
     async def publish_begin(ctx: Context, args: s.PublishBegin) -> s.PublishOffer:
-        return await uploads.begin(ctx.user, args.version, args.manifest, args.index, args.deps)
+        return await uploads.begin(
+            ctx.user, args.version, args.manifest, args.index, args.deps, ahead=args.ahead
+        )
+
+    def publish_ahead(ctx: Context, args: s.PublishAhead) -> s.Missing:
+        return uploads.ahead(ctx.user, args.transfer, args.pieces)
+
+    def publish_index(ctx: Context, args: s.PublishIndex) -> s.PublishOffer:
+        return uploads.index(ctx.user, args.transfer, args.index)
 
     async def upload_blocks(ctx: Context, args: s.UploadBlocks) -> s.Stored:
         return await uploads.blocks(ctx.user, args.transfer, args.blocks, client=ctx.peer.hex())
@@ -86,6 +94,8 @@ def add_routes(
 
     routes.add(s.VersionHint, "developer", version_hint)
     routes.add(s.PublishBegin, "developer", publish_begin, large=True)
+    routes.add(s.PublishAhead, "developer", publish_ahead, large=True)
+    routes.add(s.PublishIndex, "developer", publish_index, large=True)
     routes.add(s.UploadBlocks, "developer", upload_blocks, large=True)
     routes.add(s.PublishCommit, "developer", publish_commit)
     routes.add(s.Unpublish, "developer", unpublish)

@@ -7,6 +7,10 @@ whole package; here each file's hash advances, in order, whenever the block it n
 next is stored, on the worker threads that store blocks. Blocks that came out of order
 are read back from the store (they were just written, so from the page cache) when the
 file's turn comes, and blocks the hub already had are read at commit.
+
+In a publish sent ahead (blocks while the developer's app still cuts its files), a
+file's blocks are announced a run at a time (``extend``) before its hash is known; the
+whole index then names each file's hash (``settle``), checked at commit as usual.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ Data = bytes | memoryview
 
 @dataclass
 class _File:
-    entry: FileEntry
+    entry: FileEntry | None  # None while an ahead publish's index has not come
     spans: list[tuple[str, int, int]]
     done: int = 0  # blocks hashed so far
     size: int = 0
@@ -47,7 +51,8 @@ class _File:
     def matches(self) -> bool:
         entry = self.entry
         return (
-            not self.wrong_size
+            entry is not None
+            and not self.wrong_size
             and self.size == entry.size
             and self.digest.hexdigest() == entry.hash
         )
@@ -61,8 +66,43 @@ class FileChecks:
         self._files = [_File(e, e.spans()) for e in index]
         self._absent = set(missing)  # not stored yet: a file's hash waits for these
         self._waiting: dict[str, list[_File]] = {}
+        self._ahead: dict[str, _File] = {}  # files announced block by block, by path
         for file in self._files:
             self._wait(file, file.advance(lambda _: None))
+
+    def extend(self, path: str, blocks: Sequence[tuple[str, int]], missing: set[str]) -> None:
+        """The next blocks (hash, length) of ``path`` in an ahead publish; ``missing`` are
+        those not stored yet. A file that had hashed all it knew waits for the first."""
+        with self._lock:
+            self._absent.update(missing)
+            file = self._ahead.setdefault(path, _File(None, []))
+            idle = file.done == len(file.spans)
+            offset = file.spans[-1][1] + file.spans[-1][2] if file.spans else 0
+            for digest, length in blocks:
+                file.spans.append((digest, offset, length))
+                offset += length
+            if idle:
+                self._wait(file, file.advance(lambda _: None))
+
+    def settle(self, index: list[FileEntry], missing: set[str]) -> list[str]:
+        """An ahead publish's whole index: each file announced by ``extend`` gets its entry,
+        the others (no blocks announced) are checked as at the start of a publish.
+        Returns the paths whose announced blocks differ from the index's, which the
+        caller refuses; ``missing`` are the index's blocks not stored yet."""
+        differ = []
+        with self._lock:
+            self._absent.update(missing)
+            for entry in index:
+                file = self._ahead.pop(entry.path, None)
+                if file is None:
+                    file = _File(entry, entry.spans())
+                    self._wait(file, file.advance(lambda _: None))
+                elif [(d, n) for d, _, n in file.spans] != [(d, n) for d, _, n in entry.spans()]:
+                    differ.append(entry.path)
+                file.entry = entry
+                self._files.append(file)
+            differ.extend(self._ahead)  # announced, yet not in the index
+        return differ
 
     def stored(self, blocks: Sequence[tuple[str, Data]], read: Read) -> None:
         """Called once ``blocks`` are in the store: advances every file waiting for one."""
@@ -84,7 +124,7 @@ class FileChecks:
         with self._lock:
             for file in self._files:
                 file.advance(read)
-            return [f.entry for f in self._files if not f.matches()]
+            return [f.entry for f in self._files if f.entry is not None and not f.matches()]
 
     def _wait(self, file: _File, block: str | None) -> None:
         if block is not None:

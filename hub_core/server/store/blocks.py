@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -36,8 +37,11 @@ class BlockError(GameHubError):
         self.digest = digest
 
 
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
 def is_digest(text: str) -> bool:
-    return len(text) == 64 and all(c in "0123456789abcdef" for c in text)
+    return _DIGEST.fullmatch(text) is not None
 
 
 def named_digest(parts: Sequence[str]) -> str:

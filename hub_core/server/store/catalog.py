@@ -93,6 +93,7 @@ class Catalog:
         """The publish preflight: versions so far, the next one, and whose name it is."""
         record = self.repo.get(GAMES, name)
         hint = version_hint([v["version"] for v in record["versions"]] if record else [])
+        hint["ahead"] = True  # this hub takes publish_ahead
         if record is not None:
             hint |= {
                 "owner": record["author_name"],

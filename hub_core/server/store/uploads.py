@@ -1,6 +1,8 @@
 """Publishing on the hub side: announce → receive only the missing blocks → commit.
 
     announced  : index and manifest checked; the hub has listed the blocks it lacks
+                 (sent ahead: manifest checked; blocks announced a run at a time while
+                 the developer's app cuts files, then the index, checked as at begin)
     receiving  : blocks arrive in any order; each is checked against its hash as it lands,
                  and each file's hash advances over its blocks as they come in order
     committed  : every file's hash completed and checked, the version recorded
@@ -33,6 +35,7 @@ from hub_core.packages import (
 )
 from hub_core.packages.wheels import Dep, all_wheels, check_deps, deps_from_wire
 from hub_core.server.sessions import Session
+from hub_core.server.store._ahead import AheadLedger, AheadRefused
 from hub_core.server.store._filecheck import FileChecks
 from hub_core.server.store.blockio import BlockIO
 from hub_core.server.store.blocks import BlockError, BlockStore
@@ -42,7 +45,7 @@ from hub_core.server.store.upload_window import UploadWindow
 from hub_core.util.writebehind import WriteBehind
 from hub_core.wire.codes import Code
 from hub_core.wire.protocol import BATCH_BYTES, MAX_BATCH
-from hub_core.wire.schema import Published, PublishOffer, Stored
+from hub_core.wire.schema import AheadPiece, Missing, Published, PublishOffer, Stored
 
 __all__ = ["BATCH_BYTES", "MAX_BATCH", "Upload", "Uploads"]
 # Uploads idle this long are forgotten (their blocks stay and count on the next try).
@@ -64,6 +67,8 @@ class Upload:
     deps: list[Dep] = field(default_factory=list)  # the game's libraries, as wheels
     arrived: list[str] = field(default_factory=list)  # stored, durable only after commit's sync
     touched: float = field(default_factory=time.monotonic)
+    known: set[str] = field(default_factory=set)  # every block announced: those it may send
+    ahead: AheadLedger | None = None  # sent ahead, until its index has come
 
     @property
     def files(self) -> list[FileEntry]:
@@ -100,14 +105,15 @@ class Uploads:
         manifest: dict[str, Any],
         index: Any,
         deps: Any = (),
+        *,
+        ahead: bool = False,
     ) -> PublishOffer:
-        """Checks everything that can be checked before any content arrives."""
+        """Checks everything that can be checked before any content arrives (sent
+        ahead: all but the index, which comes last)."""
         self._forget_idle()
         try:
-            entries = index_from_wire(index)
-            check_index(entries, self._limits)
-            check_blocks(entries)
-            parsed = parse_manifest(manifest, files={e.path for e in entries})
+            entries = [] if ahead else _checked_index(index, self._limits)
+            parsed = parse_manifest(manifest, files=None if ahead else {e.path for e in entries})
             libs = deps_from_wire(list(deps))
             check_deps(libs, self._limits, parsed.requires)
         except PackageError as exc:
@@ -127,6 +133,8 @@ class Uploads:
             needed=set(missing),
             checks=FileChecks(entries + all_wheels(libs), set(missing)),
             deps=libs,
+            known=wanted,
+            ahead=AheadLedger(self._limits) if ahead else None,
         )
         self._uploads[upload.id] = upload
         return PublishOffer(
@@ -136,6 +144,59 @@ class Uploads:
             missing=missing,
             window=self._window.grant(upload.id),
         )
+
+    def ahead(self, developer: Session, transfer: str, pieces: list[AheadPiece]) -> Missing:
+        """Blocks of files still being cut, in order per file; returns those the hub lacks
+        and had not asked for yet."""
+        upload = self._upload(developer, transfer)
+        if upload.ahead is None:
+            raise RequestRefused(Code.TRANSFER, "This upload has its index already.")
+        try:
+            runs = upload.ahead.check(pieces)
+        except AheadRefused as exc:
+            raise RequestRefused(Code.PACKAGE_INVALID, str(exc)) from None
+        missing = self._ask_for(upload, [d for _, blocks in runs for d, _ in blocks])
+        for path, blocks in runs:
+            upload.checks.extend(path, blocks, {d for d, _ in blocks if d in upload.needed})
+        upload.touched = time.monotonic()
+        return Missing(missing=missing)
+
+    def index(self, developer: Session, transfer: str, index: Any) -> PublishOffer:
+        """An ahead publish's whole index: checked as begin checks one, and against the
+        blocks announced for each file. Returns the blocks still to send."""
+        upload = self._upload(developer, transfer)
+        if upload.ahead is None:
+            raise RequestRefused(Code.TRANSFER, "This upload has its index already.")
+        try:
+            entries = _checked_index(index, self._limits)
+            parse_manifest(upload.manifest.to_dict(), files={e.path for e in entries})
+        except PackageError as exc:
+            raise refuse_package(exc) from None
+        missing = self._ask_for(upload, [b for e in entries for b in e.blocks])
+        differ = upload.checks.settle(entries, set(upload.needed))
+        if differ:
+            self._forget(upload)
+            raise RequestRefused(
+                Code.PACKAGE_INVALID,
+                f"The index lists other blocks for {differ[0]!r} than were announced for it.",
+            )
+        upload.index, upload.ahead = entries, None
+        return PublishOffer(
+            transfer=upload.id,
+            name=upload.manifest.name,
+            version=str(upload.version),
+            missing=missing,
+            window=self._window.grant(upload.id),
+        )
+
+    def _ask_for(self, upload: Upload, digests: list[str]) -> list[str]:
+        """Of blocks just announced, those neither stored nor asked for before (in order);
+        they become needed."""
+        fresh = [d for d in dict.fromkeys(digests) if d not in upload.known]
+        upload.known.update(fresh)
+        missing = [d for d in fresh if not self._blocks.has(d)]
+        upload.needed.update(missing)
+        return missing
 
     async def blocks(
         self,
@@ -156,7 +217,7 @@ class Uploads:
                 f"One request may carry at most {MAX_BATCH} blocks and {BATCH_BYTES:,} bytes.",
             )
         for digest, data in items:
-            if digest not in upload.needed and not any(digest in e.blocks for e in upload.files):
+            if digest not in upload.known:
                 raise RequestRefused(
                     Code.TRANSFER, f"This upload has no block with hash {digest[:12]}…."
                 )
@@ -180,6 +241,8 @@ class Uploads:
 
     async def commit(self, developer: Session, transfer: str) -> Published:
         upload = self._upload(developer, transfer)
+        if upload.ahead is not None:
+            raise RequestRefused(Code.TRANSFER, "The upload's index has not come yet.")
         if upload.needed:
             example = upload.paths_of(next(iter(upload.needed)))
             raise RequestRefused(
@@ -194,9 +257,12 @@ class Uploads:
             )
         except OSError as exc:
             raise storing_refused(exc) from None
+        self._forget(upload)
+        return Published(name=game["name"], version=str(upload.version))
+
+    def _forget(self, upload: Upload) -> None:
         self._uploads.pop(upload.id, None)
         self._window.forget(upload.id)
-        return Published(name=game["name"], version=str(upload.version))
 
     def _store(self, upload: Upload, fresh: list[tuple[str, memoryview]]) -> None:
         self._blocks.put_many(fresh)
@@ -248,6 +314,14 @@ class Uploads:
         now = time.monotonic()
         for key in [k for k, u in self._uploads.items() if now - u.touched > IDLE_SECONDS]:
             del self._uploads[key]
+
+
+def _checked_index(index: Any, limits: Limits) -> list[FileEntry]:
+    """A stranger's index, refused with PackageError unless it is safe and adds up."""
+    entries = index_from_wire(index)
+    check_index(entries, limits)
+    check_blocks(entries)
+    return entries
 
 
 def storing_refused(exc: OSError) -> RequestRefused:

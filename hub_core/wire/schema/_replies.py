@@ -31,6 +31,7 @@ __all__ = [
     "LibraryView",
     "MatchHistoryReply",
     "MatchView",
+    "Missing",
     "MyReview",
     "Pong",
     "PublishOffer",
@@ -247,6 +248,9 @@ class VersionHintReply(msgspec.Struct, frozen=True):
     owner: str | None = None
     yours: bool = True
     removed: bool = False  # in the store's history but removed; publishing re-activates it
+    # The hub takes a publish's blocks while the developer's app still cuts its files
+    # (publish_begin with ahead, publish_ahead, publish_index); hubs before that never say so.
+    ahead: bool = False
 
 
 class PublishOffer(msgspec.Struct, frozen=True):
@@ -259,6 +263,12 @@ class PublishOffer(msgspec.Struct, frozen=True):
     # Upload batches the developer may keep in flight (the hub's memory bound; 0: not said,
     # from hubs before the grant, and the app keeps its own default).
     window: int = 0
+
+
+class Missing(msgspec.Struct, frozen=True):
+    """The hub's answer to publish_ahead: which of the blocks just announced it lacks."""
+
+    missing: list[str]
 
 
 class Stored(msgspec.Struct, frozen=True):

@@ -18,6 +18,7 @@ from hub_core.wire.schema._replies import (
     Identity,
     InstallOffer,
     MatchHistoryReply,
+    Missing,
     MyReview,
     Pong,
     Published,
@@ -33,6 +34,7 @@ from hub_core.wire.schema._replies import (
 )
 
 __all__ = [
+    "AheadPiece",
     "CreateRoom",
     "FetchBlocks",
     "GetGameDetails",
@@ -51,8 +53,10 @@ __all__ = [
     "Ping",
     "Played",
     "ProposeStart",
+    "PublishAhead",
     "PublishBegin",
     "PublishCommit",
+    "PublishIndex",
     "Register",
     "RespondStart",
     "Review",
@@ -112,6 +116,33 @@ class PublishBegin(Request[PublishOffer], frozen=True, omit_defaults=True):
     # The game's libraries: [{"requirement": "pygame", "wheels": index of .whl files}];
     # left out when empty, so a game without requires still publishes to an older hub.
     deps: WireDeps = msgspec.field(default_factory=list)
+    # True: the files' blocks are announced while they are cut (publish_ahead) and the
+    # whole index follows (publish_index); ``index`` is then empty. Only to hubs whose
+    # VersionHintReply says ``ahead``.
+    ahead: bool = False
+
+
+# The next blocks of one file, in order: (path, block hashes, block sizes).
+AheadPiece = tuple[str, list[str], list[int]]
+
+
+class PublishAhead(Request[Missing], frozen=True):
+    """Blocks of an ``ahead`` publish, announced as the developer's app cuts them."""
+
+    kind = "publish_ahead"
+    idempotent = False  # sent twice, a file's blocks would be announced twice
+    transfer: str
+    pieces: list[AheadPiece]
+
+
+class PublishIndex(Request[PublishOffer], frozen=True):
+    """An ``ahead`` publish's whole index, once every file is cut: the hub checks it as
+    publish_begin checks one, and lists the blocks still missing."""
+
+    kind = "publish_index"
+    idempotent = False
+    transfer: str
+    index: WireIndex
 
 
 class UploadBlocks(Request[Stored], frozen=True):

@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from hub_core.client.window import WINDOW, Window, run_window
+from hub_core.client.window import END, WINDOW, Window, run_window
 
 
 class Gauge:
@@ -62,3 +62,16 @@ async def test_the_first_failure_stops_the_rest() -> None:
         await run_window(list(range(100)), job, Window(2))
     assert ran[:4] == [0, 1, 2, 3]  # in order
     assert len(ran) < 20  # a few start while the failure travels; the rest never do
+
+
+async def test_jobs_from_a_queue_run_as_they_come_until_the_end() -> None:
+    gauge = Gauge()
+    queue: asyncio.Queue[object] = asyncio.Queue()
+    running = asyncio.ensure_future(run_window(queue, gauge.job, Window(3)))
+    for n in range(10):
+        queue.put_nowait(n)
+        await asyncio.sleep(0.001)
+    assert not running.done()  # more may come
+    queue.put_nowait(END)
+    await asyncio.wait_for(running, 2)
+    assert gauge.most <= 3

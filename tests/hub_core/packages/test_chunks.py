@@ -37,6 +37,18 @@ def test_blocks_cover_the_file_and_match_their_hashes(size: int) -> None:
     assert list(blocks) == [hashlib.sha256(p).hexdigest() for p in pieces]
 
 
+@pytest.mark.parametrize("size", [70_000, 4 * READ_BYTES + 12_345])
+def test_blocks_are_told_in_order_while_the_file_is_read(size: int) -> None:
+    data = os.urandom(size)
+    told: list[tuple[list[str], list[int], int]] = []
+    stream = io.BytesIO(data)
+    result = hash_chunks(stream, on_blocks=lambda b, s: told.append((b, s, stream.tell())))
+    assert [d for b, _, _ in told for d in b] == list(result[2])
+    assert [n for _, s, _ in told for n in s] == list(result[3])
+    if size > READ_BYTES:  # a large file's first blocks are told before its end is read
+        assert len(told) > 2 and told[0][2] < size
+
+
 def test_feeding_in_any_pieces_gives_the_same_cuts() -> None:
     data = os.urandom(3 * READ_BYTES // 2)
     hasher = ChunkHasher()

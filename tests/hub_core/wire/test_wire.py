@@ -399,8 +399,11 @@ def test_replies_shaped_as_before_decode_into_the_schema_and_encode_back_unchang
 # Reply fields added to protocol version 1 later; older clients ignore unknown keys.
 # owner, yours, removed: version_hint; ratings: game_details
 # deps: install_begin (a game's libraries); window: publish_begin and upload_blocks (the
-# upload window the hub grants); chat: a room's recent lines
-ADDED_SINCE = {"incarnation", "owner", "yours", "removed", "ratings", "deps", "window", "chat"}
+# upload window the hub grants); chat: a room's recent lines; ahead: version_hint (the hub
+# takes a publish's blocks while they are cut)
+ADDED_SINCE = {
+    "incarnation", "owner", "yours", "removed", "ratings", "deps", "window", "chat", "ahead"
+}  # fmt: skip
 
 
 def test_publish_begin_without_libraries_is_the_frame_older_hubs_know() -> None:

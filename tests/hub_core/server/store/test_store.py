@@ -60,7 +60,7 @@ async def test_browsing_sees_every_change_at_once(
 
 async def test_version_hint_and_update_sends_only_changes(dev: HubClient, tmp_path: Path) -> None:
     assert await dev.version_hint("rps") == VersionHintReply(
-        exists=False, latest=None, versions=[], suggested="1.0.0"
+        exists=False, latest=None, versions=[], suggested="1.0.0", ahead=True
     )
     game = make_game(tmp_path / "g", files={"big.bin": random_bytes(2_500_000)})
     first = await publish(dev, game)
@@ -71,7 +71,12 @@ async def test_version_hint_and_update_sends_only_changes(dev: HubClient, tmp_pa
     assert first.sent_bytes > 2_500_000
     hint = await dev.version_hint("rps")
     assert hint == VersionHintReply(
-        exists=True, latest="1.0.1", versions=["1.0.0", "1.0.1"], suggested="1.0.2", owner="dana"
+        exists=True,
+        latest="1.0.1",
+        versions=["1.0.0", "1.0.1"],
+        suggested="1.0.2",
+        owner="dana",
+        ahead=True,
     )
 
 

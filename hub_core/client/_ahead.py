@@ -1,0 +1,154 @@
+"""Publishing while the files are still being cut: blocks travel during the cut.
+
+Cutting and hashing a package (FastCDC and SHA-256) took a third of a large publish,
+with the hub idle until the whole index was known. Here a thread cuts the files and
+tells the loop each run of blocks as soon as their hashes are known; the loop announces
+them (``publish_ahead``), the hub answers with those it lacks, and the uploader sends
+them while the cutting goes on. The whole index, with each file's hash, comes last
+(``publish_index``); the hub checks it against what was announced.
+
+    surveyed → begun (ahead) → announcing, sending → indexed → sent → committed
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import functools
+import threading
+from collections import deque
+from pathlib import Path
+
+from hub_core.client.hub_client import HubClient
+from hub_core.client.publishing import (
+    BlockSource,
+    Package,
+    Progress,
+    Uploader,
+    wheel_sources,
+)
+from hub_core.client.window import cancel_all
+from hub_core.errors import GameHubError
+from hub_core.packages import FileEntry, index_to_wire
+from hub_core.packages.index import index_files
+from hub_core.packages.wheels import all_wheels, deps_to_wire
+from hub_core.wire.protocol import MAX_BATCH
+from hub_core.wire.schema import AheadPiece, Published
+
+
+class _Stopped(GameHubError):
+    """The publish failed elsewhere: the cutting thread stops at its next run of blocks."""
+
+
+async def publish_ahead(
+    client: HubClient, package: Package, progress: Progress | None
+) -> tuple[Published, int]:
+    """Publishes ``package`` to a hub that takes blocks ahead; returns the hub's answer and
+    the bytes sent."""
+    begun = await client.publish_begin(
+        package.version,
+        package.manifest.to_dict(),
+        [],
+        deps_to_wire(package.wheels.deps),
+        ahead=True,
+    )
+    uploader = Uploader(client, begun, wheel_sources(package.wheels), progress, package.total)
+    wheel_bytes = sum(w.size for w in all_wheels(package.wheels.deps))
+    uploader.credit(wheel_bytes - sum(uploader.sources[d].length for d in begun.missing))
+    uploader.ask(begun.missing)
+    sending = asyncio.ensure_future(uploader.run())
+    pieces = _Pieces(asyncio.get_running_loop())
+    cutting = _cutter().submit(
+        functools.partial(index_files, package.folder, package.found, package.limits),
+        on_blocks=pieces.put,
+    )
+    cutting.add_done_callback(lambda _: pieces.end())
+    try:
+        index = await _announce(client, begun.transfer, package.folder, pieces, cutting, uploader)
+        if sending.done():
+            sending.result()  # a refused batch ends the publish with the hub's sentence
+        offer = await client.publish_index(begun.transfer, index_to_wire(index))
+        uploader.ask(offer.missing)
+        uploader.close()
+        await sending
+        return await client.publish_commit(begun.transfer), uploader.sent
+    finally:
+        pieces.stop.set()
+        await cancel_all([sending])
+        if not cutting.done():  # it stops at its next run of blocks
+            await asyncio.to_thread(concurrent.futures.wait, [cutting])
+
+
+async def _announce(
+    client: HubClient,
+    transfer: str,
+    folder: Path,
+    pieces: _Pieces,
+    cutting: concurrent.futures.Future[list[FileEntry]],
+    uploader: Uploader,
+) -> list[FileEntry]:
+    """Announces blocks as they are cut and queues those the hub lacks; returns the index."""
+    offsets: dict[str, int] = {}
+    while batch := await pieces.take():
+        for path, blocks, sizes in batch:
+            offset = offsets.get(path, 0)
+            for digest, length in zip(blocks, sizes, strict=True):
+                uploader.sources.setdefault(digest, BlockSource(folder / path, offset, length))
+                offset += length
+            offsets[path] = offset
+        reply = await client.publish_ahead(transfer, batch)
+        uploader.ask(reply.missing)
+        announced = sum(n for _, _, sizes in batch for n in sizes)
+        uploader.credit(announced - sum(uploader.sources[d].length for d in reply.missing))
+    return await asyncio.wrap_future(cutting)
+
+
+class _Pieces:
+    """Runs of blocks from the cutting thread, handed to the loop in order."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.stop = threading.Event()  # set: the cutting thread gives up
+        self._loop = loop
+        self._ready: deque[AheadPiece] = deque()
+        self._woken = asyncio.Event()
+        self._ended = False
+
+    def put(self, path: str, blocks: list[str], sizes: list[int]) -> None:
+        """On the cutting thread: a file's next blocks (split to fit one announcement)."""
+        if self.stop.is_set():
+            raise _Stopped("The publish stopped.")
+        for start in range(0, len(blocks), MAX_BATCH):
+            end = start + MAX_BATCH
+            self._loop.call_soon_threadsafe(self._add, (path, blocks[start:end], sizes[start:end]))
+
+    def end(self) -> None:
+        """On any thread: no more blocks will come."""
+        self._loop.call_soon_threadsafe(self._finish)
+
+    async def take(self) -> list[AheadPiece]:
+        """The runs cut since the last take, at most MAX_BATCH blocks (at least one run;
+        empty once the cutting has ended)."""
+        while not self._ready and not self._ended:
+            self._woken.clear()
+            await self._woken.wait()
+        batch: list[AheadPiece] = []
+        count = 0
+        while self._ready and (not batch or count + len(self._ready[0][1]) <= MAX_BATCH):
+            piece = self._ready.popleft()
+            batch.append(piece)
+            count += len(piece[1])
+        return batch
+
+    def _add(self, piece: AheadPiece) -> None:
+        self._ready.append(piece)
+        self._woken.set()
+
+    def _finish(self) -> None:
+        self._ended = True
+        self._woken.set()
+
+
+@functools.cache
+def _cutter() -> concurrent.futures.ThreadPoolExecutor:
+    """The thread that cuts and hashes a package being published ahead."""
+    return concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="gamehub-publish-cut")

@@ -1,0 +1,112 @@
+"""Publishing while the files are still being cut, and the whole-index way older hubs know."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hub_core.client import _ahead, publishing
+from hub_core.client.hub_client import HubClient
+from hub_core.client.installs import install, read_installed, verify
+from hub_core.client.publishing import Package, publish
+from hub_core.packages import Limits, PackageError
+from hub_core.packages.wheels import Resolved
+from tests.hub_core.gamefactory import make_game, random_bytes
+
+MakeClient = Callable[..., Awaitable[HubClient]]
+MB = 1_000_000
+
+
+class Watched(HubClient):
+    """A developer's client that notes when each publishing request went."""
+
+    calls: list[str]
+
+    async def call(self, request: Any, **kwargs: Any) -> Any:
+        self.calls.append(request.kind)
+        return await super().call(request, **kwargs)
+
+
+async def _developer(make_client: MakeClient) -> Watched:
+    c = await make_client()
+    await c.register("developer", "dana", "secret")
+    await c.login("developer", "dana", "secret")
+    c.__class__ = Watched
+    c.calls = []
+    return c  # type: ignore[return-value]
+
+
+async def _player(make_client: MakeClient) -> HubClient:
+    c = await make_client()
+    await c.register("player", "pat", "secret")
+    await c.login("player", "pat", "secret")
+    return c
+
+
+async def test_blocks_travel_while_a_large_file_is_cut(
+    make_client: MakeClient, tmp_path: Path
+) -> None:
+    dev, player = await _developer(make_client), await _player(make_client)
+    big = random_bytes(24 * MB)
+    files = {"big.bin": big, "empty.txt": b"", "data/a.txt": b"a" * 10}
+    result = await publish(dev, make_game(tmp_path / "g", files=files))
+    assert result.sent_bytes == result.total_bytes
+    calls = dev.calls[dev.calls.index("publish_begin") :]
+    # Blocks were announced and sent in several runs before the index was known.
+    assert calls.count("publish_ahead") >= 3
+    assert calls.index("upload_blocks") < calls.index("publish_index")
+    await install(player, "rps", tmp_path / "games")
+    installed = read_installed(tmp_path / "games", "rps")
+    assert installed is not None and (installed.folder / "big.bin").read_bytes() == big
+    assert verify(tmp_path / "games", "rps") == []
+    # An update sends only what changed, however its blocks were announced.
+    (tmp_path / "g" / "big.bin").write_bytes(big[:MB] + random_bytes(1000) + big[MB:])
+    assert (await publish(dev, tmp_path / "g")).sent_bytes < 2 * MB
+
+
+async def test_a_hub_without_ahead_gets_the_whole_index_first(
+    make_client: MakeClient, tmp_path: Path
+) -> None:
+    """The way to hubs from before publish_ahead: cut everything, then begin with the index."""
+    dev, player = await _developer(make_client), await _player(make_client)
+    folder = make_game(tmp_path / "g", files={"big.bin": random_bytes(6 * MB)})
+    limits = Limits()
+    _, manifest, found = publishing.survey(folder, limits, tmp_path)
+    package = Package(folder, manifest, found, Resolved(), limits, "1.0.0")
+    progress: list[tuple[int, int]] = []
+    published, sent = await publishing._publish_whole(
+        dev, package, lambda done, total: progress.append((done, total))
+    )
+    assert (published.version, sent) == ("1.0.0", package.total)
+    assert "publish_ahead" not in dev.calls and "publish_index" not in dev.calls
+    assert progress[-1] == (sent, sent)
+    await install(player, "rps", tmp_path / "games")
+    assert verify(tmp_path / "games", "rps") == []
+
+
+async def test_a_file_that_changes_while_it_is_cut_stops_the_publish(
+    make_client: MakeClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dev = await _developer(make_client)
+    folder = make_game(tmp_path / "g", files={"big.bin": random_bytes(24 * MB)})
+    surveyed = publishing.survey
+
+    def then_shrink(*args: Any) -> Any:
+        found = surveyed(*args)
+        os.truncate(folder / "big.bin", 12 * MB)  # the developer saves it meanwhile
+        return found
+
+    monkeypatch.setattr(publishing, "survey", then_shrink)
+    with pytest.raises(PackageError, match=r"big\.bin'? changed while it was being read"):
+        await publish(dev, folder)
+    assert "publish_index" not in dev.calls and "publish_commit" not in dev.calls
+    assert await dev.my_games() == []
+    # The cutting thread has stopped: the next publish's cut starts at once.
+    monkeypatch.setattr(publishing, "survey", surveyed)
+    await asyncio.wait_for(asyncio.wrap_future(_ahead._cutter().submit(int)), 1)
+    assert (await publish(dev, folder)).version == "1.0.0"
