@@ -8,7 +8,10 @@ process never becomes the bottleneck; the hub is a real `gamehub host` child.
     mixed   : 20 developers publish 20 different games (updates of 10 MB each) while
               20 other players install the 50 MB game
     lobby   : all the while a 21st player browses the store (list, details), one request
-              after another, and every request's time is recorded
+              after another, and every request's time is recorded; `browse_p99_ms`
+              counts the requests made while players transfer (from the first player's
+              start to the last one's end in each phase), `browse_p99_ms_whole_run`
+              also those while the players' processes start and log in
 
 On a LAN every player has a computer of their own; here 41 players share two cores with
 the hub, so the 40 transferring players run at a lower CPU priority (nice 10, see
@@ -127,17 +130,17 @@ def _browser(endpoint: str, ready: Any, stop: Any, results: Any) -> None:
 
     async def run() -> None:
         client = await logged_in(endpoint, "player", "browser")
-        times: list[float] = []
+        times: list[tuple[float, float]] = []  # (when, seconds), on the players' clock
         try:
             ready.set()
             deadline = time.monotonic() + 2 * PHASE_TIMEOUT
             while not stop.is_set() and time.monotonic() < deadline:
                 began = time.perf_counter()
                 games = await client.list_games()
-                times.append(time.perf_counter() - began)
+                times.append((began, time.perf_counter() - began))
                 began = time.perf_counter()
                 await client.game_details(games[0].name)
-                times.append(time.perf_counter() - began)
+                times.append((began, time.perf_counter() - began))
                 await asyncio.sleep(0.005)  # a person clicking, not a load generator
         finally:
             results.put(("browse", times))
@@ -310,7 +313,8 @@ def _party(
     os.sync()
     rss_before = reset_peak(hub.proc.pid)
     _say("the rush")
-    rush = _spread(party.run(args.players, {}, "rush"), size)
+    rush_rows = party.run(args.players, {}, "rush")
+    rush = _spread(rush_rows, size)
     rush_peak = peak(hub.proc.pid)
     os.sync()
     _say("the mixed rush")
@@ -320,6 +324,12 @@ def _party(
     _, browse = party.results.get(timeout=PHASE_TIMEOUT)
     browser.join(30)
     mixed = _spread(mixed_rows, size)
+    # perf_counter is CLOCK_MONOTONIC on Linux: one clock for every process.
+    phases = [
+        (min(r[2] for r in rows), max(r[3] for r in rows)) for rows in (rush_rows, mixed_rows)
+    ]
+    during = [dt for t, dt in browse if any(a <= t <= b for a, b in phases)]
+    whole = [dt for _, dt in browse]
     publishes = [r[3] - r[2] for r in mixed_rows if r[0] == "publish"]
     alone_rate = size / MB / alone
     return {
@@ -339,10 +349,12 @@ def _party(
         "hub_rss_before_mib": round(rss_before / 2**20, 1),
         "hub_rss_growth_mib": round((max(hub_peak, rush_peak) - rss_before) / 2**20, 1),
         "rush_rss_growth_mib": round((rush_peak - rss_before) / 2**20, 1),
-        "browse_requests": len(browse),
-        "browse_p50_ms": round(percentile(browse, 50) * 1000, 2),
-        "browse_p99_ms": round(percentile(browse, 99) * 1000, 2),
-        "browse_max_ms": round(max(browse, default=0.0) * 1000, 2),
+        "browse_requests": len(during),
+        "browse_p50_ms": round(percentile(during, 50) * 1000, 2),
+        "browse_p99_ms": round(percentile(during, 99) * 1000, 2),
+        "browse_max_ms": round(max(during, default=0.0) * 1000, 2),
+        "browse_requests_whole_run": len(whole),
+        "browse_p99_ms_whole_run": round(percentile(whole, 99) * 1000, 2),
         "players": args.players,
         "players_nice": args.players_nice,
         "game_mb": args.mb,

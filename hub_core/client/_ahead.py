@@ -103,12 +103,23 @@ async def _announce(
     return await asyncio.wrap_future(cutting)
 
 
+# The cutting thread hands blocks over in runs of about this much (or at the end): one
+# hand-over and one announcement per small file kept the loop and the cutter trading the
+# GIL, and made a 1,000-file publish of 20 MB take twice as long.
+HAND_OVER_BYTES = 4 * 1024 * 1024
+HAND_OVER_BLOCKS = 256
+
+
 class _Pieces:
     """Runs of blocks from the cutting thread, handed to the loop in order."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.stop = threading.Event()  # set: the cutting thread gives up
         self._loop = loop
+        self._held: list[AheadPiece] = []  # on the cutting thread, not handed over yet
+        self._held_bytes = 0
+        self._held_blocks = 0
+        self._started = False
         self._ready: deque[AheadPiece] = deque()
         self._woken = asyncio.Event()
         self._ended = False
@@ -119,11 +130,26 @@ class _Pieces:
             raise _Stopped("The publish stopped.")
         for start in range(0, len(blocks), MAX_BATCH):
             end = start + MAX_BATCH
-            self._loop.call_soon_threadsafe(self._add, (path, blocks[start:end], sizes[start:end]))
+            self._held.append((path, blocks[start:end], sizes[start:end]))
+        self._held_bytes += sum(sizes)
+        self._held_blocks += len(blocks)
+        if (
+            self._held_bytes >= HAND_OVER_BYTES
+            or self._held_blocks >= HAND_OVER_BLOCKS
+            or not self._started  # the first blocks go at once: sending starts sooner
+        ):
+            self._started = True
+            self._hand_over()
 
     def end(self) -> None:
-        """On any thread: no more blocks will come."""
+        """On the cutting thread, once it is done: no more blocks will come."""
+        self._hand_over()
         self._loop.call_soon_threadsafe(self._finish)
+
+    def _hand_over(self) -> None:
+        if self._held:
+            self._loop.call_soon_threadsafe(self._add, self._held)
+            self._held, self._held_bytes, self._held_blocks = [], 0, 0
 
     async def take(self) -> list[AheadPiece]:
         """The runs cut since the last take, at most MAX_BATCH blocks (at least one run;
@@ -139,8 +165,8 @@ class _Pieces:
             count += len(piece[1])
         return batch
 
-    def _add(self, piece: AheadPiece) -> None:
-        self._ready.append(piece)
+    def _add(self, pieces: list[AheadPiece]) -> None:
+        self._ready.extend(pieces)
         self._woken.set()
 
     def _finish(self) -> None:

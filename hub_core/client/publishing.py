@@ -1,11 +1,13 @@
 """Publishing from the developer's side: check locally, send only what the hub lacks, commit.
 
-Everything that can be refused is checked before a byte is sent: the manifest, every
-path, the limits. Then the hub says which blocks (pieces of files cut by content, about
-256 KiB each, by hash) it lacks, and only those go, a few in flight at once, so the link
-stays busy without the hub or this process holding more than a window of blocks in
-memory. A publish that was
-interrupted resumes: the blocks that arrived are already on the hub.
+Everything that can be refused without reading the files is checked before a byte is
+sent: the manifest, every path, the limits. Then the hub says which blocks (pieces of
+files cut by content, about 256 KiB each, by hash) it lacks, and only those go, a few in
+flight at once, so the link stays busy without the hub or this process holding more
+than a window of blocks in memory. To hubs that take them, blocks are announced and
+sent while the files are still being cut (``_ahead``); older hubs get the whole index
+first. A publish that was interrupted resumes: the blocks that arrived are already on
+the hub.
 """
 
 from __future__ import annotations
@@ -53,14 +55,6 @@ class PublishResult:
     version: str
     total_bytes: int  # the whole package
     sent_bytes: int  # what actually travelled (only missing contents)
-
-
-def prepare(
-    source: Path, limits: Limits, scratch: Path, progress: Progress | None = None
-) -> tuple[Path, Manifest, list[FileEntry]]:
-    """A checked package from a folder or a zip (unpacked safely into ``scratch``)."""
-    folder, manifest, found = survey(source, limits, scratch)
-    return folder, manifest, index_files(folder, found, limits, progress=progress)
 
 
 def survey(
@@ -276,8 +270,11 @@ def block_sources(folder: Path, index: list[FileEntry]) -> dict[str, BlockSource
 class Uploader:
     """Sends blocks as they are asked for, in the window the hub grants; counts what went.
 
-    ``progress`` hears (bytes done, ``total``): blocks sent, and those ``credit``-ed
-    (announced, but the hub had them).
+    Blocks asked for a few at a time (small files, announced as they are cut) wait
+    until they fill a batch, unless the link would stand idle: the hub stores each
+    batch as one pack file, and a request per handful of small blocks cost 40% of a
+    1,000-file publish. ``progress`` hears (bytes done, ``total``): blocks sent, and
+    those ``credit``-ed (announced, but the hub had them).
     """
 
     def __init__(
@@ -298,16 +295,30 @@ class Uploader:
         self._progress = progress
         self._total = total
         self._done = 0
+        self._pending: list[str] = []  # asked for, not a whole batch yet
+        self._busy = 0  # batches being sent
         self.credit(0)
 
     def ask(self, digests: list[str]) -> None:
         """Queues blocks to send, in batches of at most BATCH_BYTES."""
-        for batch in batches(digests, lambda d: self.sources[d].length):
+        *whole, self._pending = batches(self._pending + digests, self._length) or [[]]
+        for batch in whole:
             self._jobs.put_nowait(batch)
+        if self._busy == 0 and self._jobs.empty():
+            self._flush()  # the link is idle: a part of a batch goes now
 
     def close(self) -> None:
         """No more blocks will be asked for: ``run`` ends once the queued ones are sent."""
+        self._flush()
         self._jobs.put_nowait(END)
+
+    def _flush(self) -> None:
+        if self._pending:
+            self._jobs.put_nowait(self._pending)
+            self._pending = []
+
+    def _length(self, digest: str) -> int:
+        return self.sources[digest].length
 
     def credit(self, count: int) -> None:
         """Counts ``count`` bytes as done without sending them."""
@@ -319,6 +330,15 @@ class Uploader:
         await run_window(self._jobs, self._send, self._window)
 
     async def _send(self, batch: list[str]) -> None:
+        self._busy += 1
+        try:
+            await self._upload(batch)
+        finally:
+            self._busy -= 1
+        if self._busy == 0 and self._jobs.empty():
+            self._flush()
+
+    async def _upload(self, batch: list[str]) -> None:
         where = [self.sources[d] for d in batch]
         layout = [(d, s.length) for d, s in zip(batch, where, strict=True)]
         frame = UploadFrame(self._transfer, layout, self._spare.pop() if self._spare else None)

@@ -138,7 +138,7 @@ def stage(source: Path, limits: Limits, scratch: Path) -> tuple[Path, Manifest]:
 
     A hub unpacks exactly those files, so a game that needs a skipped one (a .git
     folder, __pycache__) fails here as it would there. A zip is told apart as
-    publishing tells it (hub_core.client.publishing.prepare), so refusals read the same.
+    publishing tells it (hub_core.client.publishing.survey), so refusals read the same.
     Blocking: run it in a thread.
     """
     folder = Path(source)

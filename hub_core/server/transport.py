@@ -50,7 +50,11 @@ HELLO_HWM = 16
 # Subscriptions are topic names; nothing larger ever needs to reach the PUB socket.
 SUBSCRIPTION_MAX_BYTES = 4096
 _BIND_TRIES = 50
-IO_THREADS = 4  # big CURVE frames are decrypted on one I/O thread; others' keep flowing
+# Big CURVE frames are en- and decrypted on one I/O thread; others' keep flowing. Each
+# thread serves its share of the connections in turn, so a lobby reply waits behind the
+# 2 MB transfer frames of those sharing its thread: with 40 players transferring, six
+# threads kept the browsing p99 at 39-57 ms where four gave 44-73 (bench/party.py).
+IO_THREADS = 6
 
 
 @dataclass(frozen=True)

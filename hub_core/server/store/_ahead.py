@@ -35,27 +35,31 @@ class AheadLedger:
         raises AheadRefused for the first that is not, counting none of them then."""
         if sum(len(blocks) for _, blocks, _ in pieces) > MAX_BATCH:
             raise AheadRefused(f"Announce at most {MAX_BATCH:,} blocks at once.")
-        sizes, total = dict(self.sizes), self.total
+        added: dict[str, int] = {}  # this announcement's bytes per path
+        total, files = self.total, len(self.sizes)
         for path, blocks, lengths in pieces:
             problem = path_problem(path) or block_problem(
                 FileEntry(path, sum(lengths), "", tuple(blocks), tuple(lengths))
             )
             if problem:
                 raise AheadRefused(problem)
-            sizes[path] = sizes.get(path, 0) + sum(lengths)
+            files += path not in self.sizes and path not in added
+            added[path] = added.get(path, 0) + sum(lengths)
             total += sum(lengths)
-            self._check_totals(path, sizes, total)
-        self.sizes, self.total = sizes, total
+            self._check_totals(path, self.sizes.get(path, 0) + added[path], total, files)
+        for path, size in added.items():
+            self.sizes[path] = self.sizes.get(path, 0) + size
+        self.total = total
         return [(path, list(zip(blocks, lengths, strict=True))) for path, blocks, lengths in pieces]
 
-    def _check_totals(self, path: str, sizes: dict[str, int], total: int) -> None:
+    def _check_totals(self, path: str, size: int, total: int, files: int) -> None:
         limits = self.limits
-        if sizes[path] > limits.max_file_bytes:
+        if size > limits.max_file_bytes:
             raise AheadRefused(
                 f"{path!r} is announced with more than {format_bytes(limits.max_file_bytes)}; "
                 "that is the limit for one file."
             )
-        if len(sizes) > limits.max_files:
+        if files > limits.max_files:
             raise AheadRefused(f"The package has more than {limits.max_files:,} files.")
         if total > limits.max_total_bytes:
             raise AheadRefused(

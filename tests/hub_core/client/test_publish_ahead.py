@@ -110,3 +110,16 @@ async def test_a_file_that_changes_while_it_is_cut_stops_the_publish(
     monkeypatch.setattr(publishing, "survey", surveyed)
     await asyncio.wait_for(asyncio.wrap_future(_ahead._cutter().submit(int)), 1)
     assert (await publish(dev, folder)).version == "1.0.0"
+
+
+async def test_small_files_are_announced_and_sent_in_whole_batches(
+    make_client: MakeClient, tmp_path: Path
+) -> None:
+    """One announcement and one upload per small file made a 1,000-file publish twice as
+    slow: both gather runs of blocks first."""
+    dev = await _developer(make_client)
+    files = {f"data/{n:03}.bin": random_bytes(10_000) for n in range(300)}
+    result = await publish(dev, make_game(tmp_path / "g", files=files))
+    assert result.sent_bytes == result.total_bytes
+    assert dev.calls.count("publish_ahead") <= 4
+    assert dev.calls.count("upload_blocks") <= 4  # 3 MB in batches of up to 2 MB
