@@ -73,6 +73,14 @@ async def _begun(dev: HubClient, game: Game) -> str:
     return offer.transfer
 
 
+async def _announced(dev: HubClient, folder: Path) -> tuple[Game, str]:
+    """A game whose every file is announced ahead, no block sent yet."""
+    game = Game(folder)
+    transfer = await _begun(dev, game)
+    await dev.publish_ahead(transfer, [game.announce(p) for p in game.data])
+    return game, transfer
+
+
 async def test_blocks_sent_ahead_of_the_index_publish_and_install(
     dev: HubClient, player: HubClient, tmp_path: Path
 ) -> None:
@@ -110,9 +118,7 @@ async def test_blocks_the_hub_has_are_not_asked_for_again(dev: HubClient, tmp_pa
 async def test_an_index_that_differs_from_the_announced_blocks_is_refused(
     dev: HubClient, tmp_path: Path
 ) -> None:
-    game = Game(tmp_path / "g")
-    transfer = await _begun(dev, game)
-    await dev.publish_ahead(transfer, [game.announce(p) for p in game.data])
+    game, transfer = await _announced(dev, tmp_path / "g")
     index = game.index()
     big = next(e for e in index if e[0] == "big.bin")
     big[3], big[4] = [_sha(game.big)], [len(game.big)]  # one block instead of three
@@ -126,18 +132,14 @@ async def test_an_index_that_differs_from_the_announced_blocks_is_refused(
 async def test_a_file_announced_but_left_out_of_the_index_is_refused(
     dev: HubClient, tmp_path: Path
 ) -> None:
-    game = Game(tmp_path / "g")
-    transfer = await _begun(dev, game)
-    await dev.publish_ahead(transfer, [game.announce(p) for p in game.data])
+    game, transfer = await _announced(dev, tmp_path / "g")
     await dev.publish_ahead(transfer, [("extra.bin", [_sha(b"x")], [1])])
     with pytest.raises(RequestRefused, match=r"other blocks for 'extra\.bin'"):
         await dev.publish_index(transfer, game.index())
 
 
 async def test_a_file_hash_that_lies_is_refused_at_commit(dev: HubClient, tmp_path: Path) -> None:
-    game = Game(tmp_path / "g")
-    transfer = await _begun(dev, game)
-    await dev.publish_ahead(transfer, [game.announce(p) for p in game.data])
+    game, transfer = await _announced(dev, tmp_path / "g")
     for path in game.data:
         await dev.upload_blocks(transfer, game.blocks(path))
     index = game.index()
