@@ -72,7 +72,8 @@ class FileChecks:
 
     def extend(self, path: str, blocks: Sequence[tuple[str, int]], missing: set[str]) -> None:
         """The next blocks (hash, length) of ``path`` in an ahead publish; ``missing`` are
-        those not stored yet. A file that had hashed all it knew waits for the first."""
+        blocks first asked for now (not stored yet). A file that had hashed all it knew
+        waits for the first of them."""
         with self._lock:
             self._absent.update(missing)
             file = self._ahead.setdefault(path, _File(None, []))
@@ -88,7 +89,7 @@ class FileChecks:
         """An ahead publish's whole index: each file announced by ``extend`` gets its entry,
         the others (no blocks announced) are checked as at the start of a publish.
         Returns the paths whose announced blocks differ from the index's, which the
-        caller refuses; ``missing`` are the index's blocks not stored yet."""
+        caller refuses; ``missing`` are the index's blocks first asked for now."""
         differ = []
         with self._lock:
             self._absent.update(missing)

@@ -156,8 +156,9 @@ class Uploads:
         except AheadRefused as exc:
             raise RequestRefused(Code.PACKAGE_INVALID, str(exc)) from None
         missing = self._ask_for(upload, [d for _, blocks in runs for d, _ in blocks])
+        fresh = set(missing)  # those asked for before are absent already, or stored
         for path, blocks in runs:
-            upload.checks.extend(path, blocks, {d for d, _ in blocks if d in upload.needed})
+            upload.checks.extend(path, blocks, fresh)
         upload.touched = time.monotonic()
         return Missing(missing=missing)
 
@@ -173,7 +174,7 @@ class Uploads:
         except PackageError as exc:
             raise refuse_package(exc) from None
         missing = self._ask_for(upload, [b for e in entries for b in e.blocks])
-        differ = upload.checks.settle(entries, set(upload.needed))
+        differ = upload.checks.settle(entries, set(missing))
         if differ:
             self._forget(upload)
             raise RequestRefused(
