@@ -1710,8 +1710,8 @@ Ask the host which fingerprint their hub shows (in its Hub tab) and trust the ne
         <translation>大廳已經有所有檔案；不需要傳送任何東西。</translation>
     </message>
     <message>
-        <source>%1 of %2 sent · %3 MB/s</source>
-        <translation>已傳送 %1 / %2 · %3 MB/s</translation>
+        <source>%1 of %2 done · %3 MB/s</source>
+        <translation>已完成 %1 / %2 · %3 MB/s</translation>
     </message>
 </context>
 <context>

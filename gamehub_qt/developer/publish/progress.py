@@ -58,7 +58,7 @@ class PublishProgress(QWidget):
         elapsed = max(time.monotonic() - self._started, 1e-3)
         speed = done / elapsed / 1e6
         self.text.setText(
-            self.tr("%1 of %2 sent · %3 MB/s")
+            self.tr("%1 of %2 done · %3 MB/s")
             .replace("%1", format_bytes(done))
             .replace("%2", format_bytes(total))
             .replace("%3", f"{speed:.1f}")
