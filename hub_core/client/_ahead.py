@@ -54,8 +54,8 @@ async def publish_ahead(
     )
     uploader = Uploader(client, begun, wheel_sources(package.wheels), progress, package.total)
     wheel_bytes = sum(w.size for w in all_wheels(package.wheels.deps))
-    uploader.credit(wheel_bytes - sum(uploader.sources[d].length for d in begun.missing))
     uploader.ask(begun.missing)
+    uploader.credit(wheel_bytes - sum(uploader.sources[d].length for d in begun.missing))
     sending = asyncio.ensure_future(uploader.run())
     pieces = _Pieces(asyncio.get_running_loop())
     cutting = _cutter().submit(

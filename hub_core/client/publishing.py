@@ -149,7 +149,9 @@ async def _publish_whole(
         deps_to_wire(package.wheels.deps),
     )
     sources = block_sources(package.folder, index) | wheel_sources(package.wheels)
-    missing = sorted(begun.missing, key=lambda d: (str(sources[d].path), sources[d].offset))
+    missing = sorted(
+        asked_for(begun.missing, sources), key=lambda d: (str(sources[d].path), sources[d].offset)
+    )
     uploader = Uploader(client, begun, sources, progress, sum(sources[d].length for d in missing))
     uploader.ask(missing)
     uploader.close()
@@ -301,6 +303,7 @@ class Uploader:
 
     def ask(self, digests: list[str]) -> None:
         """Queues blocks to send, in batches of at most BATCH_BYTES."""
+        asked_for(digests, self.sources)
         *whole, self._pending = batches(self._pending + digests, self._length) or [[]]
         for batch in whole:
             self._jobs.put_nowait(batch)
@@ -349,6 +352,18 @@ class Uploader:
         size = sum(s.length for s in where)
         self.sent += size
         self.credit(size)
+
+
+def asked_for(digests: list[str], sources: dict[str, BlockSource]) -> list[str]:
+    """``digests`` if the package has every one: a hub is a stranger, and may ask for
+    others."""
+    for digest in digests:
+        if digest not in sources:
+            raise GameHubError(
+                f"The hub asked for a block this package does not have ({digest[:12]}…); "
+                "nothing was published. Try again, or publish to another hub."
+            )
+    return digests
 
 
 def batches(digests: list[str], size_of: Callable[[str], int]) -> list[list[str]]:

@@ -14,6 +14,7 @@ from hub_core.client import _ahead, publishing
 from hub_core.client.hub_client import HubClient
 from hub_core.client.installs import install, read_installed, verify
 from hub_core.client.publishing import Package, publish
+from hub_core.errors import GameHubError
 from hub_core.packages import Limits, PackageError
 from hub_core.packages.wheels import Resolved
 from tests.hub_core.gamefactory import make_game, random_bytes
@@ -123,3 +124,11 @@ async def test_small_files_are_announced_and_sent_in_whole_batches(
     assert result.sent_bytes == result.total_bytes
     assert dev.calls.count("publish_ahead") <= 4
     assert dev.calls.count("upload_blocks") <= 4  # 3 MB in batches of up to 2 MB
+
+
+def test_a_hub_asking_for_a_block_the_package_lacks_stops_the_publish(tmp_path: Path) -> None:
+    """A hub is a stranger too: a block it asks for must be one the package has."""
+    sources = {"a" * 64: publishing.BlockSource(tmp_path / "f", 0, 10)}
+    assert publishing.asked_for(["a" * 64], sources) == ["a" * 64]
+    with pytest.raises(GameHubError, match=r"asked for a block this package does not have"):
+        publishing.asked_for(["a" * 64, "b" * 64], sources)
