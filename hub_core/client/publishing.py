@@ -307,13 +307,17 @@ class Uploader:
         *whole, self._pending = batches(self._pending + digests, self._length) or [[]]
         for batch in whole:
             self._jobs.put_nowait(batch)
-        if self._busy == 0 and self._jobs.empty():
-            self._flush()  # the link is idle: a part of a batch goes now
+        self._flush_if_idle()
 
     def close(self) -> None:
         """No more blocks will be asked for: ``run`` ends once the queued ones are sent."""
         self._flush()
         self._jobs.put_nowait(END)
+
+    def _flush_if_idle(self) -> None:
+        """A part of a batch goes now if nothing is being sent or waits to be."""
+        if self._busy == 0 and self._jobs.empty():
+            self._flush()
 
     def _flush(self) -> None:
         if self._pending:
@@ -338,8 +342,7 @@ class Uploader:
             await self._upload(batch)
         finally:
             self._busy -= 1
-        if self._busy == 0 and self._jobs.empty():
-            self._flush()
+        self._flush_if_idle()
 
     async def _upload(self, batch: list[str]) -> None:
         where = [self.sources[d] for d in batch]

@@ -8,6 +8,7 @@ Problem (field, sentence) per problem (all problems at once, not one per attempt
 from __future__ import annotations
 
 from hub_core.packages._errors import PackageError, Problem
+from hub_core.packages._manifest_json import read_manifest
 from hub_core.packages.index import (
     BLOCK_BYTES,
     HASH_CHUNK,
@@ -29,7 +30,6 @@ from hub_core.packages.manifest import (
     load_manifest,
     load_package,
     parse_manifest,
-    read_manifest,
 )
 from hub_core.packages.paths import game_name_problem, path_problem
 from hub_core.packages.versions import Version, check_newer, version_hint

@@ -156,8 +156,7 @@ def hash_chunks(
     """
     limit = READ_BYTES + CDC_MAX_BYTES
     size = limit if max_bytes is None else min(limit, max_bytes + 1)
-    pipeline = _Pipeline(bytearray(size), bytearray(size) if size == limit else None)
-    pipeline.on_blocks = on_blocks
+    pipeline = _Pipeline(bytearray(size), bytearray(size) if size == limit else None, on_blocks)
     try:
         return pipeline.run(stream, max_bytes, on_chunk)
     finally:
@@ -172,14 +171,16 @@ PARALLEL_BYTES = 1024 * 1024
 class _Pipeline:
     """hash_chunks' state: two buffers, each with the hashing still reading it."""
 
-    def __init__(self, first: bytearray, second: bytearray | None) -> None:
+    def __init__(
+        self, first: bytearray, second: bytearray | None, on_blocks: OnBlocks | None = None
+    ) -> None:
         self.buffers = [first] if second is None else [first, second]
         self.busy: list[list[Future[Any]]] = [[] for _ in self.buffers]
         self.whole = hashlib.sha256()
         self.blocks: list[Future[str] | str] = []
         self.sizes: list[int] = []
         self.threaded = False  # hashing runs on the two threads (from a large buffer on)
-        self.on_blocks: OnBlocks | None = None
+        self.on_blocks = on_blocks
         self.told = 0  # blocks given to on_blocks so far
 
     def run(

@@ -21,15 +21,6 @@ from hub_core.packages.index import FileEntry, Limits, Progress, scan_folder
 from hub_core.packages.paths import game_name_reason, path_reason
 from hub_core.packages.requires import requires_problems
 
-__all__ = [
-    "REQUIRED_KEYS",
-    "Manifest",
-    "load_manifest",
-    "load_package",
-    "parse_manifest",
-    "read_manifest",
-]
-
 REQUIRED_KEYS = (
     "name", "display_name", "type", "max_players", "entry_server", "entry_client", "description",
 )  # fmt: skip

@@ -68,7 +68,7 @@ class FileChecks:
         self._waiting: dict[str, list[_File]] = {}
         self._ahead: dict[str, _File] = {}  # files announced block by block, by path
         for file in self._files:
-            self._wait(file, file.advance(lambda _: None))
+            self._wait_for_next(file)
 
     def extend(self, path: str, blocks: Sequence[tuple[str, int]], missing: set[str]) -> None:
         """The next blocks (hash, length) of ``path`` in an ahead publish; ``missing`` are
@@ -83,7 +83,7 @@ class FileChecks:
                 file.spans.append((digest, offset, length))
                 offset += length
             if idle:
-                self._wait(file, file.advance(lambda _: None))
+                self._wait_for_next(file)
 
     def settle(self, index: list[FileEntry], missing: set[str]) -> list[str]:
         """An ahead publish's whole index: each file announced by ``extend`` gets its entry,
@@ -97,7 +97,7 @@ class FileChecks:
                 file = self._ahead.pop(entry.path, None)
                 if file is None:
                     file = _File(entry, entry.spans())
-                    self._wait(file, file.advance(lambda _: None))
+                    self._wait_for_next(file)
                 elif [(d, n) for d, _, n in file.spans] != [(d, n) for d, _, n in entry.spans()]:
                     differ.append(entry.path)
                 file.entry = entry
@@ -126,6 +126,10 @@ class FileChecks:
             for file in self._files:
                 file.advance(read)
             return [f.entry for f in self._files if f.entry is not None and not f.matches()]
+
+    def _wait_for_next(self, file: _File) -> None:
+        """Parks ``file`` on the next block it needs, reading nothing."""
+        self._wait(file, file.advance(lambda _: None))
 
     def _wait(self, file: _File, block: str | None) -> None:
         if block is not None:
