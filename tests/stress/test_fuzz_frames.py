@@ -30,7 +30,10 @@ FULL = os.environ.get("GAMEHUB_STRESS") == "full"
 FRAMES = 100_000 if FULL else 3_000  # per socket
 WINDOW = 100  # requests in flight per round trip
 ZMTP_SIGNATURE = b"\xff\x00\x00\x00\x00\x00\x00\x00\x01\x7f"
-KINDS = ["ping", "whoami", "upload_blocks", "publish_begin", "list_games", "fetch_blocks", "nope"]
+KINDS = [
+    "ping", "whoami", "upload_blocks", "publish_begin", "publish_ahead", "publish_index",
+    "list_games", "fetch_blocks", "nope",
+]  # fmt: skip
 
 enc = protocol.encode
 
@@ -70,7 +73,8 @@ def random_value(rng: random.Random, depth: int = 0) -> Any:
         return -rng.randrange(40)
     if pick == 6:
         return [random_value(rng, depth + 1) for _ in range(rng.randrange(5))]
-    keys = ["v", "id", "kind", "token", "args", "transfer", "blocks", "name", "x"]
+    keys = ["v", "id", "kind", "token", "args", "transfer", "blocks", "pieces", "index"]
+    keys += ["name", "x"]
     return {rng.choice(keys): random_value(rng, depth + 1) for _ in range(rng.randrange(5))}
 
 
