@@ -45,8 +45,11 @@ def test_blocks_are_told_in_order_while_the_file_is_read(size: int) -> None:
     result = hash_chunks(stream, on_blocks=lambda b, s: told.append((b, s, stream.tell())))
     assert [d for b, _, _ in told for d in b] == list(result[2])
     assert [n for _, s, _ in told for n in s] == list(result[3])
-    if size > READ_BYTES:  # a large file's first blocks are told before its end is read
-        assert len(told) > 2 and told[0][2] < size
+    # A large file's first blocks are told before its end is read: by the second hand-over
+    # between buffers at the latest (the first buffer's hashing is waited for there). How
+    # many times they are told depends on how fast the hashing thread runs.
+    if size > READ_BYTES:
+        assert len(told) >= 2 and told[0][2] < size
 
 
 def test_feeding_in_any_pieces_gives_the_same_cuts() -> None:
