@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -49,13 +50,55 @@ async def _player(make_client: MakeClient) -> HubClient:
     return c
 
 
+class Gated(Watched):
+    """A developer's client whose cutting thread waits, after each run of blocks it hands
+    over, until the loop has announced it, and before its end until a batch has gone: a
+    slow disk, or a fast network. Without the gate the test would depend on which of the
+    two threads the machine runs faster."""
+
+    announced: threading.Event
+    uploaded: threading.Event
+
+    async def call(self, request: Any, **kwargs: Any) -> Any:
+        reply = await super().call(request, **kwargs)
+        if request.kind == "publish_ahead":
+            self.announced.set()
+        return reply
+
+    async def upload_frame(self, frame: Any, **kwargs: Any) -> Any:
+        self.uploaded.set()
+        return await super().upload_frame(frame, **kwargs)
+
+
+def _gate_the_cutter(dev: Gated, monkeypatch: pytest.MonkeyPatch) -> None:
+    dev.__class__ = Gated
+    dev.announced, dev.uploaded = threading.Event(), threading.Event()
+    hand_over, end = _ahead._Pieces._hand_over, _ahead._Pieces.end
+
+    def gated_hand_over(pieces: _ahead._Pieces) -> None:
+        dev.announced.clear()
+        had = bool(pieces._held)
+        hand_over(pieces)
+        if had:
+            assert dev.announced.wait(10), "the loop never announced a run of blocks"
+
+    def gated_end(pieces: _ahead._Pieces) -> None:
+        assert dev.uploaded.wait(10), "no batch went while the file was cut"
+        end(pieces)
+
+    monkeypatch.setattr(_ahead._Pieces, "_hand_over", gated_hand_over)
+    monkeypatch.setattr(_ahead._Pieces, "end", gated_end)
+
+
 async def test_blocks_travel_while_a_large_file_is_cut(
-    make_client: MakeClient, tmp_path: Path
+    make_client: MakeClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     dev, player = await _developer(make_client), await _player(make_client)
     big = random_bytes(24 * MB)
     files = {"big.bin": big, "empty.txt": b"", "data/a.txt": b"a" * 10}
+    _gate_the_cutter(dev, monkeypatch)  # type: ignore[arg-type]
     result = await publish(dev, make_game(tmp_path / "g", files=files))
+    monkeypatch.undo()
     assert result.sent_bytes == result.total_bytes
     calls = dev.calls[dev.calls.index("publish_begin") :]
     # Blocks were announced and sent in several runs before the index was known.
