@@ -100,8 +100,37 @@ class HubProcess:
         self._tmp.cleanup()
 
 
+def _cpu_ticks() -> list[int] | None:
+    """The machine's CPU time so far by kind, from Linux's /proc/stat (None elsewhere)."""
+    try:
+        with open("/proc/stat") as stat:
+            return [int(n) for n in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+
+
+_TICKS_AT_START = _cpu_ticks()
+
+
+def steal_pct() -> float | None:
+    """The share of the machine's CPU time since this benchmark started that the
+    hypervisor gave to other machines (``steal``, the eighth field of /proc/stat): on a
+    shared VM, a run with much of it is slow for reasons outside both the baseline and
+    GameHub, and the two may not have lost the same share."""
+    now = _cpu_ticks()
+    if _TICKS_AT_START is None or now is None or len(now) < 8:
+        return None
+    spent = [b - a for a, b in zip(_TICKS_AT_START, now, strict=False)]
+    total = sum(spent[:8])
+    return round(100 * spent[7] / total, 1) if total else None
+
+
 def report(figures: dict[str, Any]) -> None:
-    """Human lines, then the figures as one JSON object on the last line."""
+    """Human lines, then the figures as one JSON object on the last line; with them the
+    machine's ``steal_pct`` over the run, where the system tells it."""
+    steal = steal_pct()
+    if steal is not None:
+        figures.setdefault("steal_pct", steal)
     for key, value in figures.items():
         print(f"  {key}: {value}")
     print(json.dumps(figures, sort_keys=True))
