@@ -33,7 +33,7 @@ from hub_core.server.api import packages as _api_packages
 from hub_core.server.api import rooms as _api_rooms
 from hub_core.server.handoff import files as handoff_files
 from hub_core.server.handoff.files import CONTROL_FILE, MARKER_FILE
-from hub_core.server.handoff.sender import IDLE_TIMEOUT, Handoff
+from hub_core.server.handoff.sender import IDLE_TIMEOUT, Handoff, HandoffState
 from hub_core.server.lobby import moving
 from hub_core.server.lobby.callback import LobbyCallback
 from hub_core.server.lobby.history import DEFAULT_KEPT, History
@@ -45,6 +45,7 @@ from hub_core.server.store.blockio import BlockIO
 from hub_core.server.store.blocks import BlockStore
 from hub_core.server.store.catalog import Catalog
 from hub_core.server.store.samples import publish_samples, rename_old_samples
+from hub_core.server.store.sweep import sweep_forever
 from hub_core.server.store.unpacked import Unpacked
 from hub_core.server.store.uploads import Uploads
 from hub_core.server.transport import Ports, WireServer
@@ -279,7 +280,11 @@ class Hub:
         self.lobby.lobby_port = await self.callback.start()
         ports = self.wire.start()
         self._reaper = asyncio.ensure_future(self.lobby.reap())
+        self._sweeper = asyncio.ensure_future(sweep_forever(self.uploads.sweep, self._may_sweep))
         return ports
+
+    def _may_sweep(self) -> bool:
+        return self.handoff.state in (HandoffState.IDLE, HandoffState.FAILED)
 
     def _on_logout(self, session: Session) -> None:
         if session.role == "player":
@@ -296,6 +301,7 @@ class Hub:
             return
         self.endpoints = None
         self._reaper.cancel()
+        self._sweeper.cancel()
         moved = self.moved.is_set()  # handed over: rooms and sessions live on elsewhere
         await self.lobby.stop(quiet=moved)
         await self.spare.close()

@@ -19,8 +19,10 @@ import hashlib
 import os
 import re
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from hub_core.errors import GameHubError
 from hub_core.server.store import _packs
@@ -65,6 +67,14 @@ def is_pack(parts: Sequence[str]) -> bool:
 pack_matches = _packs.matches
 
 
+class Held(NamedTuple):
+    """A file of the store (a pack, or a loose block) and the blocks it holds."""
+
+    path: Path
+    blocks: list[str]
+    size: int
+
+
 class BlockStore:
     """Content-addressed blocks under ``root``; safe to use from several threads."""
 
@@ -76,6 +86,9 @@ class BlockStore:
             leftover.unlink(missing_ok=True)
         self._lock = threading.Lock()
         self._packed = _packs.load_all(self.packs)
+        # When a publish last found blocks of a file already stored (monotonic time): a
+        # sweep keeps such a file a while, as that publish counts on it (``missing``).
+        self._used: dict[Path, float] = {}
         self._loose = {
             folder.name + name
             for folder in root.iterdir()
@@ -88,14 +101,32 @@ class BlockStore:
         _check(digest)
         return digest in self._packed or digest in self._loose
 
+    def missing(self, digests: Iterable[str]) -> list[str]:
+        """Of ``digests``, those not stored, in order. The files holding the others count
+        as just used, so a sweep that runs before the caller has noted its claim on them
+        keeps them (``forget``)."""
+        now = time.monotonic()
+        absent: list[str] = []
+        with self._lock:
+            for digest in digests:
+                _check(digest)
+                where = self._packed.get(digest)
+                if where is not None:
+                    self._used[where.pack] = now
+                elif digest in self._loose:
+                    self._used[self._loose_path(digest)] = now
+                else:
+                    absent.append(digest)
+        return absent
+
     def put(self, digest: str, data: bytes) -> None:
         """Stores one block durably, after checking that ``data`` has hash ``digest``."""
         self.put_many([(digest, data)])
         self.sync([digest])
 
-    def put_many(self, items: Sequence[tuple[str, bytes | memoryview]]) -> None:
-        """Stores blocks, as one pack, after checking each against its hash; ``sync`` makes
-        them durable.
+    def put_many(self, items: Sequence[tuple[str, bytes | memoryview]]) -> Path | None:
+        """Stores blocks, as one pack, after checking each against its hash; returns the
+        pack (None if every block was stored already). ``sync`` makes them durable.
 
         Writing without an fsync and syncing once before a version is committed costs one
         flush per publish instead of one per request.
@@ -108,12 +139,13 @@ class BlockStore:
                 )
         fresh = {d: data for d, data in items if not self.has(d)}
         if not fresh:
-            return
+            return None
         blocks = list(fresh.items())
         places = in_folder(self.packs, lambda: _packs.write_pack(self.packs, blocks))
         with self._lock:  # a block two requests stored at once stays in the first pack
             for digest, where in places.items():
                 self._packed.setdefault(digest, where)
+        return next(iter(places.values())).pack
 
     def sync(self, digests: list[str]) -> None:
         """Makes the named blocks durable (one file-system sync where the OS offers it)."""
@@ -131,10 +163,69 @@ class BlockStore:
             if where is not None:
                 return _packs.read_block(where)
             if digest in self._loose:
-                return (self.root / digest[:2] / digest[2:]).read_bytes()
+                return self._loose_path(digest).read_bytes()
         except FileNotFoundError:
             pass
         raise BlockError(f"The hub has no block with hash {digest[:12]}….", digest)
+
+    def _loose_path(self, digest: str) -> Path:
+        return self.root / digest[:2] / digest[2:]
+
+    # -- sweeping (see sweep.py) -------------------------------------------------------
+
+    def files_older_than(self, seconds: float, also: Iterable[Path] = ()) -> list[Held]:
+        """Packs and loose blocks last written more than ``seconds`` ago, and the packs in
+        ``also`` whatever their age, with the blocks each holds (blocking: a stat each).
+
+        A pack's blocks are those the store reads from it: a block also in an earlier
+        pack is read from that one, so this pack can go without it."""
+        cutoff = time.time() - seconds
+        wanted = set(also)
+        with self._lock:
+            held: dict[Path, list[str]] = {}
+            for digest, where in self._packed.items():
+                held.setdefault(where.pack, []).append(digest)
+            loose = [(self._loose_path(d), [d]) for d in self._loose]
+        packs = [(p, held.get(p, [])) for p in sorted(self.packs.glob(f"*{_packs.SUFFIX}"))]
+        found: list[Held] = []
+        for path, blocks in packs + loose:
+            try:
+                stat = path.stat()
+            except OSError:
+                continue  # gone meanwhile
+            if stat.st_mtime < cutoff or path in wanted:
+                found.append(Held(path, blocks, stat.st_size))
+        return found
+
+    def forget(
+        self, files: Sequence[Held], keep: Callable[[str], bool], grace: float
+    ) -> list[Held]:
+        """Of ``files``, forgets those that hold no block ``keep`` wants and in which no
+        publish found a block in the last ``grace`` seconds; returns them, for ``delete``.
+        From here on ``has`` says no for their blocks, so a publish sends them again."""
+        now = time.monotonic()
+        gone: list[Held] = []
+        with self._lock:
+            for held in files:
+                used = self._used.get(held.path)
+                if (used is not None and now - used < grace) or any(map(keep, held.blocks)):
+                    continue
+                gone.append(held)
+                for digest in held.blocks:
+                    where = self._packed.get(digest)
+                    if where is not None and where.pack == held.path:
+                        del self._packed[digest]
+                    elif self._loose_path(digest) == held.path:
+                        self._loose.discard(digest)
+            self._used = {p: t for p, t in self._used.items() if now - t < grace}
+        return gone
+
+    @staticmethod
+    def delete(files: Iterable[Held]) -> None:
+        """Removes forgotten files (blocking). A crash before this only leaves them to the
+        next sweep: at start every pack is read again."""
+        for held in files:
+            held.path.unlink(missing_ok=True)
 
 
 def _check(digest: str) -> None:

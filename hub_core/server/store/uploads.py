@@ -18,6 +18,7 @@ import errno
 import secrets
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from hub_core.errors import RequestRefused
@@ -40,6 +41,7 @@ from hub_core.server.store._filecheck import FileChecks
 from hub_core.server.store.blockio import BlockIO
 from hub_core.server.store.blocks import BlockError, BlockStore
 from hub_core.server.store.catalog import Catalog, refuse_package
+from hub_core.server.store.sweep import Swept, sweep
 from hub_core.server.store.unpacked import check_stored_wheels
 from hub_core.server.store.upload_window import UploadWindow
 from hub_core.util.writebehind import WriteBehind
@@ -48,7 +50,8 @@ from hub_core.wire.protocol import BATCH_BYTES, MAX_BATCH
 from hub_core.wire.schema import AheadPiece, Missing, Published, PublishOffer, Stored
 
 __all__ = ["BATCH_BYTES", "MAX_BATCH", "Upload", "Uploads"]
-# Uploads idle this long are forgotten (their blocks stay and count on the next try).
+# Uploads idle this long are forgotten; their blocks stay and count on the next try until
+# a sweep finds them unused and at least this old (sweep.py).
 IDLE_SECONDS = 3600.0
 MAX_UPLOADS_PER_DEVELOPER = 4
 
@@ -69,6 +72,7 @@ class Upload:
     touched: float = field(default_factory=time.monotonic)
     known: set[str] = field(default_factory=set)  # every block announced: those it may send
     ahead: AheadLedger | None = None  # sent ahead, until its index has come
+    written: set[Path] = field(default_factory=set)  # the packs its blocks went into
 
     @property
     def files(self) -> list[FileEntry]:
@@ -91,12 +95,27 @@ class Uploads:
         self._catalog = catalog
         self._limits = limits
         self._uploads: dict[str, Upload] = {}
+        self._pushed_out: set[Path] = set()  # packs of uploads a newer one replaced
         self._window = UploadWindow()
         self._write_behind = WriteBehind(blocks.sync)
 
     def close(self) -> None:
         """Stops the background flushes (a running one finishes on its thread)."""
         self._write_behind.close()
+
+    async def sweep(self, age: float = IDLE_SECONDS) -> Swept:
+        """Removes the blocks of publishes that never finished (``sweep.py``): those
+        idle for ``age`` seconds, and at once those a newer upload pushed out."""
+        self._forget_idle()
+        pushed = set(self._pushed_out)
+        swept = await sweep(self._blocks, self._catalog, self._live_blocks, age, pushed)
+        if not swept.skipped:
+            self._pushed_out -= pushed
+        return swept
+
+    def _live_blocks(self) -> set[str]:
+        """Every block the uploads in progress announced: what they may count on."""
+        return set().union(*(u.known for u in self._uploads.values()))
 
     async def begin(
         self,
@@ -121,9 +140,7 @@ class Uploads:
         checked = self._catalog.check_publish(developer, parsed, version)
         self._check_quota(developer)
         wanted = {b for e in entries + all_wheels(libs) for b in e.blocks}
-        missing = await asyncio.to_thread(
-            lambda: sorted(b for b in wanted if not self._blocks.has(b))
-        )
+        missing = await asyncio.to_thread(lambda: sorted(self._blocks.missing(wanted)))
         upload = Upload(
             id=secrets.token_urlsafe(12),
             developer=developer.key,
@@ -176,7 +193,7 @@ class Uploads:
         missing = self._ask_for(upload, [b for e in entries for b in e.blocks])
         differ = upload.checks.settle(entries, set(missing))
         if differ:
-            self._forget(upload)
+            self._forget(upload, abandoned=True)
             raise RequestRefused(
                 Code.PACKAGE_INVALID,
                 f"The index lists other blocks for {differ[0]!r} than were announced for it.",
@@ -195,7 +212,7 @@ class Uploads:
         they become needed."""
         fresh = [d for d in dict.fromkeys(digests) if d not in upload.known]
         upload.known.update(fresh)
-        missing = [d for d in fresh if not self._blocks.has(d)]
+        missing = self._blocks.missing(fresh)
         upload.needed.update(missing)
         return missing
 
@@ -261,12 +278,17 @@ class Uploads:
         self._forget(upload)
         return Published(name=game["name"], version=str(upload.version))
 
-    def _forget(self, upload: Upload) -> None:
+    def _forget(self, upload: Upload, *, abandoned: bool = False) -> None:
+        """Drops an upload: committed, or ``abandoned`` (its packs go at the next sweep)."""
         self._uploads.pop(upload.id, None)
         self._window.forget(upload.id)
+        if abandoned:
+            self._pushed_out |= upload.written
 
     def _store(self, upload: Upload, fresh: list[tuple[str, memoryview]]) -> None:
-        self._blocks.put_many(fresh)
+        pack = self._blocks.put_many(fresh)
+        if pack is not None:
+            upload.written.add(pack)
         upload.checks.stored(fresh, self._blocks.read)
 
     async def _sync(self, client: str, digests: list[str]) -> None:
@@ -309,12 +331,12 @@ class Uploads:
     def _check_quota(self, developer: Session) -> None:
         mine = [u for u in self._uploads.values() if u.developer == developer.key]
         if len(mine) >= MAX_UPLOADS_PER_DEVELOPER:
-            del self._uploads[min(mine, key=lambda u: u.touched).id]
+            self._forget(min(mine, key=lambda u: u.touched), abandoned=True)
 
     def _forget_idle(self) -> None:
         now = time.monotonic()
-        for key in [k for k, u in self._uploads.items() if now - u.touched > IDLE_SECONDS]:
-            del self._uploads[key]
+        for upload in [u for u in self._uploads.values() if now - u.touched > IDLE_SECONDS]:
+            self._forget(upload)  # its packs are as old as that: the sweep's age covers them
 
 
 def _checked_index(index: Any, limits: Limits) -> list[FileEntry]:

@@ -6,9 +6,6 @@ checked on its own and against the limits, and nothing is visible before the com
 
 from __future__ import annotations
 
-import hashlib
-import itertools
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +19,8 @@ from hub_core.packages import Limits
 from hub_core.server.thread import HubThread
 from hub_core.wire.protocol import MAX_BATCH
 from tests.hub_core.conftest import running_hub
-from tests.hub_core.gamefactory import make_game, random_bytes
+from tests.hub_core.server.store.handcut import Game
+from tests.hub_core.server.store.handcut import sha as _sha
 
 LIMITS = Limits(max_files=10, max_total_bytes=3_000_000, max_file_bytes=2_000_000)
 
@@ -30,41 +28,6 @@ LIMITS = Limits(max_files=10, max_total_bytes=3_000_000, max_file_bytes=2_000_00
 @pytest.fixture
 def hub(data_dir: Path) -> Iterator[HubThread]:
     yield from running_hub(data_dir, limits=LIMITS)
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-class Game:
-    """A small game cut by hand: big.bin in three blocks, the other files in one each."""
-
-    def __init__(self, folder: Path) -> None:
-        self.big = random_bytes(600_000)
-        self.folder = make_game(folder, files={"big.bin": self.big})
-        self.manifest = json.loads((self.folder / "manifest.json").read_text())
-        self.data = {
-            p.relative_to(self.folder).as_posix(): p.read_bytes()
-            for p in sorted(self.folder.rglob("*"))
-            if p.is_file()
-        }
-        edges = [0, 200_000, 400_000, 600_000]
-        self.pieces = {
-            path: [data[a:b] for a, b in itertools.pairwise(edges)] if path == "big.bin" else [data]
-            for path, data in self.data.items()
-        }
-
-    def announce(self, path: str) -> tuple[str, list[str], list[int]]:
-        return (path, [_sha(p) for p in self.pieces[path]], [len(p) for p in self.pieces[path]])
-
-    def index(self) -> list[list[Any]]:
-        return [
-            [path, len(data), _sha(data), *self.announce(path)[1:]]
-            for path, data in self.data.items()
-        ]
-
-    def blocks(self, path: str) -> list[tuple[str, bytes]]:
-        return [(_sha(p), p) for p in self.pieces[path]]
 
 
 async def _begun(dev: HubClient, game: Game) -> str:

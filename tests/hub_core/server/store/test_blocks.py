@@ -4,13 +4,15 @@ a damaged or interrupted write leaves."""
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
 from hub_core.server.store import _packs
-from hub_core.server.store.blocks import PACKS, BlockError, BlockStore, named_digest
+from hub_core.server.store.blocks import PACKS, BlockError, BlockStore, Held, named_digest
 
 
 def _digest(data: bytes) -> str:
@@ -123,3 +125,63 @@ def test_only_content_hashes_are_looked_up(tmp_path: Path, name: str) -> None:
     store = BlockStore(tmp_path / "blocks")
     with pytest.raises(BlockError, match="is not a SHA-256 content hash"):
         store.read(name)
+
+
+# -- sweeping (the policy is in test_sweep.py) ------------------------------------------
+
+
+def _everything(store: BlockStore) -> list[Held]:
+    return store.files_older_than(-60)  # a cutoff in the future: every file
+
+
+def test_an_unwanted_pack_is_forgotten_then_deleted(tmp_path: Path) -> None:
+    store = BlockStore(tmp_path / "blocks")
+    pack = store.put_many(_items(b"one", b"two"))
+    (held,) = _everything(store)
+    assert (held.path, sorted(held.blocks)) == (pack, sorted(_digest(b) for b in (b"one", b"two")))
+    assert store.forget([held], lambda _: False, grace=60) == [held]
+    assert not store.has(_digest(b"one"))  # a publish is asked for it again from here on
+    store.delete([held])
+    assert not held.path.exists()
+    assert BlockStore(tmp_path / "blocks").missing([_digest(b"two")]) == [_digest(b"two")]
+
+
+def test_a_pack_with_one_wanted_block_stays_whole(tmp_path: Path) -> None:
+    store = BlockStore(tmp_path / "blocks")
+    store.put_many(_items(b"one", b"two"))
+    assert store.forget(_everything(store), {_digest(b"two")}.__contains__, grace=60) == []
+    assert store.read(_digest(b"one")) == b"one"
+
+
+def test_a_block_a_publish_found_stored_is_kept_for_a_while(tmp_path: Path) -> None:
+    """The publish has not noted its claim yet when it learns the block is there: the
+    sweep must not take it from under it."""
+    store = BlockStore(tmp_path / "blocks")
+    store.put_many(_items(b"one"))
+    held = _everything(store)
+    assert store.missing([_digest(b"one"), _digest(b"new")]) == [_digest(b"new")]
+    assert store.forget(held, lambda _: False, grace=60) == []
+    assert store.forget(held, lambda _: False, grace=0) == held
+
+
+def test_only_old_files_are_offered_unless_named(tmp_path: Path) -> None:
+    store = BlockStore(tmp_path / "blocks")
+    young = store.put_many(_items(b"young"))
+    assert store.files_older_than(60) == []
+    assert [h.path for h in store.files_older_than(60, also=[young])] == [young]
+    old = store.put_many(_items(b"old"))
+    assert old is not None
+    os.utime(old, (time.time() - 120, time.time() - 120))
+    assert [h.path for h in store.files_older_than(60)] == [old]
+
+
+def test_a_loose_block_of_an_older_hub_is_swept_too(tmp_path: Path) -> None:
+    root = tmp_path / "blocks"
+    digest = _digest(b"from an older hub")
+    (root / digest[:2]).mkdir(parents=True)
+    (root / digest[:2] / digest[2:]).write_bytes(b"from an older hub")
+    store = BlockStore(root)
+    (held,) = _everything(store)
+    assert held.blocks == [digest] and held.size == len(b"from an older hub")
+    store.delete(store.forget([held], lambda _: False, grace=0))
+    assert not store.has(digest) and not held.path.exists()

@@ -1,0 +1,51 @@
+"""A small game cut into blocks by hand, for tests that speak the publishing requests
+themselves instead of through the app's publish."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.hub_core.gamefactory import make_game, random_bytes
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Game:
+    """A small game cut by hand: big.bin in three blocks, the other files in one each."""
+
+    def __init__(self, folder: Path, name: str = "rps") -> None:
+        self.name = name
+        self.big = random_bytes(600_000)
+        self.folder = make_game(folder, name, files={"big.bin": self.big})
+        self.manifest = json.loads((self.folder / "manifest.json").read_text())
+        self.data = {
+            p.relative_to(self.folder).as_posix(): p.read_bytes()
+            for p in sorted(self.folder.rglob("*"))
+            if p.is_file()
+        }
+        edges = [0, 200_000, 400_000, 600_000]
+        self.pieces = {
+            path: [data[a:b] for a, b in itertools.pairwise(edges)] if path == "big.bin" else [data]
+            for path, data in self.data.items()
+        }
+
+    def announce(self, path: str) -> tuple[str, list[str], list[int]]:
+        return (path, [sha(p) for p in self.pieces[path]], [len(p) for p in self.pieces[path]])
+
+    def index(self) -> list[list[Any]]:
+        return [
+            [path, len(data), sha(data), *self.announce(path)[1:]]
+            for path, data in self.data.items()
+        ]
+
+    def blocks(self, path: str) -> list[tuple[str, bytes]]:
+        return [(sha(p), p) for p in self.pieces[path]]
+
+    def all_blocks(self) -> list[tuple[str, bytes]]:
+        return [b for path in self.data for b in self.blocks(path)]
