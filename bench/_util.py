@@ -100,7 +100,7 @@ class HubProcess:
         self._tmp.cleanup()
 
 
-def _cpu_ticks() -> list[int] | None:
+def cpu_ticks() -> list[int] | None:
     """The machine's CPU time so far by kind, from Linux's /proc/stat (None elsewhere)."""
     try:
         with open("/proc/stat") as stat:
@@ -109,26 +109,25 @@ def _cpu_ticks() -> list[int] | None:
         return None
 
 
-_TICKS_AT_START = _cpu_ticks()
-
-
-def steal_pct() -> float | None:
-    """The share of the machine's CPU time since this benchmark started that the
+def steal_share(before: list[int] | None, after: list[int] | None) -> float | None:
+    """The percentage of the machine's CPU time between two ``cpu_ticks`` that the
     hypervisor gave to other machines (``steal``, the eighth field of /proc/stat): on a
-    shared VM, a run with much of it is slow for reasons outside both the baseline and
-    GameHub, and the two may not have lost the same share."""
-    now = _cpu_ticks()
-    if _TICKS_AT_START is None or now is None or len(now) < 8:
+    shared VM, a phase with much of it is slow for reasons outside GameHub and its
+    baseline, which may not have lost the same share."""
+    if before is None or after is None or len(before) < 8 or len(after) < 8:
         return None
-    spent = [b - a for a, b in zip(_TICKS_AT_START, now, strict=False)]
-    total = sum(spent[:8])
+    spent = [b - a for a, b in zip(before[:8], after[:8], strict=True)]
+    total = sum(spent)
     return round(100 * spent[7] / total, 1) if total else None
+
+
+_TICKS_AT_START = cpu_ticks()
 
 
 def report(figures: dict[str, Any]) -> None:
     """Human lines, then the figures as one JSON object on the last line; with them the
     machine's ``steal_pct`` over the run, where the system tells it."""
-    steal = steal_pct()
+    steal = steal_share(_TICKS_AT_START, cpu_ticks())
     if steal is not None:
         figures.setdefault("steal_pct", steal)
     for key, value in figures.items():

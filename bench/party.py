@@ -23,7 +23,10 @@ Figures: the rush's aggregate MB/s against one install alone (`aggregate_ratio`)
 slowest player's time against the fastest's among the installers of both phases
 (`slowest_fastest_ratio`), the hub's peak resident memory above its level before the
 rush (`hub_rss_growth_mib`) and the browsing player's 99th-percentile request time
-(`browse_p99_ms`), with the raw figures they come from.
+(`browse_p99_ms`), with the raw figures they come from; and the share of the VM's CPU
+its host took during the lone installs and during the rush (from its processes' start
+to its last install), `steal_alone_pct` and `steal_rush_pct`: a ratio between phases
+that lost different shares says more about the host than about the hub.
 
     python bench/party.py --json [--players 20] [--mb 50] [--publish-mb 10]
 """
@@ -43,7 +46,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _util import HubProcess, arguments, percentile, report  # type: ignore[import-not-found]
+from _util import (  # type: ignore[import-not-found]
+    HubProcess,
+    arguments,
+    cpu_ticks,
+    percentile,
+    report,
+    steal_share,
+)
 from transfer import MB, PASSWORD, make_game, peak, reset_peak  # type: ignore[import-not-found]
 
 from hub_core.client.hub_client import HubClient
@@ -305,7 +315,9 @@ def _party(
     _say("one player alone")
     _grow(dev_games, args.publish_mb * MB)
     party = Party(hub, work, args.players_nice)
+    ticks = cpu_ticks()
     alone = statistics.median(party.alone(3))
+    steal_alone = steal_share(ticks, cpu_ticks())
     ready, stop = party.mp.Event(), party.mp.Event()
     browser = party.mp.Process(target=_browser, args=(hub.endpoint, ready, stop, party.results))
     browser.start()
@@ -313,7 +325,9 @@ def _party(
     os.sync()
     rss_before = reset_peak(hub.proc.pid)
     _say("the rush")
+    ticks = cpu_ticks()
     rush_rows = party.run(args.players, {}, "rush")
+    steal_rush = steal_share(ticks, cpu_ticks())
     rush = _spread(rush_rows, size)
     rush_peak = peak(hub.proc.pid)
     os.sync()
@@ -333,6 +347,8 @@ def _party(
     publishes = [r[3] - r[2] for r in mixed_rows if r[0] == "publish"]
     alone_rate = size / MB / alone
     return {
+        "steal_alone_pct": steal_alone,  # the VM's CPU taken by its host in each phase
+        "steal_rush_pct": steal_rush,
         "alone_install_mb_s": round(alone_rate, 1),
         "rush_aggregate_mb_s": round(rush["install_mb_s"], 1),
         "rush_fastest_s": round(rush["fastest_s"], 2),
