@@ -125,7 +125,7 @@ def _receive(sock: zmq.Socket[bytes]) -> tuple[list[Frame], zmq.Frame]:
             return frames, part
 
 
-def send_pair(sock: zmq.Socket[bytes], first: bytes, second: bytes) -> None:
+def send_pair(sock: zmq.Socket[bytes], first: bytes, second: bytes | memoryview) -> None:
     """Sends a two-part message (peer and frame, topic and event) without blocking.
 
     Raises zmq.ZMQError (zmq.Again when the queue is full) as send_multipart would.

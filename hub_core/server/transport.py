@@ -34,6 +34,7 @@ from hub_core.server.sessions import Role, Sessions
 from hub_core.util.ratelog import RateLimitedLog
 from hub_core.wire import protocol
 from hub_core.wire._msgpack_head import Head, read_head
+from hub_core.wire.blocks_frame import BlocksFrame
 from hub_core.wire.codes import Code
 from hub_core.wire.keys import KeyPair
 
@@ -94,7 +95,8 @@ class WireServer:
         self.gate: Callable[[str], None] | None = None
         self._readers: list[SocketReader] = []
         self._bad_frames = RateLimitedLog(log, "malformed requests")
-        self._outbox: list[tuple[zmq.MessageTracker, int]] = []  # large replies not yet sent
+        # Large replies not yet sent: their tracker, size, and what to call once they have gone.
+        self._outbox: list[tuple[zmq.MessageTracker, int, Callable[[], None] | None]] = []
         self.ports = Ports(0, 0, 0)
 
     # -- life cycle -------------------------------------------------------------------
@@ -310,8 +312,14 @@ class WireServer:
         return route, args, Context(session=session, peer=peer, origin=origin)
 
     async def _finish(self, peer: bytes, req_id: int, kind: str, pending: Any) -> None:
+        frame: bytes | memoryview
+        sent: Callable[[], None] | None = None
         try:
-            frame = _ok(req_id, await pending)
+            result = await pending
+            if isinstance(result, BlocksFrame):  # laid out around its blocks: sent as it is
+                frame, sent = result.frame(req_id), result.release
+            else:
+                frame = _ok(req_id, result)
         except RequestRefused as exc:
             frame = protocol.error_reply(req_id, exc.code, str(exc))
         except asyncio.CancelledError:
@@ -319,16 +327,23 @@ class WireServer:
         except Exception:
             log.exception("Request %r failed", kind)
             frame = protocol.error_reply(req_id, Code.INTERNAL, _INTERNAL)
-        self._reply(peer, frame)
+        self._reply(peer, frame, sent)
         self._req_reader.kick()
 
-    def _reply(self, peer: bytes, frame: bytes) -> None:
+    def _reply(
+        self, peer: bytes, frame: bytes | memoryview, sent: Callable[[], None] | None = None
+    ) -> None:
+        """Sends a reply; ``sent`` is called once ZeroMQ no longer reads ``frame``."""
         if len(frame) > protocol.SMALL_MESSAGE_BYTES:
-            self._send_tracked(peer, frame)
-        else:
-            self._send(self._router, peer, frame)
+            self._send_tracked(peer, frame, sent)
+            return
+        self._send(self._router, peer, frame)  # copied
+        if sent is not None:
+            sent()
 
-    def _send_tracked(self, peer: bytes, frame: bytes) -> None:
+    def _send_tracked(
+        self, peer: bytes, frame: bytes | memoryview, sent: Callable[[], None] | None
+    ) -> None:
         """Hands a large reply to ZeroMQ without a copy and notes it until it has gone."""
         try:
             tracker = self._router.send_multipart(
@@ -336,17 +351,26 @@ class WireServer:
             )
         except zmq.ZMQError as exc:
             log.debug("Reply dropped: %s", exc)
-            return
+            tracker = None  # never queued: ZeroMQ holds nothing of it
         if tracker is not None:
-            self._outbox.append((tracker, len(frame)))
+            self._outbox.append((tracker, len(frame), sent))
+        elif sent is not None:
+            sent()
 
     def queued_bytes(self) -> int:
-        """Bytes of large replies handed to ZeroMQ and not yet sent (the send budget's measure)."""
-        self._outbox = [(t, n) for t, n in self._outbox if not t.done]
-        return sum(n for _, n in self._outbox)
+        """Bytes of large replies handed to ZeroMQ and not yet sent (the send budget's
+        measure); the replies it has let go of are told so."""
+        waiting = []
+        for tracker, size, sent in self._outbox:
+            if not tracker.done:
+                waiting.append((tracker, size, sent))
+            elif sent is not None:
+                sent()
+        self._outbox = waiting
+        return sum(size for _, size, _ in waiting)
 
     @staticmethod
-    def _send(sock: zmq.Socket[bytes], peer: bytes, frame: bytes) -> None:
+    def _send(sock: zmq.Socket[bytes], peer: bytes, frame: bytes | memoryview) -> None:
         try:
             send_pair(sock, peer, frame)
         except zmq.ZMQError as exc:  # peer gone or its queue full: its loss, not the hub's

@@ -74,11 +74,11 @@ class UploadFrame(Prebuilt[Stored]):
         head = protocol.encode(UploadBlocks(transfer=transfer, blocks=[]))
         if not head.endswith(_EMPTY_LIST):  # blocks must stay UploadBlocks' last field
             raise AssertionError("UploadBlocks no longer ends with its blocks")
-        headers = [(0, head[: -len(_EMPTY_LIST)] + _array(len(blocks)))]
+        headers = [(0, head[: -len(_EMPTY_LIST)] + array_head(len(blocks)))]
         spans: list[tuple[int, int]] = []  # (offset in the arguments, length) of each hole
         offset = len(headers[0][1])
         for digest, length in blocks:
-            item = b"\x92" + protocol.encode(digest) + _binary(length)
+            item = b"\x92" + protocol.encode(digest) + bin_head(length)
             headers.append((offset, item))
             spans.append((offset + len(item), length))
             offset += len(item) + length
@@ -112,7 +112,8 @@ class UploadFrame(Prebuilt[Stored]):
         return envelope + memoryview(self.buffer)[_ENVELOPE_ROOM : self._size]
 
 
-def _array(n: int) -> bytes:
+def array_head(n: int) -> bytes:
+    """msgpack's header for an array of ``n`` items."""
     if n < 16:
         return bytes([0x90 | n])
     if n < 1 << 16:
@@ -120,7 +121,8 @@ def _array(n: int) -> bytes:
     return b"\xdd" + struct.pack(">I", n)
 
 
-def _binary(n: int) -> bytes:
+def bin_head(n: int) -> bytes:
+    """msgpack's header for ``n`` bytes of binary."""
     if n < 1 << 8:
         return b"\xc4" + bytes([n])
     if n < 1 << 16:

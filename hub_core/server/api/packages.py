@@ -11,6 +11,7 @@ from hub_core.server.store.blocks import BlockError, BlockStore
 from hub_core.server.store.catalog import Catalog
 from hub_core.server.store.uploads import Uploads
 from hub_core.wire import schema as s
+from hub_core.wire.blocks_frame import BlocksFrame
 from hub_core.wire.codes import Code
 from hub_core.wire.protocol import BATCH_BYTES, MAX_BATCH, STORE_TOPIC
 
@@ -73,24 +74,23 @@ def add_routes(
             deps=version.get("deps", []),  # records from before issue 14 have none
         )
 
-    async def fetch_blocks(ctx: Context, args: s.FetchBlocks) -> s.Blocks:
+    async def fetch_blocks(ctx: Context, args: s.FetchBlocks) -> BlocksFrame:
         if len(args.hashes) > MAX_BATCH:
             raise RequestRefused(Code.TRANSFER, f"Ask for at most {MAX_BATCH} blocks at once.")
         try:
-            found = await block_io.run(ctx.peer.hex(), lambda: read_batch(args.hashes))
+            return await block_io.run(ctx.peer.hex(), lambda: read_batch(args.hashes))
         except BlockError as exc:
             raise RequestRefused(Code.TRANSFER, str(exc)) from None
-        return s.Blocks(blocks=[memoryview(data) for data in found])
 
-    def read_batch(hashes: list[str]) -> list[bytes]:
-        found: list[bytes] = []
-        total = 0
-        for digest in hashes:
-            found.append(blocks.read(digest))
-            total += len(found[-1])
-            if total > BATCH_BYTES and len(found) > 1:
-                raise BlockError(f"Ask for at most {BATCH_BYTES:,} bytes of blocks at once.")
-        return found
+    def read_batch(hashes: list[str]) -> BlocksFrame:
+        """The reply, its blocks read from the packs straight into it (``blocks_frame``)."""
+        lengths = [blocks.size_of(digest) for digest in hashes]
+        if sum(lengths) > BATCH_BYTES and len(lengths) > 1:
+            raise BlockError(f"Ask for at most {BATCH_BYTES:,} bytes of blocks at once.")
+        reply = BlocksFrame(lengths)
+        for digest, hole in zip(hashes, reply.holes, strict=True):
+            blocks.read_into(digest, hole)
+        return reply
 
     routes.add(s.VersionHint, "developer", version_hint)
     routes.add(s.PublishBegin, "developer", publish_begin, large=True)

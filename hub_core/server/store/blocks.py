@@ -168,6 +168,31 @@ class BlockStore:
             pass
         raise BlockError(f"The hub has no block with hash {digest[:12]}….", digest)
 
+    def size_of(self, digest: str) -> int:
+        """A stored block's length (BlockError if the store has no such block)."""
+        _check(digest)
+        where = self._packed.get(digest)
+        if where is not None:
+            return where.length
+        try:
+            if digest in self._loose:
+                return self._loose_path(digest).stat().st_size
+        except FileNotFoundError:
+            pass
+        raise BlockError(f"The hub has no block with hash {digest[:12]}….", digest)
+
+    def read_into(self, digest: str, target: memoryview) -> None:
+        """Reads a block into ``target``, which is ``size_of(digest)`` long (a reply's hole)."""
+        where = self._packed.get(digest)
+        path, offset = (where.pack, where.offset) if where else (self._loose_path(digest), 0)
+        try:
+            with path.open("rb", buffering=0) as f:
+                got = os.preadv(f.fileno(), [target], offset) if len(target) else 0
+        except FileNotFoundError:
+            got = -1
+        if got != len(target):
+            raise BlockError(f"The hub could not read block {digest[:12]}… whole.", digest)
+
     def _loose_path(self, digest: str) -> Path:
         return self.root / digest[:2] / digest[2:]
 

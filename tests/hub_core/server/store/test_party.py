@@ -17,6 +17,7 @@ from hub_core.client.hub_client import HubClient
 from hub_core.client.installs import InstallResult, install, read_installed, verify
 from hub_core.client.publishing import publish
 from hub_core.server.store.blockio import BlockIO
+from hub_core.wire import blocks_frame
 from hub_core.wire.protocol import Role
 from tests.hub_core.gamefactory import make_game, random_bytes
 
@@ -38,6 +39,7 @@ def _files(count: int, size: int) -> dict[str, bytes]:
 async def test_five_installs_and_three_publishes_at_once(
     make_client: MakeClient, tmp_path: Path
 ) -> None:
+    blocks_frame._spare.clear()
     host = await _logged_in(make_client, "developer", "host")
     # 5 files of 700 KiB: blocks of 512 KiB and their tails, several batches per install.
     await publish(host, make_game(tmp_path / "party", "party", files=_files(5, 700 * KIB)))
@@ -79,6 +81,8 @@ async def test_five_installs_and_three_publishes_at_once(
     for n in range(3):
         await install(players[0], f"game{n}", check)
         assert verify(check, f"game{n}") == []
+    # The replies' buffers came back once sent, and served later replies intact.
+    assert blocks_frame._spare
 
 
 async def _until(condition: Callable[[], bool], tries: int = 500) -> None:
