@@ -69,8 +69,8 @@ class BlocksFrame:
         head, tail = _reply_parts(req_id)
         start = _HEAD_ROOM - len(head)
         self.buffer[start:_HEAD_ROOM] = head
-        self.buffer[self._end : self._end + len(tail)] = tail
-        return memoryview(self.buffer)[start : self._end + len(tail)]
+        self.buffer[self._end : self._size] = tail
+        return memoryview(self.buffer)[start : self._size]
 
     def release(self) -> None:
         """ZeroMQ is done with the frame: its buffer may serve the next reply. Called
