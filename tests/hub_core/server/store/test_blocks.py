@@ -62,11 +62,17 @@ def test_blocks_the_store_has_are_not_written_again(tmp_path: Path) -> None:
     assert store.read(_digest(b"new")) == b"new"
 
 
-def test_blocks_stored_one_file_each_by_an_older_hub_are_still_read(tmp_path: Path) -> None:
-    root = tmp_path / "blocks"
+def _older_hubs_block(root: Path) -> str:
+    """A block stored one file each, as hubs before packs did; returns its hash."""
     digest = _digest(b"from an older hub")
     (root / digest[:2]).mkdir(parents=True)
     (root / digest[:2] / digest[2:]).write_bytes(b"from an older hub")
+    return digest
+
+
+def test_blocks_stored_one_file_each_by_an_older_hub_are_still_read(tmp_path: Path) -> None:
+    root = tmp_path / "blocks"
+    digest = _older_hubs_block(root)
     store = BlockStore(root)
     assert store.has(digest) and store.read(digest) == b"from an older hub"
     store.put_many(_items(b"from an older hub"))
@@ -177,9 +183,7 @@ def test_only_old_files_are_offered_unless_named(tmp_path: Path) -> None:
 
 def test_a_loose_block_of_an_older_hub_is_swept_too(tmp_path: Path) -> None:
     root = tmp_path / "blocks"
-    digest = _digest(b"from an older hub")
-    (root / digest[:2]).mkdir(parents=True)
-    (root / digest[:2] / digest[2:]).write_bytes(b"from an older hub")
+    digest = _older_hubs_block(root)
     store = BlockStore(root)
     (held,) = _everything(store)
     assert held.blocks == [digest] and held.size == len(b"from an older hub")
