@@ -45,7 +45,7 @@ from hub_core.server.store.blockio import BlockIO
 from hub_core.server.store.blocks import BlockStore
 from hub_core.server.store.catalog import Catalog
 from hub_core.server.store.samples import publish_samples, rename_old_samples
-from hub_core.server.store.sweep import sweep_forever
+from hub_core.server.store.sweep import SWEEP_INTERVAL, sweep_forever
 from hub_core.server.store.unpacked import Unpacked
 from hub_core.server.store.uploads import Uploads
 from hub_core.server.transport import Ports, WireServer
@@ -94,6 +94,7 @@ class HubConfig:
     restore: MovedState | None = None  # a handed-over hub's sessions and rooms, to take on
     ignore_handoff_marker: bool = False  # run a copy that was handed away (clients will refuse)
     handoff_idle: float = IDLE_TIMEOUT  # a receiver silent this long fails the handoff
+    sweep_every: float = SWEEP_INTERVAL  # seconds between sweeps of unused blocks (sweep.py)
 
     def paths(self) -> AppPaths:
         return app_paths(self.data_dir)
@@ -280,7 +281,9 @@ class Hub:
         self.lobby.lobby_port = await self.callback.start()
         ports = self.wire.start()
         self._reaper = asyncio.ensure_future(self.lobby.reap())
-        self._sweeper = asyncio.ensure_future(sweep_forever(self.uploads.sweep, self._may_sweep))
+        self._sweeper = asyncio.ensure_future(
+            sweep_forever(self.uploads.sweep, self._may_sweep, self.config.sweep_every)
+        )
         return ports
 
     def _may_sweep(self) -> bool:
