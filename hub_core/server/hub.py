@@ -149,6 +149,7 @@ class Hub:
         self._public_key = ""
         self.generation = 0  # times this hub was handed over (identity.json)
         self.moved = asyncio.Event()  # set once handed over: the hub should stop
+        self.sweep_lock = asyncio.Lock()  # held by a sweep, and by a handoff listing files
 
     @property
     def public_key(self) -> str:
@@ -282,7 +283,9 @@ class Hub:
         ports = self.wire.start()
         self._reaper = asyncio.ensure_future(self.lobby.reap())
         self._sweeper = asyncio.ensure_future(
-            sweep_forever(self.uploads.sweep, self._may_sweep, self.config.sweep_every)
+            sweep_forever(
+                self.uploads.sweep, self._may_sweep, self.config.sweep_every, self.sweep_lock
+            )
         )
         return ports
 

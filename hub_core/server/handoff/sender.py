@@ -266,9 +266,10 @@ class Handoff:
         await moving.end_matches(self.hub.lobby, why)
         await self.hub.repo.flush()
         paths = self.hub.paths
-        self._files = await asyncio.to_thread(
-            files.list_files, paths.data, paths.hub, paths.logs / "rooms"
-        )
+        async with self.hub.sweep_lock:  # no block file may vanish between list and copy
+            self._files = await asyncio.to_thread(
+                files.list_files, paths.data, paths.hub, paths.logs / "rooms"
+            )
         self._state_blob = msgspec.msgpack.encode(self._moved_state())
         self._touch()
         waiter = self._waiters.get(self._receiver.token if self._receiver else "")

@@ -77,18 +77,24 @@ async def sweep(
 
 
 async def sweep_forever(
-    run: Callable[[], Awaitable[Swept]], may_run: Callable[[], bool], every: float = SWEEP_INTERVAL
+    run: Callable[[], Awaitable[Swept]],
+    may_run: Callable[[], bool],
+    every: float = SWEEP_INTERVAL,
+    lock: asyncio.Lock | None = None,
 ) -> None:
-    """Forever: ``run`` every ``every`` seconds while ``may_run()`` (not during a handoff,
-    whose copy lists the files before it reads them). A failed sweep is logged."""
+    """Forever: ``run`` every ``every`` seconds while ``may_run()``, holding ``lock``. A
+    handoff takes the lock to list the hub's files, so none vanishes between its list and
+    its copy, and ``may_run`` is false from then on. A failed sweep is logged."""
+    lock = lock or asyncio.Lock()
     while True:
         await asyncio.sleep(every)
-        if not may_run():
-            continue
-        try:
-            await run()
-        except Exception:  # the hub serves on; the next sweep tries again
-            log.exception("Sweeping the block store failed")
+        async with lock:
+            if not may_run():
+                continue
+            try:
+                await run()
+            except Exception:  # the hub serves on; the next sweep tries again
+                log.exception("Sweeping the block store failed")
 
 
 def blocks_of_versions(texts: Iterable[str]) -> set[str]:

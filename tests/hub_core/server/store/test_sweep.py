@@ -252,3 +252,27 @@ def test_blocks_of_versions_cover_files_wheels_and_blockless_entries() -> None:
         ' "deps": [{"requirement": "x", "wheels": []}]}'
     )
     assert blocks_of_versions([record]) == {"b1", "b2", "f2"}
+
+
+async def test_a_handoff_listing_files_waits_for_a_running_sweep() -> None:
+    """The handoff lists the hub's files under the sweep's lock: a sweep that started
+    before it finishes first, and none starts while the list is made."""
+    lock, going, finish = asyncio.Lock(), asyncio.Event(), asyncio.Event()
+
+    async def run() -> Swept:
+        going.set()
+        await finish.wait()
+        return Swept()
+
+    task = asyncio.ensure_future(sweeping.sweep_forever(run, lambda: True, 0.01, lock))
+    await asyncio.wait_for(going.wait(), 5)
+    listing = asyncio.ensure_future(lock.acquire())  # what the handoff does before listing
+    await asyncio.sleep(0.05)
+    assert not listing.done()  # the sweep still holds it
+    finish.set()
+    await asyncio.wait_for(listing, 5)
+    going.clear()
+    await asyncio.sleep(0.05)
+    assert not going.is_set()  # no sweep while the handoff holds the lock
+    lock.release()
+    task.cancel()
