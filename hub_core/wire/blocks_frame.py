@@ -26,13 +26,12 @@ from collections import deque
 import msgspec
 
 from hub_core.wire import protocol
+from hub_core.wire._holes import bin_head, lay_out
 from hub_core.wire.schema import Blocks
-from hub_core.wire.upload_frame import array_head, bin_head
 
 # Room in front of the result for the reply's head: a map header, "id" and the id (at most
 # 9 bytes), "ok" and true, and the "result" key.
 _HEAD_ROOM = 64
-_EMPTY_LIST = b"\x90"
 _RESULT_KEY = protocol.encode("result")
 # Every kept buffer holds the largest reply (BATCH_BYTES of blocks, or one block of at
 # most 1 MiB, with MAX_BATCH headers of 5 bytes), so any of them fits any later reply.
@@ -45,24 +44,11 @@ class BlocksFrame:
     """The reply to one fetch_blocks for blocks of ``lengths`` bytes, in that order."""
 
     def __init__(self, lengths: list[int]) -> None:
-        head = protocol.encode(Blocks(blocks=[]))
-        if not head.endswith(_EMPTY_LIST):  # blocks must stay Blocks' last field
-            raise AssertionError("Blocks no longer ends with its blocks")
-        headers = [(0, head[: -len(_EMPTY_LIST)] + array_head(len(lengths)))]
-        spans: list[tuple[int, int]] = []  # (offset in the result, length) of each hole
-        offset = len(headers[0][1])
-        for length in lengths:
-            item = bin_head(length)
-            headers.append((offset, item))
-            spans.append((offset + len(item), length))
-            offset += len(item) + length
-        self._end = _HEAD_ROOM + offset
+        layout = lay_out(protocol.encode(Blocks(blocks=[])), [(bin_head(n), n) for n in lengths])
+        self._end = _HEAD_ROOM + layout.size
         self._size = self._end + len(_reply_parts(0)[1])
         self.buffer = _buffer(self._size)
-        for at, header in headers:
-            self.buffer[_HEAD_ROOM + at : _HEAD_ROOM + at + len(header)] = header
-        view = memoryview(self.buffer)
-        self.holes = [view[_HEAD_ROOM + at : _HEAD_ROOM + at + n] for at, n in spans]
+        self.holes = layout.write(self.buffer, _HEAD_ROOM)
 
     def frame(self, req_id: int) -> memoryview:
         """The whole reply, for ``req_id``: its head written in front of the result."""

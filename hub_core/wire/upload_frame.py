@@ -14,10 +14,10 @@ holes (``holes``), and the frame goes to ZeroMQ as it is.
 
 from __future__ import annotations
 
-import struct
 from typing import Any, ClassVar, Generic, TypeVar
 
 from hub_core.wire import protocol
+from hub_core.wire._holes import bin_head, lay_out
 from hub_core.wire.schema import Stored, UploadBlocks
 
 R = TypeVar("R")
@@ -25,7 +25,6 @@ R = TypeVar("R")
 # Room kept in front of the arguments for the envelope (v, id, kind, token), so it can be
 # written there instead of copying the arguments behind it; a session token is 43 chars.
 _ENVELOPE_ROOM = 256
-_EMPTY_LIST = b"\x90"
 # A new buffer holds the largest frame (BATCH_BYTES of blocks, MAX_BATCH headers of at
 # most 80 bytes, the request's own head), so every answered buffer fits any later frame:
 # sized to its first frame, most were too small for the next and 2 MB of fresh pages
@@ -71,25 +70,15 @@ class UploadFrame(Prebuilt[Stored]):
     def __init__(
         self, transfer: str, blocks: list[tuple[str, int]], buffer: bytearray | None = None
     ) -> None:
-        head = protocol.encode(UploadBlocks(transfer=transfer, blocks=[]))
-        if not head.endswith(_EMPTY_LIST):  # blocks must stay UploadBlocks' last field
-            raise AssertionError("UploadBlocks no longer ends with its blocks")
-        headers = [(0, head[: -len(_EMPTY_LIST)] + array_head(len(blocks)))]
-        spans: list[tuple[int, int]] = []  # (offset in the arguments, length) of each hole
-        offset = len(headers[0][1])
-        for digest, length in blocks:
-            item = b"\x92" + protocol.encode(digest) + bin_head(length)
-            headers.append((offset, item))
-            spans.append((offset + len(item), length))
-            offset += len(item) + length
-        size = _ENVELOPE_ROOM + offset
+        layout = lay_out(
+            protocol.encode(UploadBlocks(transfer=transfer, blocks=[])),
+            [(b"\x92" + protocol.encode(digest) + bin_head(n), n) for digest, n in blocks],
+        )
+        size = _ENVELOPE_ROOM + layout.size
         fits = buffer is not None and len(buffer) >= size
         self.buffer = buffer if buffer is not None and fits else bytearray(max(size, _CAPACITY))
         self._size = size
-        for at, header in headers:
-            self.buffer[_ENVELOPE_ROOM + at : _ENVELOPE_ROOM + at + len(header)] = header
-        view = memoryview(self.buffer)
-        self.holes = [view[_ENVELOPE_ROOM + at : _ENVELOPE_ROOM + at + n] for at, n in spans]
+        self.holes = layout.write(self.buffer, _ENVELOPE_ROOM)
 
     def frame(self, req_id: int, kind: str, token: str) -> memoryview | bytes:
         """The whole request: the envelope written in front of the arguments.
@@ -110,21 +99,3 @@ class UploadFrame(Prebuilt[Stored]):
     def _joined(self, envelope: bytes) -> bytes:
         """The envelope and a copy of the arguments, the buffer left as it was."""
         return envelope + memoryview(self.buffer)[_ENVELOPE_ROOM : self._size]
-
-
-def array_head(n: int) -> bytes:
-    """msgpack's header for an array of ``n`` items."""
-    if n < 16:
-        return bytes([0x90 | n])
-    if n < 1 << 16:
-        return b"\xdc" + struct.pack(">H", n)
-    return b"\xdd" + struct.pack(">I", n)
-
-
-def bin_head(n: int) -> bytes:
-    """msgpack's header for ``n`` bytes of binary."""
-    if n < 1 << 8:
-        return b"\xc4" + bytes([n])
-    if n < 1 << 16:
-        return b"\xc5" + struct.pack(">H", n)
-    return b"\xc6" + struct.pack(">I", n)
