@@ -46,7 +46,7 @@ class BlocksFrame:
     def __init__(self, lengths: list[int]) -> None:
         layout = lay_out(protocol.encode(Blocks(blocks=[])), [(bin_head(n), n) for n in lengths])
         self._end = _HEAD_ROOM + layout.size
-        self._size = self._end + len(_reply_parts(0)[1])
+        self._size = self._end + _TAIL_BYTES
         self.buffer = _buffer(self._size)
         self.holes = layout.write(self.buffer, _HEAD_ROOM)
 
@@ -82,3 +82,6 @@ def _reply_parts(req_id: int) -> tuple[bytes, bytes]:
     if len(whole[:cut]) > _HEAD_ROOM:
         raise AssertionError("A reply's head outgrew the room kept for it")
     return whole[:cut], whole[cut:]
+
+
+_TAIL_BYTES = len(_reply_parts(0)[1])  # what follows the result: the same for every id

@@ -166,7 +166,7 @@ class BlockStore:
                 return self._loose_path(digest).read_bytes()
         except FileNotFoundError:
             pass
-        raise BlockError(f"The hub has no block with hash {digest[:12]}….", digest)
+        raise _no_block(digest)
 
     def size_of(self, digest: str) -> int:
         """A stored block's length (BlockError if the store has no such block)."""
@@ -179,7 +179,7 @@ class BlockStore:
                 return self._loose_path(digest).stat().st_size
         except FileNotFoundError:
             pass
-        raise BlockError(f"The hub has no block with hash {digest[:12]}….", digest)
+        raise _no_block(digest)
 
     def read_into(self, digest: str, target: memoryview) -> None:
         """Reads a block into ``target``, which is ``size_of(digest)`` long (a reply's hole)."""
@@ -251,6 +251,10 @@ class BlockStore:
         next sweep: at start every pack is read again."""
         for held in files:
             held.path.unlink(missing_ok=True)
+
+
+def _no_block(digest: str) -> BlockError:
+    return BlockError(f"The hub has no block with hash {digest[:12]}….", digest)
 
 
 def _check(digest: str) -> None:
