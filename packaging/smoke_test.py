@@ -97,6 +97,21 @@ def play_rps(hub: str, tmp: Path) -> None:
     check("rps: ann loses it", "You lost the match" in out_ann, out_ann[-300:])
 
 
+def hashes(tmp: Path) -> None:
+    """BLAKE3 is in the build: without it the app would quietly publish SHA-256 only."""
+    script = tmp / "hashes.py"
+    script.write_text(
+        "from hub_core.packages import digests\n"
+        "print(digests.digest(b'', digests.HashKind.BLAKE3))\n"
+    )
+    done = subprocess.run(
+        [GAMEHUB, "run-script", str(script)],
+        env=ENV, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    empty = "b3-af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262"
+    check("BLAKE3 for new packages is in the build", done.stdout.strip() == empty, done.stderr)
+
+
 def open_window(hub: str, data: Path, seconds: float = 8.0) -> None:
     app = subprocess.Popen(
         [GAMEHUB, "--data", str(data), "--hub", hub],
@@ -142,6 +157,7 @@ def main() -> int:
     resources()
     with tempfile.TemporaryDirectory(prefix="gamehub-smoke-") as name:
         tmp = Path(name)
+        hashes(tmp)
         host, hub = start_hub(tmp / "bare", "--no-samples")
         check("host --no-samples: empty store", store(hub, tmp / "bare-ann") == [])
         stop(host)

@@ -59,7 +59,9 @@ async def publish_ahead(
     sending = asyncio.ensure_future(uploader.run())
     pieces = _Pieces(asyncio.get_running_loop())
     cutting = _cutter().submit(
-        functools.partial(index_files, package.folder, package.found, package.limits),
+        functools.partial(
+            index_files, package.folder, package.found, package.limits, kind=package.kind
+        ),
         on_blocks=pieces.put,
     )
     cutting.add_done_callback(lambda _: pieces.end())

@@ -7,7 +7,6 @@ against its SHA-256 and length as it is placed, so nothing unverified is ever us
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import os
 import shutil
 from collections.abc import Iterable
@@ -23,11 +22,9 @@ from hub_core.client.publishing import (
 )
 from hub_core.client.window import run_window
 from hub_core.errors import GameHubError
-from hub_core.packages import FileEntry
+from hub_core.packages import FileEntry, digests
 from hub_core.util.fsync import sync_tree
 from hub_core.util.writebehind import WriteBehind
-
-EMPTY = hashlib.sha256(b"").hexdigest()
 
 
 @dataclass(frozen=True)
@@ -118,14 +115,15 @@ class Build:
     def _check(self, index: list[FileEntry]) -> None:
         """Every file's size, then everything on disk before it may be swapped in.
 
-        Every byte was checked against its block's SHA-256 as it was placed (fetched,
+        Every byte was checked against its block's hash as it was placed (fetched,
         reused or resumed), and the blocks of a file cover it end to end; the hub checked
         at publish that they add up to the file's hash. Hashing each file again here
         read and hashed every byte a second time: a third of an install's CPU.
         """
         for entry in index:
             path = self.tree / entry.path
-            if path.stat().st_size != entry.size or (entry.size == 0 and entry.hash != EMPTY):
+            empty_ok = entry.size > 0 or digests.matches(b"", entry.hash)
+            if path.stat().st_size != entry.size or not empty_ok:
                 raise GameHubError(
                     f"{entry.path} did not match its hash after download; run the install again."
                 )
@@ -162,7 +160,7 @@ def _place_all(
 
 def _place(digest: str, data: bytes | memoryview, spots: list[_Spot]) -> None:
     wrong_size = any(spot.length != len(data) for spot in spots)
-    if wrong_size or hashlib.sha256(data).hexdigest() != digest:
+    if wrong_size or not digests.matches(data, digest):
         raise GameHubError(
             f"The hub sent a block that does not match its hash ({digest[:12]}…), so it was "
             "not used. Try again; if it happens again, the hub's copy is damaged and the game "
@@ -180,4 +178,4 @@ def _intact_data(source: BlockSource | None, digest: str) -> bytes | None:
         data = source.read()
     except (OSError, GameHubError):  # the file is gone or shorter now
         return None
-    return data if hashlib.sha256(data).hexdigest() == digest else None
+    return data if digests.matches(data, digest) else None

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from hub_core.packages import digests
+from hub_core.packages.digests import HashKind
 from hub_core.wire import schema as s
 from hub_core.wire.protocol import Role
 from hub_core.wire.upload_frame import Prebuilt, UploadFrame
@@ -17,6 +19,17 @@ R = TypeVar("R")
 
 class HubRequests:
     """The hub's request kinds as methods; ``timeout`` overrides the client's default."""
+
+    session: s.SessionInfo | None = None  # the hub's login reply (HubClient.login)
+
+    @property
+    def hash_kind(self) -> HashKind:
+        """What new packages are hashed with: BLAKE3 when the hub said at login that it
+        reads it (and this copy has it), else SHA-256, which every hub reads."""
+        features = self.session.features if self.session else []
+        if s.Feature.BLAKE3 in features and digests.blake3_available():
+            return HashKind.BLAKE3
+        return HashKind.SHA256
 
     async def call(self, req: s.Request[R] | Prebuilt[R], *, timeout: float | None = None) -> R:
         raise NotImplementedError
@@ -84,7 +97,8 @@ class HubRequests:
         return await self.call(s.GetGameDetails(name=name))
 
     async def install_begin(self, name: str, version: str | None = None) -> s.InstallOffer:
-        return await self.call(s.InstallBegin(name=name, version=version))
+        blake3 = self.hash_kind is HashKind.BLAKE3  # asked only of hubs that have it
+        return await self.call(s.InstallBegin(name=name, version=version, blake3=blake3))
 
     async def fetch_blocks(self, hashes: list[str], *, timeout: float | None = None) -> s.Blocks:
         return await self.call(s.FetchBlocks(hashes=hashes), timeout=timeout)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import errno
-import hashlib
 import json
 import os
 import shutil
@@ -40,16 +39,14 @@ from hub_core.packages import (
     PackageError,
     check_blocks,
     check_index,
-    hash_file,
     parse_manifest,
 )
-from hub_core.packages.index import index_from_wire, index_to_wire
+from hub_core.packages.index import file_matches, index_from_wire, index_to_wire
 from hub_core.packages.wheels import check_deps, deps_from_wire
 from hub_core.util.fsync import write_atomic
 from hub_core.wire.schema import InstallOffer
 
 INSTALL_FILE = "install.json"
-EMPTY = hashlib.sha256(b"").hexdigest()
 
 
 @dataclass(frozen=True)
@@ -237,7 +234,7 @@ def verify(
     for entry in installed.index:
         path = installed.folder / entry.path
         ok = path.is_file() and not path.is_symlink() and path.stat().st_size == entry.size
-        if not ok or hash_file(path) != entry.hash:
+        if not ok or not file_matches(path, entry.hash):
             bad.append(entry.path)
         done += entry.size
         if progress:

@@ -25,7 +25,8 @@ from hub_core.client._build import Build  # the same fetch-and-verify as game fi
 from hub_core.client.hub_client import HubClient
 from hub_core.client.publishing import BlockSource, Progress
 from hub_core.errors import GameHubError
-from hub_core.packages import FileEntry, Limits, PackageError, hash_file
+from hub_core.packages import FileEntry, Limits, PackageError
+from hub_core.packages.index import file_matches
 from hub_core.packages.wheelfiles import LIBS_MARKER, install_wheels, libs_problems
 from hub_core.packages.wheels import Dep, pick
 
@@ -114,7 +115,7 @@ def verify_libs(folder: Path, key: str | None, wheels: Sequence[FileEntry]) -> l
     bad = [f"{LIBS}/{key}/{p}" for p in libs_problems(folder / LIBS / key)]
     for wheel in wheels:
         path = folder / WHEELS / wheel.path
-        if not path.is_file() or hash_file(path) != wheel.hash:
+        if not path.is_file() or not file_matches(path, wheel.hash):
             bad.append(f"{WHEELS}/{wheel.path}")
     return bad
 

@@ -36,6 +36,7 @@ from hub_core.packages import (
     parse_manifest,
     read_manifest,
 )
+from hub_core.packages.digests import HashKind
 from hub_core.packages.index import check_files, index_files, walk_folder
 from hub_core.packages.requires import merged
 from hub_core.packages.wheels import Resolved, all_wheels, deps_to_wire
@@ -104,10 +105,11 @@ async def publish(
             survey, Path(source), limits, Path(scratch)
         )
         requires = merged(manifest.requires, extra.requires)
-        wheels = await _resolve(requires, Path(scratch), extra, limits)
+        kind = client.hash_kind
+        wheels = await _resolve(requires, Path(scratch), extra, limits, kind)
         hint = await client.version_hint(manifest.name)
         chosen = preflight(manifest.name, hint, version)
-        package = Package(folder, manifest, found, wheels, limits, chosen)
+        package = Package(folder, manifest, found, wheels, limits, chosen, kind)
         if hint.ahead:
             from hub_core.client._ahead import publish_ahead
 
@@ -129,6 +131,7 @@ class Package:
     wheels: Resolved
     limits: Limits
     version: str
+    kind: HashKind = HashKind.SHA256  # what its files are hashed with (client.hash_kind)
 
     @property
     def total(self) -> int:
@@ -141,7 +144,9 @@ async def _publish_whole(
 ) -> tuple[Published, int]:
     """Cuts and hashes every file, then sends the index and the blocks the hub lacks (for
     hubs that do not take blocks ahead)."""
-    index = await asyncio.to_thread(index_files, package.folder, package.found, package.limits)
+    index = await asyncio.to_thread(
+        index_files, package.folder, package.found, package.limits, kind=package.kind
+    )
     begun = await client.publish_begin(
         package.version,
         package.manifest.to_dict(),
@@ -160,7 +165,7 @@ async def _publish_whole(
 
 
 async def _resolve(
-    requires: list[str], scratch: Path, extra: Libraries, limits: Limits
+    requires: list[str], scratch: Path, extra: Libraries, limits: Limits, kind: HashKind
 ) -> Resolved:
     """The wheels of the game's requirements; with none, no pip and no ``packaging``
     (their import alone took 40-50 ms of every publish)."""
@@ -170,7 +175,7 @@ async def _resolve(
 
     return await asyncio.to_thread(
         resolve, requires, scratch, wheels_dir=extra.wheels_dir,
-        platforms=extra.platforms, limits=limits,
+        platforms=extra.platforms, limits=limits, kind=kind,
     )  # fmt: skip
 
 

@@ -16,7 +16,6 @@ old format, which every hub and player still reads.
 from __future__ import annotations
 
 import functools
-import hashlib
 import importlib.machinery
 import importlib.util
 import logging
@@ -25,6 +24,9 @@ import types
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import IO, Any
+
+from hub_core.packages import digests
+from hub_core.packages.digests import Hasher, HashKind
 
 log = logging.getLogger(__name__)
 
@@ -107,13 +109,14 @@ def cuts(view: memoryview, at_end: bool) -> Iterator[tuple[int, int]]:
 
 
 class ChunkHasher:
-    """Fed a file's bytes in order, gives its sha256 and its CDC blocks' hashes and sizes.
+    """Fed a file's bytes in order, gives its digest and its CDC blocks' digests and sizes.
 
     Holds at most one feed plus CDC_MAX_BYTES, so memory stays flat for a 4 GiB file.
     """
 
-    def __init__(self) -> None:
-        self.whole = hashlib.sha256()
+    def __init__(self, kind: HashKind = HashKind.SHA256) -> None:
+        self.kind = kind
+        self.whole = digests.new(kind)
         self.blocks: list[str] = []
         self.sizes: list[int] = []
         self.size = 0
@@ -126,14 +129,15 @@ class ChunkHasher:
         used = 0
         with memoryview(self._buffer) as view:
             for offset, length in cuts(view, at_end):
-                self.blocks.append(hashlib.sha256(view[offset : offset + length]).hexdigest())
+                self.blocks.append(digests.digest(view[offset : offset + length], self.kind))
                 self.sizes.append(length)
                 used = offset + length
         del self._buffer[:used]
 
     def finish(self) -> tuple[str, int, tuple[str, ...], tuple[int, ...]]:
         self.update(b"", at_end=True)
-        return self.whole.hexdigest(), self.size, tuple(self.blocks), tuple(self.sizes)
+        whole = digests.spell(self.whole, self.kind)
+        return whole, self.size, tuple(self.blocks), tuple(self.sizes)
 
 
 def hash_chunks(
@@ -141,22 +145,25 @@ def hash_chunks(
     max_bytes: int | None = None,
     on_chunk: Callable[[int], None] | None = None,
     on_blocks: OnBlocks | None = None,
+    kind: HashKind = HashKind.SHA256,
 ) -> tuple[str, int, tuple[str, ...], tuple[int, ...]]:
-    """sha256 of the whole stream, its size, and the sha256 and size of each CDC block;
+    """Digest of the whole stream, its size, and the digest and size of each CDC block;
     stops once more than ``max_bytes`` came (the caller reports it). ``on_blocks`` hears
     of blocks while the file is still being cut (a buffer at a time), so a publish can
     send them meanwhile.
 
     A large file goes through three stages at once, on two buffers: this thread reads
     and cuts one buffer while the blocks of the buffer before it are hashed on one
-    thread and the whole file's hash advances on another (hashlib lets go of the GIL).
+    thread and the whole file's hash advances on another (hashlib and blake3 let go of
+    the GIL).
     The uncertain tail after the last cut, less than one block, is copied to the front
     of the other buffer before the next read. A file that fits one read is cut and
     hashed here, as a hand-over between threads would cost more than it saves.
     """
     limit = READ_BYTES + CDC_MAX_BYTES
     size = limit if max_bytes is None else min(limit, max_bytes + 1)
-    pipeline = _Pipeline(bytearray(size), bytearray(size) if size == limit else None, on_blocks)
+    second = bytearray(size) if size == limit else None
+    pipeline = _Pipeline(bytearray(size), second, on_blocks, kind)
     try:
         return pipeline.run(stream, max_bytes, on_chunk)
     finally:
@@ -172,11 +179,16 @@ class _Pipeline:
     """hash_chunks' state: two buffers, each with the hashing still reading it."""
 
     def __init__(
-        self, first: bytearray, second: bytearray | None, on_blocks: OnBlocks | None = None
+        self,
+        first: bytearray,
+        second: bytearray | None,
+        on_blocks: OnBlocks | None = None,
+        kind: HashKind = HashKind.SHA256,
     ) -> None:
         self.buffers = [first] if second is None else [first, second]
         self.busy: list[list[Future[Any]]] = [[] for _ in self.buffers]
-        self.whole = hashlib.sha256()
+        self.kind = kind
+        self.whole: Hasher = digests.new(kind)
         self.blocks: list[Future[str] | str] = []
         self.sizes: list[int] = []
         self.threaded = False  # hashing runs on the two threads (from a large buffer on)
@@ -207,9 +219,9 @@ class _Pipeline:
                 break
             current, filled = self._carry(current, view[used:filled])
         self.drain()
-        digests = tuple(b if isinstance(b, str) else b.result() for b in self.blocks)
-        self._tell(digests)
-        return self.whole.hexdigest(), size, digests, tuple(self.sizes)
+        hashes = tuple(b if isinstance(b, str) else b.result() for b in self.blocks)
+        self._tell(hashes)
+        return digests.spell(self.whole, self.kind), size, hashes, tuple(self.sizes)
 
     def _tell_hashed(self) -> None:
         """Tells the blocks hashed so far (those of the buffer before, at least): one
@@ -224,8 +236,8 @@ class _Pipeline:
     def _tell(self, ready: Sequence[Future[str] | str]) -> None:
         """Gives on_blocks the blocks up to ``ready``'s end that it has not heard of."""
         if self.on_blocks is not None and len(ready) > self.told:
-            digests = [b if isinstance(b, str) else b.result() for b in ready[self.told :]]
-            self.on_blocks(digests, self.sizes[self.told : len(ready)])
+            hashes = [b if isinstance(b, str) else b.result() for b in ready[self.told :]]
+            self.on_blocks(hashes, self.sizes[self.told : len(ready)])
             self.told = len(ready)
 
     def _cut(self, current: int, view: memoryview, new: memoryview, at_end: bool) -> int:
@@ -236,12 +248,13 @@ class _Pipeline:
         self._whole(current, new)
         spans = list(cuts(view, at_end))
         if not self.threaded:
-            self.blocks.extend(_sha256(view[o : o + n]) for o, n in spans)
+            self.blocks.extend(digests.digest(view[o : o + n], self.kind) for o, n in spans)
         else:
             busy = self.busy[current]
             hasher = _thread("blocks")
             for offset, length in spans:
-                busy.append(future := hasher.submit(_sha256, view[offset : offset + length]))
+                block = view[offset : offset + length]
+                busy.append(future := hasher.submit(digests.digest, block, self.kind))
                 self.blocks.append(future)
         self.sizes.extend(n for _, n in spans)
         return spans[-1][0] + spans[-1][1] if spans else 0
@@ -275,10 +288,6 @@ class _Pipeline:
 
 def _finished(block: Future[str] | str) -> bool:
     return isinstance(block, str) or block.done()
-
-
-def _sha256(data: memoryview) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def _thread(role: str) -> ThreadPoolExecutor:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from hub_core.packages._chunks import OnBlocks, chunker, hash_chunks
 from hub_core.packages._errors import PackageError, Problems, shown
+from hub_core.packages.digests import HashKind
 from hub_core.packages.index import Limits, fixed_sizes, hash_blocks, is_skipped, too_big
 from hub_core.util.units import format_bytes
 
@@ -117,6 +118,7 @@ def hash_regular(
     size: int,
     advance: Callable[[int], None],
     on_blocks: OnBlocks | None = None,
+    kind: HashKind = HashKind.SHA256,
 ) -> tuple[str, tuple[str, ...], tuple[int, ...]]:
     """Hash, block hashes and block sizes (empty: fixed blocks), without following a link
     that replaced the file after the walk saw it. ``on_blocks`` hears of the blocks,
@@ -127,9 +129,9 @@ def hash_regular(
             if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
                 raise PackageError(f"{shown(rel)} is not a regular file.")
             if chunker() is not None:
-                digest, read, blocks, sizes = hash_chunks(stream, size, advance, on_blocks)
+                digest, read, blocks, sizes = hash_chunks(stream, size, advance, on_blocks, kind)
             else:
-                (digest, read, blocks), sizes = hash_blocks(stream, size, advance), ()
+                (digest, read, blocks), sizes = hash_blocks(stream, size, advance, kind), ()
                 if on_blocks is not None and blocks:
                     on_blocks(list(blocks), fixed_sizes(read))
     except OSError as exc:

@@ -1,4 +1,4 @@
-"""The file index of a package (path, size, sha256) and the limits every package must fit.
+"""The file index of a package (path, size, hash) and the limits every package must fit.
 
 The transfer layer sends the index first and then only the contents the other side
 lacks, so the index is checked on its own: before any byte of content is accepted.
@@ -6,15 +6,15 @@ lacks, so the index is checked on its own: before any byte of content is accepte
 
 from __future__ import annotations
 
-import hashlib
-import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
+from hub_core.packages import digests
 from hub_core.packages._errors import PackageError, Problems, shown
+from hub_core.packages.digests import HashKind
 from hub_core.packages.paths import path_problem
 from hub_core.util.units import format_bytes
 
@@ -26,7 +26,6 @@ SKIPPED_FOLDERS = frozenset(
 )
 """Build and OS clutter that is never part of a package: left out of scans and unzips."""
 SKIPPED_FILES = frozenset({".DS_Store", "Thumbs.db"})
-_HASH = re.compile(r"[0-9a-f]{64}")
 
 Progress = Callable[[int, int], None]
 # Told a file's blocks while it is read: (path, block hashes, block sizes), in file order.
@@ -35,9 +34,10 @@ OnFileBlocks = Callable[[str, list[str], list[int]], None]
 
 @dataclass(frozen=True)
 class FileEntry:
-    """One file of a package; ``hash`` is the sha256 hex digest of its content.
+    """One file of a package; ``hash`` is the digest of its content (``digests``: SHA-256
+    in packages before 2026-12, BLAKE3 since).
 
-    ``blocks`` are the sha256 digests of its consecutive pieces: transfers move blocks,
+    ``blocks`` are the digests of its consecutive pieces, of the same kind: transfers move blocks,
     so a change inside a large file costs only the blocks it touched. ``sizes`` are
     their lengths when they were cut by content (FastCDC, at most MAX_BLOCK_BYTES each);
     empty for the older layout of fixed BLOCK_BYTES pieces, which stays readable.
@@ -88,8 +88,20 @@ def block_problem(entry: FileEntry) -> str | None:
     problem = _sizes_problem(entry) if entry.sizes else _count_problem(entry)
     if problem:
         return problem
-    if not all(isinstance(b, str) and _HASH.fullmatch(b) for b in entry.blocks):
-        return f"{shown(entry.path)} has a block hash that is not 64 lowercase hex digits."
+    kinds = {digests.kind_of(b) for b in entry.blocks}
+    if None in kinds:
+        return (
+            f"{shown(entry.path)} has a block hash that is not 64 lowercase hex digits "
+            "(SHA-256), nor b3- and 64 of them (BLAKE3)."
+        )
+    # One kind per file: its own hash's (unknown while a publish sent ahead has not
+    # named it yet).
+    kinds.add(digests.kind_of(entry.hash) or next(iter(kinds), None))
+    if len(kinds - {None}) > 1:
+        return (
+            f"{shown(entry.path)} mixes SHA-256 and BLAKE3 hashes; a file's blocks are "
+            "hashed as the file is."
+        )
     return None
 
 
@@ -137,10 +149,13 @@ def is_skipped(name: str, *, folder: bool) -> bool:
 
 
 def hash_stream(
-    stream: BinaryIO, max_bytes: int | None = None, on_chunk: Callable[[int], None] | None = None
+    stream: BinaryIO,
+    max_bytes: int | None = None,
+    on_chunk: Callable[[int], None] | None = None,
+    kind: HashKind = HashKind.SHA256,
 ) -> tuple[str, int]:
-    """sha256 and size of a stream read in chunks; stops once more than ``max_bytes`` came."""
-    digest = hashlib.sha256()
+    """Digest and size of a stream read in chunks; stops once more than ``max_bytes`` came."""
+    digest = digests.new(kind)
     size = 0
     while chunk := stream.read(HASH_CHUNK):
         digest.update(chunk)
@@ -149,25 +164,28 @@ def hash_stream(
             on_chunk(len(chunk))
         if max_bytes is not None and size > max_bytes:
             break
-    return digest.hexdigest(), size
+    return digests.spell(digest, kind), size
 
 
 def hash_blocks(
-    stream: BinaryIO, max_bytes: int | None = None, on_chunk: Callable[[int], None] | None = None
+    stream: BinaryIO,
+    max_bytes: int | None = None,
+    on_chunk: Callable[[int], None] | None = None,
+    kind: HashKind = HashKind.SHA256,
 ) -> tuple[str, int, tuple[str, ...]]:
-    """Like hash_stream, and also the sha256 of every BLOCK_BYTES piece."""
-    digest = hashlib.sha256()
+    """Like hash_stream, and also the digest of every BLOCK_BYTES piece."""
+    digest = digests.new(kind)
     blocks: list[str] = []
     size = 0
     while block := read_full(stream, BLOCK_BYTES):
         digest.update(block)
-        blocks.append(hashlib.sha256(block).hexdigest())
+        blocks.append(digests.digest(block, kind))
         size += len(block)
         if on_chunk is not None:
             on_chunk(len(block))
         if max_bytes is not None and size > max_bytes:
             break
-    return digest.hexdigest(), size, tuple(blocks)
+    return digests.spell(digest, kind), size, tuple(blocks)
 
 
 def read_full(stream: IO[bytes], count: int) -> bytes:
@@ -181,10 +199,16 @@ def read_full(stream: IO[bytes], count: int) -> bytes:
     return data
 
 
-def hash_file(path: Path) -> str:
-    """The sha256 hex of a file, read in chunks so a 4 GiB file needs no 4 GiB of memory."""
+def hash_file(path: Path, kind: HashKind = HashKind.SHA256) -> str:
+    """The digest of a file, read in chunks so a 4 GiB file needs no 4 GiB of memory."""
     with open(path, "rb") as stream:
-        return hash_stream(stream)[0]
+        return hash_stream(stream, kind=kind)[0]
+
+
+def file_matches(path: Path, expected: str) -> bool:
+    """Whether the file at ``path`` has the digest ``expected`` (of either kind)."""
+    kind = digests.kind_of(expected)
+    return kind is not None and hash_file(path, kind) == expected
 
 
 def fold_path(path: str) -> str:
@@ -226,9 +250,10 @@ def check_index(entries: Sequence[FileEntry], limits: Limits) -> None:
     for problem in _files_problems([(e.path, e.size) for e in entries], limits):
         problems.add(problem)
     for entry in entries:
-        if not isinstance(entry.hash, str) or not _HASH.fullmatch(entry.hash):
+        if not digests.is_digest(entry.hash):
             problems.add(
-                f"{shown(entry.path)} has a bad hash; a hash is 64 lowercase hex digits (sha256)."
+                f"{shown(entry.path)} has a bad hash; a hash is 64 lowercase hex digits "
+                "(SHA-256), or b3- and 64 of them (BLAKE3)."
             )
     problems.raise_if_any()
 
@@ -330,17 +355,21 @@ def _int_list(value: Any) -> bool:
 
 
 def scan_folder(
-    folder: Path, limits: Limits, *, progress: Progress | None = None
+    folder: Path,
+    limits: Limits,
+    *,
+    progress: Progress | None = None,
+    kind: HashKind = HashKind.SHA256,
 ) -> list[FileEntry]:
     """Indexes a package folder, refusing links and stopping as soon as a limit is passed.
 
     Skipped, never part of a package: cache and version-control folders
     (SKIPPED_FOLDERS), ``*.pyc``, ``.DS_Store`` and ``Thumbs.db`` files. Empty folders
     are not in the index (it lists files only). The result is sorted by path;
-    ``progress(done_bytes, total_bytes)`` is called as files are hashed.
+    ``progress(done_bytes, total_bytes)`` is called as files are hashed, with ``kind``.
     """
     root = Path(folder)
-    return index_files(root, walk_folder(root, limits), limits, progress=progress)
+    return index_files(root, walk_folder(root, limits), limits, progress=progress, kind=kind)
 
 
 def walk_folder(folder: Path, limits: Limits) -> list[tuple[str, int]]:
@@ -360,8 +389,10 @@ def index_files(
     *,
     progress: Progress | None = None,
     on_blocks: OnFileBlocks | None = None,
+    kind: HashKind = HashKind.SHA256,
 ) -> list[FileEntry]:
-    """The index of the files ``walk_folder`` found, sorted by path and checked.
+    """The index of the files ``walk_folder`` found, sorted by path and checked, hashed
+    with ``kind`` (BLAKE3 where the hub reads it).
 
     ``on_blocks(path, hashes, sizes)`` hears of each file's blocks, in order, while the
     files are still being read: a publish sends them meanwhile.
@@ -382,7 +413,7 @@ def index_files(
         return lambda blocks, sizes: on_blocks(rel, blocks, sizes)
 
     entries = [
-        FileEntry(rel, size, *hash_regular(root, rel, size, advance, told(rel)))
+        FileEntry(rel, size, *hash_regular(root, rel, size, advance, told(rel), kind))
         for rel, size in found
     ]
     entries.sort(key=lambda e: e.path)

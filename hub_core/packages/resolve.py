@@ -23,6 +23,7 @@ from packaging.utils import canonicalize_name, parse_wheel_filename
 
 from hub_core.packages._errors import PackageError
 from hub_core.packages._walk import hash_regular
+from hub_core.packages.digests import HashKind
 from hub_core.packages.index import FileEntry, Limits
 from hub_core.packages.requires import parse_requirement
 from hub_core.packages.wheelfiles import check_wheel
@@ -39,8 +40,10 @@ def resolve(
     wheels_dir: Path | None = None,
     platforms: Sequence[str] = (),
     limits: Limits | None = None,
+    kind: HashKind = HashKind.SHA256,
 ) -> Resolved:
-    """Wheels for ``requires`` (blocking: pip and hashing); PackageError says what is wrong."""
+    """Wheels for ``requires`` (blocking: pip and hashing with ``kind``); PackageError says
+    what is wrong."""
     if not requires:
         return Resolved()
     limits = limits or Limits()
@@ -50,7 +53,7 @@ def resolve(
     if folder is None:
         folder = scratch / "wheels"
         pip_download(requires, folder, platforms)
-    resolved = from_folder(requires, Path(folder))
+    resolved = from_folder(requires, Path(folder), kind)
     for path in resolved.files.values():
         check_wheel(path, limits)
     check_deps(resolved.deps, limits)
@@ -98,7 +101,9 @@ def _pip_sentence(requires: Sequence[str], stderr: str, command: list[str]) -> s
     )
 
 
-def from_folder(requires: Sequence[str], folder: Path) -> Resolved:
+def from_folder(
+    requires: Sequence[str], folder: Path, kind: HashKind = HashKind.SHA256
+) -> Resolved:
     """Every wheel in ``folder`` that satisfies a requirement, and what those need in turn."""
     if not folder.is_dir():
         raise PackageError(f"{folder} is not a folder of wheels.")
@@ -117,7 +122,7 @@ def from_folder(requires: Sequence[str], folder: Path) -> Resolved:
         chosen = [p for n, p in wheels.items() if _satisfies(n, req)]
         if not chosen:
             raise PackageError(_none_sentence(req, files, folder))
-        entries = tuple(_entry(p) for p in chosen)
+        entries = tuple(_entry(p, kind) for p in chosen)
         deps.append(Dep(str(req), entries))
         used.update((p.name, p) for p in chosen)
         for path in chosen:
@@ -169,7 +174,7 @@ def _needs(wheel: Path) -> list[Requirement]:
     return found
 
 
-def _entry(path: Path) -> FileEntry:
+def _entry(path: Path, kind: HashKind) -> FileEntry:
     size = path.stat().st_size
-    digest, blocks, sizes = hash_regular(path.parent, path.name, size, lambda _n: None)
+    digest, blocks, sizes = hash_regular(path.parent, path.name, size, lambda _n: None, None, kind)
     return FileEntry(path.name, size, digest, blocks, sizes)

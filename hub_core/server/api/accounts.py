@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import time
 
+from hub_core.packages import digests
 from hub_core.server.accounts import Accounts
 from hub_core.server.routes import Context, Routes
 from hub_core.wire import schema as s
+
+# What this hub can do beyond protocol 1, told at login (schema.Feature).
+FEATURES = [s.Feature.BLAKE3.value] if digests.blake3_available() else []
 
 
 def add_routes(routes: Routes, accounts: Accounts) -> None:
@@ -25,6 +29,7 @@ def add_routes(routes: Routes, accounts: Accounts) -> None:
             user=session.user,
             role=session.role,
             key=session.key,
+            features=FEATURES,
         )
 
     def logout(ctx: Context, _: s.Logout) -> s.Empty:

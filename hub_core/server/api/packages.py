@@ -8,7 +8,7 @@ from hub_core.errors import RequestRefused
 from hub_core.server.routes import Context, Routes
 from hub_core.server.store.blockio import BlockIO
 from hub_core.server.store.blocks import BlockError, BlockStore
-from hub_core.server.store.catalog import Catalog
+from hub_core.server.store.catalog import Catalog, display_name, uses_blake3
 from hub_core.server.store.uploads import Uploads
 from hub_core.wire import schema as s
 from hub_core.wire.blocks_frame import BlocksFrame
@@ -66,6 +66,13 @@ def add_routes(
     def install_begin(ctx: Context, args: s.InstallBegin) -> s.InstallOffer:
         game = catalog.active_game(args.name)
         version = catalog.version(game["name"], args.version or game["latest"])
+        if not args.blake3 and uses_blake3(version):
+            raise RequestRefused(
+                Code.PROTOCOL_VERSION,
+                f"{display_name(game)} {version['version']} was published with a newer "
+                "GameHub, whose file checks this app does not know; update GameHub on this "
+                "computer to install it.",
+            )
         return s.InstallOffer(
             name=game["name"],
             version=version["version"],

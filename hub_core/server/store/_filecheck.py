@@ -1,4 +1,4 @@
-"""Checking each published file's SHA-256 as its blocks arrive, not by re-reading at commit.
+"""Checking each published file's hash as its blocks arrive, not by re-reading at commit.
 
 The hub must know that a file's blocks add up to the hash the developer announced:
 players trust that, and check each block rather than each file again. Hashing every
@@ -15,12 +15,12 @@ whole index then names each file's hash (``settle``), checked at commit as usual
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from hub_core.packages import FileEntry
+from hub_core.packages import FileEntry, digests
+from hub_core.packages.digests import Hasher, HashKind
 
 Read = Callable[[str], bytes]
 Data = bytes | memoryview
@@ -33,7 +33,10 @@ class _File:
     done: int = 0  # blocks hashed so far
     size: int = 0
     wrong_size: bool = False  # a block was not as long as the index says
-    digest: hashlib._Hash = field(default_factory=hashlib.sha256)
+    # The running hash, of the kind the first block's name gives (a file's blocks and
+    # its own hash are of one kind: check_blocks); None until a block came.
+    kind: HashKind | None = None
+    hasher: Hasher | None = None
 
     def advance(self, ready: Callable[[str], Data | None]) -> str | None:
         """Hashes blocks while the next one is ready; returns the block it waits for."""
@@ -42,7 +45,10 @@ class _File:
             data = ready(block)
             if data is None:
                 return block
-            self.digest.update(data)
+            if self.hasher is None:
+                self.kind = digests.kind_of(block) or HashKind.SHA256
+                self.hasher = digests.new(self.kind)
+            self.hasher.update(data)
             self.size += len(data)
             self.wrong_size |= len(data) != length
             self.done += 1
@@ -50,12 +56,12 @@ class _File:
 
     def matches(self) -> bool:
         entry = self.entry
-        return (
-            entry is not None
-            and not self.wrong_size
-            and self.size == entry.size
-            and self.digest.hexdigest() == entry.hash
-        )
+        if entry is None or self.wrong_size or self.size != entry.size:
+            return False
+        if self.hasher is None:  # an empty file
+            return digests.matches(b"", entry.hash)
+        assert self.kind is not None
+        return digests.spell(self.hasher, self.kind) == entry.hash
 
 
 class FileChecks:

@@ -15,7 +15,6 @@ Every method does blocking file I/O: the hub calls them in its thread pool.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import threading
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from hub_core.errors import GameHubError
+from hub_core.packages import digests
 from hub_core.server.store import _packs
 from hub_core.util.fsync import fsync_dir, fsync_path, in_folder, syncfs
 
@@ -39,11 +39,13 @@ class BlockError(GameHubError):
         self.digest = digest
 
 
-_DIGEST = re.compile(r"[0-9a-f]{64}")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
-def is_digest(text: str) -> bool:
-    return _DIGEST.fullmatch(text) is not None
+def _is_sha256(text: str) -> bool:
+    """Whether ``text`` is a SHA-256 in hex: the names of packs and of loose blocks (which
+    only hubs before packs wrote, when every block was named by its SHA-256)."""
+    return _SHA256.fullmatch(text) is not None
 
 
 def named_digest(parts: Sequence[str]) -> str:
@@ -55,8 +57,8 @@ def named_digest(parts: Sequence[str]) -> str:
         return ""
     if is_pack(parts):
         name = parts[1].removesuffix(_packs.SUFFIX)
-        return name if is_digest(name) else ""
-    return parts[0] + parts[1] if is_digest(parts[0] + parts[1]) else ""
+        return name if _is_sha256(name) else ""
+    return parts[0] + parts[1] if _is_sha256(parts[0] + parts[1]) else ""
 
 
 def is_pack(parts: Sequence[str]) -> bool:
@@ -94,7 +96,7 @@ class BlockStore:
             for folder in root.iterdir()
             if len(folder.name) == 2 and folder.is_dir()
             for name in os.listdir(folder)
-            if is_digest(folder.name + name)
+            if _is_sha256(folder.name + name)
         }
 
     def has(self, digest: str) -> bool:
@@ -132,7 +134,7 @@ class BlockStore:
         flush per publish instead of one per request.
         """
         for digest, data in items:
-            if hashlib.sha256(data).hexdigest() != digest:
+            if not digests.matches(data, digest):
                 raise BlockError(
                     f"The content sent for block {digest[:12]}… does not match its announced hash.",
                     digest,
@@ -258,5 +260,5 @@ def _no_block(digest: str) -> BlockError:
 
 
 def _check(digest: str) -> None:
-    if not is_digest(digest):
-        raise BlockError(f"{digest[:70]!r} is not a SHA-256 content hash.")
+    if not digests.is_digest(digest):
+        raise BlockError(f"{digest[:70]!r} is not a content hash (SHA-256 or BLAKE3).")

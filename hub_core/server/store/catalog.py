@@ -16,7 +16,16 @@ from typing import Any
 import msgspec
 
 from hub_core.errors import RequestRefused
-from hub_core.packages import FileEntry, Manifest, PackageError, Version, check_newer, version_hint
+from hub_core.packages import (
+    FileEntry,
+    Manifest,
+    PackageError,
+    Version,
+    check_newer,
+    digests,
+    version_hint,
+)
+from hub_core.packages.digests import HashKind
 from hub_core.packages.index import index_to_wire
 from hub_core.packages.wheels import Dep, deps_to_wire
 from hub_core.server.sessions import Session
@@ -38,6 +47,16 @@ VERSIONS = "versions"
 
 def version_key(name: str, version: str) -> str:
     return f"{name}@{version}"
+
+
+def uses_blake3(version: dict[str, Any]) -> bool:
+    """Whether a version record names a file by BLAKE3 (``digests``): apps before it
+    cannot check those, and are asked to update instead."""
+    wheels = [w for dep in version.get("deps", []) for w in dep.get("wheels", [])]
+    return any(
+        isinstance(e, list) and len(e) > 2 and digests.kind_of(e[2]) is HashKind.BLAKE3
+        for e in [*version["index"], *wheels]
+    )
 
 
 def display_name(game: dict[str, Any]) -> str:

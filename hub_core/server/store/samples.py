@@ -70,6 +70,8 @@ async def publish_samples(
 
 
 def _store_package(folder: Path, blocks: BlockStore) -> tuple[Manifest, list[FileEntry]]:
+    # SHA-256 (load_package's default), not BLAKE3: apps from before BLAKE3 get the
+    # samples from a new hub too.
     manifest, index = load_package(folder, Limits())
     for entry in index:  # one pack per file: the samples are small
         with (folder / entry.path).open("rb") as f:

@@ -8,14 +8,14 @@ and later rooms reuse it. A version with libraries gets a second folder beside i
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import tempfile
 import threading
 from pathlib import Path
 
 from hub_core.errors import GameHubError
-from hub_core.packages import FileEntry, Limits
+from hub_core.packages import FileEntry, Limits, digests
+from hub_core.packages.digests import HashKind
 from hub_core.packages.wheelfiles import LIBS_MARKER, check_wheel, install_wheels
 from hub_core.packages.wheels import Dep, pick
 from hub_core.server.store.blocks import BlockStore
@@ -70,13 +70,14 @@ class Unpacked:
 
     def _write(self, path: Path, entry: FileEntry) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        digest = hashlib.sha256()
+        kind = digests.kind_of(entry.hash) or HashKind.SHA256
+        digest = digests.new(kind)
         with path.open("wb") as f:
             for block in entry.blocks:
                 data = self.blocks.read(block)
                 digest.update(data)
                 f.write(data)
-        if digest.hexdigest() != entry.hash:
+        if digests.spell(digest, kind) != entry.hash:
             raise GameHubError(
                 f"The hub's copy of {entry.path} is damaged; publish the game again."
             )

@@ -11,6 +11,7 @@ __all__ = [
     "ClientKind",
     "EndReason",
     "EventKind",
+    "Feature",
     "GameStatus",
     "MatchEnding",
     "Request",
@@ -60,6 +61,18 @@ class ClientKind(StrEnum):
 
     APP = "app"  # the GameHub window
     CLI = "cli"  # the gamehub command
+
+
+class Feature(StrEnum):
+    """What a hub can do beyond what every hub of this protocol does (SessionInfo.features).
+
+    Sent as text, so an app ignores what it does not know and an older hub simply never
+    says a feature; an app asks for one only of a hub that said it.
+    """
+
+    # The hub stores and checks BLAKE3 hashes (hub_core.packages.digests): the app gives
+    # new packages BLAKE3, and says it reads them when it installs (InstallBegin.blake3).
+    BLAKE3 = "blake3"
 
 
 class EventKind(StrEnum):

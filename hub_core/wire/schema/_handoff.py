@@ -11,6 +11,7 @@ from typing import Any
 
 import msgspec
 
+from hub_core.packages import digests
 from hub_core.wire.protocol import Role
 from hub_core.wire.schema._base import Request
 from hub_core.wire.schema._replies import ChatLine, Empty
@@ -40,10 +41,11 @@ __all__ = [
     "StartHandoff",
 ]
 
-# How this version's hub stores package blocks ("packs": pack files, since 2026-12). A
-# copy offers to host with the formats it reads, and a hub is only handed to one that
-# reads its own: an older copy would start the hub without its games' contents.
-STORE_FORMATS = ("packs",)
+# How this version's hub stores package blocks ("packs": pack files, since 2026-12;
+# "blake3": blocks named by BLAKE3 too, in GHPACK2 packs). A copy offers to host with the
+# formats it reads, and a hub is only handed to one that reads its own: an older copy
+# would start the hub without its games' contents.
+STORE_FORMATS = ("packs", "blake3") if digests.blake3_available() else ("packs",)
 
 # One chunk of a file per reply: small enough to keep the hub's send queue bounded, large
 # enough that the per-request cost stays small next to CURVE's per-byte cost. A

@@ -71,6 +71,9 @@ class SessionInfo(msgspec.Struct, frozen=True):
     user: str
     role: Role
     key: str
+    # Feature values this hub has; empty from hubs before them (text: a newer hub's
+    # features decode too, and are ignored).
+    features: list[str] = msgspec.field(default_factory=list)
 
 
 class Identity(msgspec.Struct, frozen=True):

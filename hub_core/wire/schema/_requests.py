@@ -178,10 +178,14 @@ class GetGameDetails(Request[GameDetails], frozen=True):
     name: str
 
 
-class InstallBegin(Request[InstallOffer], frozen=True):
+class InstallBegin(Request[InstallOffer], frozen=True, omit_defaults=True):
     kind = "install_begin"
     name: str
     version: str | None = None  # a room's version; the latest if not given
+    # True: this app checks BLAKE3 hashes. Sent only to hubs with Feature.BLAKE3 (older
+    # hubs refuse fields they do not know); a hub refuses a BLAKE3 version to apps that
+    # do not say so, with a sentence asking to update, instead of hashes they cannot check.
+    blake3: bool = False
 
 
 class FetchBlocks(Request[Blocks], frozen=True):

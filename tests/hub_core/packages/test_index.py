@@ -14,12 +14,16 @@ from hub_core.packages import (
     FileEntry,
     Limits,
     PackageError,
+    block_problem,
     check_index,
+    digests,
     hash_file,
     index_from_wire,
     index_to_wire,
     scan_folder,
 )
+from hub_core.packages.digests import HashKind
+from hub_core.packages.index import file_matches
 from tests.hub_core.packages.hostile import GOOD_FILES, write_folder
 
 H = "a" * 64
@@ -41,6 +45,39 @@ def test_hash_file_streams(tmp_path: Path) -> None:
 
 def test_good_index() -> None:
     check_index([*BASE, FileEntry("a/b.txt", 0, H), FileEntry("a/c.txt", 500, H)], SMALL)
+
+
+def test_an_index_may_hold_packages_of_either_hash() -> None:
+    b3 = "b3-" + H
+    check_index([*BASE, FileEntry("new.bin", 3, b3, (b3,), (3,))], SMALL)
+
+
+@pytest.mark.parametrize(
+    ("entry", "words"),
+    [
+        (FileEntry("a", 3, H, ("b3-" + H,), (3,)), "'a' mixes SHA-256 and BLAKE3 hashes"),
+        (FileEntry("a", 6, "b3-" + H, ("b3-" + H, H), (3, 3)), "mixes SHA-256 and BLAKE3"),
+        (FileEntry("a", 3, H, ("B" * 64,), (3,)), "'a' has a block hash that is not 64"),
+        (FileEntry("a", 3, "", ("b3-" + H, H), (1, 2)), "mixes"),  # ahead: hash not named yet
+    ],
+)
+def test_a_file_s_blocks_are_hashed_as_the_file_is(entry: FileEntry, words: str) -> None:
+    problem = block_problem(entry)
+    assert problem is not None and words in problem
+
+
+@pytest.mark.parametrize("kind", list(HashKind))
+def test_scan_hashes_with_the_kind_asked_for(tmp_path: Path, kind: HashKind) -> None:
+    data = os.urandom(3 * 1024 * 1024)
+    (tmp_path / "big.bin").write_bytes(data)
+    (tmp_path / "manifest.json").write_bytes(b"{}")
+    entries = {e.path: e for e in scan_folder(tmp_path, Limits(), kind=kind)}
+    big = entries["big.bin"]
+    assert big.hash == digests.digest(data, kind) == hash_file(tmp_path / "big.bin", kind)
+    assert all(digests.kind_of(b) is kind for b in big.blocks)
+    assert all(digests.matches(data[o : o + n], d) for d, o, n in big.spans())
+    assert file_matches(tmp_path / "big.bin", big.hash)
+    assert not file_matches(tmp_path / "manifest.json", big.hash)
 
 
 @pytest.mark.parametrize(
@@ -66,6 +103,9 @@ def test_good_index() -> None:
         ([FileEntry("a.txt", 1, "A" * 64)], "'a.txt' has a bad hash"),
         ([FileEntry("a.txt", 1, "a" * 63)], "bad hash"),
         ([FileEntry("a.txt", 1, "g" * 64)], "bad hash"),
+        ([FileEntry("a.txt", 1, "b3-" + "A" * 64)], "bad hash"),
+        ([FileEntry("a.txt", 1, "b3:" + "a" * 64)], "bad hash"),
+        ([FileEntry("a.txt", 1, "blake3-" + "a" * 64)], "bad hash"),
         ([FileEntry("big.bin", 501, H)], "'big.bin' is 501 bytes; the limit for one file is 500"),
         (
             [FileEntry(f"f{i}", 200, H) for i in range(5)],

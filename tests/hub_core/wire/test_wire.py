@@ -400,9 +400,10 @@ def test_replies_shaped_as_before_decode_into_the_schema_and_encode_back_unchang
 # owner, yours, removed: version_hint; ratings: game_details
 # deps: install_begin (a game's libraries); window: publish_begin and upload_blocks (the
 # upload window the hub grants); chat: a room's recent lines; ahead: version_hint (the hub
-# takes a publish's blocks while they are cut)
+# takes a publish's blocks while they are cut); features: login (e.g. BLAKE3 hashes)
 ADDED_SINCE = {
-    "incarnation", "owner", "yours", "removed", "ratings", "deps", "window", "chat", "ahead"
+    "incarnation", "owner", "yours", "removed", "ratings", "deps", "window", "chat", "ahead",
+    "features",
 }  # fmt: skip
 
 

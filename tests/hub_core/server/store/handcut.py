@@ -3,17 +3,19 @@ themselves instead of through the app's publish."""
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 from pathlib import Path
 from typing import Any
 
+from hub_core.packages import digests
+from hub_core.packages.digests import HashKind
 from tests.hub_core.gamefactory import make_game, random_bytes
 
 
-def sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def named(data: bytes) -> str:
+    """A block's name as today's app gives it (BLAKE3)."""
+    return digests.digest(data, HashKind.BLAKE3)
 
 
 class Game:
@@ -36,16 +38,16 @@ class Game:
         }
 
     def announce(self, path: str) -> tuple[str, list[str], list[int]]:
-        return (path, [sha(p) for p in self.pieces[path]], [len(p) for p in self.pieces[path]])
+        return (path, [named(p) for p in self.pieces[path]], [len(p) for p in self.pieces[path]])
 
     def index(self) -> list[list[Any]]:
         return [
-            [path, len(data), sha(data), *self.announce(path)[1:]]
+            [path, len(data), named(data), *self.announce(path)[1:]]
             for path, data in self.data.items()
         ]
 
     def blocks(self, path: str) -> list[tuple[str, bytes]]:
-        return [(sha(p), p) for p in self.pieces[path]]
+        return [(named(p), p) for p in self.pieces[path]]
 
     def all_blocks(self) -> list[tuple[str, bytes]]:
         return [b for path in self.data for b in self.blocks(path)]

@@ -19,8 +19,7 @@ from hub_core.packages import Limits
 from hub_core.server.thread import HubThread
 from hub_core.wire.protocol import MAX_BATCH
 from tests.hub_core.conftest import running_hub
-from tests.hub_core.server.store.handcut import Game
-from tests.hub_core.server.store.handcut import sha as _sha
+from tests.hub_core.server.store.handcut import Game, named
 
 LIMITS = Limits(max_files=10, max_total_bytes=3_000_000, max_file_bytes=2_000_000)
 
@@ -84,7 +83,7 @@ async def test_an_index_that_differs_from_the_announced_blocks_is_refused(
     game, transfer = await _announced(dev, tmp_path / "g")
     index = game.index()
     big = next(e for e in index if e[0] == "big.bin")
-    big[3], big[4] = [_sha(game.big)], [len(game.big)]  # one block instead of three
+    big[3], big[4] = [named(game.big)], [len(game.big)]  # one block instead of three
     with pytest.raises(RequestRefused, match=r"other blocks for 'big\.bin' than were announced"):
         await dev.publish_index(transfer, index)
     with pytest.raises(RequestRefused, match="unknown or has expired"):
@@ -96,7 +95,7 @@ async def test_a_file_announced_but_left_out_of_the_index_is_refused(
     dev: HubClient, tmp_path: Path
 ) -> None:
     game, transfer = await _announced(dev, tmp_path / "g")
-    await dev.publish_ahead(transfer, [("extra.bin", [_sha(b"x")], [1])])
+    await dev.publish_ahead(transfer, [("extra.bin", [named(b"x")], [1])])
     with pytest.raises(RequestRefused, match=r"other blocks for 'extra\.bin'"):
         await dev.publish_index(transfer, game.index())
 
@@ -106,7 +105,7 @@ async def test_a_file_hash_that_lies_is_refused_at_commit(dev: HubClient, tmp_pa
     for path in game.data:
         await dev.upload_blocks(transfer, game.blocks(path))
     index = game.index()
-    next(e for e in index if e[0] == "big.bin")[2] = "0" * 64
+    next(e for e in index if e[0] == "big.bin")[2] = "b3-" + "0" * 64
     await dev.publish_index(transfer, index)
     with pytest.raises(RequestRefused, match=r"'big\.bin' do not add up to its announced hash"):
         await dev.publish_commit(transfer)

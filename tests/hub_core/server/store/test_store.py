@@ -283,7 +283,7 @@ async def test_blocks_that_do_not_add_up_are_refused_at_commit(
 async def test_bad_block_requests(player: HubClient) -> None:
     with pytest.raises(RequestRefused, match="has no block with hash"):
         await player.fetch_blocks(["d" * 64])
-    with pytest.raises(RequestRefused, match="not a SHA-256"):
+    with pytest.raises(RequestRefused, match="not a content hash"):
         await player.fetch_blocks(["../../etc/passwd"])
 
 

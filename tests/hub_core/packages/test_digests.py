@@ -1,0 +1,70 @@
+"""Content hashes: each digest says which function made it, so old and new packages are
+both checked; anything else a stranger sends is no digest at all."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+import pytest
+
+from hub_core.packages import digests
+from hub_core.packages.digests import HashKind
+
+# Published test vectors: the SHA-256 and the BLAKE3 of no bytes at all.
+EMPTY = {
+    HashKind.SHA256: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+    HashKind.BLAKE3: "b3-af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262",
+}
+
+
+@pytest.mark.parametrize("kind", list(HashKind))
+def test_known_answers(kind: HashKind) -> None:
+    assert digests.digest(b"", kind) == EMPTY[kind]
+    assert digests.kind_of(EMPTY[kind]) is kind
+    assert digests.matches(b"", EMPTY[kind])
+    assert not digests.matches(b"x", EMPTY[kind])
+
+
+@pytest.mark.parametrize("kind", list(HashKind))
+def test_a_running_hash_equals_the_one_shot(kind: HashKind) -> None:
+    data = os.urandom(3 * 1024 * 1024 + 17)
+    running = digests.new(kind)
+    for start in range(0, len(data), 1_000_003):
+        running.update(memoryview(data)[start : start + 1_000_003])
+    assert digests.spell(running, kind) == digests.digest(data, kind)
+
+
+def test_sha256_digests_are_what_they_always_were() -> None:
+    data = os.urandom(1000)
+    assert digests.digest(data, HashKind.SHA256) == hashlib.sha256(data).hexdigest()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "a" * 63,
+        "a" * 65,
+        "A" * 64,  # upper case: one spelling per digest, or one block would have two names
+        "g" * 64,
+        "b3-" + "a" * 63,
+        "b3-" + "A" * 64,
+        "B3-" + "a" * 64,
+        "b3:" + "a" * 64,
+        "b3" + "a" * 64,
+        "sha256-" + "a" * 64,
+        "../" + "a" * 64,
+        "a" * 64 + "\n",
+        None,
+        64,
+        b"a" * 64,
+    ],
+)
+def test_anything_else_is_no_digest(text: object) -> None:
+    assert digests.kind_of(text) is None and not digests.is_digest(text)
+    assert not digests.matches(b"", text)  # type: ignore[arg-type]
+
+
+def test_blake3_is_there() -> None:
+    assert digests.blake3_available()  # a dependency: every test run has it
