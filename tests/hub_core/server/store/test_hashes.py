@@ -59,7 +59,7 @@ async def test_new_packages_are_named_by_blake3_and_install_intact(
 async def test_a_sha256_package_stays_installable_and_its_update_gets_blake3(
     dev: HubClient, player: HubClient, tmp_path: Path
 ) -> None:
-    big = random_bytes(2 * MB)
+    big = random_bytes(4 * MB)
     game = make_game(tmp_path / "g", files={"big.bin": big})
     await publish(as_before_blake3(dev), game)  # as an app before BLAKE3 published it
     assert kinds_of((await player.install_begin("rps")).index) == {HashKind.SHA256}
@@ -72,6 +72,8 @@ async def test_a_sha256_package_stays_installable_and_its_update_gets_blake3(
     assert kinds_of((await player.install_begin("rps")).index) == {HashKind.BLAKE3}
     second = await install(player, "rps", tmp_path / "games")
     assert second.version == "1.0.1"
+    # Renamed, the installed blocks are still found: only big.bin's last block travels.
+    assert second.fetched_bytes <= 1.1 * MB
     installed = read_installed(tmp_path / "games", "rps")
     assert installed is not None and (installed.folder / "big.bin").read_bytes() == big + b"more"
     assert verify(tmp_path / "games", "rps") == []
