@@ -12,8 +12,9 @@ import logging
 import math
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from hub_core.errors import RequestRefused
 from hub_core.server.passwords import (
@@ -32,6 +33,21 @@ from hub_core.wire.protocol import Role, session_topic
 from hub_core.wire.schema import EndReason, EventKind, Registered, SessionEnded
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# Password hashes running at once, on threads of their own. Each scrypt holds 16 MiB and
+# a core for ~50 ms: twenty players logging in together ran six at once on the default
+# pool (~96 MiB, most of the hub's growth in bench/party.py's rush), no sooner on two
+# cores. Their own threads also keep a flood of logins from delaying the disk work that
+# shares the default pool.
+HASHING_THREADS = 2
+_hashing = ThreadPoolExecutor(HASHING_THREADS, thread_name_prefix="hub-passwords")
+
+
+async def _slow_hash(work: Callable[..., T], *args: Any) -> T:
+    """Runs a password hash on the hashing threads."""
+    return await asyncio.get_running_loop().run_in_executor(_hashing, work, *args)
+
 
 TABLES: dict[Role, str] = {"developer": "developers", "player": "players"}
 
@@ -169,7 +185,7 @@ class Accounts:
             raise RequestRefused(Code.PASSWORD_INVALID, problem)
         key = name_key(user)
         self._refuse_taken(role, key, user)
-        hashed = await asyncio.to_thread(hash_password, password, self.cost)
+        hashed = await _slow_hash(hash_password, password, self.cost)
         doc: dict[str, Any] = {"name": user, "password": hashed, "created": time.time()}
         if role == "player":
             doc["played"] = {}
@@ -202,7 +218,7 @@ class Accounts:
                 record = self.repo.get(TABLES[role], key)
                 stored = record["password"] if record else self._dummy_hash
                 self.password_checks += 1
-                ok = await asyncio.to_thread(verify_password, password, stored)
+                ok = await _slow_hash(verify_password, password, stored)
                 ok = bool(ok and record)
         finally:
             throttle.settle(role, key, address, ok=ok)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from hub_core.client.hub_client import HubClient
 from hub_core.errors import HubUnreachable, RequestRefused
+from hub_core.server import accounts
 from hub_core.server.accounts import Accounts, LoginThrottle
 from hub_core.server.passwords import HashCost
 from hub_core.server.sessions import Sessions
@@ -232,3 +236,33 @@ async def test_the_account_book_opens_without_hashing_and_still_checks_unknown_n
         with pytest.raises(RequestRefused, match="Wrong player name or password"):
             await accounts.login("player", "nobody", "secret", address="127.0.0.1")
         assert derived == [cost.n]
+
+
+async def test_password_hashes_run_a_few_at_a_time(
+    make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Twelve players registering at once: at most HASHING_THREADS hashes run together
+    (each real scrypt holds 16 MiB), and every registration still succeeds."""
+    running = most = 0
+    lock = threading.Lock()
+    real = accounts.hash_password
+
+    def counted(*args: Any) -> str:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        try:
+            time.sleep(0.05)  # holds its thread, so hashes that may overlap do
+            return real(*args)
+        finally:
+            with lock:
+                running -= 1
+
+    monkeypatch.setattr(accounts, "hash_password", counted)
+    clients = [await make_client() for _ in range(12)]
+    done = await asyncio.gather(
+        *(c.register("player", f"p{n}", "secret") for n, c in enumerate(clients))
+    )
+    assert len(done) == 12
+    assert most == accounts.HASHING_THREADS
