@@ -101,7 +101,7 @@ def hashes(tmp: Path) -> None:
     """BLAKE3 is in the build: without it the app would quietly publish SHA-256 only."""
     script = tmp / "hashes.py"
     script.write_text(
-        "from hub_core.packages import digests\n"
+        "from hub_core.util import digests\n"
         "print(digests.digest(b'', digests.HashKind.BLAKE3))\n"
     )
     done = subprocess.run(

@@ -22,7 +22,8 @@ from hub_core.client.publishing import (
 )
 from hub_core.client.window import run_window
 from hub_core.errors import GameHubError
-from hub_core.packages import FileEntry, digests
+from hub_core.packages import FileEntry
+from hub_core.util import digests
 from hub_core.util.fsync import sync_tree
 from hub_core.util.writebehind import WriteBehind
 

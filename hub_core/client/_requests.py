@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from hub_core.packages import digests
-from hub_core.packages.digests import HashKind
+from hub_core.util import digests
+from hub_core.util.digests import HashKind
 from hub_core.wire import schema as s
 from hub_core.wire.protocol import Role
 from hub_core.wire.upload_frame import Prebuilt, UploadFrame

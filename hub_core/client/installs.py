@@ -40,12 +40,12 @@ from hub_core.packages import (
     PackageError,
     check_blocks,
     check_index,
-    digests,
     parse_manifest,
 )
-from hub_core.packages.digests import HashKind
 from hub_core.packages.index import file_matches, index_from_wire, index_to_wire
 from hub_core.packages.wheels import check_deps, deps_from_wire
+from hub_core.util import digests
+from hub_core.util.digests import HashKind
 from hub_core.util.fsync import write_atomic
 from hub_core.wire.schema import InstallOffer
 

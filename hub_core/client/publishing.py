@@ -36,10 +36,10 @@ from hub_core.packages import (
     parse_manifest,
     read_manifest,
 )
-from hub_core.packages.digests import HashKind
 from hub_core.packages.index import check_files, index_files, walk_folder
 from hub_core.packages.requires import merged
 from hub_core.packages.wheels import Resolved, all_wheels, deps_to_wire
+from hub_core.util.digests import HashKind
 from hub_core.wire.codes import Code
 from hub_core.wire.protocol import BATCH_BYTES, MAX_BATCH
 from hub_core.wire.schema import Published, PublishOffer, VersionHintReply

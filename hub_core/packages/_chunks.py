@@ -25,8 +25,8 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import IO, Any
 
-from hub_core.packages import digests
-from hub_core.packages.digests import Hasher, HashKind
+from hub_core.util import digests
+from hub_core.util.digests import Hasher, HashKind
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from hub_core.packages._chunks import OnBlocks, chunker, hash_chunks
 from hub_core.packages._errors import PackageError, Problems, shown
-from hub_core.packages.digests import HashKind
 from hub_core.packages.index import Limits, fixed_sizes, hash_blocks, is_skipped, too_big
+from hub_core.util.digests import HashKind
 from hub_core.util.units import format_bytes
 
 _REPARSE_POINT = 0x400  # FILE_ATTRIBUTE_REPARSE_POINT: junctions and symlinks on Windows

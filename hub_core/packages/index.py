@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
-from hub_core.packages import digests
 from hub_core.packages._errors import PackageError, Problems, shown
-from hub_core.packages.digests import HashKind
 from hub_core.packages.paths import path_problem
+from hub_core.util import digests
+from hub_core.util.digests import HashKind
 from hub_core.util.units import format_bytes
 
 HASH_CHUNK = 1024 * 1024

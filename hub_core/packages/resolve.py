@@ -23,11 +23,11 @@ from packaging.utils import canonicalize_name, parse_wheel_filename
 
 from hub_core.packages._errors import PackageError
 from hub_core.packages._walk import hash_regular
-from hub_core.packages.digests import HashKind
 from hub_core.packages.index import FileEntry, Limits
 from hub_core.packages.requires import parse_requirement
 from hub_core.packages.wheelfiles import check_wheel
 from hub_core.packages.wheels import Dep, Resolved, check_deps, sdist_sentence
+from hub_core.util.digests import HashKind
 
 PIP_TIMEOUT = 600.0
 _SDIST = (".tar.gz", ".zip", ".tar.bz2", ".tgz")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 
-from hub_core.packages import digests
 from hub_core.server.accounts import Accounts
 from hub_core.server.routes import Context, Routes
+from hub_core.util import digests
 from hub_core.wire import schema as s
 
 # What this hub can do beyond protocol 1, told at login (schema.Feature).

@@ -19,8 +19,9 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from hub_core.packages import FileEntry, digests
-from hub_core.packages.digests import Hasher, HashKind
+from hub_core.packages import FileEntry
+from hub_core.util import digests
+from hub_core.util.digests import Hasher, HashKind
 
 Read = Callable[[str], bytes]
 Data = bytes | memoryview

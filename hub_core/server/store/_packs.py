@@ -30,8 +30,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from hub_core.packages import digests
-from hub_core.packages.digests import B3_PREFIX
+from hub_core.util import digests
+from hub_core.util.digests import B3_PREFIX
 from hub_core.util.fsync import write_atomic
 
 log = logging.getLogger(__name__)

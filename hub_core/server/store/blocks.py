@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from hub_core.errors import GameHubError
-from hub_core.packages import digests
 from hub_core.server.store import _packs
+from hub_core.util import digests
 from hub_core.util.fsync import fsync_dir, fsync_path, in_folder, syncfs
 
 PACKS = "packs"  # the folder of pack files, beside the loose blocks' 256 folders

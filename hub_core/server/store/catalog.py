@@ -22,15 +22,15 @@ from hub_core.packages import (
     PackageError,
     Version,
     check_newer,
-    digests,
     version_hint,
 )
-from hub_core.packages.digests import HashKind
 from hub_core.packages.index import index_to_wire
 from hub_core.packages.wheels import Dep, deps_to_wire
 from hub_core.server.sessions import Session
 from hub_core.server.store.ratings import version_ratings
 from hub_core.storage import Repository
+from hub_core.util import digests
+from hub_core.util.digests import HashKind
 from hub_core.wire.codes import Code
 from hub_core.wire.schema import (
     GameDetails,

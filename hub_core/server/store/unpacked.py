@@ -14,11 +14,12 @@ import threading
 from pathlib import Path
 
 from hub_core.errors import GameHubError
-from hub_core.packages import FileEntry, Limits, digests
-from hub_core.packages.digests import HashKind
+from hub_core.packages import FileEntry, Limits
 from hub_core.packages.wheelfiles import LIBS_MARKER, check_wheel, install_wheels
 from hub_core.packages.wheels import Dep, pick
 from hub_core.server.store.blocks import BlockStore
+from hub_core.util import digests
+from hub_core.util.digests import HashKind
 
 
 class Unpacked:

@@ -70,7 +70,7 @@ class Feature(StrEnum):
     says a feature; an app asks for one only of a hub that said it.
     """
 
-    # The hub stores and checks BLAKE3 hashes (hub_core.packages.digests): the app gives
+    # The hub stores and checks BLAKE3 hashes (hub_core.util.digests): the app gives
     # new packages BLAKE3, and says it reads them when it installs (InstallBegin.blake3).
     BLAKE3 = "blake3"
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import msgspec
 
-from hub_core.packages import digests
+from hub_core.util import digests
 from hub_core.wire.protocol import Role
 from hub_core.wire.schema._base import Request
 from hub_core.wire.schema._replies import ChatLine, Empty

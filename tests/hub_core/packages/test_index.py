@@ -16,14 +16,14 @@ from hub_core.packages import (
     PackageError,
     block_problem,
     check_index,
-    digests,
     hash_file,
     index_from_wire,
     index_to_wire,
     scan_folder,
 )
-from hub_core.packages.digests import HashKind
 from hub_core.packages.index import file_matches
+from hub_core.util import digests
+from hub_core.util.digests import HashKind
 from tests.hub_core.packages.hostile import GOOD_FILES, write_folder
 
 H = "a" * 64

@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from hub_core.packages import digests
-from hub_core.packages.digests import HashKind
+from hub_core.util import digests
+from hub_core.util.digests import HashKind
 from tests.hub_core.gamefactory import make_game, random_bytes
 
 

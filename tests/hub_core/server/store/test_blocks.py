@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from hub_core.packages import digests
-from hub_core.packages.digests import HashKind
 from hub_core.server.store import _packs
 from hub_core.server.store.blocks import PACKS, BlockError, BlockStore, Held, named_digest
+from hub_core.util import digests
+from hub_core.util.digests import HashKind
 
 
 def _digest(data: bytes) -> str:

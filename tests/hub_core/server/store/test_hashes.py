@@ -14,9 +14,9 @@ from hub_core.client.hub_client import HubClient
 from hub_core.client.installs import install, read_installed, verify
 from hub_core.client.publishing import publish
 from hub_core.errors import RequestRefused
-from hub_core.packages import digests
-from hub_core.packages.digests import HashKind
 from hub_core.server.thread import HubThread
+from hub_core.util import digests
+from hub_core.util.digests import HashKind
 from tests.hub_core.client.test_transfer_failures import endpoint_of, login
 from tests.hub_core.conftest import hub_config
 from tests.hub_core.gamefactory import make_game, random_bytes

@@ -8,8 +8,8 @@ import os
 
 import pytest
 
-from hub_core.packages import digests
-from hub_core.packages.digests import HashKind
+from hub_core.util import digests
+from hub_core.util.digests import HashKind
 
 # Published test vectors: the SHA-256 and the BLAKE3 of no bytes at all.
 EMPTY = {
