@@ -1,6 +1,6 @@
 """Publishing while the files are still being cut: blocks travel during the cut.
 
-Cutting and hashing a package (FastCDC and SHA-256) took a third of a large publish,
+Cutting and hashing a package (FastCDC and SHA-256, before BLAKE3) took a third of a large publish,
 with the hub idle until the whole index was known. Here a thread cuts the files and
 tells the loop each run of blocks as soon as their hashes are known; the loop announces
 them (``publish_ahead``), the hub answers with those it lacks, and the uploader sends

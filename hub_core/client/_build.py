@@ -1,7 +1,7 @@
 """Building a version's files from blocks: intact local ones first, the rest from the hub.
 
 Shared by installs (a game's files) and libs (its wheels): every block is checked
-against its SHA-256 and length as it is placed, so nothing unverified is ever used.
+against its hash and length as it is placed, so nothing unverified is ever used.
 """
 
 from __future__ import annotations

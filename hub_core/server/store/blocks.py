@@ -1,4 +1,4 @@
-"""Package contents on the hub, as blocks of at most 1 MiB named by their SHA-256.
+"""Package contents on the hub, as blocks of at most 1 MiB named by their hash (SHA-256 or BLAKE3).
 
 Files are cut into blocks by their content (FastCDC; older packages in fixed 512 KiB
 pieces), so a version that changes one file, or a few bytes inside a large file, even
