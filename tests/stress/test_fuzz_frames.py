@@ -9,12 +9,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import multiprocessing
 import os
 import random
+import signal
 import socket
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -223,17 +225,9 @@ def test_raw_tcp_junk_without_curve(hub: HubProcess, which: str) -> None:
 
 
 def test_hello_socket_random_frames(hub: HubProcess) -> None:
-    rng = random.Random(5)
+    in_own_process(_spray_hello, hub.hello, FRAMES)
     ctx: zmq.Context[Any] = zmq.Context()
     try:
-        sock = ctx.socket(zmq.DEALER)
-        sock.setsockopt(zmq.LINGER, 0)
-        sock.setsockopt(zmq.RCVTIMEO, 5000)
-        sock.connect(f"tcp://127.0.0.1:{hub.hello}")
-        for _ in range(FRAMES):  # the hello socket answers anything small, drops the rest
-            size = rng.choice([0, 5, 200, protocol.HELLO_MAX_BYTES, 4000])
-            sock.send_multipart([rng.randbytes(size) for _ in range(rng.randrange(1, 3))])
-        sock.close(linger=0)
         fresh = ctx.socket(zmq.DEALER)
         fresh.setsockopt(zmq.LINGER, 0)
         fresh.setsockopt(zmq.RCVTIMEO, 10_000)
@@ -245,18 +239,58 @@ def test_hello_socket_random_frames(hub: HubProcess) -> None:
     assert hub.alive() and hub.tracebacks() == 0
 
 
+def _spray_hello(port: int, frames: int) -> None:
+    """Random frames at the hello socket, which answers anything small and drops the rest."""
+    rng = random.Random(5)
+    ctx: zmq.Context[Any] = zmq.Context()
+    try:
+        sock = ctx.socket(zmq.DEALER)
+        sock.setsockopt(zmq.LINGER, 0)
+        sock.connect(f"tcp://127.0.0.1:{port}")
+        for _ in range(frames):
+            size = rng.choice([0, 5, 200, protocol.HELLO_MAX_BYTES, 4000])
+            sock.send_multipart([rng.randbytes(size) for _ in range(rng.randrange(1, 3))])
+        sock.close(linger=0)
+    finally:
+        ctx.destroy(linger=0)
+
+
+def in_own_process(target: Callable[..., None], *args: Any) -> None:
+    """Runs a stranger's junk-sending in a process of its own, as a stranger's would be.
+
+    A peer's ZeroMQ may abort its own process when the hub hangs up on it just as it
+    sends or closes (libzmq asserts in a few such races: zeromq/libzmq#3442); once, in
+    this process, that ended the whole test run. The hub's health is what the tests
+    check; the sender's own mistakes (any other exit) still fail them.
+    """
+    proc = multiprocessing.get_context("spawn").Process(target=target, args=args)
+    proc.start()
+    proc.join(240)
+    assert proc.exitcode in (0, -signal.SIGABRT), f"the sender exited with {proc.exitcode}"
+
+
 def test_events_socket_garbage(hub: HubProcess) -> None:
     """Subscription junk from a CURVE XSUB, and a DEALER that is the wrong socket type.
 
-    Fresh sockets every BATCH frames: a peer the hub drops keeps its queue on this side,
-    and 100,000 frames queued in one process would measure the test, not the hub.
+    Fresh sockets every BATCH frames: a peer the hub drops keeps its queue on its side,
+    and 100,000 frames queued in one process would measure the sender, not the hub.
     """
+    in_own_process(_spray_events, hub.key, hub.pub, FRAMES)
+    ctx: zmq.Context[Any] = zmq.Context()
+    try:
+        assert ping(curve_dealer(ctx, hub), 4).ok
+    finally:
+        ctx.destroy(linger=0)
+    assert hub.alive() and hub.tracebacks() == 0
+
+
+def _spray_events(key: str, port: int, frames: int) -> None:
     rng = random.Random(6)
     ctx: zmq.Context[Any] = zmq.Context()
     try:
-        for start in range(0, FRAMES, BATCH):
-            xsub, wrong = events_peers(ctx, hub)
-            for _ in range(min(BATCH, FRAMES - start)):
+        for start in range(0, frames, BATCH):
+            xsub, wrong = events_peers(ctx, key, port)
+            for _ in range(min(BATCH, frames - start)):
                 size = rng.choice([0, 1, 30, 2000, 10_000])
                 with contextlib.suppress(zmq.Again):  # the hub drops oversized senders
                     xsub.send(bytes([rng.randrange(3)]) + rng.randbytes(size), zmq.NOBLOCK)
@@ -264,27 +298,31 @@ def test_events_socket_garbage(hub: HubProcess) -> None:
                     wrong.send(rng.randbytes(size), zmq.NOBLOCK)
             xsub.close(linger=0)
             wrong.close(linger=0)
-        assert ping(curve_dealer(ctx, hub), 4).ok
     finally:
         ctx.destroy(linger=0)
-    assert hub.alive() and hub.tracebacks() == 0
 
 
 BATCH = 1_000  # frames per pair of fresh sockets in test_events_socket_garbage
 
 
-def events_peers(ctx: zmq.Context[Any], hub: HubProcess) -> tuple[zmq.Socket[Any], zmq.Socket[Any]]:
-    """A CURVE XSUB at the event socket, and a DEALER there (the wrong socket type)."""
-    xsub = ctx.socket(zmq.XSUB)
-    public, secret = zmq.curve_keypair()
-    xsub.curve_serverkey, xsub.curve_publickey, xsub.curve_secretkey = (
-        hub.key.encode(),
-        public,
-        secret,
-    )
-    xsub.setsockopt(zmq.LINGER, 0)
-    xsub.connect(f"tcp://127.0.0.1:{hub.pub}")
-    return xsub, curve_dealer(ctx, hub, hub.pub)
+def events_peers(
+    ctx: zmq.Context[Any], key: str, port: int
+) -> tuple[zmq.Socket[Any], zmq.Socket[Any]]:
+    """A CURVE XSUB at the event socket, and a CURVE DEALER there (the wrong socket type)."""
+    peers = []
+    for kind in (zmq.XSUB, zmq.DEALER):
+        sock: zmq.Socket[Any] = ctx.socket(kind)
+        public, secret = zmq.curve_keypair()
+        sock.curve_serverkey, sock.curve_publickey, sock.curve_secretkey = (
+            key.encode(),
+            public,
+            secret,
+        )
+        sock.setsockopt(zmq.LINGER, 0)
+        sock.setsockopt(zmq.SNDTIMEO, 10_000)
+        sock.connect(f"tcp://127.0.0.1:{port}")
+        peers.append(sock)
+    return peers[0], peers[1]
 
 
 def lobby_message(rng: random.Random) -> bytes:
