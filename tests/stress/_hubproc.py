@@ -81,15 +81,21 @@ def curve_dealer(
     ctx: zmq.Context[Any], hub: HubProcess, port: int | None = None
 ) -> zmq.Socket[Any]:
     """A CURVE DEALER to the hub's request port (or ``port``), with timeouts."""
-    sock: zmq.Socket[Any] = ctx.socket(zmq.DEALER)
+    return curve_socket(ctx, zmq.DEALER, hub.key, port or hub.req)
+
+
+def curve_socket(ctx: zmq.Context[Any], kind: int, key: str, port: int) -> zmq.Socket[Any]:
+    """A CURVE socket of ``kind`` to a hub with public ``key`` at ``port``, with timeouts
+    (only a key and a port: a spawned sender has no HubProcess)."""
+    sock: zmq.Socket[Any] = ctx.socket(kind)
     public, secret = zmq.curve_keypair()
-    sock.curve_serverkey = hub.key.encode()
+    sock.curve_serverkey = key.encode()
     sock.curve_publickey = public
     sock.curve_secretkey = secret
     sock.setsockopt(zmq.LINGER, 0)
     sock.setsockopt(zmq.RCVTIMEO, 10_000)
     sock.setsockopt(zmq.SNDTIMEO, 10_000)
-    sock.connect(f"tcp://127.0.0.1:{port or hub.req}")
+    sock.connect(f"tcp://127.0.0.1:{port}")
     return sock
 
 

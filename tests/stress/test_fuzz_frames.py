@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hub_core.wire import protocol
-from tests.stress._hubproc import HubProcess, curve_dealer, ping
+from tests.stress._hubproc import HubProcess, curve_dealer, curve_socket, ping
 
 FULL = os.environ.get("GAMEHUB_STRESS") == "full"
 FRAMES = 100_000 if FULL else 3_000  # per socket
@@ -309,20 +309,7 @@ def events_peers(
     ctx: zmq.Context[Any], key: str, port: int
 ) -> tuple[zmq.Socket[Any], zmq.Socket[Any]]:
     """A CURVE XSUB at the event socket, and a CURVE DEALER there (the wrong socket type)."""
-    peers = []
-    for kind in (zmq.XSUB, zmq.DEALER):
-        sock: zmq.Socket[Any] = ctx.socket(kind)
-        public, secret = zmq.curve_keypair()
-        sock.curve_serverkey, sock.curve_publickey, sock.curve_secretkey = (
-            key.encode(),
-            public,
-            secret,
-        )
-        sock.setsockopt(zmq.LINGER, 0)
-        sock.setsockopt(zmq.SNDTIMEO, 10_000)
-        sock.connect(f"tcp://127.0.0.1:{port}")
-        peers.append(sock)
-    return peers[0], peers[1]
+    return curve_socket(ctx, zmq.XSUB, key, port), curve_socket(ctx, zmq.DEALER, key, port)
 
 
 def lobby_message(rng: random.Random) -> bytes:
