@@ -94,10 +94,10 @@ def block_problem(entry: FileEntry) -> str | None:
             f"{shown(entry.path)} has a block hash that is not 64 lowercase hex digits "
             "(SHA-256), nor b3- and 64 of them (BLAKE3)."
         )
-    # One kind per file: its own hash's (unknown while a publish sent ahead has not
-    # named it yet).
-    kinds.add(digests.kind_of(entry.hash) or next(iter(kinds), None))
-    if len(kinds - {None}) > 1:
+    named = digests.kind_of(entry.hash)  # None while a publish sent ahead has not named it
+    if named is not None:
+        kinds.add(named)  # one kind per file: its blocks are hashed as the file is
+    if len(kinds) > 1:
         return (
             f"{shown(entry.path)} mixes SHA-256 and BLAKE3 hashes; a file's blocks are "
             "hashed as the file is."

@@ -16,16 +16,9 @@ from typing import Any
 import msgspec
 
 from hub_core.errors import RequestRefused
-from hub_core.packages import (
-    FileEntry,
-    Manifest,
-    PackageError,
-    Version,
-    check_newer,
-    version_hint,
-)
-from hub_core.packages.index import index_to_wire
-from hub_core.packages.wheels import Dep, deps_to_wire
+from hub_core.packages import FileEntry, Manifest, PackageError, Version, check_newer, version_hint
+from hub_core.packages.index import index_from_wire, index_to_wire
+from hub_core.packages.wheels import Dep, all_wheels, deps_from_wire, deps_to_wire
 from hub_core.server.sessions import Session
 from hub_core.server.store.ratings import version_ratings
 from hub_core.storage import Repository
@@ -49,14 +42,16 @@ def version_key(name: str, version: str) -> str:
     return f"{name}@{version}"
 
 
+def version_files(version: dict[str, Any]) -> list[FileEntry]:
+    """A version record's files and its wheels (records from before issue 14 have none);
+    PackageError for a record this hub did not write."""
+    return index_from_wire(version["index"]) + all_wheels(deps_from_wire(version.get("deps", [])))
+
+
 def uses_blake3(version: dict[str, Any]) -> bool:
     """Whether a version record names a file by BLAKE3 (``digests``): apps before it
     cannot check those, and are asked to update instead."""
-    wheels = [w for dep in version.get("deps", []) for w in dep.get("wheels", [])]
-    return any(
-        isinstance(e, list) and len(e) > 2 and digests.kind_of(e[2]) is HashKind.BLAKE3
-        for e in [*version["index"], *wheels]
-    )
+    return any(digests.kind_of(e.hash) is HashKind.BLAKE3 for e in version_files(version))
 
 
 def display_name(game: dict[str, Any]) -> str:

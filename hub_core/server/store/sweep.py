@@ -25,10 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hub_core.errors import GameHubError
-from hub_core.packages import PackageError, index_from_wire
-from hub_core.packages.wheels import all_wheels, deps_from_wire
+from hub_core.packages import PackageError
 from hub_core.server.store.blocks import BlockStore
-from hub_core.server.store.catalog import VERSIONS, Catalog
+from hub_core.server.store.catalog import VERSIONS, Catalog, version_files
 
 log = logging.getLogger(__name__)
 
@@ -104,9 +103,7 @@ def blocks_of_versions(texts: Iterable[str]) -> set[str]:
     used: set[str] = set()
     for text in texts:
         try:
-            record = json.loads(text)
-            entries = index_from_wire(record["index"])
-            entries += all_wheels(deps_from_wire(record.get("deps", [])))
+            entries = version_files(json.loads(text))
         except (ValueError, KeyError, TypeError, PackageError) as exc:
             raise UnreadableVersion(f"A version record does not read: {exc}") from None
         for entry in entries:
