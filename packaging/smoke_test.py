@@ -98,18 +98,24 @@ def play_rps(hub: str, tmp: Path) -> None:
 
 
 def hashes(tmp: Path) -> None:
-    """BLAKE3 is in the build: without it the app would quietly publish SHA-256 only."""
+    """BLAKE3 and compiled FastCDC are in the build: without them the app would quietly
+    publish SHA-256 only, or cut files slowly (or in fixed blocks)."""
     script = tmp / "hashes.py"
     script.write_text(
         "from hub_core.util import digests\n"
+        "from hub_core.packages._chunks import chunker\n"
         "print(digests.digest(b'', digests.HashKind.BLAKE3))\n"
+        "print(type(getattr(chunker(), '__self__', None)).__module__)\n"
     )
     done = subprocess.run(
         [GAMEHUB, "run-script", str(script)],
         env=ENV, capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     empty = "b3-af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262"
-    check("BLAKE3 for new packages is in the build", done.stdout.strip() == empty, done.stderr)
+    lines = done.stdout.split()
+    check("BLAKE3 for new packages is in the build", lines[:1] == [empty], done.stderr)
+    cdc = lines[1:2] == ["pyfastcdc.cy.fastcdc"]
+    check("compiled FastCDC is in the build", cdc, done.stdout + done.stderr)
 
 
 def open_window(hub: str, data: Path, seconds: float = 8.0) -> None:

@@ -25,10 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from hub_core.client._build import Build
+from hub_core.client._found import found_again
 from hub_core.client.hub_client import HubClient
 from hub_core.client.libs import LIBS, WHEELS, choose, prepare_libs, prune, repair_libs, verify_libs
 from hub_core.client.publishing import (
-    BlockSource,
     Progress,
     block_sources,
 )
@@ -44,8 +44,6 @@ from hub_core.packages import (
 )
 from hub_core.packages.index import file_matches, index_from_wire, index_to_wire
 from hub_core.packages.wheels import check_deps, deps_from_wire
-from hub_core.util import digests
-from hub_core.util.digests import HashKind
 from hub_core.util.fsync import write_atomic
 from hub_core.wire.schema import InstallOffer
 
@@ -138,7 +136,7 @@ async def install(
     build = Build(client, folder / ".download", offer.version, progress)
     local = block_sources(current.folder, current.index) if current else {}
     if current is not None:
-        local |= await asyncio.to_thread(renamed_blocks, current, index, local)
+        local |= await asyncio.to_thread(found_again, current.folder, index, local)
     try:
         fetched = await build.run(index, local)
         key = await prepare_libs(client, folder, offer.version, wheels, limits, progress)
@@ -147,47 +145,6 @@ async def install(
     except OSError as exc:
         raise GameHubError(_disk_sentence(exc, name, games_root)) from None
     return InstallResult(name, offer.version, previous, fetched, total)
-
-
-def renamed_blocks(
-    current: Installed, index: list[FileEntry], have: dict[str, BlockSource]
-) -> dict[str, BlockSource]:
-    """Blocks of the new version that the installed one holds under another kind of hash.
-
-    The first version of a game published with BLAKE3 renames every block of a version
-    published with SHA-256, though most are the same bytes, cut at the same places: the
-    installed blocks of a length the new version still needs are hashed the new way, so
-    an update downloads only what changed, not the whole game once. Nothing is read when
-    both versions are named alike (the usual update).
-    """
-    wanted = {d: n for e in index for d, _, n in e.spans() if d not in have}
-    kinds = {k for k in map(digests.kind_of, wanted) if k is not None}
-    lengths = set(wanted.values())
-    found: dict[str, BlockSource] = {}
-    for entry in current.index:
-        others = kinds - {digests.kind_of(entry.hash)}
-        spans = [(o, n) for _, o, n in entry.spans() if n in lengths]
-        if others and spans:
-            found |= _rehashed(current.folder / entry.path, spans, others, wanted)
-    return found
-
-
-def _rehashed(
-    path: Path, spans: list[tuple[int, int]], kinds: set[HashKind], wanted: dict[str, int]
-) -> dict[str, BlockSource]:
-    found: dict[str, BlockSource] = {}
-    try:
-        with path.open("rb") as f:
-            for offset, length in spans:
-                f.seek(offset)
-                data = f.read(length)
-                for kind in kinds:
-                    name = digests.digest(data, kind)
-                    if wanted.get(name) == len(data):
-                        found.setdefault(name, BlockSource(path, offset, length))
-    except OSError:
-        pass  # the file is gone or unreadable: its blocks are fetched instead
-    return found
 
 
 def _same(

@@ -1,8 +1,9 @@
-"""Fixtures for hub_core tests: a real hub on 127.0.0.1 (own thread and loop) and clients."""
+"""Fixtures for hub_core tests: a real hub on 127.0.0.1 (own thread and loop), clients, and
+a developer and a player logged in to it (what the store's tests publish and install with)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,22 @@ async def make_client(endpoint: str, known_hubs: KnownHubs) -> AsyncIterator[obj
     yield make
     for c in made:
         await c.close()
+
+
+MakeClient = Callable[..., Awaitable[HubClient]]
+
+
+@pytest.fixture
+async def dev(make_client: MakeClient) -> HubClient:
+    c = await make_client()
+    await c.register("developer", "dana", "secret")
+    await c.login("developer", "dana", "secret")
+    return c
+
+
+@pytest.fixture
+async def player(make_client: MakeClient) -> HubClient:
+    c = await make_client()
+    await c.register("player", "pat", "secret")
+    await c.login("player", "pat", "secret")
+    return c
