@@ -2,7 +2,7 @@
 
 Everything that can be refused without reading the files is checked before a byte is
 sent: the manifest, every path, the limits. Then the hub says which blocks (pieces of
-files cut by content, about 256 KiB each, by hash) it lacks, and only those go, a few in
+files cut by content, about 170 KB each, by hash) it lacks, and only those go, a few in
 flight at once, so the link stays busy without the hub or this process holding more
 than a window of blocks in memory. To hubs that take them, blocks are announced and
 sent while the files are still being cut (``_ahead``); older hubs get the whole index
