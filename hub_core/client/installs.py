@@ -237,7 +237,7 @@ def verify(
     for entry in installed.index:
         path = installed.folder / entry.path
         ok = path.is_file() and not path.is_symlink() and path.stat().st_size == entry.size
-        if not ok or not file_matches(path, entry.hash):
+        if not ok or not file_matches(path, entry):
             bad.append(entry.path)
         done += entry.size
         if progress:

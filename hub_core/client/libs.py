@@ -115,7 +115,7 @@ def verify_libs(folder: Path, key: str | None, wheels: Sequence[FileEntry]) -> l
     bad = [f"{LIBS}/{key}/{p}" for p in libs_problems(folder / LIBS / key)]
     for wheel in wheels:
         path = folder / WHEELS / wheel.path
-        if not path.is_file() or not file_matches(path, wheel.hash):
+        if not path.is_file() or not file_matches(path, wheel):
             bad.append(f"{WHEELS}/{wheel.path}")
     return bad
 

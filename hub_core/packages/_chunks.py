@@ -78,14 +78,15 @@ class ChunkHasher:
 
     def __init__(self, kind: HashKind = HashKind.SHA256) -> None:
         self.kind = kind
-        self.whole = digests.new(kind)
+        self.whole = digests.whole_hasher(kind)
         self.blocks: list[str] = []
         self.sizes: list[int] = []
         self.size = 0
         self._buffer = bytearray()
 
     def update(self, data: bytes, *, at_end: bool = False) -> None:
-        self.whole.update(data)
+        if self.whole is not None:
+            self.whole.update(data)
         self.size += len(data)
         self._buffer += data
         used = 0
@@ -98,7 +99,7 @@ class ChunkHasher:
 
     def finish(self) -> tuple[str, int, tuple[str, ...], tuple[int, ...]]:
         self.update(b"", at_end=True)
-        whole = digests.spell(self.whole, self.kind)
+        whole = digests.file_digest(self.kind, self.blocks, self.whole)
         return whole, self.size, tuple(self.blocks), tuple(self.sizes)
 
 
@@ -109,15 +110,15 @@ def hash_chunks(
     on_blocks: OnBlocks | None = None,
     kind: HashKind = HashKind.SHA256,
 ) -> tuple[str, int, tuple[str, ...], tuple[int, ...]]:
-    """Digest of the whole stream, its size, and the digest and size of each CDC block;
-    stops once more than ``max_bytes`` came (the caller reports it). ``on_blocks`` hears
-    of blocks while the file is still being cut (a buffer at a time), so a publish can
-    send them meanwhile.
+    """The stream's file digest (``digests.file_digest``), its size, and the digest and
+    size of each CDC block; stops once more than ``max_bytes`` came (the caller reports
+    it). ``on_blocks`` hears of blocks while the file is still being cut (a buffer at a
+    time), so a publish can send them meanwhile.
 
-    A large file goes through three stages at once, on two buffers: this thread reads
-    and cuts one buffer while the blocks of the buffer before it are hashed on one
-    thread and the whole file's hash advances on another (hashlib and blake3 let go of
-    the GIL).
+    A large file goes through its stages at once, on two buffers: this thread reads and
+    cuts one buffer while the blocks of the buffer before it are hashed on one thread
+    and, for SHA-256, the whole file's hash advances on another (hashlib and blake3 let
+    go of the GIL; a BLAKE3 file's hash is over its blocks' hashes, made at the end).
     The uncertain tail after the last cut, less than one block, is copied to the front
     of the other buffer before the next read. A file that fits one read is cut and
     hashed here, as a hand-over between threads would cost more than it saves.
@@ -150,7 +151,7 @@ class _Pipeline:
         self.buffers = [first] if second is None else [first, second]
         self.busy: list[list[Future[Any]]] = [[] for _ in self.buffers]
         self.kind = kind
-        self.whole: Hasher = digests.new(kind)
+        self.whole: Hasher | None = digests.whole_hasher(kind)  # None: over the blocks
         self.blocks: list[Future[str] | str] = []
         self.sizes: list[int] = []
         self.threaded = False  # hashing runs on the two threads (from a large buffer on)
@@ -183,7 +184,8 @@ class _Pipeline:
         self.drain()
         hashes = tuple(b if isinstance(b, str) else b.result() for b in self.blocks)
         self._tell(hashes)
-        return digests.spell(self.whole, self.kind), size, hashes, tuple(self.sizes)
+        whole = digests.file_digest(self.kind, hashes, self.whole)
+        return whole, size, hashes, tuple(self.sizes)
 
     def _tell_hashed(self) -> None:
         """Tells the blocks hashed so far (those of the buffer before, at least): one
@@ -222,7 +224,10 @@ class _Pipeline:
         return spans[-1][0] + spans[-1][1] if spans else 0
 
     def _whole(self, current: int, new: memoryview) -> None:
-        """The whole file's hash over ``new``: in order, so on its thread once it has one."""
+        """The whole file's hash over ``new``: in order, so on its thread once it has one
+        (nothing for a BLAKE3 file, whose hash is over its blocks')."""
+        if self.whole is None:
+            return
         if self.threaded:
             self.busy[current].append(_thread("whole").submit(self.whole.update, new))
         else:

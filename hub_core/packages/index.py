@@ -173,19 +173,21 @@ def hash_blocks(
     on_chunk: Callable[[int], None] | None = None,
     kind: HashKind = HashKind.SHA256,
 ) -> tuple[str, int, tuple[str, ...]]:
-    """Like hash_stream, and also the digest of every BLOCK_BYTES piece."""
-    digest = digests.new(kind)
+    """The file's digest (``digests.file_digest``), its size, and the digest of every
+    BLOCK_BYTES piece."""
+    whole = digests.whole_hasher(kind)
     blocks: list[str] = []
     size = 0
     while block := read_full(stream, BLOCK_BYTES):
-        digest.update(block)
+        if whole is not None:
+            whole.update(block)
         blocks.append(digests.digest(block, kind))
         size += len(block)
         if on_chunk is not None:
             on_chunk(len(block))
         if max_bytes is not None and size > max_bytes:
             break
-    return digests.spell(digest, kind), size, tuple(blocks)
+    return digests.file_digest(kind, blocks, whole), size, tuple(blocks)
 
 
 def read_full(stream: IO[bytes], count: int) -> bytes:
@@ -205,10 +207,22 @@ def hash_file(path: Path, kind: HashKind = HashKind.SHA256) -> str:
         return hash_stream(stream, kind=kind)[0]
 
 
-def file_matches(path: Path, expected: str) -> bool:
-    """Whether the file at ``path`` has the digest ``expected`` (of either kind)."""
-    kind = digests.kind_of(expected)
-    return kind is not None and hash_file(path, kind) == expected
+def file_matches(path: Path, entry: FileEntry) -> bool:
+    """Whether the file at ``path`` is ``entry``'s: by its bytes' hash (SHA-256), or block
+    by block and by its hash over them (BLAKE3)."""
+    kind = digests.kind_of(entry.hash)
+    if kind is None:
+        return False
+    if not digests.over_blocks(kind):
+        return hash_file(path, kind) == entry.hash
+    spans = entry.spans()
+    if digests.of_blocks(entry.blocks) != entry.hash or sum(n for *_, n in spans) != entry.size:
+        return False
+    with open(path, "rb") as stream:
+        for digest, _, length in spans:
+            if not digests.matches(read_full(stream, length), digest):
+                return False
+        return stream.read(1) == b""
 
 
 def fold_path(path: str) -> str:

@@ -8,6 +8,12 @@ of a publish's CPU. Because a digest says which function made it, a hub's block 
 a player's install and a handoff check any block, whichever package it came from, and
 packages published before stay readable for ever.
 
+A BLAKE3 file's own hash is made from its blocks' hashes, in order, not from its bytes
+again (``of_blocks``; BLAKE3 in its key-derivation mode, so it never equals the hash of
+some bytes): every byte is checked in its block, so neither the app, nor the hub, nor a
+player hashes a file twice, which was an eighth of a publish. A SHA-256 file's hash is
+over its bytes, as it always was.
+
 A new package uses BLAKE3 only when the hub says it reads it (``Feature.BLAKE3`` in the
 login reply), and a hub gives a BLAKE3 version only to apps that say they read it, so
 an older app is told to update instead of failing on hashes it cannot check. Without the
@@ -19,10 +25,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any, Protocol
 
 B3_PREFIX = "b3-"
+# What a BLAKE3 file hash is for (blake3's derive_key_context): never reuse it elsewhere.
+FILE_CONTEXT = "GameHub 2026-12-02 a file's hash over its blocks' BLAKE3 hashes"
 _FORMS = {
     "sha256": re.compile(r"[0-9a-f]{64}"),
     "blake3": re.compile(r"b3-[0-9a-f]{64}"),
@@ -78,6 +87,43 @@ def matches(data: bytes | bytearray | memoryview, expected: str) -> bool:
     if kind is None or (kind is HashKind.BLAKE3 and not blake3_available()):
         return False
     return digest(data, kind) == expected
+
+
+def over_blocks(kind: HashKind) -> bool:
+    """Whether a file's hash of ``kind`` is made from its blocks' hashes (BLAKE3), not
+    from its bytes (SHA-256)."""
+    return kind is HashKind.BLAKE3
+
+
+def of_blocks(blocks: Sequence[str]) -> str:
+    """A BLAKE3 file's hash: over its blocks' BLAKE3 hashes, in order ("" if one is not a
+    BLAKE3 hash, which matches no file)."""
+    if any(kind_of(b) is not HashKind.BLAKE3 for b in blocks):
+        return ""
+    raw = b"".join(bytes.fromhex(b[len(B3_PREFIX) :]) for b in blocks)
+    return B3_PREFIX + _blake3()(raw, derive_key_context=FILE_CONTEXT).hexdigest()  # type: ignore[no-any-return]
+
+
+def file_digest(kind: HashKind, blocks: Sequence[str], whole: Hasher | None) -> str:
+    """A file's hash of ``kind``: from its ``blocks`` (BLAKE3), or the running hash of its
+    bytes, ``whole`` (SHA-256; None for BLAKE3)."""
+    if over_blocks(kind):
+        return of_blocks(blocks)
+    assert whole is not None
+    return spell(whole, kind)
+
+
+def is_empty_file(expected: str) -> bool:
+    """Whether ``expected`` is the hash of an empty file (of its kind)."""
+    kind = kind_of(expected)
+    if kind is None or (kind is HashKind.BLAKE3 and not blake3_available()):
+        return False
+    return file_digest(kind, (), new(kind) if not over_blocks(kind) else None) == expected
+
+
+def whole_hasher(kind: HashKind) -> Hasher | None:
+    """A running hash of a file's bytes, if its hash of ``kind`` is over them."""
+    return None if over_blocks(kind) else new(kind)
 
 
 @functools.cache

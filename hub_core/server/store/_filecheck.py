@@ -11,6 +11,10 @@ file's turn comes, and blocks the hub already had are read at commit.
 In a publish sent ahead (blocks while the developer's app still cuts its files), a
 file's blocks are announced a run at a time (``extend``) before its hash is known; the
 whole index then names each file's hash (``settle``), checked at commit as usual.
+
+A BLAKE3 file's hash is over its blocks' hashes (``digests.of_blocks``), and each block
+was checked against its hash as it was stored: for such a file only the blocks'
+lengths are added up, as they are stored, and nothing is read back.
 """
 
 from __future__ import annotations
@@ -18,13 +22,21 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from hub_core.packages import FileEntry
 from hub_core.util import digests
 from hub_core.util.digests import Hasher, HashKind
 
-Read = Callable[[str], bytes]
 Data = bytes | memoryview
+
+
+class Store(Protocol):
+    """What the checks need of the block store (BlockStore)."""
+
+    def read(self, digest: str) -> bytes: ...
+
+    def size_of(self, digest: str) -> int: ...
 
 
 @dataclass
@@ -39,19 +51,27 @@ class _File:
     kind: HashKind | None = None
     hasher: Hasher | None = None
 
-    def advance(self, ready: Callable[[str], Data | None]) -> str | None:
-        """Hashes blocks while the next one is ready; returns the block it waits for."""
+    def advance(
+        self, ready: Callable[[str], Data | None], length_of: Callable[[str], int | None]
+    ) -> str | None:
+        """Hashes (or counts) blocks while the next one is ready; returns the block it
+        waits for."""
         while self.done < len(self.spans):
             block, _, length = self.spans[self.done]
-            data = ready(block)
-            if data is None:
-                return block
-            if self.hasher is None:
+            if self.kind is None:
                 self.kind = digests.kind_of(block) or HashKind.SHA256
-                self.hasher = digests.new(self.kind)
-            self.hasher.update(data)
-            self.size += len(data)
-            self.wrong_size |= len(data) != length
+                self.hasher = digests.whole_hasher(self.kind)
+            if self.hasher is None:  # BLAKE3: the file's hash is over its blocks' names
+                got = length_of(block)
+            else:
+                data = ready(block)
+                got = None if data is None else len(data)
+                if data is not None:
+                    self.hasher.update(data)
+            if got is None:
+                return block
+            self.size += got
+            self.wrong_size |= got != length
             self.done += 1
         return None
 
@@ -59,10 +79,12 @@ class _File:
         entry = self.entry
         if entry is None or self.wrong_size or self.size != entry.size:
             return False
-        if self.hasher is None:  # an empty file
-            return digests.matches(b"", entry.hash)
-        assert self.kind is not None
-        return digests.spell(self.hasher, self.kind) == entry.hash
+        kind = digests.kind_of(entry.hash)
+        if kind is None or (self.kind is not None and self.kind is not kind):
+            return False
+        if self.kind is None:  # an empty file
+            return digests.is_empty_file(entry.hash)
+        return digests.file_digest(kind, entry.blocks, self.hasher) == entry.hash
 
 
 class FileChecks:
@@ -112,7 +134,7 @@ class FileChecks:
             differ.extend(self._ahead)  # announced, yet not in the index
         return differ
 
-    def stored(self, blocks: Sequence[tuple[str, Data]], read: Read) -> None:
+    def stored(self, blocks: Sequence[tuple[str, Data]], store: Store) -> None:
         """Called once ``blocks`` are in the store: advances every file waiting for one."""
         batch = dict(blocks)
         with self._lock:
@@ -122,21 +144,26 @@ class FileChecks:
             def ready(block: str) -> Data | None:
                 if block in batch:
                     return batch[block]
-                return None if block in self._absent else read(block)
+                return None if block in self._absent else store.read(block)
+
+            def length_of(block: str) -> int | None:
+                if block in batch:
+                    return len(batch[block])
+                return None if block in self._absent else store.size_of(block)
 
             for file in queue:
-                self._wait(file, file.advance(ready))
+                self._wait(file, file.advance(ready, length_of))
 
-    def finish(self, read: Read) -> list[FileEntry]:
+    def finish(self, store: Store) -> list[FileEntry]:
         """At commit (every block stored): the entries whose blocks do not add up."""
         with self._lock:
             for file in self._files:
-                file.advance(read)
+                file.advance(store.read, store.size_of)
             return [f.entry for f in self._files if f.entry is not None and not f.matches()]
 
     def _wait_for_next(self, file: _File) -> None:
         """Parks ``file`` on the next block it needs, reading nothing."""
-        self._wait(file, file.advance(lambda _: None))
+        self._wait(file, file.advance(lambda _: None, lambda _: None))
 
     def _wait(self, file: _File, block: str | None) -> None:
         if block is not None:

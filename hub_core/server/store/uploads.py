@@ -289,7 +289,7 @@ class Uploads:
         pack = self._blocks.put_many(fresh)
         if pack is not None:
             upload.written.add(pack)
-        upload.checks.stored(fresh, self._blocks.read)
+        upload.checks.stored(fresh, self._blocks)
 
     async def _sync(self, client: str, digests: list[str]) -> None:
         try:
@@ -299,7 +299,7 @@ class Uploads:
 
     def _check_files(self, upload: Upload) -> None:
         """Every file's hash and size over its blocks, and the manifest is manifest.json."""
-        for entry in upload.checks.finish(self._blocks.read)[:1]:
+        for entry in upload.checks.finish(self._blocks)[:1]:
             raise RequestRefused(
                 Code.TRANSFER,
                 f"The blocks sent for {entry.path!r} do not add up to its announced hash.",

@@ -73,11 +73,16 @@ def test_scan_hashes_with_the_kind_asked_for(tmp_path: Path, kind: HashKind) -> 
     (tmp_path / "manifest.json").write_bytes(b"{}")
     entries = {e.path: e for e in scan_folder(tmp_path, Limits(), kind=kind)}
     big = entries["big.bin"]
-    assert big.hash == digests.digest(data, kind) == hash_file(tmp_path / "big.bin", kind)
+    if kind is HashKind.SHA256:  # over the bytes
+        assert big.hash == digests.digest(data, kind) == hash_file(tmp_path / "big.bin", kind)
+    else:  # over the blocks' hashes
+        assert big.hash == digests.of_blocks(big.blocks) != digests.digest(data, kind)
     assert all(digests.kind_of(b) is kind for b in big.blocks)
     assert all(digests.matches(data[o : o + n], d) for d, o, n in big.spans())
-    assert file_matches(tmp_path / "big.bin", big.hash)
-    assert not file_matches(tmp_path / "manifest.json", big.hash)
+    assert file_matches(tmp_path / "big.bin", big)
+    assert not file_matches(tmp_path / "manifest.json", big)
+    (tmp_path / "big.bin").write_bytes(data[:-1] + bytes([data[-1] ^ 1]))  # its last byte
+    assert not file_matches(tmp_path / "big.bin", big)
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 
+import blake3  # type: ignore[import-untyped]
 import pytest
 
 from hub_core.util import digests
@@ -68,3 +69,26 @@ def test_anything_else_is_no_digest(text: object) -> None:
 
 def test_blake3_is_there() -> None:
     assert digests.blake3_available()  # a dependency: every test run has it
+
+
+def test_a_blake3_file_hash_is_over_its_blocks_hashes() -> None:
+    """Keyed for files (derive_key_context): never the hash of the same bytes, nor of the
+    blocks' hashes as plain bytes."""
+    blocks = [digests.digest(b"first", HashKind.BLAKE3), digests.digest(b"second", HashKind.BLAKE3)]
+    whole = digests.of_blocks(blocks)
+    assert digests.kind_of(whole) is HashKind.BLAKE3
+    raw = b"".join(bytes.fromhex(b[3:]) for b in blocks)
+    assert whole not in (
+        digests.digest(raw, HashKind.BLAKE3),
+        digests.digest(b"firstsecond", HashKind.BLAKE3),
+    )
+    assert whole == "b3-" + blake3.blake3(raw, derive_key_context=digests.FILE_CONTEXT).hexdigest()
+    assert digests.of_blocks(blocks[::-1]) != whole
+    assert digests.of_blocks([*blocks[:1], hashlib.sha256(b"second").hexdigest()]) == ""
+
+
+@pytest.mark.parametrize("kind", list(HashKind))
+def test_the_empty_file_of_each_kind(kind: HashKind) -> None:
+    empty = digests.file_digest(kind, (), digests.whole_hasher(kind))
+    assert digests.is_empty_file(empty)
+    assert not digests.is_empty_file(digests.digest(b"x", kind))

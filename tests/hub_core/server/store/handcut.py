@@ -41,9 +41,11 @@ class Game:
         return (path, [named(p) for p in self.pieces[path]], [len(p) for p in self.pieces[path]])
 
     def index(self) -> list[list[Any]]:
+        """The wire index; a BLAKE3 file's hash is over its blocks' hashes."""
         return [
-            [path, len(data), named(data), *self.announce(path)[1:]]
+            [path, len(data), digests.of_blocks(blocks), blocks, sizes]
             for path, data in self.data.items()
+            for _, blocks, sizes in [self.announce(path)]
         ]
 
     def blocks(self, path: str) -> list[tuple[str, bytes]]:

@@ -98,8 +98,9 @@ async def test_blake3_publishes_that_lie_are_refused(dev: HubClient, tmp_path: P
     def b3(data: bytes) -> str:
         return digests.digest(data, HashKind.BLAKE3)
 
-    index = [[n, len(d), b3(d), [b3(d)], [len(d)]] for n, d in sorted(files.items())]
-    index[0][2] = b3(b"another file")  # the file's hash lies; its one block does not
+    index = [[n, len(d), digests.of_blocks([b3(d)]), [b3(d)], [len(d)]] for n, d in files.items()]
+    index.sort()
+    index[0][2] = b3(files[index[0][0]])  # over its bytes, not its blocks' hashes: a lie too
     begun = await dev.publish_begin("1.0.0", manifest, index)
     with pytest.raises(RequestRefused, match="does not match its announced hash"):
         await dev.upload_blocks(begun.transfer, [(index[1][3][0], b"not what it names")])

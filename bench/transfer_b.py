@@ -1,0 +1,281 @@
+"""Publish and install a 100 MB game, as 1 file and as 1,000 files, and a 20 MB game of
+1,000 files, against a raw TCP copy.
+
+In the same run, for each of the three games, a raw TCP copy of the same files over
+loopback (file → socket → file, fsynced, in two processes): ``raw_mb_s`` for the one
+file (median of five), ``raw_mb_s_1000files`` and ``raw_mb_s_1000files_20mb`` for the
+folders, one file created per file (median of three). Each game's publish and install
+rates are divided by the raw copy of the same files (``ratio_1file`` …, the slower of
+the two), and ``ratio_min`` is the lowest of the three: a copy that must create 1,000
+files is bound by creating them (0.2–0.9 ms each on this VM), whatever carries the bytes.
+``ratio_min_vs_one_file_raw`` divides the slowest rate by the one-file copy instead, as
+this benchmark did before. Also the peak memory growth of the hub and of the client, an
+update where 1 MB inside the 100 MB changed (``update_sent_mb``), and one where 1 KB was
+inserted near its start (``update_insert_sent_mb``).
+
+    python bench/transfer.py --json [--mb 100]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import multiprocessing
+import os
+import shutil
+import socket
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from _util import HubProcess, arguments, report  # type: ignore[import-not-found]
+
+from hub_core.client.hub_client import HubClient
+from hub_core.client.installs import install
+from hub_core.client.publishing import publish
+
+MB = 1_000_000
+PASSWORD = "bench-password"
+
+
+def write_random(path: Path, size: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as f:
+        for start in range(0, size, MB):
+            f.write(os.urandom(min(MB, size - start)))
+
+
+def make_game(folder: Path, name: str, total: int, files: int) -> Path:
+    folder.mkdir(parents=True)
+    manifest = {
+        "name": name,
+        "display_name": name,
+        "type": "CLI",
+        "max_players": 2,
+        "entry_server": "server.py",
+        "entry_client": "client.py",
+        "description": "bench",
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    (folder / "server.py").write_text("pass\n")
+    (folder / "client.py").write_text("pass\n")
+    for n in range(files):
+        write_random(folder / "data" / f"part{n:04d}.bin", total // files)
+    return folder
+
+
+# -- memory --------------------------------------------------------------------------
+
+
+def reset_peak(pid: int | str = "self") -> int:
+    """Resets the peak RSS of a process (Linux) and returns its current RSS in bytes."""
+    Path(f"/proc/{pid}/clear_refs").write_text("5")
+    return _status_kib(pid, "VmRSS") * 1024
+
+
+def peak(pid: int | str = "self") -> int:
+    return _status_kib(pid, "VmHWM") * 1024
+
+
+def _status_kib(pid: int | str, key: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+    raise KeyError(key)
+
+
+# -- raw baseline --------------------------------------------------------------------
+
+
+def _raw_receiver(port_queue: Any, target: str) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port_queue.put(server.getsockname()[1])
+        conn, _ = server.accept()
+        with conn, open(target, "wb") as f:
+            buf = bytearray(MB)
+            view = memoryview(buf)
+            while n := conn.recv_into(view):
+                f.write(view[:n])
+            f.flush()
+            os.fsync(f.fileno())
+            conn.sendall(b"k")
+
+
+def raw_copy(source: Path, target: Path) -> float:
+    """Seconds to copy a file through a loopback TCP socket into another process's file."""
+    mp = multiprocessing.get_context("spawn")
+    queue = mp.Queue()
+    proc = mp.Process(target=_raw_receiver, args=(queue, str(target)))
+    proc.start()
+    port = queue.get(timeout=30)
+    os.sync()  # pending write-back from earlier steps would otherwise land in this timing
+    start = time.perf_counter()
+    with socket.create_connection(("127.0.0.1", port)) as conn, source.open("rb") as f:
+        while chunk := f.read(MB):
+            conn.sendall(chunk)
+        conn.shutdown(socket.SHUT_WR)
+        conn.recv(1)
+    elapsed = time.perf_counter() - start
+    proc.join(30)
+    return elapsed
+
+
+def _raw_files_receiver(port_queue: Any, target: str) -> None:
+    """Receives (name, size, bytes) records into files under ``target``, then one syncfs."""
+    from hub_core.util.fsync import sync_tree
+
+    root = Path(target)
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port_queue.put(server.getsockname()[1])
+        conn, _ = server.accept()
+        with conn, conn.makefile("rb") as stream:
+            written = []
+            while head := stream.read(8):
+                name = stream.read(int.from_bytes(head[:4], "big")).decode()
+                size = int.from_bytes(head[4:], "big")
+                path = root / name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                with path.open("wb") as f:
+                    f.write(stream.read(size))
+                written.append(path)
+            sync_tree(root, written)
+            conn.sendall(b"k")
+
+
+def raw_copy_files(folder: Path, target: Path, only: list[Path] | None = None) -> float:
+    """Seconds to copy a folder's files (or ``only`` these, under it) through a loopback TCP
+    socket into another process (one file created per file, one flush at the end): the
+    floor for many small files."""
+    mp = multiprocessing.get_context("spawn")
+    queue = mp.Queue()
+    proc = mp.Process(target=_raw_files_receiver, args=(queue, str(target)))
+    proc.start()
+    port = queue.get(timeout=30)
+    files = only if only is not None else sorted(p for p in folder.rglob("*") if p.is_file())
+    os.sync()
+    start = time.perf_counter()
+    with socket.create_connection(("127.0.0.1", port)) as conn:
+        for path in files:
+            name = path.relative_to(folder).as_posix().encode()
+            data = path.read_bytes()
+            head = len(name).to_bytes(4, "big") + len(data).to_bytes(4, "big") + name
+            conn.sendall(head + data)  # one send per file: no Nagle stall between the two
+        conn.shutdown(socket.SHUT_WR)
+        conn.recv(1)
+    elapsed = time.perf_counter() - start
+    proc.join(30)
+    return elapsed
+
+
+# -- GameHub -------------------------------------------------------------------------
+
+
+def insert_kb(path: Path, at: int) -> None:
+    """Inserts 1 KB of new bytes at offset ``at`` of ``path``, in place and in 1 MB steps."""
+    moved = path.with_suffix(".tmp")
+    with path.open("rb") as src, moved.open("wb") as dst:
+        dst.write(src.read(at))
+        dst.write(os.urandom(1000))
+        while chunk := src.read(MB):
+            dst.write(chunk)
+    moved.replace(path)
+
+
+async def logged_in(endpoint: str, role: str, user: str) -> HubClient:
+    client = await HubClient.connect(endpoint, timeout=30)
+    await client.register(role, user, PASSWORD)  # type: ignore[arg-type]
+    await client.login(role, user, PASSWORD, watch=False)  # type: ignore[arg-type]
+    return client
+
+
+async def run_hub_side(
+    hub: HubProcess, games: dict[str, tuple[Path, int]], work: Path, size: int
+) -> dict[str, Any]:
+    dev = await logged_in(hub.endpoint, "developer", "benchdev")
+    player = await logged_in(hub.endpoint, "player", "benchplayer")
+    hub_pid = hub.proc.pid
+    figures: dict[str, Any] = {}
+    hub_growth = client_growth = 0
+    for label, (folder, game_size) in games.items():
+        hub_base, client_base = reset_peak(hub_pid), reset_peak()
+        os.sync()
+        start = time.perf_counter()
+        await publish(dev, folder)
+        rate = game_size / MB / (time.perf_counter() - start)
+        figures[f"publish_mb_s_{label}"] = round(rate, 1)
+        os.sync()
+        start = time.perf_counter()
+        await install(player, folder.name, work / "installed")
+        rate = game_size / MB / (time.perf_counter() - start)
+        figures[f"install_mb_s_{label}"] = round(rate, 1)
+        hub_growth = max(hub_growth, peak(hub_pid) - hub_base)
+        client_growth = max(client_growth, peak() - client_base)
+    figures["hub_rss_growth_mib"] = round(hub_growth / 2**20, 1)
+    figures["client_rss_growth_mib"] = round(client_growth / 2**20, 1)
+
+    folder = games["1file"][0]
+    one = folder / "data" / "part0000.bin"
+    with one.open("r+b") as f:  # 1 MB changed in the middle of the 100 MB file
+        f.seek(size // 2)
+        f.write(os.urandom(MB))
+    update = await publish(dev, folder)
+    fetched = await install(player, folder.name, work / "installed")
+    figures["update_sent_mb"] = round(update.sent_bytes / MB, 2)
+    figures["update_fetched_mb"] = round(fetched.fetched_bytes / MB, 2)
+    insert_kb(one, at=100_000)  # 1 KB inserted near the start: every later byte moves
+    update = await publish(dev, folder)
+    fetched = await install(player, folder.name, work / "installed")
+    figures["update_insert_sent_mb"] = round(update.sent_bytes / MB, 2)
+    figures["update_insert_fetched_mb"] = round(fetched.fetched_bytes / MB, 2)
+    await dev.close()
+    await player.close()
+    return figures
+
+
+def main() -> None:
+    parser = arguments(__doc__)
+    parser.add_argument("--mb", type=int, default=100, help="game size in MB")
+    args = parser.parse_args()
+    size = args.mb * MB
+    with tempfile.TemporaryDirectory(prefix="gamehub-transfer-") as tmp:
+        work = Path(tmp)
+        print(f"transfer benchmark: {args.mb} MB game")
+        small = size // 5
+        games = {
+            "1file": (make_game(work / "games" / "onefile", "onefile", size, 1), size),
+            "1000files": (make_game(work / "games" / "manyfiles", "manyfiles", size, 1000), size),
+            "1000files_20mb": (
+                make_game(work / "games" / "smallfiles", "smallfiles", small, 1000),
+                small,
+            ),
+        }
+        figures: dict[str, Any] = {}
+        hub = HubProcess()
+        try:
+            figures = asyncio.run(run_hub_side(hub, games, work, size))
+        finally:
+            hub.stop()
+        source = games["1file"][0] / "data" / "part0000.bin"
+        # The raw copy takes a fraction of a second, so one run is noise: take the median of 5.
+        runs = sorted(raw_copy(source, work / f"raw-copy-{n}.bin") for n in range(5))
+        figures["raw_mb_s"] = round(size / MB / runs[2], 1)
+        for label in ("1000files", "1000files_20mb"):  # file by file, as an install writes
+            folder, game_size = games[label]
+            runs = sorted(raw_copy_files(folder, work / f"raw-{label}-{n}") for n in range(3))
+            figures[f"raw_mb_s_{label}"] = round(game_size / MB / runs[1], 1)
+        shutil.rmtree(work / "installed", ignore_errors=True)
+    for label in games:
+        slower = min(figures[f"publish_mb_s_{label}"], figures[f"install_mb_s_{label}"])
+        raw = figures["raw_mb_s" if label == "1file" else f"raw_mb_s_{label}"]
+        figures[f"ratio_{label}"] = round(slower / raw, 3)
+    figures["ratio_min"] = min(figures[f"ratio_{label}"] for label in games)
+    rates = [v for k, v in figures.items() if k.startswith(("publish_mb_s", "install_mb_s"))]
+    figures["ratio_min_vs_one_file_raw"] = round(min(rates) / figures["raw_mb_s"], 3)
+    figures["original_20mb_upload_s"] = 43.2
+    figures["original_hub_peak_mib"] = 198
+    report(figures)
+
+
+if __name__ == "__main__":
+    main()
