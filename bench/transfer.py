@@ -9,7 +9,10 @@ rates are divided by the raw copy of the same files (``ratio_1file`` …, the sl
 the two), and ``ratio_min`` is the lowest of the three: a copy that must create 1,000
 files is bound by creating them (0.2–0.9 ms each on this VM), whatever carries the bytes.
 ``ratio_min_vs_one_file_raw`` divides the slowest rate by the one-file copy instead, as
-this benchmark did before. Also the peak memory growth of the hub and of the client, an
+this benchmark did before. Each raw copy's output is deleted once timed: on this VM,
+keeping the 860 MB the copies write made every later write into the page cache slower
+(publish and install 35-45% slower, with no change to GameHub), so the baseline was
+measured on a fresher machine than what it is compared with. Also the peak memory growth of the hub and of the client, an
 update where 1 MB inside the 100 MB changed (``update_sent_mb``), and one where 1 KB was
 inserted near its start (``update_insert_sent_mb``).
 
@@ -118,6 +121,7 @@ def raw_copy(source: Path, target: Path) -> float:
         conn.recv(1)
     elapsed = time.perf_counter() - start
     proc.join(30)
+    target.unlink()  # kept, its pages would make every later write here slower: see below
     return elapsed
 
 
@@ -165,6 +169,7 @@ def raw_copy_files(folder: Path, target: Path, only: list[Path] | None = None) -
         conn.recv(1)
     elapsed = time.perf_counter() - start
     proc.join(30)
+    shutil.rmtree(target)
     return elapsed
 
 
