@@ -96,9 +96,9 @@ def over_blocks(kind: HashKind) -> bool:
 
 
 def of_blocks(blocks: Sequence[str]) -> str:
-    """A BLAKE3 file's hash: over its blocks' BLAKE3 hashes, in order ("" if one is not a
-    BLAKE3 hash, which matches no file)."""
-    if any(kind_of(b) is not HashKind.BLAKE3 for b in blocks):
+    """A BLAKE3 file's hash: over its blocks' BLAKE3 hashes, in order ("", which matches
+    no file, if one is not a BLAKE3 hash or this copy has no BLAKE3)."""
+    if not blake3_available() or any(kind_of(b) is not HashKind.BLAKE3 for b in blocks):
         return ""
     raw = b"".join(bytes.fromhex(b[len(B3_PREFIX) :]) for b in blocks)
     return B3_PREFIX + _blake3()(raw, derive_key_context=FILE_CONTEXT).hexdigest()  # type: ignore[no-any-return]
