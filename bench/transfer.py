@@ -12,9 +12,10 @@ files is bound by creating them (0.2–0.9 ms each on this VM), whatever carries
 this benchmark did before. Each raw copy's output is deleted once timed: on this VM,
 keeping the 860 MB the copies write made every later write into the page cache slower
 (publish and install 35-45% slower, with no change to GameHub), so the baseline was
-measured on a fresher machine than what it is compared with. Also the peak memory growth of the hub and of the client, an
-update where 1 MB inside the 100 MB changed (``update_sent_mb``), and one where 1 KB was
-inserted near its start (``update_insert_sent_mb``).
+measured on a fresher machine than what it is compared with. Also the peak memory growth
+of the hub and of the client, an update where 1 MB inside the 100 MB changed
+(``update_sent_mb``), and one where 1 KB was inserted near its start
+(``update_insert_sent_mb``).
 
     python bench/transfer.py --json [--mb 100]
 """

@@ -82,17 +82,19 @@ async def make_client(endpoint: str, known_hubs: KnownHubs) -> AsyncIterator[obj
 MakeClient = Callable[..., Awaitable[HubClient]]
 
 
+async def signed_in(make_client: MakeClient, role: str, name: str) -> HubClient:
+    """A new client of the test hub, registered and logged in as ``name``."""
+    c = await make_client()
+    await c.register(role, name, "secret")  # type: ignore[arg-type]
+    await c.login(role, name, "secret")  # type: ignore[arg-type]
+    return c
+
+
 @pytest.fixture
 async def dev(make_client: MakeClient) -> HubClient:
-    c = await make_client()
-    await c.register("developer", "dana", "secret")
-    await c.login("developer", "dana", "secret")
-    return c
+    return await signed_in(make_client, "developer", "dana")
 
 
 @pytest.fixture
 async def player(make_client: MakeClient) -> HubClient:
-    c = await make_client()
-    await c.register("player", "pat", "secret")
-    await c.login("player", "pat", "secret")
-    return c
+    return await signed_in(make_client, "player", "pat")

@@ -15,7 +15,6 @@ from tests.hub_core.server.lobby.test_lobby import (  # noqa: F401  (fixtures)
     Watcher,
     ann,
     bob,
-    dev,
     hub,
     pong,
     start_match,

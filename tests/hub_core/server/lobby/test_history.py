@@ -22,7 +22,6 @@ from tests.hub_core.server.lobby.test_lobby import (  # noqa: F401  (fixtures)
     Watcher,
     ann,
     bob,
-    dev,
     pong,
     start_match,
     tell_server,

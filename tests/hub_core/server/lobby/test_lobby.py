@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +20,8 @@ from hub_core.server.lobby import lobby as lobby_module
 from hub_core.server.thread import HubThread
 from hub_core.wire.keys import KnownHubs
 from hub_core.wire.schema import ChatLine, RoomView
-from tests.hub_core.conftest import hub_config, running_hub
+from tests.hub_core.conftest import MakeClient, hub_config, running_hub, signed_in
 from tests.hub_core.gamefactory import make_server_game
-
-MakeClient = Callable[..., Awaitable[HubClient]]
 
 
 @pytest.fixture
@@ -31,19 +29,8 @@ def hub(data_dir: Path) -> Iterator[HubThread]:  # shorter start timeout than th
     yield from running_hub(data_dir, ready_timeout=3.0)
 
 
-@pytest.fixture
-async def dev(make_client: MakeClient) -> HubClient:
-    c = await make_client()
-    await c.register("developer", "dana", "secret")
-    await c.login("developer", "dana", "secret")
-    return c
-
-
 async def player(make_client: MakeClient, name: str) -> HubClient:
-    c = await make_client()
-    await c.register("player", name, "secret")
-    await c.login("player", name, "secret")
-    return c
+    return await signed_in(make_client, "player", name)
 
 
 @pytest.fixture
