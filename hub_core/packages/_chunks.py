@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import IO, Any
 
@@ -152,7 +152,8 @@ class _Pipeline:
         self.busy: list[list[Future[Any]]] = [[] for _ in self.buffers]
         self.kind = kind
         self.whole: Hasher | None = digests.whole_hasher(kind)  # None: over the blocks
-        self.blocks: list[Future[str] | str] = []
+        self.blocks: list[str] = []  # hashed so far, in order
+        self.hashing: list[Future[list[str]]] = []  # each buffer's blocks, in order
         self.sizes: list[int] = []
         self.threaded = False  # hashing runs on the two threads (from a large buffer on)
         self.on_blocks = on_blocks
@@ -182,27 +183,20 @@ class _Pipeline:
                 break
             current, filled = self._carry(current, view[used:filled])
         self.drain()
-        hashes = tuple(b if isinstance(b, str) else b.result() for b in self.blocks)
-        self._tell(hashes)
+        self._collect(wait=True)
+        hashes = tuple(self.blocks)
         whole = digests.file_digest(self.kind, hashes, self.whole)
         return whole, size, hashes, tuple(self.sizes)
 
-    def _tell_hashed(self) -> None:
-        """Tells the blocks hashed so far (those of the buffer before, at least): one
-        thread hashes them in order, so the finished ones come first."""
-        if self.on_blocks is None:
-            return
-        end = self.told
-        while end < len(self.blocks) and _finished(self.blocks[end]):
-            end += 1
-        self._tell(self.blocks[:end])
-
-    def _tell(self, ready: Sequence[Future[str] | str]) -> None:
-        """Gives on_blocks the blocks up to ``ready``'s end that it has not heard of."""
-        if self.on_blocks is not None and len(ready) > self.told:
-            hashes = [b if isinstance(b, str) else b.result() for b in ready[self.told :]]
-            self.on_blocks(hashes, self.sizes[self.told : len(ready)])
-            self.told = len(ready)
+    def _collect(self, *, wait: bool = False) -> None:
+        """Takes the blocks of each buffer whose hashing is done (of all, if ``wait``), in
+        order, and tells on_blocks of them."""
+        while self.hashing and (wait or self.hashing[0].done()):
+            self.blocks += self.hashing.pop(0).result()
+        if self.on_blocks is not None and len(self.blocks) > self.told:
+            end = len(self.blocks)
+            self.on_blocks(self.blocks[self.told :], self.sizes[self.told : end])
+            self.told = end
 
     def _cut(self, current: int, view: memoryview, new: memoryview, at_end: bool) -> int:
         """Cuts the blocks whose end is certain and starts hashing them; returns the
@@ -211,16 +205,14 @@ class _Pipeline:
             self.threaded = True
         self._whole(current, new)
         spans = list(cuts(view, at_end))
-        if not self.threaded:
-            self.blocks.extend(digests.digest(view[o : o + n], self.kind) for o, n in spans)
-        else:
-            busy = self.busy[current]
-            hasher = _thread("blocks")
-            for offset, length in spans:
-                block = view[offset : offset + length]
-                busy.append(future := hasher.submit(digests.digest, block, self.kind))
-                self.blocks.append(future)
+        blocks = [view[o : o + n] for o, n in spans]
         self.sizes.extend(n for _, n in spans)
+        if not self.threaded:
+            self.blocks += _hashed(blocks, self.kind)
+        else:  # one job per buffer: a job per block cost more than hashing it
+            job = _thread("blocks").submit(_hashed, blocks, self.kind)
+            self.busy[current].append(job)
+            self.hashing.append(job)
         return spans[-1][0] + spans[-1][1] if spans else 0
 
     def _whole(self, current: int, new: memoryview) -> None:
@@ -237,7 +229,7 @@ class _Pipeline:
         """The tail to the front of the next buffer, once its hashing is done."""
         following = (current + 1) % len(self.buffers)
         self._wait(following)
-        self._tell_hashed()
+        self._collect()
         with memoryview(self.buffers[following]) as target:
             target[: len(tail)] = tail  # memoryview copies overlapping bytes safely
         return following, len(tail)
@@ -253,8 +245,8 @@ class _Pipeline:
             self._wait(buffer)
 
 
-def _finished(block: Future[str] | str) -> bool:
-    return isinstance(block, str) or block.done()
+def _hashed(blocks: list[memoryview], kind: HashKind) -> list[str]:
+    return [digests.digest(block, kind) for block in blocks]
 
 
 def _thread(role: str) -> ThreadPoolExecutor:
