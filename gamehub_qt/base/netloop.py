@@ -26,11 +26,22 @@ class NetLoop:
 
     def __init__(self) -> None:
         self.loop = new_selector_loop()
+        self._stopping = False
+        self._lock = threading.Lock()  # a submit lands before stop's cancelling, or not at all
         self._thread = threading.Thread(target=self._run, name="gamehub-net", daemon=True)
         self._thread.start()
 
     def submit(self, coro: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop)
+        """Runs ``coro`` on the network thread. Once ``stop`` began (a late slot while the
+        window closes), the work is dropped: its future is cancelled and the coroutine
+        closed, where it would otherwise wait for a loop that never runs it again."""
+        with self._lock:
+            if not self._stopping:
+                return asyncio.run_coroutine_threadsafe(coro, self.loop)
+        coro.close()
+        dropped: concurrent.futures.Future[T] = concurrent.futures.Future()
+        dropped.cancel()
+        return dropped
 
     def call(self, coro: Coroutine[Any, Any, T], timeout: float | None = 30) -> T:
         """Runs ``coro`` and waits for it (for shutdown and tests, never from a slot)."""
@@ -42,8 +53,10 @@ class NetLoop:
         Cancelled work runs its ``finally`` blocks: a game client still running is
         stopped rather than left behind, subprocess transports are closed on their loop.
         """
+        with self._lock:
+            self._stopping = True
         if self.loop.is_running():
-            winding = self.submit(_cancel_others())
+            winding = asyncio.run_coroutine_threadsafe(_cancel_others(), self.loop)
             with contextlib.suppress(concurrent.futures.TimeoutError, RuntimeError):
                 winding.result(WIND_DOWN_S)
             self.loop.call_soon_threadsafe(self.loop.stop)

@@ -62,6 +62,22 @@ def test_stopping_the_network_thread_lets_running_work_clean_up() -> None:
     assert not net.loop.is_running()
 
 
+def test_work_submitted_while_the_app_quits_is_dropped_not_left_unawaited() -> None:
+    """A slot that fires while the window closes (a match ended, say) asks for a refresh
+    after the network thread stopped: the work is cancelled and its coroutine closed, so
+    nothing warns at exit that a coroutine was never awaited."""
+    net = NetLoop()
+    net.stop()
+
+    async def refresh() -> None:
+        await asyncio.sleep(0)
+
+    late = refresh()
+    future = net.submit(late)
+    assert future.cancelled()
+    assert late.cr_frame is None  # closed: never started, and nothing left waiting
+
+
 def test_an_op_whose_window_was_closed_calls_nothing_back(
     qtbot: QtBot, connected: AppContext
 ) -> None:
