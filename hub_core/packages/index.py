@@ -149,13 +149,11 @@ def is_skipped(name: str, *, folder: bool) -> bool:
 
 
 def hash_stream(
-    stream: BinaryIO,
-    max_bytes: int | None = None,
-    on_chunk: Callable[[int], None] | None = None,
-    kind: HashKind = HashKind.SHA256,
+    stream: BinaryIO, max_bytes: int | None = None, on_chunk: Callable[[int], None] | None = None
 ) -> tuple[str, int]:
-    """Digest and size of a stream read in chunks; stops once more than ``max_bytes`` came."""
-    digest = digests.new(kind)
+    """SHA-256 and size of a stream read in chunks; stops once more than ``max_bytes``
+    came. (A BLAKE3 file's hash is over its blocks', not its bytes: ``file_matches``.)"""
+    digest = digests.new(HashKind.SHA256)
     size = 0
     while chunk := stream.read(HASH_CHUNK):
         digest.update(chunk)
@@ -164,7 +162,7 @@ def hash_stream(
             on_chunk(len(chunk))
         if max_bytes is not None and size > max_bytes:
             break
-    return digests.spell(digest, kind), size
+    return digests.spell(digest, HashKind.SHA256), size
 
 
 def hash_blocks(
@@ -201,10 +199,10 @@ def read_full(stream: IO[bytes], count: int) -> bytes:
     return data
 
 
-def hash_file(path: Path, kind: HashKind = HashKind.SHA256) -> str:
-    """The digest of a file, read in chunks so a 4 GiB file needs no 4 GiB of memory."""
+def hash_file(path: Path) -> str:
+    """The SHA-256 of a file, read in chunks so a 4 GiB file needs no 4 GiB of memory."""
     with open(path, "rb") as stream:
-        return hash_stream(stream, kind=kind)[0]
+        return hash_stream(stream)[0]
 
 
 def file_matches(path: Path, entry: FileEntry) -> bool:
@@ -214,7 +212,7 @@ def file_matches(path: Path, entry: FileEntry) -> bool:
     if kind is None:
         return False
     if not digests.over_blocks(kind):
-        return hash_file(path, kind) == entry.hash
+        return hash_file(path) == entry.hash
     spans = entry.spans()
     if digests.of_blocks(entry.blocks) != entry.hash or sum(n for *_, n in spans) != entry.size:
         return False

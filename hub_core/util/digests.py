@@ -116,9 +116,7 @@ def file_digest(kind: HashKind, blocks: Sequence[str], whole: Hasher | None) -> 
 def is_empty_file(expected: str) -> bool:
     """Whether ``expected`` is the hash of an empty file (of its kind)."""
     kind = kind_of(expected)
-    if kind is None or (kind is HashKind.BLAKE3 and not blake3_available()):
-        return False
-    return file_digest(kind, (), new(kind) if not over_blocks(kind) else None) == expected
+    return kind is not None and file_digest(kind, (), whole_hasher(kind)) == expected
 
 
 def whole_hasher(kind: HashKind) -> Hasher | None:
