@@ -89,20 +89,50 @@ async def _announce(
     cutting: concurrent.futures.Future[list[FileEntry]],
     uploader: Uploader,
 ) -> list[FileEntry]:
-    """Announces blocks as they are cut and queues those the hub lacks; returns the index."""
+    """Announces blocks as they are cut and queues those the hub lacks; returns the index.
+
+    A few announcements are on their way at once: each one's reply waits behind the
+    blocks already sent on the same connection (10-50 ms while a publish runs), and one
+    at a time left the uploader without blocks to send between replies. The hub takes
+    them in the order they were sent, as a file's blocks must come.
+    """
     offsets: dict[str, int] = {}
-    while batch := await pieces.take():
-        for path, blocks, sizes in batch:
-            offset = offsets.get(path, 0)
-            for digest, length in zip(blocks, sizes, strict=True):
-                uploader.sources.setdefault(digest, BlockSource(folder / path, offset, length))
-                offset += length
-            offsets[path] = offset
-        reply = await client.publish_ahead(transfer, batch)
-        uploader.ask(reply.missing)
-        announced = sum(n for _, _, sizes in batch for n in sizes)
-        uploader.credit(announced - sum(uploader.sources[d].length for d in reply.missing))
+    flying: set[asyncio.Future[None]] = set()
+    try:
+        while batch := await pieces.take():
+            for path, blocks, sizes in batch:
+                offset = offsets.get(path, 0)
+                for digest, length in zip(blocks, sizes, strict=True):
+                    uploader.sources.setdefault(digest, BlockSource(folder / path, offset, length))
+                    offset += length
+                offsets[path] = offset
+            while len(flying) >= AHEAD_IN_FLIGHT:
+                done, flying = await asyncio.wait(flying, return_when=asyncio.FIRST_COMPLETED)
+                for announced in done:
+                    announced.result()  # the hub's refusal ends the publish
+            flying.add(asyncio.ensure_future(_announce_one(client, transfer, batch, uploader)))
+        for announced in asyncio.as_completed(flying):
+            await announced
+    finally:
+        await cancel_all(flying)
     return await asyncio.wrap_future(cutting)
+
+
+async def _announce_one(
+    client: HubClient, transfer: str, batch: list[AheadPiece], uploader: Uploader
+) -> None:
+    """One announcement: the blocks the hub lacks go to the uploader, the rest count as
+    done."""
+    reply = await client.publish_ahead(transfer, batch)
+    uploader.ask(reply.missing)
+    announced = sum(n for _, _, sizes in batch for n in sizes)
+    uploader.credit(announced - sum(uploader.sources[d].length for d in reply.missing))
+
+
+# Announcements on their way at once (see _announce). With one, the window of a 100 MB
+# publish was short of frames 22% of the time; with three, 15% (publishing ~3% faster,
+# within this VM's noise).
+AHEAD_IN_FLIGHT = 3
 
 
 # The cutting thread hands blocks over in runs of about this much (or at the end): one

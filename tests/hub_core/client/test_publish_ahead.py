@@ -113,6 +113,42 @@ async def test_blocks_travel_while_a_large_file_is_cut(
     assert (await publish(dev, tmp_path / "g")).sent_bytes < 2 * MB
 
 
+class SlowReplies(Watched):
+    """A developer's client that hears each publish_ahead reply late, as while 2 MB frames
+    queue ahead of it on the connection, and counts the announcements on their way."""
+
+    flying: int
+    most: int
+
+    async def call(self, request: Any, **kwargs: Any) -> Any:
+        if request.kind != "publish_ahead":
+            return await super().call(request, **kwargs)
+        self.flying += 1
+        self.most = max(self.most, self.flying)
+        try:
+            reply = await super().call(request, **kwargs)
+            await asyncio.sleep(0.05)
+            return reply
+        finally:
+            self.flying -= 1
+
+
+async def test_announcements_overlap_and_the_hub_takes_them_in_order(
+    make_client: MakeClient, tmp_path: Path
+) -> None:
+    """One announcement at a time left the uploader idle between slow replies; several
+    go at once, and the hub still gets each file's blocks in order."""
+    dev, player = await _developer(make_client), await _player(make_client)
+    dev.__class__ = SlowReplies
+    dev.flying = dev.most = 0  # type: ignore[attr-defined]
+    files = {"big.bin": random_bytes(24 * MB), "other.bin": random_bytes(9 * MB)}
+    result = await publish(dev, make_game(tmp_path / "g", files=files))
+    assert result.sent_bytes == result.total_bytes
+    assert dev.most == _ahead.AHEAD_IN_FLIGHT > 1  # type: ignore[attr-defined]
+    await install(player, "rps", tmp_path / "games")
+    assert verify(tmp_path / "games", "rps") == []
+
+
 async def test_a_hub_without_ahead_gets_the_whole_index_first(
     make_client: MakeClient, tmp_path: Path
 ) -> None:
