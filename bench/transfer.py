@@ -189,8 +189,8 @@ def raw_copy_files(folder: Path, target: Path, only: list[Path] | None = None) -
 
 def read_all(folder: Path) -> None:
     """Reads every file of ``folder``, so a publish starts from the page cache as the raw
-    copy does: this VM pages out what went untouched for a minute (DAMON), and the
-    games made at the start waited longer than that for their turn."""
+    copy does: this VM pages out what went untouched for a minute (DAMON). A run here
+    takes ~25 s, so it made no difference on this VM; it guards a slower machine."""
     for path in folder.rglob("*"):
         if path.is_file():
             with path.open("rb") as f:
