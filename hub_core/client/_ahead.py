@@ -111,8 +111,7 @@ async def _announce(
                 for announced in done:
                     announced.result()  # the hub's refusal ends the publish
             flying.add(asyncio.ensure_future(_announce_one(client, transfer, batch, uploader)))
-        for announced in asyncio.as_completed(flying):
-            await announced
+        await asyncio.gather(*flying)
     finally:
         await cancel_all(flying)
     return await asyncio.wrap_future(cutting)
